@@ -32,6 +32,7 @@ pub(crate) fn resource_method(e: &Endpoint, service: &str) -> TokenStream {
     quote! {
         #doc
         #many
+        #[inline]
         pub fn #method(&self, #(#params),*) -> #request {
             #request { client: self.client.clone(), #(#inits,)* }
         }
@@ -126,8 +127,6 @@ pub(crate) fn request(e: &Endpoint, service: &str) -> TokenStream {
             }
         }
     });
-    // `call`, `send` and `stream` are `#[inline]`: their machine code is then generated in
-    // the crate that calls them, for the endpoints it calls, not for every endpoint here.
     // `send` is a plain function returning the runtime's `Sending` future, not an `async fn`:
     // no state machine per endpoint for rustc to check here and compile in the app.
     quote! {
@@ -183,6 +182,7 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
         let doc = docs::attrs(&docs::query_param(q));
         out.push(quote! {
             #doc
+            #[inline]
             pub fn #id(mut self, #id: #t) -> Self {
                 self.#id = Some(#conv);
                 self
@@ -195,6 +195,7 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
         let doc = docs::attrs(&docs::header_param(h));
         out.push(quote! {
             #doc
+            #[inline]
             pub fn #id(mut self, #id: #t) -> Self {
                 self.#id = Some(#conv);
                 self
@@ -205,6 +206,7 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
         let t = ident(&body.ty);
         out.push(quote! {
             /// The request body (optional; an empty JSON object is sent when unset).
+            #[inline]
             pub fn body(mut self, body: #t) -> Self {
                 self.body = Some(body);
                 self
@@ -214,6 +216,7 @@ fn setters(e: &Endpoint) -> Vec<TokenStream> {
     if accepts_both(e) {
         out.push(quote! {
             /// Sends the request as a user, with this user access token, instead of as the app.
+            #[inline]
             pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
                 self.user_token = Some(Into::into(token));
                 self
@@ -307,12 +310,14 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
             Unhandled(rt::Error),
         }
         impl From<rt::Error> for #name {
+            #[inline]
             fn from(error: rt::Error) -> Self {
                 #from_error
             }
         }
         impl ::std::ops::Deref for #name {
             type Target = dyn rt::ErrorMeta;
+            #[inline]
             fn deref(&self) -> &Self::Target {
                 match self {
                     #(Self::#variants(api) => &**api,)*
@@ -321,11 +326,13 @@ pub(crate) fn error_enum(e: &Endpoint) -> TokenStream {
             }
         }
         impl ::std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt(&**self, f)
             }
         }
         impl ::std::error::Error for #name {
+            #[inline]
             fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     Self::Unhandled(other) => ::std::error::Error::source(other),

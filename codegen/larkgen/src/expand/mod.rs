@@ -2,6 +2,12 @@
 //! Service modules import the few outside names they use once, at the top (std items by
 //! full path, the runtime as `rt`); the platform part, placed at the caller's root, uses
 //! fully qualified paths. Either way no user name can clash.
+//!
+//! Every function of a service module is `#[inline]`, like the JSON impls of the runtime's
+//! `json_object!`: its machine code is generated in the crate that calls it, for what that
+//! crate calls, not for every endpoint and type of the service. A service crate then compiles
+//! to little more than its metadata, and an app's build (release above all) pays for the
+//! endpoints it uses (BENCHMARKS.md, "Against openlark").
 
 mod docs;
 mod endpoint;
@@ -241,6 +247,7 @@ fn header<'a>(s: &Service, first: impl Iterator<Item = &'a Endpoint>) -> TokenSt
         let doc = Literal::string(&format!(" Endpoints of the `{}` resource.", e.resource));
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn #method(&self) -> #handle {
                 #handle { client: self.client.clone() }
             }
@@ -267,10 +274,12 @@ fn header<'a>(s: &Service, first: impl Iterator<Item = &'a Endpoint>) -> TokenSt
 
         impl Client {
             /// Wraps a runtime client (see the crate's `builder()`).
+            #[inline]
             pub fn new(client: rt::Client) -> Self {
                 Self { client }
             }
             /// The runtime client underneath.
+            #[inline]
             pub fn runtime(&self) -> &rt::Client {
                 &self.client
             }

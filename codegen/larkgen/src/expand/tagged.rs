@@ -21,6 +21,7 @@ pub(crate) fn expand(t: &TypeDef, kinds: &[Kind], s: &Service, validated: &HashS
         let (v, t) = (ident(&k.variant), kind_ty(k));
         quote! {
             impl From<#t> for #name {
+                #[inline]
                 fn from(kind: #t) -> Self {
                     Self::#v(kind)
                 }
@@ -44,6 +45,7 @@ pub(crate) fn expand(t: &TypeDef, kinds: &[Kind], s: &Service, validated: &HashS
         quote! {
             impl rt::Validate for #name {
                 /// The constraints of the kind, under this field (`content.text`).
+                #[inline]
                 fn validate(&self, path: &str, out: &mut rt::Violations) {
                     #[allow(clippy::single_match)]
                     match self {
@@ -74,23 +76,27 @@ pub(crate) fn expand(t: &TypeDef, kinds: &[Kind], s: &Service, validated: &HashS
         impl #name {
             #(#constructors)*
             /// The tag of this kind (the value of the sibling field).
+            #[inline]
             pub fn tag(&self) -> &str {
                 rt::TaggedJson::tag(self)
             }
         }
         impl rt::TaggedJson for #name {
+            #[inline]
             fn tag(&self) -> &str {
                 match self {
                     #(Self::#variants(_) => #tags,)*
                     Self::Unknown { tag, .. } => tag,
                 }
             }
+            #[inline]
             fn to_content(&self) -> Result<String, rt::tagged::ContentError> {
                 match self {
                     #(Self::#variants(kind) => rt::tagged::write(kind),)*
                     Self::Unknown { content, .. } => rt::tagged::write(content),
                 }
             }
+            #[inline]
             fn from_parts(tag: &str, content: &str) -> Result<Self, rt::tagged::ContentError> {
                 Ok(match tag {
                     #(#tags => Self::#variants(rt::tagged::read(content)?),)*
@@ -126,6 +132,7 @@ fn constructor(name: &Ident, k: &Kind, s: &Service) -> TokenStream {
         let doc = format!(" {} `{}` content.", docs::article(&k.tag), k.tag);
         return quote! {
             #[doc = #doc]
+            #[inline]
             pub fn #fun(content: #kind) -> #name {
                 #name::#variant(content)
             }
@@ -137,6 +144,7 @@ fn constructor(name: &Ident, k: &Kind, s: &Service) -> TokenStream {
     quote! {
         #[doc = #doc]
         #many
+        #[inline]
         pub fn #fun(#(#params),*) -> #name {
             #name::#variant(#kind::new(#(#ids),*))
         }

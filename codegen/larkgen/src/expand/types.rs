@@ -22,39 +22,47 @@ pub(crate) fn expand_type(t: &TypeDef, service: &Service, validated: &HashSet<St
             pub struct #name(String);
             impl #name {
                 /// Wraps a raw value.
+                #[inline]
                 pub fn new(value: impl Into<String>) -> Self {
                     Self(value.into())
                 }
                 /// The raw value.
+                #[inline]
                 pub fn as_str(&self) -> &str {
                     &self.0
                 }
                 /// The raw value, owned.
+                #[inline]
                 pub fn into_inner(self) -> String {
                     self.0
                 }
             }
             impl From<String> for #name {
+                #[inline]
                 fn from(value: String) -> Self {
                     Self(value)
                 }
             }
             impl From<&str> for #name {
+                #[inline]
                 fn from(value: &str) -> Self {
                     Self(value.to_owned())
                 }
             }
             impl From<&#name> for #name {
+                #[inline]
                 fn from(value: &#name) -> Self {
                     value.clone()
                 }
             }
             impl AsRef<str> for #name {
+                #[inline]
                 fn as_ref(&self) -> &str {
                     &self.0
                 }
             }
             impl ::std::fmt::Display for #name {
+                #[inline]
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(&self.0)
                 }
@@ -82,6 +90,7 @@ pub(crate) fn expand_type(t: &TypeDef, service: &Service, validated: &HashSet<St
             quote! {
                 #e
                 impl AsRef<str> for #name {
+                    #[inline]
                     fn as_ref(&self) -> &str {
                         self.as_str()
                     }
@@ -123,6 +132,7 @@ fn open_enum(name: &Ident, doc: TokenStream, values: &[EnumValue], wire: Vec<Lit
         }
         impl #name {
             /// The value on the wire.
+            #[inline]
             #getter {
                 match self {
                     #(Self::#ids => #wire,)*
@@ -131,6 +141,7 @@ fn open_enum(name: &Ident, doc: TokenStream, values: &[EnumValue], wire: Vec<Lit
             }
             /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
             /// `From`: a bare value must not pass where the enum is expected.
+            #[inline]
             pub fn from_wire(value: #arg) -> Self {
                 match value {
                     #(#wire => Self::#ids,)*
@@ -139,6 +150,7 @@ fn open_enum(name: &Ident, doc: TokenStream, values: &[EnumValue], wire: Vec<Lit
             }
         }
         impl ::std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt(&self.#get(), f)
             }
@@ -250,6 +262,7 @@ fn constructor(type_name: &str, s: &Struct) -> Option<TokenStream> {
         impl #name {
             #[doc = #doc]
             #many
+            #[inline]
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* }
             }
@@ -372,6 +385,7 @@ fn validate_impl(name: &Ident, s: &Struct, validated: &HashSet<String>) -> Token
     }
     quote! {
         impl rt::Validate for #name {
+            #[inline]
             fn validate(&self, path: &str, out: &mut rt::Violations) {
                 #(#body)*
             }
@@ -405,6 +419,7 @@ fn form_impl(name: &Ident, s: &Struct) -> TokenStream {
     quote! {
         impl rt::Form for #name {
             #[allow(clippy::vec_init_then_push)]
+            #[inline]
             fn parts(&self) -> Vec<rt::FormPart> {
                 let mut parts = Vec::new();
                 #(#parts)*
@@ -459,6 +474,7 @@ fn page_impl(data: &str, items: &str, item: &Ty, service: &Service) -> TokenStre
     quote! {
         impl rt::paging::Page for #name {
             type Item = #item_ty;
+            #[inline]
             fn into_parts(self) -> (Vec<#item_ty>, Option<String>) {
                 #body
             }

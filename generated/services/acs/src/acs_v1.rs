@@ -15,50 +15,59 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `access_record_access_photo` resource.
+    #[inline]
     pub fn access_record_access_photo(&self) -> AccessRecordAccessPhotoResource {
         AccessRecordAccessPhotoResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `access_record` resource.
+    #[inline]
     pub fn access_record(&self) -> AccessRecordResource {
         AccessRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `device` resource.
+    #[inline]
     pub fn device(&self) -> DeviceResource {
         DeviceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `rule_external` resource.
+    #[inline]
     pub fn rule_external(&self) -> RuleExternalResource {
         RuleExternalResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_face` resource.
+    #[inline]
     pub fn user_face(&self) -> UserFaceResource {
         UserFaceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user` resource.
+    #[inline]
     pub fn user(&self) -> UserResource {
         UserResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `visitor` resource.
+    #[inline]
     pub fn visitor(&self) -> VisitorResource {
         VisitorResource {
             client: self.client.clone(),
@@ -84,6 +93,7 @@ impl AccessRecordAccessPhotoResource {
     ///   - `1490052` (AccessRecordPhotoNotExistError, HTTP 400): access record photo not exist error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/access_record-access_photo/get)
+    #[inline]
     pub fn get(
         &self,
         access_record_id: impl Into<String>,
@@ -114,6 +124,7 @@ impl AccessRecordResource {
     ///   - `1490017` (TimeRangeOversizeError, HTTP 400): time range oversize error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/access_record/list)
+    #[inline]
     pub fn list(&self, from: i64, to: i64) -> AccessRecordListRequest {
         AccessRecordListRequest {
             client: self.client.clone(),
@@ -143,6 +154,7 @@ impl DeviceResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/device/list)
+    #[inline]
     pub fn list(&self) -> DeviceListRequest {
         DeviceListRequest {
             client: self.client.clone(),
@@ -172,6 +184,7 @@ impl RuleExternalResource {
     ///   - `1490111` (RuleCountReachLimit, HTTP 400): rule count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/rule_external/create)
+    #[inline]
     pub fn create(
         &self,
         body: RuleExternalCreateBody,
@@ -198,6 +211,7 @@ impl RuleExternalResource {
     ///   - `1490012` (RuleIdHasDeleted, HTTP 400): rule id has deleted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/rule_external/delete)
+    #[inline]
     pub fn delete(
         &self,
         rule_id: i64,
@@ -221,6 +235,7 @@ impl RuleExternalResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/rule_external/get)
+    #[inline]
     pub fn get(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -245,6 +260,7 @@ impl RuleExternalResource {
     ///   - `1490090` (RuleIdIsInvalid, HTTP 400): rule id is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/rule_external/device_bind)
+    #[inline]
     pub fn device_bind(
         &self,
         body: RuleExternalDeviceBindBody,
@@ -277,6 +293,7 @@ impl UserFaceResource {
     ///   - `1490107` (UserFaceNotFound, HTTP 400): user face not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/user-face/get)
+    #[inline]
     pub fn get(&self, user_id: impl Into<String>) -> UserFaceGetRequest {
         UserFaceGetRequest {
             client: self.client.clone(),
@@ -299,6 +316,7 @@ impl UserFaceResource {
     ///   - `1490108` (UserFaceCropFail, HTTP 400): user face crop fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/user-face/update)
+    #[inline]
     pub fn update(
         &self,
         user_id: String,
@@ -331,6 +349,7 @@ impl UserResource {
     ///   - `1490101` (UserNotFound, HTTP 400): user not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/user/get)
+    #[inline]
     pub fn get(&self, user_id: impl Into<String>) -> UserGetRequest {
         UserGetRequest {
             client: self.client.clone(),
@@ -351,6 +370,7 @@ impl UserResource {
     ///   - `1490101` (UserNotFound, HTTP 400): user not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/user/patch)
+    #[inline]
     pub fn patch(&self, user_id: impl Into<String>) -> UserPatchRequest {
         UserPatchRequest {
             client: self.client.clone(),
@@ -372,6 +392,7 @@ impl UserResource {
     ///   - `1490018` (PageTokenIsInvalidError, HTTP 400): page token is invalid error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/user/list)
+    #[inline]
     pub fn list(&self) -> UserListRequest {
         UserListRequest {
             client: self.client.clone(),
@@ -401,6 +422,7 @@ impl VisitorResource {
     ///   - `1490203` (PhoneNumAlreadyExist, HTTP 400): phone num already exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/visitor/create)
+    #[inline]
     pub fn create(
         &self,
         body: VisitorCreateBody,
@@ -425,6 +447,7 @@ impl VisitorResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/acs-v1/visitor/delete)
+    #[inline]
     pub fn delete(
         &self,
         visitor_id: String,
@@ -476,11 +499,13 @@ impl AccessRecordListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `100`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -488,11 +513,13 @@ impl AccessRecordListRequest {
     /// 门禁设备 ID
     ///
     /// Constraints: example `7091146989218002577`.
+    #[inline]
     pub fn device_id(mut self, device_id: i64) -> Self {
         self.device_id = Some(device_id);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -563,11 +590,13 @@ impl RuleExternalCreateRequest {
     /// 权限组id-为空创建,不为空则更新
     ///
     /// Constraints: example `7298933941867135276`.
+    #[inline]
     pub fn rule_id(mut self, rule_id: i64) -> Self {
         self.rule_id = Some(rule_id);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -627,11 +656,13 @@ impl RuleExternalGetRequest {
     /// 设备id
     ///
     /// Constraints: example `7296700518380863767`.
+    #[inline]
     pub fn device_id(mut self, device_id: i64) -> Self {
         self.device_id = Some(device_id);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -690,11 +721,13 @@ impl UserFaceGetRequest {
     /// 裁剪图
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn is_cropped(mut self, is_cropped: bool) -> Self {
         self.is_cropped = Some(is_cropped);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -726,6 +759,7 @@ pub struct UserFaceUpdateRequest {
 }
 impl UserFaceUpdateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -757,6 +791,7 @@ pub struct UserGetRequest {
 }
 impl UserGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -787,11 +822,13 @@ pub struct UserPatchRequest {
 }
 impl UserPatchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -826,6 +863,7 @@ impl UserListRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -833,11 +871,13 @@ impl UserListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `AQD9/Rn9eij9Pm39ED40/dk53s4Ebp882DYfFaPFbz00L4CMZJrqGdzNyc8BcZtDbwVUvRmQTvyMYicnGWrde9X56TgdBuS+JKiSIkdexPw=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -883,6 +923,7 @@ pub struct VisitorCreateRequest {
 }
 impl VisitorCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -915,6 +956,7 @@ pub struct VisitorDeleteRequest {
 }
 impl VisitorDeleteRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -948,6 +990,7 @@ pub enum AccessRecordAccessPhotoGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AccessRecordAccessPhotoGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1490050 => {
@@ -962,6 +1005,7 @@ impl From<rt::Error> for AccessRecordAccessPhotoGetError {
 }
 impl ::std::ops::Deref for AccessRecordAccessPhotoGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::AccessRecordNotExistError(api) => &**api,
@@ -971,11 +1015,13 @@ impl ::std::ops::Deref for AccessRecordAccessPhotoGetError {
     }
 }
 impl ::std::fmt::Display for AccessRecordAccessPhotoGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AccessRecordAccessPhotoGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -996,6 +1042,7 @@ pub enum AccessRecordListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AccessRecordListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1490018 => {
@@ -1010,6 +1057,7 @@ impl From<rt::Error> for AccessRecordListError {
 }
 impl ::std::ops::Deref for AccessRecordListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenIsInvalidError(api) => &**api,
@@ -1019,11 +1067,13 @@ impl ::std::ops::Deref for AccessRecordListError {
     }
 }
 impl ::std::fmt::Display for AccessRecordListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AccessRecordListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1040,12 +1090,14 @@ pub enum DeviceListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DeviceListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for DeviceListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -1053,11 +1105,13 @@ impl ::std::ops::Deref for DeviceListError {
     }
 }
 impl ::std::fmt::Display for DeviceListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DeviceListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1083,6 +1137,7 @@ pub enum RuleExternalCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RuleExternalCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1490030 => Self::DeviceDoesNotExist(api),
@@ -1096,6 +1151,7 @@ impl From<rt::Error> for RuleExternalCreateError {
 }
 impl ::std::ops::Deref for RuleExternalCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::DeviceDoesNotExist(api) => &**api,
@@ -1108,11 +1164,13 @@ impl ::std::ops::Deref for RuleExternalCreateError {
     }
 }
 impl ::std::fmt::Display for RuleExternalCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RuleExternalCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1133,6 +1191,7 @@ pub enum RuleExternalDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RuleExternalDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1490090 => Self::RuleIdIsInvalid(api),
@@ -1143,6 +1202,7 @@ impl From<rt::Error> for RuleExternalDeleteError {
 }
 impl ::std::ops::Deref for RuleExternalDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RuleIdIsInvalid(api) => &**api,
@@ -1152,11 +1212,13 @@ impl ::std::ops::Deref for RuleExternalDeleteError {
     }
 }
 impl ::std::fmt::Display for RuleExternalDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RuleExternalDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1173,12 +1235,14 @@ pub enum RuleExternalGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RuleExternalGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for RuleExternalGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -1186,11 +1250,13 @@ impl ::std::ops::Deref for RuleExternalGetError {
     }
 }
 impl ::std::fmt::Display for RuleExternalGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RuleExternalGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1210,6 +1276,7 @@ pub enum RuleExternalDeviceBindError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RuleExternalDeviceBindError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1490030 => Self::DeviceDoesNotExist(api),
@@ -1220,6 +1287,7 @@ impl From<rt::Error> for RuleExternalDeviceBindError {
 }
 impl ::std::ops::Deref for RuleExternalDeviceBindError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::DeviceDoesNotExist(api) => &**api,
@@ -1229,11 +1297,13 @@ impl ::std::ops::Deref for RuleExternalDeviceBindError {
     }
 }
 impl ::std::fmt::Display for RuleExternalDeviceBindError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RuleExternalDeviceBindError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1254,6 +1324,7 @@ pub enum UserFaceGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserFaceGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1490101 => Self::UserNotFound(api),
@@ -1264,6 +1335,7 @@ impl From<rt::Error> for UserFaceGetError {
 }
 impl ::std::ops::Deref for UserFaceGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserNotFound(api) => &**api,
@@ -1273,11 +1345,13 @@ impl ::std::ops::Deref for UserFaceGetError {
     }
 }
 impl ::std::fmt::Display for UserFaceGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserFaceGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1298,6 +1372,7 @@ pub enum UserFaceUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserFaceUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1490101 => Self::UserNotFound(api),
@@ -1308,6 +1383,7 @@ impl From<rt::Error> for UserFaceUpdateError {
 }
 impl ::std::ops::Deref for UserFaceUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserNotFound(api) => &**api,
@@ -1317,11 +1393,13 @@ impl ::std::ops::Deref for UserFaceUpdateError {
     }
 }
 impl ::std::fmt::Display for UserFaceUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserFaceUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1340,6 +1418,7 @@ pub enum UserGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1490101 => Self::UserNotFound(api),
@@ -1349,6 +1428,7 @@ impl From<rt::Error> for UserGetError {
 }
 impl ::std::ops::Deref for UserGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserNotFound(api) => &**api,
@@ -1357,11 +1437,13 @@ impl ::std::ops::Deref for UserGetError {
     }
 }
 impl ::std::fmt::Display for UserGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1380,6 +1462,7 @@ pub enum UserPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1490101 => Self::UserNotFound(api),
@@ -1389,6 +1472,7 @@ impl From<rt::Error> for UserPatchError {
 }
 impl ::std::ops::Deref for UserPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserNotFound(api) => &**api,
@@ -1397,11 +1481,13 @@ impl ::std::ops::Deref for UserPatchError {
     }
 }
 impl ::std::fmt::Display for UserPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1420,6 +1506,7 @@ pub enum UserListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1490018 => {
@@ -1431,6 +1518,7 @@ impl From<rt::Error> for UserListError {
 }
 impl ::std::ops::Deref for UserListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenIsInvalidError(api) => &**api,
@@ -1439,11 +1527,13 @@ impl ::std::ops::Deref for UserListError {
     }
 }
 impl ::std::fmt::Display for UserListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1464,6 +1554,7 @@ pub enum VisitorCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for VisitorCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1490001 => Self::ParamsIsInvalid(api),
@@ -1474,6 +1565,7 @@ impl From<rt::Error> for VisitorCreateError {
 }
 impl ::std::ops::Deref for VisitorCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamsIsInvalid(api) => &**api,
@@ -1483,11 +1575,13 @@ impl ::std::ops::Deref for VisitorCreateError {
     }
 }
 impl ::std::fmt::Display for VisitorCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for VisitorCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1504,12 +1598,14 @@ pub enum VisitorDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for VisitorDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for VisitorDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -1517,11 +1613,13 @@ impl ::std::ops::Deref for VisitorDeleteError {
     }
 }
 impl ::std::fmt::Display for VisitorDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for VisitorDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1543,6 +1641,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -1553,6 +1652,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -1563,6 +1663,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1588,6 +1689,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1609,6 +1711,7 @@ pub enum AccessType {
 }
 impl AccessType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fa => "FA",
@@ -1620,6 +1723,7 @@ impl AccessType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "FA" => Self::Fa,
@@ -1631,6 +1735,7 @@ impl AccessType {
     }
 }
 impl ::std::fmt::Display for AccessType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1656,6 +1761,7 @@ impl rt::FromJson for AccessType {
 }
 impl rt::Validate for AccessType {}
 impl AsRef<str> for AccessType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1738,6 +1844,7 @@ pub enum OnlineStatus {
 }
 impl OnlineStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1747,6 +1854,7 @@ impl OnlineStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1756,6 +1864,7 @@ impl OnlineStatus {
     }
 }
 impl ::std::fmt::Display for OnlineStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1881,6 +1990,7 @@ pub enum UserType {
 }
 impl UserType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1892,6 +2002,7 @@ impl UserType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1903,6 +2014,7 @@ impl UserType {
     }
 }
 impl ::std::fmt::Display for UserType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1958,6 +2070,7 @@ rt::json_object!(
 );
 impl User {
     /// An `User` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_type: impl Into<UserType>) -> Self {
         Self {
             user_type: Into::into(user_type),
@@ -1986,6 +2099,7 @@ rt::json_object!(
 );
 impl ValidDay {
     /// A `ValidDay` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(start_day: i64, end_day: i64) -> Self {
         Self { start_day, end_day }
     }
@@ -2008,6 +2122,7 @@ rt::json_object!(
 );
 impl DayTime {
     /// A `DayTime` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(start_hhmm: i64, end_hhmm: i64) -> Self {
         Self { start_hhmm, end_hhmm }
     }
@@ -2099,6 +2214,7 @@ pub struct RuleExternalCreateData {
 rt::json_object!(RuleExternalCreateData { rule_id = "rule_id" required as_string, });
 impl RuleExternalCreateData {
     /// A `RuleExternalCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(rule_id: i64) -> Self {
         Self { rule_id }
     }
@@ -2113,6 +2229,7 @@ pub struct RuleExternalGetData {
 rt::json_object!(RuleExternalGetData { rules = "rules" required, });
 impl RuleExternalGetData {
     /// A `RuleExternalGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(rules: Vec<Rule>) -> Self {
         Self { rules }
     }
@@ -2152,6 +2269,7 @@ pub struct UserFaceUpdateBody {
 impl rt::Validate for UserFaceUpdateBody {}
 impl rt::Form for UserFaceUpdateBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.files {
@@ -2260,6 +2378,7 @@ pub struct VisitorCreateData {
 rt::json_object!(VisitorCreateData { visitor_id = "visitor_id" required as_string, });
 impl VisitorCreateData {
     /// A `VisitorCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(visitor_id: i64) -> Self {
         Self { visitor_id }
     }
@@ -2267,6 +2386,7 @@ impl VisitorCreateData {
 impl rt::Validate for VisitorCreateData {}
 impl rt::paging::Page for AccessRecordListData {
     type Item = Record;
+    #[inline]
     fn into_parts(self) -> (Vec<Record>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -2274,6 +2394,7 @@ impl rt::paging::Page for AccessRecordListData {
 }
 impl rt::paging::Page for UserListData {
     type Item = UserGetDataUser;
+    #[inline]
     fn into_parts(self) -> (Vec<UserGetDataUser>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,50 +15,59 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `admin_dept_stat` resource.
+    #[inline]
     pub fn admin_dept_stat(&self) -> AdminDeptStatResource {
         AdminDeptStatResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `admin_user_stat` resource.
+    #[inline]
     pub fn admin_user_stat(&self) -> AdminUserStatResource {
         AdminUserStatResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `audit_info` resource.
+    #[inline]
     pub fn audit_info(&self) -> AuditInfoResource {
         AuditInfoResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `badge_grant` resource.
+    #[inline]
     pub fn badge_grant(&self) -> BadgeGrantResource {
         BadgeGrantResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `badge` resource.
+    #[inline]
     pub fn badge(&self) -> BadgeResource {
         BadgeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `badge_image` resource.
+    #[inline]
     pub fn badge_image(&self) -> BadgeImageResource {
         BadgeImageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `password` resource.
+    #[inline]
     pub fn password(&self) -> PasswordResource {
         PasswordResource {
             client: self.client.clone(),
@@ -85,6 +94,7 @@ impl AdminDeptStatResource {
     ///   - `1051003` (ThereIsNoQueryPermissionFor, HTTP 400): There is no query permission for this department's data,please apply for permission for the application first. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/admin_dept_stat/list)
+    #[inline]
     pub fn list(
         &self,
         department_id_type: DepartmentIdType,
@@ -128,6 +138,7 @@ impl AdminUserStatResource {
     ///   - `1051003` (ThereIsNoQueryPermissionFor, HTTP 400): There is no query permission for this department's data,please apply for permission for the application first. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/admin_user_stat/list)
+    #[inline]
     pub fn list(
         &self,
         start_date: String,
@@ -176,6 +187,7 @@ impl AuditInfoResource {
     ///   - `1050010` (ErrorEventModuleNotFound, HTTP 400): Error_Event_Module_Not_Found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uQjM5YjL0ITO24CNykjN/audit_log/audit_data_get)
+    #[inline]
     pub fn list(&self) -> AuditInfoListRequest {
         AuditInfoListRequest {
             client: self.client.clone(),
@@ -222,6 +234,7 @@ impl BadgeGrantResource {
     ///   - `1051113` (CannotFindThisBadge, HTTP 400): cannot find this badge. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge-grant/create)
+    #[inline]
     pub fn create(
         &self,
         badge_id: String,
@@ -253,6 +266,7 @@ impl BadgeGrantResource {
     ///   - `1051003` (ThereIsNoQueryPermissionFor, HTTP 400): There is no query permission for this department's data,please apply for permission for the application first. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge-grant/list)
+    #[inline]
     pub fn list(&self, badge_id: String, page_size: i64) -> BadgeGrantListRequest {
         BadgeGrantListRequest {
             client: self.client.clone(),
@@ -281,6 +295,7 @@ impl BadgeGrantResource {
     ///   - `1051205` (CannotFindThisGrant, HTTP 400): cannot find this grant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge-grant/delete)
+    #[inline]
     pub fn delete(&self, badge_id: String, grant_id: String) -> BadgeGrantDeleteRequest {
         BadgeGrantDeleteRequest {
             client: self.client.clone(),
@@ -307,6 +322,7 @@ impl BadgeGrantResource {
     ///   - `1051003` (ThereIsNoQueryPermissionFor, HTTP 400): There is no query permission for this department's data,please apply for permission for the application first. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge-grant/get)
+    #[inline]
     pub fn get(&self, badge_id: String, grant_id: String) -> BadgeGrantGetRequest {
         BadgeGrantGetRequest {
             client: self.client.clone(),
@@ -338,6 +354,7 @@ impl BadgeGrantResource {
     ///   - `1051203` (ModificationOfGrantTypeIsProhibited, HTTP 400): modification of grant type is prohibited. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge-grant/update)
+    #[inline]
     pub fn update(
         &self,
         badge_id: String,
@@ -381,6 +398,7 @@ impl BadgeResource {
     ///   - `1051003` (ThereIsNoQueryPermissionFor, HTTP 400): There is no query permission for this department's data,please apply for permission for the application first. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge/create)
+    #[inline]
     pub fn create(&self, body: BadgeCreateBody) -> BadgeCreateRequest {
         BadgeCreateRequest {
             client: self.client.clone(),
@@ -403,6 +421,7 @@ impl BadgeResource {
     ///   - `1051003` (ThereIsNoQueryPermissionFor, HTTP 400): There is no query permission for this department's data,please apply for permission for the application first. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge/list)
+    #[inline]
     pub fn list(&self, page_size: i64) -> BadgeListRequest {
         BadgeListRequest {
             client: self.client.clone(),
@@ -428,6 +447,7 @@ impl BadgeResource {
     ///   - `1051003` (ThereIsNoQueryPermissionFor, HTTP 400): There is no query permission for this department's data,please apply for permission for the application first. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge/get)
+    #[inline]
     pub fn get(&self, badge_id: impl Into<String>) -> BadgeGetRequest {
         BadgeGetRequest {
             client: self.client.clone(),
@@ -454,6 +474,7 @@ impl BadgeResource {
     ///   - `1051113` (CannotFindThisBadge, HTTP 400): cannot find this badge. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge/update)
+    #[inline]
     pub fn update(&self, badge_id: String, body: BadgeCreateBody) -> BadgeUpdateRequest {
         BadgeUpdateRequest {
             client: self.client.clone(),
@@ -490,6 +511,7 @@ impl BadgeImageResource {
     ///   - `1051003` (ThereIsNoQueryPermissionFor, HTTP 400): There is no query permission for this department's data,please apply for permission for the application first. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/badge_image/create)
+    #[inline]
     pub fn create(&self, body: BadgeImageCreateBody) -> BadgeImageCreateRequest {
         BadgeImageCreateRequest {
             client: self.client.clone(),
@@ -518,6 +540,7 @@ impl PasswordResource {
     ///   - `1050024` (UserCantResetPasswordMayBe, HTTP 400): user cant reset password.may be user enterprise email not equal email. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/admin-v1/password/reset)
+    #[inline]
     pub fn reset(
         &self,
         user_id_type: BadgeGrantCreateUserIdType,
@@ -547,11 +570,13 @@ pub struct AdminDeptStatListRequest {
 }
 impl AdminDeptStatListRequest {
     /// 分页大小，默认是10
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；当返回的has_more为true时，会返回新的page_token，再次调用接口，传入这个page_token，将获得下一页数据
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -559,6 +584,7 @@ impl AdminDeptStatListRequest {
     /// 跨域访问的geo
     ///
     /// Constraints: example `cn`.
+    #[inline]
     pub fn target_geo(mut self, target_geo: impl Into<String>) -> Self {
         self.target_geo = Some(Into::into(target_geo));
         self
@@ -566,6 +592,7 @@ impl AdminDeptStatListRequest {
     /// 是否返回分产品版本数据
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn with_product_version(mut self, with_product_version: bool) -> Self {
         self.with_product_version = Some(with_product_version);
         self
@@ -609,11 +636,13 @@ pub struct AdminUserStatListRequest {
 }
 impl AdminUserStatListRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 部门ID类型
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -622,21 +651,25 @@ impl AdminUserStatListRequest {
         self
     }
     /// 部门的 ID，取决于department_id_type
+    #[inline]
     pub fn department_id(mut self, department_id: impl Into<String>) -> Self {
         self.department_id = Some(Into::into(department_id));
         self
     }
     /// 用户的open_id，user_id或者union_id，取决于user_id_type
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(Into::into(user_id));
         self
     }
     /// 分页大小，默认是10
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；当返回的has_more为true时，会返回新的page_token，再次调用接口，传入这个page_token，将获得下一页数据
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -644,6 +677,7 @@ impl AdminUserStatListRequest {
     /// 跨域访问的geo
     ///
     /// Constraints: example `cn`.
+    #[inline]
     pub fn target_geo(mut self, target_geo: impl Into<String>) -> Self {
         self.target_geo = Some(Into::into(target_geo));
         self
@@ -693,6 +727,7 @@ impl AuditInfoListRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `user_id`; example `user_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -700,6 +735,7 @@ impl AuditInfoListRequest {
     /// 日志时间范围: 结束时间. 格式: 秒级时间戳. 默认值: 此刻
     ///
     /// Constraints: example `1668700799`.
+    #[inline]
     pub fn latest(mut self, latest: i64) -> Self {
         self.latest = Some(latest);
         self
@@ -707,6 +743,7 @@ impl AuditInfoListRequest {
     /// 日志时间范围: 起始时间. 格式: 秒级时间戳. 默认值:  30日前此刻
     ///
     /// Constraints: example `1668528000`.
+    #[inline]
     pub fn oldest(mut self, oldest: i64) -> Self {
         self.oldest = Some(oldest);
         self
@@ -714,11 +751,13 @@ impl AuditInfoListRequest {
     /// 事件名称
     ///
     /// Constraints: example `space_create_doc`.
+    #[inline]
     pub fn event_name(mut self, event_name: impl Into<String>) -> Self {
         self.event_name = Some(Into::into(event_name));
         self
     }
     /// 过滤操作者: 操作者类型. 与 operator_value 配合使用
+    #[inline]
     pub fn operator_type(mut self, operator_type: impl Into<OperatorType>) -> Self {
         self.operator_type = Some(Into::into(operator_type));
         self
@@ -726,6 +765,7 @@ impl AuditInfoListRequest {
     /// 过滤操作者: 操作者ID. 与 operator_type 配合使用
     ///
     /// Constraints: example `55ed16fe`.
+    #[inline]
     pub fn operator_value(mut self, operator_value: impl Into<String>) -> Self {
         self.operator_value = Some(Into::into(operator_value));
         self
@@ -733,6 +773,7 @@ impl AuditInfoListRequest {
     /// 过滤模块
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn event_module(mut self, event_module: i64) -> Self {
         self.event_module = Some(event_module);
         self
@@ -740,6 +781,7 @@ impl AuditInfoListRequest {
     /// 下一页分页的token
     ///
     /// Constraints: example `LC39/f1%2B/Sz9Uv39Gf39/ew/cd5WY0gfGYFdixOW9cVk4bC79ituO/gx0qpPn1bYf92nz/kI0nNJOG3wCwDJKoNU%2BtyaXbpI8pV/9UNDMZT0BNeyanFH17Wv711Qh9anR3l2GjQfc2fUqXtxg1YPp63XyhYY4iRMv54ySRG7r%2BI89iS3zAoPzFuuU1MUJKsf`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -747,11 +789,13 @@ impl AuditInfoListRequest {
     /// 分页参数
     ///
     /// Constraints: server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 过滤用户类型. 仅当 operator_type=user 时生效
+    #[inline]
     pub fn user_type(mut self, user_type: impl Into<UserType>) -> Self {
         self.user_type = Some(Into::into(user_type));
         self
@@ -759,6 +803,7 @@ impl AuditInfoListRequest {
     /// 过滤操作对象: 操作对象类型. 与object_value配合使用
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn object_type(mut self, object_type: i64) -> Self {
         self.object_type = Some(object_type);
         self
@@ -766,6 +811,7 @@ impl AuditInfoListRequest {
     /// 过滤操作对象: 操作对象ID. 与object_type配合使用
     ///
     /// Constraints: example `55ed16fe`.
+    #[inline]
     pub fn object_value(mut self, object_value: impl Into<String>) -> Self {
         self.object_value = Some(Into::into(object_value));
         self
@@ -773,6 +819,7 @@ impl AuditInfoListRequest {
     /// 增强过滤操作对象: 操作对象ID，支持云文档侧泛token过滤。会覆盖object_type和object_value查询条件
     ///
     /// Constraints: example `55ed16fe`.
+    #[inline]
     pub fn ext_filter_object_by_ccm_token(
         mut self,
         ext_filter_object_by_ccm_token: impl Into<String>,
@@ -837,6 +884,7 @@ impl BadgeGrantCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<BadgeGrantCreateUserIdType>,
@@ -847,6 +895,7 @@ impl BadgeGrantCreateRequest {
     /// 此次调用中使用的部门ID的类型。
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -888,6 +937,7 @@ impl BadgeGrantListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `om5fn1`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -895,6 +945,7 @@ impl BadgeGrantListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<BadgeGrantCreateUserIdType>,
@@ -905,6 +956,7 @@ impl BadgeGrantListRequest {
     /// 此次调用中使用的部门ID的类型。
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -915,6 +967,7 @@ impl BadgeGrantListRequest {
     /// 授予名单名称，精确匹配。
     ///
     /// Constraints: example `激励勋章的授予名单`.
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(Into::into(name));
         self
@@ -988,6 +1041,7 @@ impl BadgeGrantGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<BadgeGrantCreateUserIdType>,
@@ -998,6 +1052,7 @@ impl BadgeGrantGetRequest {
     /// 此次调用中使用的部门ID的类型。
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1037,6 +1092,7 @@ impl BadgeGrantUpdateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<BadgeGrantCreateUserIdType>,
@@ -1047,6 +1103,7 @@ impl BadgeGrantUpdateRequest {
     /// 此次调用中使用的部门ID的类型。
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1109,6 +1166,7 @@ impl BadgeListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `b1fmUz`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1116,6 +1174,7 @@ impl BadgeListRequest {
     /// 租户内唯一的勋章名称，精确匹配。
     ///
     /// Constraints: example `激励勋章`.
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(Into::into(name));
         self
@@ -1258,6 +1317,7 @@ pub enum AdminDeptStatListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AdminDeptStatListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051001 => Self::InternalError(api),
@@ -1271,6 +1331,7 @@ impl From<rt::Error> for AdminDeptStatListError {
 }
 impl ::std::ops::Deref for AdminDeptStatListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1281,11 +1342,13 @@ impl ::std::ops::Deref for AdminDeptStatListError {
     }
 }
 impl ::std::fmt::Display for AdminDeptStatListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AdminDeptStatListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1308,6 +1371,7 @@ pub enum AdminUserStatListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AdminUserStatListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051001 => Self::InternalError(api),
@@ -1321,6 +1385,7 @@ impl From<rt::Error> for AdminUserStatListError {
 }
 impl ::std::ops::Deref for AdminUserStatListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1331,11 +1396,13 @@ impl ::std::ops::Deref for AdminUserStatListError {
     }
 }
 impl ::std::fmt::Display for AdminUserStatListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AdminUserStatListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1370,6 +1437,7 @@ pub enum AuditInfoListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AuditInfoListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1050001 => Self::TimeCheckNotValid(api),
@@ -1393,6 +1461,7 @@ impl From<rt::Error> for AuditInfoListError {
 }
 impl ::std::ops::Deref for AuditInfoListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TimeCheckNotValid(api) => &**api,
@@ -1409,11 +1478,13 @@ impl ::std::ops::Deref for AuditInfoListError {
     }
 }
 impl ::std::fmt::Display for AuditInfoListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AuditInfoListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1446,6 +1517,7 @@ pub enum BadgeGrantCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BadgeGrantCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051000 => Self::UnknownServerError(api),
@@ -1470,6 +1542,7 @@ impl From<rt::Error> for BadgeGrantCreateError {
 }
 impl ::std::ops::Deref for BadgeGrantCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownServerError(api) => &**api,
@@ -1485,11 +1558,13 @@ impl ::std::ops::Deref for BadgeGrantCreateError {
     }
 }
 impl ::std::fmt::Display for BadgeGrantCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BadgeGrantCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1516,6 +1591,7 @@ pub enum BadgeGrantListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BadgeGrantListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051000 => Self::UnknownServerError(api),
@@ -1531,6 +1607,7 @@ impl From<rt::Error> for BadgeGrantListError {
 }
 impl ::std::ops::Deref for BadgeGrantListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownServerError(api) => &**api,
@@ -1543,11 +1620,13 @@ impl ::std::ops::Deref for BadgeGrantListError {
     }
 }
 impl ::std::fmt::Display for BadgeGrantListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BadgeGrantListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1574,6 +1653,7 @@ pub enum BadgeGrantDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BadgeGrantDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051000 => Self::UnknownServerError(api),
@@ -1587,6 +1667,7 @@ impl From<rt::Error> for BadgeGrantDeleteError {
 }
 impl ::std::ops::Deref for BadgeGrantDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownServerError(api) => &**api,
@@ -1599,11 +1680,13 @@ impl ::std::ops::Deref for BadgeGrantDeleteError {
     }
 }
 impl ::std::fmt::Display for BadgeGrantDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BadgeGrantDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1632,6 +1715,7 @@ pub enum BadgeGrantGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BadgeGrantGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051000 => Self::UnknownServerError(api),
@@ -1648,6 +1732,7 @@ impl From<rt::Error> for BadgeGrantGetError {
 }
 impl ::std::ops::Deref for BadgeGrantGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownServerError(api) => &**api,
@@ -1661,11 +1746,13 @@ impl ::std::ops::Deref for BadgeGrantGetError {
     }
 }
 impl ::std::fmt::Display for BadgeGrantGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BadgeGrantGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1700,6 +1787,7 @@ pub enum BadgeGrantUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BadgeGrantUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051000 => Self::UnknownServerError(api),
@@ -1725,6 +1813,7 @@ impl From<rt::Error> for BadgeGrantUpdateError {
 }
 impl ::std::ops::Deref for BadgeGrantUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownServerError(api) => &**api,
@@ -1741,11 +1830,13 @@ impl ::std::ops::Deref for BadgeGrantUpdateError {
     }
 }
 impl ::std::fmt::Display for BadgeGrantUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BadgeGrantUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1780,6 +1871,7 @@ pub enum BadgeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BadgeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051000 => Self::UnknownServerError(api),
@@ -1809,6 +1901,7 @@ impl From<rt::Error> for BadgeCreateError {
 }
 impl ::std::ops::Deref for BadgeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownServerError(api) => &**api,
@@ -1825,11 +1918,13 @@ impl ::std::ops::Deref for BadgeCreateError {
     }
 }
 impl ::std::fmt::Display for BadgeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BadgeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1854,6 +1949,7 @@ pub enum BadgeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BadgeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051000 => Self::UnknownServerError(api),
@@ -1868,6 +1964,7 @@ impl From<rt::Error> for BadgeListError {
 }
 impl ::std::ops::Deref for BadgeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownServerError(api) => &**api,
@@ -1879,11 +1976,13 @@ impl ::std::ops::Deref for BadgeListError {
     }
 }
 impl ::std::fmt::Display for BadgeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BadgeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1910,6 +2009,7 @@ pub enum BadgeGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BadgeGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051000 => Self::UnknownServerError(api),
@@ -1925,6 +2025,7 @@ impl From<rt::Error> for BadgeGetError {
 }
 impl ::std::ops::Deref for BadgeGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownServerError(api) => &**api,
@@ -1937,11 +2038,13 @@ impl ::std::ops::Deref for BadgeGetError {
     }
 }
 impl ::std::fmt::Display for BadgeGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BadgeGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1974,6 +2077,7 @@ pub enum BadgeUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BadgeUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051000 => Self::UnknownServerError(api),
@@ -1998,6 +2102,7 @@ impl From<rt::Error> for BadgeUpdateError {
 }
 impl ::std::ops::Deref for BadgeUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownServerError(api) => &**api,
@@ -2013,11 +2118,13 @@ impl ::std::ops::Deref for BadgeUpdateError {
     }
 }
 impl ::std::fmt::Display for BadgeUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BadgeUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2054,6 +2161,7 @@ pub enum BadgeImageCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BadgeImageCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1051000 => Self::UnknownServerError(api),
@@ -2086,6 +2194,7 @@ impl From<rt::Error> for BadgeImageCreateError {
 }
 impl ::std::ops::Deref for BadgeImageCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownServerError(api) => &**api,
@@ -2103,11 +2212,13 @@ impl ::std::ops::Deref for BadgeImageCreateError {
     }
 }
 impl ::std::fmt::Display for BadgeImageCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BadgeImageCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2130,6 +2241,7 @@ pub enum PasswordResetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PasswordResetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1050023 => {
@@ -2147,6 +2259,7 @@ impl From<rt::Error> for PasswordResetError {
 }
 impl ::std::ops::Deref for PasswordResetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ReachResetPasswordNumLimit(api) => &**api,
@@ -2157,11 +2270,13 @@ impl ::std::ops::Deref for PasswordResetError {
     }
 }
 impl ::std::fmt::Display for PasswordResetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PasswordResetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2182,6 +2297,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DepartmentId => "department_id",
@@ -2191,6 +2307,7 @@ impl DepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "department_id" => Self::DepartmentId,
@@ -2200,6 +2317,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2225,6 +2343,7 @@ impl rt::FromJson for DepartmentIdType {
 }
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2486,6 +2605,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -2496,6 +2616,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -2506,6 +2627,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2531,6 +2653,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2548,6 +2671,7 @@ pub enum UserActiveFlag {
 }
 impl UserActiveFlag {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -2557,6 +2681,7 @@ impl UserActiveFlag {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -2566,6 +2691,7 @@ impl UserActiveFlag {
     }
 }
 impl ::std::fmt::Display for UserActiveFlag {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2794,6 +2920,7 @@ pub enum OperatorType {
 }
 impl OperatorType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -2803,6 +2930,7 @@ impl OperatorType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -2812,6 +2940,7 @@ impl OperatorType {
     }
 }
 impl ::std::fmt::Display for OperatorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2837,6 +2966,7 @@ impl rt::FromJson for OperatorType {
 }
 impl rt::Validate for OperatorType {}
 impl AsRef<str> for OperatorType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2856,6 +2986,7 @@ pub enum UserType {
 }
 impl UserType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -2866,6 +2997,7 @@ impl UserType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -2876,6 +3008,7 @@ impl UserType {
     }
 }
 impl ::std::fmt::Display for UserType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -3050,6 +3183,7 @@ pub enum TerminalType {
 }
 impl TerminalType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -3061,6 +3195,7 @@ impl TerminalType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -3072,6 +3207,7 @@ impl TerminalType {
     }
 }
 impl ::std::fmt::Display for TerminalType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -3376,6 +3512,7 @@ rt::json_object!(
 );
 impl OperatorName {
     /// An `OperatorName` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(default_name: impl Into<String>) -> Self {
         Self {
             default_name: Into::into(default_name),
@@ -3400,6 +3537,7 @@ rt::json_object!(
 );
 impl OperatorDetail {
     /// An `OperatorDetail` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(operator_name: impl Into<OperatorName>) -> Self {
         Self {
             operator_name: Into::into(operator_name),
@@ -3483,6 +3621,7 @@ rt::json_object!(
 );
 impl Info {
     /// An `Info` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(event_name: String, event_module: i64) -> Self {
         Self {
             event_id: None,
@@ -3540,6 +3679,7 @@ pub enum BadgeGrantCreateUserIdType {
 }
 impl BadgeGrantCreateUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -3550,6 +3690,7 @@ impl BadgeGrantCreateUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -3560,6 +3701,7 @@ impl BadgeGrantCreateUserIdType {
     }
 }
 impl ::std::fmt::Display for BadgeGrantCreateUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3585,6 +3727,7 @@ impl rt::FromJson for BadgeGrantCreateUserIdType {
 }
 impl rt::Validate for BadgeGrantCreateUserIdType {}
 impl AsRef<str> for BadgeGrantCreateUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3602,6 +3745,7 @@ pub enum EffectivePeriod {
 }
 impl EffectivePeriod {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -3611,6 +3755,7 @@ impl EffectivePeriod {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -3620,6 +3765,7 @@ impl EffectivePeriod {
     }
 }
 impl ::std::fmt::Display for EffectivePeriod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -3754,6 +3900,7 @@ rt::json_object!(
 );
 impl Grant {
     /// A `Grant` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: String,
         grant_type: UserActiveFlag,
@@ -3868,6 +4015,7 @@ rt::json_object!(
 );
 impl Badge {
     /// A `Badge` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, detail_image: String, show_image: String) -> Self {
         Self {
             id: None,
@@ -3921,6 +4069,7 @@ pub struct BadgeImageCreateBody {
 impl rt::Validate for BadgeImageCreateBody {}
 impl rt::Form for BadgeImageCreateBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.image_file {
@@ -3953,6 +4102,7 @@ pub struct Password {
 rt::json_object!(Password { ent_email_password = "ent_email_password" required, });
 impl Password {
     /// A `Password` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(ent_email_password: impl Into<String>) -> Self {
         Self {
             ent_email_password: Into::into(ent_email_password),
@@ -3976,6 +4126,7 @@ rt::json_object!(
 impl rt::Validate for PasswordResetBody {}
 impl rt::paging::Page for AuditInfoListData {
     type Item = Info;
+    #[inline]
     fn into_parts(self) -> (Vec<Info>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -3983,6 +4134,7 @@ impl rt::paging::Page for AuditInfoListData {
 }
 impl rt::paging::Page for BadgeGrantListData {
     type Item = Grant;
+    #[inline]
     fn into_parts(self) -> (Vec<Grant>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.grants.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -3990,6 +4142,7 @@ impl rt::paging::Page for BadgeGrantListData {
 }
 impl rt::paging::Page for BadgeListData {
     type Item = Badge;
+    #[inline]
     fn into_parts(self) -> (Vec<Badge>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.badges.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,86 +15,101 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `agent_agent_artifact` resource.
+    #[inline]
     pub fn agent_agent_artifact(&self) -> AgentAgentArtifactResource {
         AgentAgentArtifactResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `agent_agent_attachment` resource.
+    #[inline]
     pub fn agent_agent_attachment(&self) -> AgentAgentAttachmentResource {
         AgentAgentAttachmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `agent_agent_chat` resource.
+    #[inline]
     pub fn agent_agent_chat(&self) -> AgentAgentChatResource {
         AgentAgentChatResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `agent_agent_chat_session` resource.
+    #[inline]
     pub fn agent_agent_chat_session(&self) -> AgentAgentChatSessionResource {
         AgentAgentChatSessionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `agent_agent_visibility` resource.
+    #[inline]
     pub fn agent_agent_visibility(&self) -> AgentAgentVisibilityResource {
         AgentAgentVisibilityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `aily_session_aily_message` resource.
+    #[inline]
     pub fn aily_session_aily_message(&self) -> AilySessionAilyMessageResource {
         AilySessionAilyMessageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `aily_session_run` resource.
+    #[inline]
     pub fn aily_session_run(&self) -> AilySessionRunResource {
         AilySessionRunResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `aily_session` resource.
+    #[inline]
     pub fn aily_session(&self) -> AilySessionResource {
         AilySessionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_data_asset` resource.
+    #[inline]
     pub fn app_data_asset(&self) -> AppDataAssetResource {
         AppDataAssetResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_data_asset_tag` resource.
+    #[inline]
     pub fn app_data_asset_tag(&self) -> AppDataAssetTagResource {
         AppDataAssetTagResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_knowledge` resource.
+    #[inline]
     pub fn app_knowledge(&self) -> AppKnowledgeResource {
         AppKnowledgeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_skill` resource.
+    #[inline]
     pub fn app_skill(&self) -> AppSkillResource {
         AppSkillResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `tenant_app_stat` resource.
+    #[inline]
     pub fn tenant_app_stat(&self) -> TenantAppStatResource {
         TenantAppStatResource {
             client: self.client.clone(),
@@ -121,6 +136,7 @@ impl AgentAgentArtifactResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_artifact/get)
+    #[inline]
     pub fn get(
         &self,
         agent_id: String,
@@ -154,6 +170,7 @@ impl AgentAgentAttachmentResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_attachment/create)
+    #[inline]
     pub fn create(
         &self,
         agent_id: String,
@@ -187,6 +204,7 @@ impl AgentAgentChatResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat/create)
+    #[inline]
     pub fn create(
         &self,
         agent_id: String,
@@ -213,6 +231,7 @@ impl AgentAgentChatResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat/get)
+    #[inline]
     pub fn get(
         &self,
         agent_id: String,
@@ -246,6 +265,7 @@ impl AgentAgentChatSessionResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat_session/create)
+    #[inline]
     pub fn create(
         &self,
         agent_id: impl Into<String>,
@@ -271,6 +291,7 @@ impl AgentAgentChatSessionResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat_session/list)
+    #[inline]
     pub fn list(&self, agent_id: impl Into<String>) -> AgentAgentChatSessionListRequest {
         AgentAgentChatSessionListRequest {
             client: self.client.clone(),
@@ -292,6 +313,7 @@ impl AgentAgentChatSessionResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat_session/delete)
+    #[inline]
     pub fn delete(
         &self,
         agent_id: String,
@@ -316,6 +338,7 @@ impl AgentAgentChatSessionResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_chat_session/get)
+    #[inline]
     pub fn get(
         &self,
         agent_id: String,
@@ -349,6 +372,7 @@ impl AgentAgentVisibilityResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/agent-agent_visibility/check)
+    #[inline]
     pub fn check(
         &self,
         agent_id: String,
@@ -384,6 +408,7 @@ impl AilySessionAilyMessageResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-aily_message/create)
+    #[inline]
     pub fn create(
         &self,
         aily_session_id: String,
@@ -411,6 +436,7 @@ impl AilySessionAilyMessageResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-aily_message/list)
+    #[inline]
     pub fn list(
         &self,
         aily_session_id: impl Into<String>,
@@ -440,6 +466,7 @@ impl AilySessionAilyMessageResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-aily_message/get)
+    #[inline]
     pub fn get(
         &self,
         aily_session_id: String,
@@ -474,6 +501,7 @@ impl AilySessionRunResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-run/cancel)
+    #[inline]
     pub fn cancel(
         &self,
         aily_session_id: String,
@@ -501,6 +529,7 @@ impl AilySessionRunResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-run/create)
+    #[inline]
     pub fn create(
         &self,
         aily_session_id: String,
@@ -528,6 +557,7 @@ impl AilySessionRunResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-run/list)
+    #[inline]
     pub fn list(&self, aily_session_id: impl Into<String>) -> AilySessionRunListRequest {
         AilySessionRunListRequest {
             client: self.client.clone(),
@@ -552,6 +582,7 @@ impl AilySessionRunResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session-run/get)
+    #[inline]
     pub fn get(
         &self,
         aily_session_id: String,
@@ -586,6 +617,7 @@ impl AilySessionResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session/create)
+    #[inline]
     pub fn create(&self) -> AilySessionCreateRequest {
         AilySessionCreateRequest {
             client: self.client.clone(),
@@ -608,6 +640,7 @@ impl AilySessionResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session/delete)
+    #[inline]
     pub fn delete(
         &self,
         aily_session_id: impl Into<String>,
@@ -633,6 +666,7 @@ impl AilySessionResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session/get)
+    #[inline]
     pub fn get(&self, aily_session_id: impl Into<String>) -> AilySessionGetRequest {
         AilySessionGetRequest {
             client: self.client.clone(),
@@ -655,6 +689,7 @@ impl AilySessionResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/aily_session/update)
+    #[inline]
     pub fn update(
         &self,
         aily_session_id: impl Into<String>,
@@ -698,6 +733,7 @@ impl AppDataAssetResource {
     ///   - `2700472` (SomeParamMissOrInvalid, HTTP 400): some param miss or invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset/create)
+    #[inline]
     pub fn create(
         &self,
         app_id: String,
@@ -726,6 +762,7 @@ impl AppDataAssetResource {
     ///   - `2701004` (PermissionDenied, HTTP 403): permission denied. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset/list)
+    #[inline]
     pub fn list(&self, app_id: impl Into<String>) -> AppDataAssetListRequest {
         AppDataAssetListRequest {
             client: self.client.clone(),
@@ -755,6 +792,7 @@ impl AppDataAssetResource {
     ///   - `2700026` (OnlySupportDevelopmentEnvironment, HTTP 400): only support development environment. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset/delete)
+    #[inline]
     pub fn delete(
         &self,
         app_id: String,
@@ -782,6 +820,7 @@ impl AppDataAssetResource {
     ///   - `2701004` (PermissionDenied, HTTP 403): permission denied. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset/get)
+    #[inline]
     pub fn get(&self, app_id: String, data_asset_id: String) -> AppDataAssetGetRequest {
         AppDataAssetGetRequest {
             client: self.client.clone(),
@@ -813,6 +852,7 @@ impl AppDataAssetResource {
     ///   - `2700472` (SomeParamMissOrInvalid, HTTP 400): some param miss or invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset/upload_file)
+    #[inline]
     pub fn upload_file(
         &self,
         app_id: String,
@@ -847,6 +887,7 @@ impl AppDataAssetTagResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-data_asset_tag/list)
+    #[inline]
     pub fn list(&self, app_id: impl Into<String>) -> AppDataAssetTagListRequest {
         AppDataAssetTagListRequest {
             client: self.client.clone(),
@@ -883,6 +924,7 @@ impl AppKnowledgeResource {
     ///   - `2700035` (TheFileSizeExceeds100m, HTTP 400): the file size exceeds 100M. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-knowledge/ask)
+    #[inline]
     pub fn ask(
         &self,
         app_id: String,
@@ -917,6 +959,7 @@ impl AppSkillResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-skill/get)
+    #[inline]
     pub fn get(&self, app_id: String, skill_id: String) -> AppSkillGetRequest {
         AppSkillGetRequest {
             client: self.client.clone(),
@@ -940,6 +983,7 @@ impl AppSkillResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-skill/list)
+    #[inline]
     pub fn list(&self, app_id: impl Into<String>) -> AppSkillListRequest {
         AppSkillListRequest {
             client: self.client.clone(),
@@ -964,6 +1008,7 @@ impl AppSkillResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/app-skill/start)
+    #[inline]
     pub fn start(&self, app_id: String, skill_id: String) -> AppSkillStartRequest {
         AppSkillStartRequest {
             client: self.client.clone(),
@@ -994,6 +1039,7 @@ impl TenantAppStatResource {
     ///   - `2700001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/aily-v1/tenant-app_stat/list)
+    #[inline]
     pub fn list(
         &self,
         start_at: String,
@@ -1021,6 +1067,7 @@ pub struct AgentAgentArtifactGetRequest {
 }
 impl AgentAgentArtifactGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1054,6 +1101,7 @@ pub struct AgentAgentAttachmentCreateRequest {
 }
 impl AgentAgentAttachmentCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1088,6 +1136,7 @@ pub struct AgentAgentChatCreateRequest {
 }
 impl AgentAgentChatCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1122,6 +1171,7 @@ pub struct AgentAgentChatGetRequest {
 }
 impl AgentAgentChatGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1153,11 +1203,13 @@ pub struct AgentAgentChatSessionCreateRequest {
 }
 impl AgentAgentChatSessionCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AgentAgentChatSessionCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1193,16 +1245,19 @@ pub struct AgentAgentChatSessionListRequest {
 }
 impl AgentAgentChatSessionListRequest {
     /// `page_size`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1237,6 +1292,7 @@ pub struct AgentAgentChatSessionDeleteRequest {
 }
 impl AgentAgentChatSessionDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1268,6 +1324,7 @@ pub struct AgentAgentChatSessionGetRequest {
 }
 impl AgentAgentChatSessionGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1330,6 +1387,7 @@ pub struct AilySessionAilyMessageCreateRequest {
 }
 impl AilySessionAilyMessageCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1370,11 +1428,13 @@ pub struct AilySessionAilyMessageListRequest {
 }
 impl AilySessionAilyMessageListRequest {
     /// 页面大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页偏移量
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1382,6 +1442,7 @@ impl AilySessionAilyMessageListRequest {
     /// 运行 ID
     ///
     /// Constraints: example `run_4dfrxvctjqzzj`.
+    #[inline]
     pub fn run_id(mut self, run_id: impl Into<String>) -> Self {
         self.run_id = Some(Into::into(run_id));
         self
@@ -1389,11 +1450,13 @@ impl AilySessionAilyMessageListRequest {
     /// 返回生成中的消息
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn with_partial_message(mut self, with_partial_message: bool) -> Self {
         self.with_partial_message = Some(with_partial_message);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1444,6 +1507,7 @@ pub struct AilySessionAilyMessageGetRequest {
 }
 impl AilySessionAilyMessageGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1477,6 +1541,7 @@ pub struct AilySessionRunCancelRequest {
 }
 impl AilySessionRunCancelRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1510,6 +1575,7 @@ pub struct AilySessionRunCreateRequest {
 }
 impl AilySessionRunCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1545,16 +1611,19 @@ pub struct AilySessionRunListRequest {
 }
 impl AilySessionRunListRequest {
     /// 页面大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页偏移量
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1599,6 +1668,7 @@ pub struct AilySessionRunGetRequest {
 }
 impl AilySessionRunGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1629,11 +1699,13 @@ pub struct AilySessionCreateRequest {
 }
 impl AilySessionCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AilySessionCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1664,6 +1736,7 @@ pub struct AilySessionDeleteRequest {
 }
 impl AilySessionDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1693,6 +1766,7 @@ pub struct AilySessionGetRequest {
 }
 impl AilySessionGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1723,11 +1797,13 @@ pub struct AilySessionUpdateRequest {
 }
 impl AilySessionUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AilySessionCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1763,11 +1839,13 @@ impl AppDataAssetCreateRequest {
     /// 应用环境，默认为线上环境，dev代表开发环境，只支持dev
     ///
     /// Constraints: example `dev`.
+    #[inline]
     pub fn tenant_type(mut self, tenant_type: impl Into<String>) -> Self {
         self.tenant_type = Some(Into::into(tenant_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1807,11 +1885,13 @@ pub struct AppDataAssetListRequest {
 }
 impl AppDataAssetListRequest {
     /// 分页参数：分页大小，默认：20，最大：100
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页参数：分页起始位置，为空表示首页
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1819,6 +1899,7 @@ impl AppDataAssetListRequest {
     /// 模糊匹配关键词
     ///
     /// Constraints: example `电影`.
+    #[inline]
     pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
         self.keyword = Some(Into::into(keyword));
         self
@@ -1826,6 +1907,7 @@ impl AppDataAssetListRequest {
     /// 根据数据知识 ID 进行过滤
     ///
     /// Sent as one `data_asset_ids=…` per item (`?data_asset_ids=a&data_asset_ids=b`).
+    #[inline]
     pub fn data_asset_ids(mut self, data_asset_ids: Vec<String>) -> Self {
         self.data_asset_ids = Some(data_asset_ids);
         self
@@ -1833,21 +1915,25 @@ impl AppDataAssetListRequest {
     /// 根据数据知识分类 ID 进行过滤
     ///
     /// Sent as one `data_asset_tag_ids=…` per item (`?data_asset_tag_ids=a&data_asset_tag_ids=b`).
+    #[inline]
     pub fn data_asset_tag_ids(mut self, data_asset_tag_ids: Vec<String>) -> Self {
         self.data_asset_tag_ids = Some(data_asset_tag_ids);
         self
     }
     /// 结果是否包含数据与知识项目
+    #[inline]
     pub fn with_data_asset_item(mut self, with_data_asset_item: bool) -> Self {
         self.with_data_asset_item = Some(with_data_asset_item);
         self
     }
     /// 结果是否包含数据连接状态
+    #[inline]
     pub fn with_connect_status(mut self, with_connect_status: bool) -> Self {
         self.with_connect_status = Some(with_connect_status);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1902,11 +1988,13 @@ impl AppDataAssetDeleteRequest {
     /// 应用环境，默认为线上环境，dev代表开发环境，只支持dev
     ///
     /// Constraints: example `dev`.
+    #[inline]
     pub fn tenant_type(mut self, tenant_type: impl Into<String>) -> Self {
         self.tenant_type = Some(Into::into(tenant_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1944,6 +2032,7 @@ impl AppDataAssetGetRequest {
     /// 结果是否包含数据与知识项
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn with_data_asset_item(mut self, with_data_asset_item: bool) -> Self {
         self.with_data_asset_item = Some(with_data_asset_item);
         self
@@ -1951,6 +2040,7 @@ impl AppDataAssetGetRequest {
     /// 结果是否包含数据知识连接状态
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn with_connect_status(mut self, with_connect_status: bool) -> Self {
         self.with_connect_status = Some(with_connect_status);
         self
@@ -1958,11 +2048,13 @@ impl AppDataAssetGetRequest {
     /// 应用环境，默认为线上环境，dev代表开发环境
     ///
     /// Constraints: example `dev`.
+    #[inline]
     pub fn tenant_type(mut self, tenant_type: impl Into<String>) -> Self {
         self.tenant_type = Some(Into::into(tenant_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2000,11 +2092,13 @@ impl AppDataAssetUploadFileRequest {
     /// 应用环境，默认为线上环境，dev代表开发环境，只支持dev
     ///
     /// Constraints: example `dev`.
+    #[inline]
     pub fn tenant_type(mut self, tenant_type: impl Into<String>) -> Self {
         self.tenant_type = Some(Into::into(tenant_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2043,11 +2137,13 @@ pub struct AppDataAssetTagListRequest {
 }
 impl AppDataAssetTagListRequest {
     /// 分页参数：分页大小，默认：20，最大：100
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页参数：分页起始位置，为空表示首页
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2055,6 +2151,7 @@ impl AppDataAssetTagListRequest {
     /// 模糊匹配分类名称
     ///
     /// Constraints: example `电影`.
+    #[inline]
     pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
         self.keyword = Some(Into::into(keyword));
         self
@@ -2062,11 +2159,13 @@ impl AppDataAssetTagListRequest {
     /// 模糊匹配分类名称
     ///
     /// Sent as one `data_asset_tag_ids=…` per item (`?data_asset_tag_ids=a&data_asset_tag_ids=b`).
+    #[inline]
     pub fn data_asset_tag_ids(mut self, data_asset_tag_ids: Vec<String>) -> Self {
         self.data_asset_tag_ids = Some(data_asset_tag_ids);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2115,6 +2214,7 @@ pub struct AppKnowledgeAskRequest {
 }
 impl AppKnowledgeAskRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2147,6 +2247,7 @@ pub struct AppSkillGetRequest {
 }
 impl AppSkillGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2179,16 +2280,19 @@ pub struct AppSkillListRequest {
 }
 impl AppSkillListRequest {
     /// 页面大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页偏移量
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2234,11 +2338,13 @@ pub struct AppSkillStartRequest {
 }
 impl AppSkillStartRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppSkillStartBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2276,6 +2382,7 @@ impl TenantAppStatListRequest {
     /// 分页标记，用于获取下一页数据。首次调用无需传入，后续调用使用上一次返回结果中的'page_token'值
     ///
     /// Constraints: example `eyJwYWdlX251bWJlciI6MiwiY29udGVudF9pZCI6IjE2OTg3Mjk2MDAifQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2283,6 +2390,7 @@ impl TenantAppStatListRequest {
     /// 每页返回的数据条数，默认值为20，最大值为100
     ///
     /// Constraints: example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2328,6 +2436,7 @@ pub enum AgentAgentArtifactGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentAgentArtifactGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2337,6 +2446,7 @@ impl From<rt::Error> for AgentAgentArtifactGetError {
 }
 impl ::std::ops::Deref for AgentAgentArtifactGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2345,11 +2455,13 @@ impl ::std::ops::Deref for AgentAgentArtifactGetError {
     }
 }
 impl ::std::fmt::Display for AgentAgentArtifactGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentAgentArtifactGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2368,6 +2480,7 @@ pub enum AgentAgentAttachmentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentAgentAttachmentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2377,6 +2490,7 @@ impl From<rt::Error> for AgentAgentAttachmentCreateError {
 }
 impl ::std::ops::Deref for AgentAgentAttachmentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2385,11 +2499,13 @@ impl ::std::ops::Deref for AgentAgentAttachmentCreateError {
     }
 }
 impl ::std::fmt::Display for AgentAgentAttachmentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentAgentAttachmentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2408,6 +2524,7 @@ pub enum AgentAgentChatCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentAgentChatCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2417,6 +2534,7 @@ impl From<rt::Error> for AgentAgentChatCreateError {
 }
 impl ::std::ops::Deref for AgentAgentChatCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2425,11 +2543,13 @@ impl ::std::ops::Deref for AgentAgentChatCreateError {
     }
 }
 impl ::std::fmt::Display for AgentAgentChatCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentAgentChatCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2448,6 +2568,7 @@ pub enum AgentAgentChatGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentAgentChatGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2457,6 +2578,7 @@ impl From<rt::Error> for AgentAgentChatGetError {
 }
 impl ::std::ops::Deref for AgentAgentChatGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2465,11 +2587,13 @@ impl ::std::ops::Deref for AgentAgentChatGetError {
     }
 }
 impl ::std::fmt::Display for AgentAgentChatGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentAgentChatGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2488,6 +2612,7 @@ pub enum AgentAgentChatSessionCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentAgentChatSessionCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2497,6 +2622,7 @@ impl From<rt::Error> for AgentAgentChatSessionCreateError {
 }
 impl ::std::ops::Deref for AgentAgentChatSessionCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2505,11 +2631,13 @@ impl ::std::ops::Deref for AgentAgentChatSessionCreateError {
     }
 }
 impl ::std::fmt::Display for AgentAgentChatSessionCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentAgentChatSessionCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2528,6 +2656,7 @@ pub enum AgentAgentChatSessionListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentAgentChatSessionListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2537,6 +2666,7 @@ impl From<rt::Error> for AgentAgentChatSessionListError {
 }
 impl ::std::ops::Deref for AgentAgentChatSessionListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2545,11 +2675,13 @@ impl ::std::ops::Deref for AgentAgentChatSessionListError {
     }
 }
 impl ::std::fmt::Display for AgentAgentChatSessionListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentAgentChatSessionListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2568,6 +2700,7 @@ pub enum AgentAgentChatSessionDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentAgentChatSessionDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2577,6 +2710,7 @@ impl From<rt::Error> for AgentAgentChatSessionDeleteError {
 }
 impl ::std::ops::Deref for AgentAgentChatSessionDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2585,11 +2719,13 @@ impl ::std::ops::Deref for AgentAgentChatSessionDeleteError {
     }
 }
 impl ::std::fmt::Display for AgentAgentChatSessionDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentAgentChatSessionDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2608,6 +2744,7 @@ pub enum AgentAgentChatSessionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentAgentChatSessionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2617,6 +2754,7 @@ impl From<rt::Error> for AgentAgentChatSessionGetError {
 }
 impl ::std::ops::Deref for AgentAgentChatSessionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2625,11 +2763,13 @@ impl ::std::ops::Deref for AgentAgentChatSessionGetError {
     }
 }
 impl ::std::fmt::Display for AgentAgentChatSessionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentAgentChatSessionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2648,6 +2788,7 @@ pub enum AgentAgentVisibilityCheckError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentAgentVisibilityCheckError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2657,6 +2798,7 @@ impl From<rt::Error> for AgentAgentVisibilityCheckError {
 }
 impl ::std::ops::Deref for AgentAgentVisibilityCheckError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2665,11 +2807,13 @@ impl ::std::ops::Deref for AgentAgentVisibilityCheckError {
     }
 }
 impl ::std::fmt::Display for AgentAgentVisibilityCheckError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentAgentVisibilityCheckError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2688,6 +2832,7 @@ pub enum AilySessionAilyMessageCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AilySessionAilyMessageCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2697,6 +2842,7 @@ impl From<rt::Error> for AilySessionAilyMessageCreateError {
 }
 impl ::std::ops::Deref for AilySessionAilyMessageCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2705,11 +2851,13 @@ impl ::std::ops::Deref for AilySessionAilyMessageCreateError {
     }
 }
 impl ::std::fmt::Display for AilySessionAilyMessageCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AilySessionAilyMessageCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2728,6 +2876,7 @@ pub enum AilySessionAilyMessageListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AilySessionAilyMessageListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2737,6 +2886,7 @@ impl From<rt::Error> for AilySessionAilyMessageListError {
 }
 impl ::std::ops::Deref for AilySessionAilyMessageListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2745,11 +2895,13 @@ impl ::std::ops::Deref for AilySessionAilyMessageListError {
     }
 }
 impl ::std::fmt::Display for AilySessionAilyMessageListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AilySessionAilyMessageListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2768,6 +2920,7 @@ pub enum AilySessionAilyMessageGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AilySessionAilyMessageGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2777,6 +2930,7 @@ impl From<rt::Error> for AilySessionAilyMessageGetError {
 }
 impl ::std::ops::Deref for AilySessionAilyMessageGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2785,11 +2939,13 @@ impl ::std::ops::Deref for AilySessionAilyMessageGetError {
     }
 }
 impl ::std::fmt::Display for AilySessionAilyMessageGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AilySessionAilyMessageGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2808,6 +2964,7 @@ pub enum AilySessionRunCancelError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AilySessionRunCancelError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2817,6 +2974,7 @@ impl From<rt::Error> for AilySessionRunCancelError {
 }
 impl ::std::ops::Deref for AilySessionRunCancelError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2825,11 +2983,13 @@ impl ::std::ops::Deref for AilySessionRunCancelError {
     }
 }
 impl ::std::fmt::Display for AilySessionRunCancelError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AilySessionRunCancelError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2848,6 +3008,7 @@ pub enum AilySessionRunCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AilySessionRunCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2857,6 +3018,7 @@ impl From<rt::Error> for AilySessionRunCreateError {
 }
 impl ::std::ops::Deref for AilySessionRunCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2865,11 +3027,13 @@ impl ::std::ops::Deref for AilySessionRunCreateError {
     }
 }
 impl ::std::fmt::Display for AilySessionRunCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AilySessionRunCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2888,6 +3052,7 @@ pub enum AilySessionRunListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AilySessionRunListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2897,6 +3062,7 @@ impl From<rt::Error> for AilySessionRunListError {
 }
 impl ::std::ops::Deref for AilySessionRunListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2905,11 +3071,13 @@ impl ::std::ops::Deref for AilySessionRunListError {
     }
 }
 impl ::std::fmt::Display for AilySessionRunListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AilySessionRunListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2928,6 +3096,7 @@ pub enum AilySessionRunGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AilySessionRunGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2937,6 +3106,7 @@ impl From<rt::Error> for AilySessionRunGetError {
 }
 impl ::std::ops::Deref for AilySessionRunGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2945,11 +3115,13 @@ impl ::std::ops::Deref for AilySessionRunGetError {
     }
 }
 impl ::std::fmt::Display for AilySessionRunGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AilySessionRunGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2968,6 +3140,7 @@ pub enum AilySessionCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AilySessionCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -2977,6 +3150,7 @@ impl From<rt::Error> for AilySessionCreateError {
 }
 impl ::std::ops::Deref for AilySessionCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2985,11 +3159,13 @@ impl ::std::ops::Deref for AilySessionCreateError {
     }
 }
 impl ::std::fmt::Display for AilySessionCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AilySessionCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3008,6 +3184,7 @@ pub enum AilySessionDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AilySessionDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3017,6 +3194,7 @@ impl From<rt::Error> for AilySessionDeleteError {
 }
 impl ::std::ops::Deref for AilySessionDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3025,11 +3203,13 @@ impl ::std::ops::Deref for AilySessionDeleteError {
     }
 }
 impl ::std::fmt::Display for AilySessionDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AilySessionDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3048,6 +3228,7 @@ pub enum AilySessionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AilySessionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3057,6 +3238,7 @@ impl From<rt::Error> for AilySessionGetError {
 }
 impl ::std::ops::Deref for AilySessionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3065,11 +3247,13 @@ impl ::std::ops::Deref for AilySessionGetError {
     }
 }
 impl ::std::fmt::Display for AilySessionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AilySessionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3088,6 +3272,7 @@ pub enum AilySessionUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AilySessionUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3097,6 +3282,7 @@ impl From<rt::Error> for AilySessionUpdateError {
 }
 impl ::std::ops::Deref for AilySessionUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3105,11 +3291,13 @@ impl ::std::ops::Deref for AilySessionUpdateError {
     }
 }
 impl ::std::fmt::Display for AilySessionUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AilySessionUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3154,6 +3342,7 @@ pub enum AppDataAssetCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppDataAssetCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3194,6 +3383,7 @@ impl From<rt::Error> for AppDataAssetCreateError {
 }
 impl ::std::ops::Deref for AppDataAssetCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3215,11 +3405,13 @@ impl ::std::ops::Deref for AppDataAssetCreateError {
     }
 }
 impl ::std::fmt::Display for AppDataAssetCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppDataAssetCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3240,6 +3432,7 @@ pub enum AppDataAssetListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppDataAssetListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3250,6 +3443,7 @@ impl From<rt::Error> for AppDataAssetListError {
 }
 impl ::std::ops::Deref for AppDataAssetListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3259,11 +3453,13 @@ impl ::std::ops::Deref for AppDataAssetListError {
     }
 }
 impl ::std::fmt::Display for AppDataAssetListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppDataAssetListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3288,6 +3484,7 @@ pub enum AppDataAssetDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppDataAssetDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3302,6 +3499,7 @@ impl From<rt::Error> for AppDataAssetDeleteError {
 }
 impl ::std::ops::Deref for AppDataAssetDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3313,11 +3511,13 @@ impl ::std::ops::Deref for AppDataAssetDeleteError {
     }
 }
 impl ::std::fmt::Display for AppDataAssetDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppDataAssetDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3340,6 +3540,7 @@ pub enum AppDataAssetGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppDataAssetGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3351,6 +3552,7 @@ impl From<rt::Error> for AppDataAssetGetError {
 }
 impl ::std::ops::Deref for AppDataAssetGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3361,11 +3563,13 @@ impl ::std::ops::Deref for AppDataAssetGetError {
     }
 }
 impl ::std::fmt::Display for AppDataAssetGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppDataAssetGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3396,6 +3600,7 @@ pub enum AppDataAssetUploadFileError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppDataAssetUploadFileError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3419,6 +3624,7 @@ impl From<rt::Error> for AppDataAssetUploadFileError {
 }
 impl ::std::ops::Deref for AppDataAssetUploadFileError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3433,11 +3639,13 @@ impl ::std::ops::Deref for AppDataAssetUploadFileError {
     }
 }
 impl ::std::fmt::Display for AppDataAssetUploadFileError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppDataAssetUploadFileError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3456,6 +3664,7 @@ pub enum AppDataAssetTagListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppDataAssetTagListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3465,6 +3674,7 @@ impl From<rt::Error> for AppDataAssetTagListError {
 }
 impl ::std::ops::Deref for AppDataAssetTagListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3473,11 +3683,13 @@ impl ::std::ops::Deref for AppDataAssetTagListError {
     }
 }
 impl ::std::fmt::Display for AppDataAssetTagListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppDataAssetTagListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3502,6 +3714,7 @@ pub enum AppKnowledgeAskError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppKnowledgeAskError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3518,6 +3731,7 @@ impl From<rt::Error> for AppKnowledgeAskError {
 }
 impl ::std::ops::Deref for AppKnowledgeAskError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3529,11 +3743,13 @@ impl ::std::ops::Deref for AppKnowledgeAskError {
     }
 }
 impl ::std::fmt::Display for AppKnowledgeAskError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppKnowledgeAskError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3552,6 +3768,7 @@ pub enum AppSkillGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppSkillGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3561,6 +3778,7 @@ impl From<rt::Error> for AppSkillGetError {
 }
 impl ::std::ops::Deref for AppSkillGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3569,11 +3787,13 @@ impl ::std::ops::Deref for AppSkillGetError {
     }
 }
 impl ::std::fmt::Display for AppSkillGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppSkillGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3592,6 +3812,7 @@ pub enum AppSkillListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppSkillListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3601,6 +3822,7 @@ impl From<rt::Error> for AppSkillListError {
 }
 impl ::std::ops::Deref for AppSkillListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3609,11 +3831,13 @@ impl ::std::ops::Deref for AppSkillListError {
     }
 }
 impl ::std::fmt::Display for AppSkillListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppSkillListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3632,6 +3856,7 @@ pub enum AppSkillStartError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppSkillStartError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3641,6 +3866,7 @@ impl From<rt::Error> for AppSkillStartError {
 }
 impl ::std::ops::Deref for AppSkillStartError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3649,11 +3875,13 @@ impl ::std::ops::Deref for AppSkillStartError {
     }
 }
 impl ::std::fmt::Display for AppSkillStartError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppSkillStartError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3672,6 +3900,7 @@ pub enum TenantAppStatListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TenantAppStatListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2700001 => Self::ParamIsInvalid(api),
@@ -3681,6 +3910,7 @@ impl From<rt::Error> for TenantAppStatListError {
 }
 impl ::std::ops::Deref for TenantAppStatListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3689,11 +3919,13 @@ impl ::std::ops::Deref for TenantAppStatListError {
     }
 }
 impl ::std::fmt::Display for TenantAppStatListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TenantAppStatListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3723,6 +3955,7 @@ rt::json_object!(
 );
 impl AgentArtifact {
     /// An `AgentArtifact` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(artifact_id: String, name: String, url: String) -> Self {
         Self { artifact_id, name, url }
     }
@@ -3755,6 +3988,7 @@ pub struct AgentAgentAttachmentCreateBody {
 impl rt::Validate for AgentAgentAttachmentCreateBody {}
 impl rt::Form for AgentAgentAttachmentCreateBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.file {
@@ -3783,6 +4017,7 @@ rt::json_object!(
 );
 impl AgentAgentAttachmentCreateData {
     /// An `AgentAgentAttachmentCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(agent_attachment_id: impl Into<String>) -> Self {
         Self {
             agent_attachment_id: Into::into(agent_attachment_id),
@@ -3805,6 +4040,7 @@ pub struct ContentItem {
 rt::json_object!(ContentItem { r#type = "type" required, text = "text" required, });
 impl ContentItem {
     /// A `ContentItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: String, text: String) -> Self {
         Self { r#type, text }
     }
@@ -3824,6 +4060,7 @@ rt::json_object!(
 );
 impl UserMessage {
     /// An `UserMessage` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: Vec<ContentItem>) -> Self {
         Self {
             content,
@@ -3867,6 +4104,7 @@ rt::json_object!(
 );
 impl AgentAgentChatCreateData {
     /// An `AgentAgentChatCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(agent_chat_id: impl Into<String>) -> Self {
         Self {
             agent_chat_id: Into::into(agent_chat_id),
@@ -3921,6 +4159,7 @@ rt::json_object!(
 );
 impl AgentAgentChatGetData {
     /// An `AgentAgentChatGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: Vec<AgentAgentChatGetDataContentItem>, status: String) -> Self {
         Self {
             content,
@@ -3988,6 +4227,7 @@ rt::json_object!(
 );
 impl Session {
     /// A `Session` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(session_id: impl Into<String>) -> Self {
         Self {
             session_id: Into::into(session_id),
@@ -4106,6 +4346,7 @@ pub enum ContentType {
 }
 impl ContentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mdx => "MDX",
@@ -4118,6 +4359,7 @@ impl ContentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "MDX" => Self::Mdx,
@@ -4130,6 +4372,7 @@ impl ContentType {
     }
 }
 impl ::std::fmt::Display for ContentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4155,6 +4398,7 @@ impl rt::FromJson for ContentType {
 }
 impl rt::Validate for ContentType {}
 impl AsRef<str> for ContentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4172,6 +4416,7 @@ pub enum IdentityProvider {
 }
 impl IdentityProvider {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aily => "AILY",
@@ -4181,6 +4426,7 @@ impl IdentityProvider {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "AILY" => Self::Aily,
@@ -4190,6 +4436,7 @@ impl IdentityProvider {
     }
 }
 impl ::std::fmt::Display for IdentityProvider {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4215,6 +4462,7 @@ impl rt::FromJson for IdentityProvider {
 }
 impl rt::Validate for IdentityProvider {}
 impl AsRef<str> for IdentityProvider {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4299,6 +4547,7 @@ rt::json_object!(
 );
 impl PreviewUrl {
     /// A `PreviewUrl` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: Into::into(url),
@@ -4354,6 +4603,7 @@ pub enum SenderType {
 }
 impl SenderType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "USER",
@@ -4363,6 +4613,7 @@ impl SenderType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "USER" => Self::User,
@@ -4372,6 +4623,7 @@ impl SenderType {
     }
 }
 impl ::std::fmt::Display for SenderType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4397,6 +4649,7 @@ impl rt::FromJson for SenderType {
 }
 impl rt::Validate for SenderType {}
 impl AsRef<str> for SenderType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4439,6 +4692,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InProgress => "IN_PROGRESS",
@@ -4448,6 +4702,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "IN_PROGRESS" => Self::InProgress,
@@ -4457,6 +4712,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4482,6 +4738,7 @@ impl rt::FromJson for Status {
 }
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4593,6 +4850,7 @@ pub enum RunStatus {
 }
 impl RunStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Queued => "QUEUED",
@@ -4607,6 +4865,7 @@ impl RunStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "QUEUED" => Self::Queued,
@@ -4621,6 +4880,7 @@ impl RunStatus {
     }
 }
 impl ::std::fmt::Display for RunStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4646,6 +4906,7 @@ impl rt::FromJson for RunStatus {
 }
 impl rt::Validate for RunStatus {}
 impl AsRef<str> for RunStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4665,6 +4926,7 @@ pub struct RunError {
 rt::json_object!(RunError { code = "code" required, message = "message" required, });
 impl RunError {
     /// A `RunError` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(code: String, message: String) -> Self {
         Self { code, message }
     }
@@ -4722,6 +4984,7 @@ rt::json_object!(
 );
 impl Run {
     /// A `Run` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         created_at: i64,
@@ -4848,6 +5111,7 @@ rt::json_object!(
 );
 impl AilySessionCreateDataSession {
     /// An `AilySessionCreateDataSession` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         created_at: i64,
@@ -4886,6 +5150,7 @@ pub enum ConnectType {
 }
 impl ConnectType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Import => "import",
@@ -4895,6 +5160,7 @@ impl ConnectType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "import" => Self::Import,
@@ -4904,6 +5170,7 @@ impl ConnectType {
     }
 }
 impl ::std::fmt::Display for ConnectType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4929,6 +5196,7 @@ impl rt::FromJson for ConnectType {
 }
 impl rt::Validate for ConnectType {}
 impl AsRef<str> for ConnectType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4950,6 +5218,7 @@ pub enum SourceType {
 }
 impl SourceType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::File => "file",
@@ -4961,6 +5230,7 @@ impl SourceType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "file" => Self::File,
@@ -4972,6 +5242,7 @@ impl SourceType {
     }
 }
 impl ::std::fmt::Display for SourceType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4997,6 +5268,7 @@ impl rt::FromJson for SourceType {
 }
 impl rt::Validate for SourceType {}
 impl AsRef<str> for SourceType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5014,6 +5286,7 @@ pub enum RuleType {
 }
 impl RuleType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Separator => "separator",
@@ -5023,6 +5296,7 @@ impl RuleType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "separator" => Self::Separator,
@@ -5032,6 +5306,7 @@ impl RuleType {
     }
 }
 impl ::std::fmt::Display for RuleType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5057,6 +5332,7 @@ impl rt::FromJson for RuleType {
 }
 impl rt::Validate for RuleType {}
 impl AsRef<str> for RuleType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5074,6 +5350,7 @@ pub enum SeparateType {
 }
 impl SeparateType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Paragraph => "paragraph",
@@ -5083,6 +5360,7 @@ impl SeparateType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "paragraph" => Self::Paragraph,
@@ -5092,6 +5370,7 @@ impl SeparateType {
     }
 }
 impl ::std::fmt::Display for SeparateType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5117,6 +5396,7 @@ impl rt::FromJson for SeparateType {
 }
 impl rt::Validate for SeparateType {}
 impl AsRef<str> for SeparateType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5147,6 +5427,7 @@ rt::json_object!(
 );
 impl ChunkSetting {
     /// A `ChunkSetting` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(rule_type: impl Into<RuleType>) -> Self {
         Self {
             rule_type: Into::into(rule_type),
@@ -5206,6 +5487,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -5218,6 +5500,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -5230,6 +5513,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5255,6 +5539,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5279,6 +5564,7 @@ rt::json_object!(
 );
 impl LarkDoc {
     /// A `LarkDoc` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: Type, token: String) -> Self {
         Self {
             r#type,
@@ -5299,6 +5585,7 @@ pub enum SubDocType {
 }
 impl SubDocType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Wiki => "wiki",
@@ -5307,6 +5594,7 @@ impl SubDocType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "wiki" => Self::Wiki,
@@ -5315,6 +5603,7 @@ impl SubDocType {
     }
 }
 impl ::std::fmt::Display for SubDocType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5340,6 +5629,7 @@ impl rt::FromJson for SubDocType {
 }
 impl rt::Validate for SubDocType {}
 impl AsRef<str> for SubDocType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5365,6 +5655,7 @@ rt::json_object!(
 );
 impl SubDoc {
     /// A `SubDoc` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: SubDocType, token: String) -> Self {
         Self { r#type, token, url: None }
     }
@@ -5390,6 +5681,7 @@ rt::json_object!(
 );
 impl LarkWikiSpace {
     /// A `LarkWikiSpace` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(space_id: impl Into<String>) -> Self {
         Self {
             space_id: Into::into(space_id),
@@ -5410,6 +5702,7 @@ pub struct LarkHelpdesk {
 rt::json_object!(LarkHelpdesk { helpdesk_id = "helpdesk_id" required, });
 impl LarkHelpdesk {
     /// A `LarkHelpdesk` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(helpdesk_id: impl Into<String>) -> Self {
         Self {
             helpdesk_id: Into::into(helpdesk_id),
@@ -5518,6 +5811,7 @@ pub enum DataSourceType {
 }
 impl DataSourceType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Excel => "excel",
@@ -5551,6 +5845,7 @@ impl DataSourceType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "excel" => Self::Excel,
@@ -5584,6 +5879,7 @@ impl DataSourceType {
     }
 }
 impl ::std::fmt::Display for DataSourceType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5609,6 +5905,7 @@ impl rt::FromJson for DataSourceType {
 }
 impl rt::Validate for DataSourceType {}
 impl AsRef<str> for DataSourceType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5634,6 +5931,7 @@ pub enum ConnectStatus {
 }
 impl ConnectStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Awaiting => "awaiting",
@@ -5647,6 +5945,7 @@ impl ConnectStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "awaiting" => Self::Awaiting,
@@ -5660,6 +5959,7 @@ impl ConnectStatus {
     }
 }
 impl ::std::fmt::Display for ConnectStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5685,6 +5985,7 @@ impl rt::FromJson for ConnectStatus {
 }
 impl rt::Validate for ConnectStatus {}
 impl AsRef<str> for ConnectStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5718,6 +6019,7 @@ pub enum ResourceType {
 }
 impl ResourceType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Dataset => "dataset",
@@ -5727,6 +6029,7 @@ impl ResourceType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "dataset" => Self::Dataset,
@@ -5736,6 +6039,7 @@ impl ResourceType {
     }
 }
 impl ::std::fmt::Display for ResourceType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5761,6 +6065,7 @@ impl rt::FromJson for ResourceType {
 }
 impl rt::Validate for ResourceType {}
 impl AsRef<str> for ResourceType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5891,6 +6196,7 @@ pub struct AppDataAssetUploadFileBody {
 impl rt::Validate for AppDataAssetUploadFileBody {}
 impl rt::Form for AppDataAssetUploadFileBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.file {
@@ -5916,6 +6222,7 @@ rt::json_object!(
 );
 impl FileInfo {
     /// A `FileInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: String, mime_type: String) -> Self {
         Self { token, mime_type }
     }
@@ -5982,6 +6289,7 @@ pub enum AppKnowledgeAskDataStatus {
 }
 impl AppKnowledgeAskDataStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Processing => "processing",
@@ -5991,6 +6299,7 @@ impl AppKnowledgeAskDataStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "processing" => Self::Processing,
@@ -6000,6 +6309,7 @@ impl AppKnowledgeAskDataStatus {
     }
 }
 impl ::std::fmt::Display for AppKnowledgeAskDataStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6025,6 +6335,7 @@ impl rt::FromJson for AppKnowledgeAskDataStatus {
 }
 impl rt::Validate for AppKnowledgeAskDataStatus {}
 impl AsRef<str> for AppKnowledgeAskDataStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6042,6 +6353,7 @@ pub enum FinishType {
 }
 impl FinishType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Qa => "qa",
@@ -6051,6 +6363,7 @@ impl FinishType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "qa" => Self::Qa,
@@ -6060,6 +6373,7 @@ impl FinishType {
     }
 }
 impl ::std::fmt::Display for FinishType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6085,6 +6399,7 @@ impl rt::FromJson for FinishType {
 }
 impl rt::Validate for FinishType {}
 impl AsRef<str> for FinishType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6292,6 +6607,7 @@ rt::json_object!(
 );
 impl Owner {
     /// An `Owner` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -6339,6 +6655,7 @@ rt::json_object!(
 );
 impl Stat {
     /// A `Stat` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -6374,6 +6691,7 @@ rt::json_object!(
 impl rt::Validate for TenantAppStatListData {}
 impl rt::paging::Page for AilySessionAilyMessageListData {
     type Item = Message;
+    #[inline]
     fn into_parts(self) -> (Vec<Message>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.messages.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6381,6 +6699,7 @@ impl rt::paging::Page for AilySessionAilyMessageListData {
 }
 impl rt::paging::Page for AilySessionRunListData {
     type Item = Run;
+    #[inline]
     fn into_parts(self) -> (Vec<Run>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.runs.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6388,6 +6707,7 @@ impl rt::paging::Page for AilySessionRunListData {
 }
 impl rt::paging::Page for AppDataAssetListData {
     type Item = DataAsset;
+    #[inline]
     fn into_parts(self) -> (Vec<DataAsset>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6395,6 +6715,7 @@ impl rt::paging::Page for AppDataAssetListData {
 }
 impl rt::paging::Page for AppDataAssetTagListData {
     type Item = Tag;
+    #[inline]
     fn into_parts(self) -> (Vec<Tag>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6402,6 +6723,7 @@ impl rt::paging::Page for AppDataAssetTagListData {
 }
 impl rt::paging::Page for AppSkillListData {
     type Item = Skill;
+    #[inline]
     fn into_parts(self) -> (Vec<Skill>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.skills.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6409,6 +6731,7 @@ impl rt::paging::Page for AppSkillListData {
 }
 impl rt::paging::Page for TenantAppStatListData {
     type Item = Stat;
+    #[inline]
     fn into_parts(self) -> (Vec<Stat>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,26 +15,31 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `app` resource.
+    #[inline]
     pub fn app(&self) -> AppResource {
         AppResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_audit_log` resource.
+    #[inline]
     pub fn application_audit_log(&self) -> ApplicationAuditLogResource {
         ApplicationAuditLogResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_environment_variable` resource.
+    #[inline]
     pub fn application_environment_variable(
         &self,
     ) -> ApplicationEnvironmentVariableResource {
@@ -43,30 +48,35 @@ impl Client {
         }
     }
     /// Endpoints of the `application_flow` resource.
+    #[inline]
     pub fn application_flow(&self) -> ApplicationFlowResource {
         ApplicationFlowResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_function` resource.
+    #[inline]
     pub fn application_function(&self) -> ApplicationFunctionResource {
         ApplicationFunctionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_object_record` resource.
+    #[inline]
     pub fn application_object_record(&self) -> ApplicationObjectRecordResource {
         ApplicationObjectRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_object` resource.
+    #[inline]
     pub fn application_object(&self) -> ApplicationObjectResource {
         ApplicationObjectResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_record_permission_member` resource.
+    #[inline]
     pub fn application_record_permission_member(
         &self,
     ) -> ApplicationRecordPermissionMemberResource {
@@ -75,66 +85,77 @@ impl Client {
         }
     }
     /// Endpoints of the `application_role_member` resource.
+    #[inline]
     pub fn application_role_member(&self) -> ApplicationRoleMemberResource {
         ApplicationRoleMemberResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `approval_instance` resource.
+    #[inline]
     pub fn approval_instance(&self) -> ApprovalInstanceResource {
         ApprovalInstanceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `approval_task` resource.
+    #[inline]
     pub fn approval_task(&self) -> ApprovalTaskResource {
         ApprovalTaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `seat_activity` resource.
+    #[inline]
     pub fn seat_activity(&self) -> SeatActivityResource {
         SeatActivityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `seat_assignment` resource.
+    #[inline]
     pub fn seat_assignment(&self) -> SeatAssignmentResource {
         SeatAssignmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `tenant_app_metrics` resource.
+    #[inline]
     pub fn tenant_app_metrics(&self) -> TenantAppMetricsResource {
         TenantAppMetricsResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_task` resource.
+    #[inline]
     pub fn user_task(&self) -> UserTaskResource {
         UserTaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `workspace_enum` resource.
+    #[inline]
     pub fn workspace_enum(&self) -> WorkspaceEnumResource {
         WorkspaceEnumResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `workspace_table` resource.
+    #[inline]
     pub fn workspace_table(&self) -> WorkspaceTableResource {
         WorkspaceTableResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `workspace_view` resource.
+    #[inline]
     pub fn workspace_view(&self) -> WorkspaceViewResource {
         WorkspaceViewResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `workspace` resource.
+    #[inline]
     pub fn workspace(&self) -> WorkspaceResource {
         WorkspaceResource {
             client: self.client.clone(),
@@ -163,6 +184,7 @@ impl AppResource {
     ///   - `2320006` (BadRequestOrInvalidParameter, HTTP 400): bad request or invalid parameter. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/app/list)
+    #[inline]
     pub fn list(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -196,6 +218,7 @@ impl ApplicationAuditLogResource {
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-audit_log/audit_log_list)
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn audit_log_list(
         &self,
         namespace: String,
@@ -237,6 +260,7 @@ impl ApplicationAuditLogResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-audit_log/data_change_log_detail)
+    #[inline]
     pub fn data_change_log_detail(
         &self,
         namespace: String,
@@ -264,6 +288,7 @@ impl ApplicationAuditLogResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-audit_log/data_change_logs_list)
+    #[inline]
     pub fn data_change_logs_list(
         &self,
         namespace: String,
@@ -303,6 +328,7 @@ impl ApplicationAuditLogResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-audit_log/get)
+    #[inline]
     pub fn get(
         &self,
         namespace: String,
@@ -335,6 +361,7 @@ impl ApplicationEnvironmentVariableResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-environment_variable/get)
+    #[inline]
     pub fn get(
         &self,
         namespace: String,
@@ -358,6 +385,7 @@ impl ApplicationEnvironmentVariableResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-environment_variable/query)
+    #[inline]
     pub fn query(
         &self,
         namespace: impl Into<String>,
@@ -390,6 +418,7 @@ impl ApplicationFlowResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-flow/execute)
+    #[inline]
     pub fn execute(
         &self,
         namespace: String,
@@ -422,6 +451,7 @@ impl ApplicationFunctionResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-function/invoke)
+    #[inline]
     pub fn invoke(
         &self,
         namespace: String,
@@ -456,6 +486,7 @@ impl ApplicationObjectRecordResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         namespace: String,
@@ -484,6 +515,7 @@ impl ApplicationObjectRecordResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         namespace: String,
@@ -512,6 +544,7 @@ impl ApplicationObjectRecordResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/batch_query)
+    #[inline]
     pub fn batch_query(
         &self,
         namespace: String,
@@ -540,6 +573,7 @@ impl ApplicationObjectRecordResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/batch_update)
+    #[inline]
     pub fn batch_update(
         &self,
         namespace: String,
@@ -568,6 +602,7 @@ impl ApplicationObjectRecordResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/create)
+    #[inline]
     pub fn create(
         &self,
         namespace: String,
@@ -594,6 +629,7 @@ impl ApplicationObjectRecordResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/delete)
+    #[inline]
     pub fn delete(
         &self,
         namespace: String,
@@ -622,6 +658,7 @@ impl ApplicationObjectRecordResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/patch)
+    #[inline]
     pub fn patch(
         &self,
         namespace: String,
@@ -652,6 +689,7 @@ impl ApplicationObjectRecordResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object-record/query)
+    #[inline]
     pub fn query(
         &self,
         namespace: String,
@@ -686,6 +724,7 @@ impl ApplicationObjectResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object/oql_query)
+    #[inline]
     pub fn oql_query(
         &self,
         namespace: String,
@@ -710,6 +749,7 @@ impl ApplicationObjectResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-object/search)
+    #[inline]
     pub fn search(
         &self,
         namespace: impl Into<String>,
@@ -740,6 +780,7 @@ impl ApplicationRecordPermissionMemberResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-record_permission-member/batch_create_authorization)
+    #[inline]
     pub fn batch_create_authorization(
         &self,
         namespace: String,
@@ -765,6 +806,7 @@ impl ApplicationRecordPermissionMemberResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-record_permission-member/batch_remove_authorization)
+    #[inline]
     pub fn batch_remove_authorization(
         &self,
         namespace: String,
@@ -799,6 +841,7 @@ impl ApplicationRoleMemberResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-role-member/batch_create_authorization)
+    #[inline]
     pub fn batch_create_authorization(
         &self,
         namespace: String,
@@ -826,6 +869,7 @@ impl ApplicationRoleMemberResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-role-member/batch_remove_authorization)
+    #[inline]
     pub fn batch_remove_authorization(
         &self,
         namespace: String,
@@ -851,6 +895,7 @@ impl ApplicationRoleMemberResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/application-role-member/get)
+    #[inline]
     pub fn get(
         &self,
         namespace: String,
@@ -884,6 +929,7 @@ impl ApprovalInstanceResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/approval_instance/cancel)
+    #[inline]
     pub fn cancel(
         &self,
         approval_instance_id: String,
@@ -915,6 +961,7 @@ impl ApprovalTaskResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/approval_task/add_assignee)
+    #[inline]
     pub fn add_assignee(
         &self,
         approval_task_id: String,
@@ -939,6 +986,7 @@ impl ApprovalTaskResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/approval_task/agree)
+    #[inline]
     pub fn agree(
         &self,
         approval_task_id: String,
@@ -963,6 +1011,7 @@ impl ApprovalTaskResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/approval_task/reject)
+    #[inline]
     pub fn reject(
         &self,
         approval_task_id: String,
@@ -987,6 +1036,7 @@ impl ApprovalTaskResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/approval_task/transfer)
+    #[inline]
     pub fn transfer(
         &self,
         approval_task_id: String,
@@ -1020,6 +1070,7 @@ impl SeatActivityResource {
     ///   - `2320006` (BadRequestOrInvalidParameter, HTTP 400): bad request or invalid parameter. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/seat_activity/list)
+    #[inline]
     pub fn list(
         &self,
         seat_type: SeatType,
@@ -1056,6 +1107,7 @@ impl SeatAssignmentResource {
     ///   - `2320006` (BadRequestOrInvalidParameter, HTTP 400): bad request or invalid parameter. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/seat_assignment/list)
+    #[inline]
     pub fn list(
         &self,
         seat_type: SeatType,
@@ -1092,6 +1144,7 @@ impl TenantAppMetricsResource {
     ///   - `2320006` (BadRequestOrInvalidParameter, HTTP 400): bad request or invalid parameter. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/tenant_app_metrics/query)
+    #[inline]
     pub fn query(
         &self,
         body: TenantAppMetricsQueryBody,
@@ -1123,6 +1176,7 @@ impl UserTaskResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/cc)
+    #[inline]
     pub fn cc(&self, task_id: String, body: UserTaskCcBody) -> UserTaskCcRequest {
         UserTaskCcRequest {
             client: self.client.clone(),
@@ -1143,6 +1197,7 @@ impl UserTaskResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/chat_group)
+    #[inline]
     pub fn chat_group(
         &self,
         task_id: String,
@@ -1167,6 +1222,7 @@ impl UserTaskResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/expediting)
+    #[inline]
     pub fn expediting(
         &self,
         task_id: String,
@@ -1193,6 +1249,7 @@ impl UserTaskResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/query)
+    #[inline]
     pub fn query(&self, body: UserTaskQueryBody) -> UserTaskQueryRequest {
         UserTaskQueryRequest {
             client: self.client.clone(),
@@ -1212,6 +1269,7 @@ impl UserTaskResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/rollback)
+    #[inline]
     pub fn rollback(
         &self,
         task_id: String,
@@ -1236,6 +1294,7 @@ impl UserTaskResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/user_task/rollback_points)
+    #[inline]
     pub fn rollback_points(
         &self,
         task_id: String,
@@ -1266,6 +1325,7 @@ impl WorkspaceEnumResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-enum/enum_get)
+    #[inline]
     pub fn enum_get(
         &self,
         workspace_id: String,
@@ -1291,6 +1351,7 @@ impl WorkspaceEnumResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-enum/list)
+    #[inline]
     pub fn list(
         &self,
         workspace_id: String,
@@ -1323,6 +1384,7 @@ impl WorkspaceTableResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/list)
+    #[inline]
     pub fn list(
         &self,
         workspace_id: String,
@@ -1348,6 +1410,7 @@ impl WorkspaceTableResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/records_batch_update)
+    #[inline]
     pub fn records_batch_update(
         &self,
         workspace_id: String,
@@ -1375,6 +1438,7 @@ impl WorkspaceTableResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/records_delete)
+    #[inline]
     pub fn records_delete(
         &self,
         workspace_id: String,
@@ -1402,6 +1466,7 @@ impl WorkspaceTableResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/records_get)
+    #[inline]
     pub fn records_get(
         &self,
         workspace_id: String,
@@ -1432,6 +1497,7 @@ impl WorkspaceTableResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/records_patch)
+    #[inline]
     pub fn records_patch(
         &self,
         workspace_id: String,
@@ -1461,6 +1527,7 @@ impl WorkspaceTableResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/records_post)
+    #[inline]
     pub fn records_post(
         &self,
         workspace_id: String,
@@ -1490,6 +1557,7 @@ impl WorkspaceTableResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-table/table_get)
+    #[inline]
     pub fn table_get(
         &self,
         workspace_id: String,
@@ -1522,6 +1590,7 @@ impl WorkspaceViewResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace-view/views_get)
+    #[inline]
     pub fn views_get(
         &self,
         workspace_id: String,
@@ -1561,6 +1630,7 @@ impl WorkspaceResource {
     ///   - `2320001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/apaas-v1/workspace/sql_commands)
+    #[inline]
     pub fn sql_commands(
         &self,
         workspace_id: String,
@@ -1588,6 +1658,7 @@ impl AppListRequest {
     /// 分页大小，必填，范围：【0，500】
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: impl Into<String>) -> Self {
         self.page_size = Some(Into::into(page_size));
         self
@@ -1595,6 +1666,7 @@ impl AppListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1650,6 +1722,7 @@ impl ApplicationAuditLogAuditLogListRequest {
     /// 模糊查询
     ///
     /// Constraints: example `Intel Mac OS`.
+    #[inline]
     pub fn quick_query(mut self, quick_query: impl Into<String>) -> Self {
         self.quick_query = Some(Into::into(quick_query));
         self
@@ -1657,6 +1730,7 @@ impl ApplicationAuditLogAuditLogListRequest {
     /// 日志查询：筛选能力
     ///
     /// Constraints: example `{"items":[{"left":"eventName","operator":"=","right":[19001]}]}`.
+    #[inline]
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
         self.filter = Some(Into::into(filter));
         self
@@ -1664,6 +1738,7 @@ impl ApplicationAuditLogAuditLogListRequest {
     /// 日志列表：选择展示行信息，例如\["opTime","appName","eventName","clientIP","operator","status"\]
     ///
     /// Sent as one `columns=…` per item (`?columns=a&columns=b`).
+    #[inline]
     pub fn columns(mut self, columns: Vec<String>) -> Self {
         self.columns = Some(columns);
         self
@@ -1671,6 +1746,7 @@ impl ApplicationAuditLogAuditLogListRequest {
     /// 查询排序字段：可选项为操作时间（opTime）
     ///
     /// Constraints: example `opTime`.
+    #[inline]
     pub fn sort_by(mut self, sort_by: impl Into<String>) -> Self {
         self.sort_by = Some(Into::into(sort_by));
         self
@@ -1678,6 +1754,7 @@ impl ApplicationAuditLogAuditLogListRequest {
     /// 查询排序：按时间从小到大使用 asc
     ///
     /// Constraints: example `asc`.
+    #[inline]
     pub fn sort_order(mut self, sort_order: impl Into<String>) -> Self {
         self.sort_order = Some(Into::into(sort_order));
         self
@@ -1685,6 +1762,7 @@ impl ApplicationAuditLogAuditLogListRequest {
     /// 应用类型，0为apaas类型，1为aily类型
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn app_type(mut self, app_type: impl Into<String>) -> Self {
         self.app_type = Some(Into::into(app_type));
         self
@@ -1776,6 +1854,7 @@ impl ApplicationAuditLogDataChangeLogsListRequest {
     /// 模糊查询
     ///
     /// Constraints: example `Intel Mac OS`.
+    #[inline]
     pub fn quick_query(mut self, quick_query: impl Into<String>) -> Self {
         self.quick_query = Some(Into::into(quick_query));
         self
@@ -1783,6 +1862,7 @@ impl ApplicationAuditLogDataChangeLogsListRequest {
     /// 查询时间范围：开始时间
     ///
     /// Constraints: example `1723691857002`.
+    #[inline]
     pub fn from(mut self, from: impl Into<String>) -> Self {
         self.from = Some(Into::into(from));
         self
@@ -1790,6 +1870,7 @@ impl ApplicationAuditLogDataChangeLogsListRequest {
     /// 查询时间范围：结束时间
     ///
     /// Constraints: example `1724296657002`.
+    #[inline]
     pub fn to(mut self, to: impl Into<String>) -> Self {
         self.to = Some(Into::into(to));
         self
@@ -1797,6 +1878,7 @@ impl ApplicationAuditLogDataChangeLogsListRequest {
     /// 日志查询：筛选能力
     ///
     /// Constraints: example `{"items":[{"left":"eventName","operator":"=","right":[19001]}]}`.
+    #[inline]
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
         self.filter = Some(Into::into(filter));
         self
@@ -1804,6 +1886,7 @@ impl ApplicationAuditLogDataChangeLogsListRequest {
     /// 日志列表：选择展示行信息，例如\["opTime","appName","eventName","clientIP","operator","status"\]
     ///
     /// Sent as one `columns=…` per item (`?columns=a&columns=b`).
+    #[inline]
     pub fn columns(mut self, columns: Vec<String>) -> Self {
         self.columns = Some(columns);
         self
@@ -1811,6 +1894,7 @@ impl ApplicationAuditLogDataChangeLogsListRequest {
     /// 查询排序字段：可选项为操作时间（opTime）
     ///
     /// Constraints: example `opTime`.
+    #[inline]
     pub fn sort_by(mut self, sort_by: impl Into<String>) -> Self {
         self.sort_by = Some(Into::into(sort_by));
         self
@@ -1818,6 +1902,7 @@ impl ApplicationAuditLogDataChangeLogsListRequest {
     /// 查询排序：按时间从小到大使用 asc
     ///
     /// Constraints: example `asc`.
+    #[inline]
     pub fn sort_order(mut self, sort_order: impl Into<String>) -> Self {
         self.sort_order = Some(Into::into(sort_order));
         self
@@ -1825,6 +1910,7 @@ impl ApplicationAuditLogDataChangeLogsListRequest {
     /// 应用类型，0为apaas类型，1为aily类型
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn app_type(mut self, app_type: impl Into<String>) -> Self {
         self.app_type = Some(Into::into(app_type));
         self
@@ -1932,6 +2018,7 @@ pub struct ApplicationEnvironmentVariableQueryRequest {
 }
 impl ApplicationEnvironmentVariableQueryRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationEnvironmentVariableQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -1997,6 +2084,7 @@ pub struct ApplicationFunctionInvokeRequest {
 }
 impl ApplicationFunctionInvokeRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationFunctionInvokeBody) -> Self {
         self.body = Some(body);
         self
@@ -2247,6 +2335,7 @@ pub struct ApplicationObjectRecordQueryRequest {
 }
 impl ApplicationObjectRecordQueryRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationObjectRecordQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -2311,6 +2400,7 @@ pub struct ApplicationObjectSearchRequest {
 }
 impl ApplicationObjectSearchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationObjectSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -2344,6 +2434,7 @@ pub struct ApplicationRecordPermissionMemberBatchCreateAuthorizationRequest {
 }
 impl ApplicationRecordPermissionMemberBatchCreateAuthorizationRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(
         mut self,
         body: ApplicationRecordPermissionMemberBatchCreateAuthorizationBody,
@@ -2386,6 +2477,7 @@ pub struct ApplicationRecordPermissionMemberBatchRemoveAuthorizationRequest {
 }
 impl ApplicationRecordPermissionMemberBatchRemoveAuthorizationRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(
         mut self,
         body: ApplicationRecordPermissionMemberBatchCreateAuthorizationBody,
@@ -2428,6 +2520,7 @@ pub struct ApplicationRoleMemberBatchCreateAuthorizationRequest {
 }
 impl ApplicationRoleMemberBatchCreateAuthorizationRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(
         mut self,
         body: ApplicationRoleMemberBatchCreateAuthorizationBody,
@@ -2467,6 +2560,7 @@ pub struct ApplicationRoleMemberBatchRemoveAuthorizationRequest {
 }
 impl ApplicationRoleMemberBatchRemoveAuthorizationRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(
         mut self,
         body: ApplicationRoleMemberBatchCreateAuthorizationBody,
@@ -2507,6 +2601,7 @@ pub struct ApplicationRoleMemberGetRequest {
 }
 impl ApplicationRoleMemberGetRequest {
     /// 是否需要公式的展示名称，便于前端展示
+    #[inline]
     pub fn need_display_name(mut self, need_display_name: bool) -> Self {
         self.need_display_name = Some(need_display_name);
         self
@@ -2514,6 +2609,7 @@ impl ApplicationRoleMemberGetRequest {
     /// 是否使用 APIID字段作为出入参，默认值为 false
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn use_api_id(mut self, use_api_id: bool) -> Self {
         self.use_api_id = Some(use_api_id);
         self
@@ -2676,6 +2772,7 @@ impl SeatActivityListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2725,6 +2822,7 @@ impl SeatAssignmentListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eVQrYzJBNDNONlk4VFZBZVlSdzlKdFJ4bVVHVExENDNKVHoxaVdiVnViQT0`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2979,6 +3077,7 @@ impl WorkspaceEnumListRequest {
     /// 分页大小，用于限制一次请求所返回的数据条目数
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2986,6 +3085,7 @@ impl WorkspaceEnumListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `AQD9/Rn9eij9Pm39ED40/RD/cIFmu77WxpxPB/2oHfQLZ+G8JG6tK7+ZnHiT7COhD2hMSICh/eBl7cpzU6JEC3J7COKNe4jrQ8ExwBCR`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3021,11 +3121,13 @@ impl WorkspaceTableListRequest {
     /// 分页大小，用于限制一次请求所返回的数据条目数。默认10，最大500。
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果。
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3127,11 +3229,13 @@ impl WorkspaceTableRecordsGetRequest {
     /// 分页大小，用于限制一次请求所返回的数据条目数。默认10，最大500
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3140,6 +3244,7 @@ impl WorkspaceTableRecordsGetRequest {
     /// 遵循 PostgREST 语法，详情可查看 <https://docs.postgrest.org/en/v13/references/api/tables_views.html#vertical-filtering>
     ///
     /// Constraints: example `_id,_created_at,name`.
+    #[inline]
     pub fn select(mut self, select: impl Into<String>) -> Self {
         self.select = Some(Into::into(select));
         self
@@ -3147,6 +3252,7 @@ impl WorkspaceTableRecordsGetRequest {
     /// 筛选条件，尊许 PostgREST 语法，详情可查看 <https://docs.postgrest.org/en/v13/references/api/tables_views.html#horizontal-filtering>
     ///
     /// Constraints: example `age=gt.10`.
+    #[inline]
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
         self.filter = Some(Into::into(filter));
         self
@@ -3156,6 +3262,7 @@ impl WorkspaceTableRecordsGetRequest {
     /// <https://docs.postgrest.org/en/v13/references/api/tables_views.html#ordering>
     ///
     /// Constraints: example `age.desc,score.asc`.
+    #[inline]
     pub fn order(mut self, order: impl Into<String>) -> Self {
         self.order = Some(Into::into(order));
         self
@@ -3235,6 +3342,7 @@ impl WorkspaceTableRecordsPostRequest {
     /// UPSERT 时使用，指定列，多列英文逗号拼接
     ///
     /// Constraints: example `name,age`.
+    #[inline]
     pub fn columns(mut self, columns: impl Into<String>) -> Self {
         self.columns = Some(Into::into(columns));
         self
@@ -3243,6 +3351,7 @@ impl WorkspaceTableRecordsPostRequest {
     /// 假设 user_products 表有一个由 user_id 和 product_id 组成的复合唯一约束。
     ///
     /// Constraints: example `user_id,product_id`.
+    #[inline]
     pub fn on_conflict(mut self, on_conflict: impl Into<String>) -> Self {
         self.on_conflict = Some(Into::into(on_conflict));
         self
@@ -3316,11 +3425,13 @@ impl WorkspaceViewViewsGetRequest {
     /// 分页大小，用于限制一次请求所返回的数据条目数。默认10，最大500
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3329,6 +3440,7 @@ impl WorkspaceViewViewsGetRequest {
     /// 遵循 PostgREST 语法，详情可查看 <https://docs.postgrest.org/en/v13/references/api/tables_views.html#vertical-filtering>
     ///
     /// Constraints: example `_id,_created_at,name`.
+    #[inline]
     pub fn select(mut self, select: impl Into<String>) -> Self {
         self.select = Some(Into::into(select));
         self
@@ -3336,6 +3448,7 @@ impl WorkspaceViewViewsGetRequest {
     /// 筛选条件，尊许 PostgREST 语法，详情可查看 <https://docs.postgrest.org/en/v13/references/api/tables_views.html#horizontal-filtering>
     ///
     /// Constraints: example `age=gt.10`.
+    #[inline]
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
         self.filter = Some(Into::into(filter));
         self
@@ -3345,6 +3458,7 @@ impl WorkspaceViewViewsGetRequest {
     /// <https://docs.postgrest.org/en/v13/references/api/tables_views.html#ordering>
     ///
     /// Constraints: example `age.desc,score.asc`.
+    #[inline]
     pub fn order(mut self, order: impl Into<String>) -> Self {
         self.order = Some(Into::into(order));
         self
@@ -3420,6 +3534,7 @@ pub enum AppListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320002 => Self::InternalError(api),
@@ -3437,6 +3552,7 @@ impl From<rt::Error> for AppListError {
 }
 impl ::std::ops::Deref for AppListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -3449,11 +3565,13 @@ impl ::std::ops::Deref for AppListError {
     }
 }
 impl ::std::fmt::Display for AppListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3472,6 +3590,7 @@ pub enum ApplicationAuditLogAuditLogListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAuditLogAuditLogListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3481,6 +3600,7 @@ impl From<rt::Error> for ApplicationAuditLogAuditLogListError {
 }
 impl ::std::ops::Deref for ApplicationAuditLogAuditLogListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3489,11 +3609,13 @@ impl ::std::ops::Deref for ApplicationAuditLogAuditLogListError {
     }
 }
 impl ::std::fmt::Display for ApplicationAuditLogAuditLogListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAuditLogAuditLogListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3512,6 +3634,7 @@ pub enum ApplicationAuditLogDataChangeLogDetailError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAuditLogDataChangeLogDetailError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3521,6 +3644,7 @@ impl From<rt::Error> for ApplicationAuditLogDataChangeLogDetailError {
 }
 impl ::std::ops::Deref for ApplicationAuditLogDataChangeLogDetailError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3529,11 +3653,13 @@ impl ::std::ops::Deref for ApplicationAuditLogDataChangeLogDetailError {
     }
 }
 impl ::std::fmt::Display for ApplicationAuditLogDataChangeLogDetailError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAuditLogDataChangeLogDetailError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3552,6 +3678,7 @@ pub enum ApplicationAuditLogDataChangeLogsListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAuditLogDataChangeLogsListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3561,6 +3688,7 @@ impl From<rt::Error> for ApplicationAuditLogDataChangeLogsListError {
 }
 impl ::std::ops::Deref for ApplicationAuditLogDataChangeLogsListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3569,11 +3697,13 @@ impl ::std::ops::Deref for ApplicationAuditLogDataChangeLogsListError {
     }
 }
 impl ::std::fmt::Display for ApplicationAuditLogDataChangeLogsListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAuditLogDataChangeLogsListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3592,6 +3722,7 @@ pub enum ApplicationAuditLogGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAuditLogGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3601,6 +3732,7 @@ impl From<rt::Error> for ApplicationAuditLogGetError {
 }
 impl ::std::ops::Deref for ApplicationAuditLogGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3609,11 +3741,13 @@ impl ::std::ops::Deref for ApplicationAuditLogGetError {
     }
 }
 impl ::std::fmt::Display for ApplicationAuditLogGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAuditLogGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3632,6 +3766,7 @@ pub enum ApplicationEnvironmentVariableGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationEnvironmentVariableGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3641,6 +3776,7 @@ impl From<rt::Error> for ApplicationEnvironmentVariableGetError {
 }
 impl ::std::ops::Deref for ApplicationEnvironmentVariableGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3649,11 +3785,13 @@ impl ::std::ops::Deref for ApplicationEnvironmentVariableGetError {
     }
 }
 impl ::std::fmt::Display for ApplicationEnvironmentVariableGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationEnvironmentVariableGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3672,6 +3810,7 @@ pub enum ApplicationEnvironmentVariableQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationEnvironmentVariableQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3681,6 +3820,7 @@ impl From<rt::Error> for ApplicationEnvironmentVariableQueryError {
 }
 impl ::std::ops::Deref for ApplicationEnvironmentVariableQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3689,11 +3829,13 @@ impl ::std::ops::Deref for ApplicationEnvironmentVariableQueryError {
     }
 }
 impl ::std::fmt::Display for ApplicationEnvironmentVariableQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationEnvironmentVariableQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3712,6 +3854,7 @@ pub enum ApplicationFlowExecuteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationFlowExecuteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3721,6 +3864,7 @@ impl From<rt::Error> for ApplicationFlowExecuteError {
 }
 impl ::std::ops::Deref for ApplicationFlowExecuteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3729,11 +3873,13 @@ impl ::std::ops::Deref for ApplicationFlowExecuteError {
     }
 }
 impl ::std::fmt::Display for ApplicationFlowExecuteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationFlowExecuteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3752,6 +3898,7 @@ pub enum ApplicationFunctionInvokeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationFunctionInvokeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3761,6 +3908,7 @@ impl From<rt::Error> for ApplicationFunctionInvokeError {
 }
 impl ::std::ops::Deref for ApplicationFunctionInvokeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3769,11 +3917,13 @@ impl ::std::ops::Deref for ApplicationFunctionInvokeError {
     }
 }
 impl ::std::fmt::Display for ApplicationFunctionInvokeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationFunctionInvokeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3792,6 +3942,7 @@ pub enum ApplicationObjectRecordBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationObjectRecordBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3801,6 +3952,7 @@ impl From<rt::Error> for ApplicationObjectRecordBatchCreateError {
 }
 impl ::std::ops::Deref for ApplicationObjectRecordBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3809,11 +3961,13 @@ impl ::std::ops::Deref for ApplicationObjectRecordBatchCreateError {
     }
 }
 impl ::std::fmt::Display for ApplicationObjectRecordBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationObjectRecordBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3832,6 +3986,7 @@ pub enum ApplicationObjectRecordBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationObjectRecordBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3841,6 +3996,7 @@ impl From<rt::Error> for ApplicationObjectRecordBatchDeleteError {
 }
 impl ::std::ops::Deref for ApplicationObjectRecordBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3849,11 +4005,13 @@ impl ::std::ops::Deref for ApplicationObjectRecordBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for ApplicationObjectRecordBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationObjectRecordBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3872,6 +4030,7 @@ pub enum ApplicationObjectRecordBatchQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationObjectRecordBatchQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3881,6 +4040,7 @@ impl From<rt::Error> for ApplicationObjectRecordBatchQueryError {
 }
 impl ::std::ops::Deref for ApplicationObjectRecordBatchQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3889,11 +4049,13 @@ impl ::std::ops::Deref for ApplicationObjectRecordBatchQueryError {
     }
 }
 impl ::std::fmt::Display for ApplicationObjectRecordBatchQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationObjectRecordBatchQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3912,6 +4074,7 @@ pub enum ApplicationObjectRecordBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationObjectRecordBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3921,6 +4084,7 @@ impl From<rt::Error> for ApplicationObjectRecordBatchUpdateError {
 }
 impl ::std::ops::Deref for ApplicationObjectRecordBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3929,11 +4093,13 @@ impl ::std::ops::Deref for ApplicationObjectRecordBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for ApplicationObjectRecordBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationObjectRecordBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3952,6 +4118,7 @@ pub enum ApplicationObjectRecordCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationObjectRecordCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -3961,6 +4128,7 @@ impl From<rt::Error> for ApplicationObjectRecordCreateError {
 }
 impl ::std::ops::Deref for ApplicationObjectRecordCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3969,11 +4137,13 @@ impl ::std::ops::Deref for ApplicationObjectRecordCreateError {
     }
 }
 impl ::std::fmt::Display for ApplicationObjectRecordCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationObjectRecordCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3992,6 +4162,7 @@ pub enum ApplicationObjectRecordDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationObjectRecordDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4001,6 +4172,7 @@ impl From<rt::Error> for ApplicationObjectRecordDeleteError {
 }
 impl ::std::ops::Deref for ApplicationObjectRecordDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4009,11 +4181,13 @@ impl ::std::ops::Deref for ApplicationObjectRecordDeleteError {
     }
 }
 impl ::std::fmt::Display for ApplicationObjectRecordDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationObjectRecordDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4032,6 +4206,7 @@ pub enum ApplicationObjectRecordPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationObjectRecordPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4041,6 +4216,7 @@ impl From<rt::Error> for ApplicationObjectRecordPatchError {
 }
 impl ::std::ops::Deref for ApplicationObjectRecordPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4049,11 +4225,13 @@ impl ::std::ops::Deref for ApplicationObjectRecordPatchError {
     }
 }
 impl ::std::fmt::Display for ApplicationObjectRecordPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationObjectRecordPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4072,6 +4250,7 @@ pub enum ApplicationObjectRecordQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationObjectRecordQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4081,6 +4260,7 @@ impl From<rt::Error> for ApplicationObjectRecordQueryError {
 }
 impl ::std::ops::Deref for ApplicationObjectRecordQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4089,11 +4269,13 @@ impl ::std::ops::Deref for ApplicationObjectRecordQueryError {
     }
 }
 impl ::std::fmt::Display for ApplicationObjectRecordQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationObjectRecordQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4112,6 +4294,7 @@ pub enum ApplicationObjectOqlQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationObjectOqlQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4121,6 +4304,7 @@ impl From<rt::Error> for ApplicationObjectOqlQueryError {
 }
 impl ::std::ops::Deref for ApplicationObjectOqlQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4129,11 +4313,13 @@ impl ::std::ops::Deref for ApplicationObjectOqlQueryError {
     }
 }
 impl ::std::fmt::Display for ApplicationObjectOqlQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationObjectOqlQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4152,6 +4338,7 @@ pub enum ApplicationObjectSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationObjectSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4161,6 +4348,7 @@ impl From<rt::Error> for ApplicationObjectSearchError {
 }
 impl ::std::ops::Deref for ApplicationObjectSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4169,11 +4357,13 @@ impl ::std::ops::Deref for ApplicationObjectSearchError {
     }
 }
 impl ::std::fmt::Display for ApplicationObjectSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationObjectSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4192,6 +4382,7 @@ pub enum ApplicationRecordPermissionMemberBatchCreateAuthorizationError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationRecordPermissionMemberBatchCreateAuthorizationError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4202,6 +4393,7 @@ impl From<rt::Error> for ApplicationRecordPermissionMemberBatchCreateAuthorizati
 impl ::std::ops::Deref
 for ApplicationRecordPermissionMemberBatchCreateAuthorizationError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4211,12 +4403,14 @@ for ApplicationRecordPermissionMemberBatchCreateAuthorizationError {
 }
 impl ::std::fmt::Display
 for ApplicationRecordPermissionMemberBatchCreateAuthorizationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error
 for ApplicationRecordPermissionMemberBatchCreateAuthorizationError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4235,6 +4429,7 @@ pub enum ApplicationRecordPermissionMemberBatchRemoveAuthorizationError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationRecordPermissionMemberBatchRemoveAuthorizationError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4245,6 +4440,7 @@ impl From<rt::Error> for ApplicationRecordPermissionMemberBatchRemoveAuthorizati
 impl ::std::ops::Deref
 for ApplicationRecordPermissionMemberBatchRemoveAuthorizationError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4254,12 +4450,14 @@ for ApplicationRecordPermissionMemberBatchRemoveAuthorizationError {
 }
 impl ::std::fmt::Display
 for ApplicationRecordPermissionMemberBatchRemoveAuthorizationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error
 for ApplicationRecordPermissionMemberBatchRemoveAuthorizationError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4278,6 +4476,7 @@ pub enum ApplicationRoleMemberBatchCreateAuthorizationError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationRoleMemberBatchCreateAuthorizationError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4287,6 +4486,7 @@ impl From<rt::Error> for ApplicationRoleMemberBatchCreateAuthorizationError {
 }
 impl ::std::ops::Deref for ApplicationRoleMemberBatchCreateAuthorizationError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4295,11 +4495,13 @@ impl ::std::ops::Deref for ApplicationRoleMemberBatchCreateAuthorizationError {
     }
 }
 impl ::std::fmt::Display for ApplicationRoleMemberBatchCreateAuthorizationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationRoleMemberBatchCreateAuthorizationError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4318,6 +4520,7 @@ pub enum ApplicationRoleMemberBatchRemoveAuthorizationError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationRoleMemberBatchRemoveAuthorizationError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4327,6 +4530,7 @@ impl From<rt::Error> for ApplicationRoleMemberBatchRemoveAuthorizationError {
 }
 impl ::std::ops::Deref for ApplicationRoleMemberBatchRemoveAuthorizationError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4335,11 +4539,13 @@ impl ::std::ops::Deref for ApplicationRoleMemberBatchRemoveAuthorizationError {
     }
 }
 impl ::std::fmt::Display for ApplicationRoleMemberBatchRemoveAuthorizationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationRoleMemberBatchRemoveAuthorizationError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4358,6 +4564,7 @@ pub enum ApplicationRoleMemberGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationRoleMemberGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4367,6 +4574,7 @@ impl From<rt::Error> for ApplicationRoleMemberGetError {
 }
 impl ::std::ops::Deref for ApplicationRoleMemberGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4375,11 +4583,13 @@ impl ::std::ops::Deref for ApplicationRoleMemberGetError {
     }
 }
 impl ::std::fmt::Display for ApplicationRoleMemberGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationRoleMemberGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4398,6 +4608,7 @@ pub enum ApprovalInstanceCancelError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalInstanceCancelError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4407,6 +4618,7 @@ impl From<rt::Error> for ApprovalInstanceCancelError {
 }
 impl ::std::ops::Deref for ApprovalInstanceCancelError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4415,11 +4627,13 @@ impl ::std::ops::Deref for ApprovalInstanceCancelError {
     }
 }
 impl ::std::fmt::Display for ApprovalInstanceCancelError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalInstanceCancelError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4438,6 +4652,7 @@ pub enum ApprovalTaskAddAssigneeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalTaskAddAssigneeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4447,6 +4662,7 @@ impl From<rt::Error> for ApprovalTaskAddAssigneeError {
 }
 impl ::std::ops::Deref for ApprovalTaskAddAssigneeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4455,11 +4671,13 @@ impl ::std::ops::Deref for ApprovalTaskAddAssigneeError {
     }
 }
 impl ::std::fmt::Display for ApprovalTaskAddAssigneeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalTaskAddAssigneeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4478,6 +4696,7 @@ pub enum ApprovalTaskAgreeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalTaskAgreeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4487,6 +4706,7 @@ impl From<rt::Error> for ApprovalTaskAgreeError {
 }
 impl ::std::ops::Deref for ApprovalTaskAgreeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4495,11 +4715,13 @@ impl ::std::ops::Deref for ApprovalTaskAgreeError {
     }
 }
 impl ::std::fmt::Display for ApprovalTaskAgreeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalTaskAgreeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4518,6 +4740,7 @@ pub enum ApprovalTaskRejectError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalTaskRejectError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4527,6 +4750,7 @@ impl From<rt::Error> for ApprovalTaskRejectError {
 }
 impl ::std::ops::Deref for ApprovalTaskRejectError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4535,11 +4759,13 @@ impl ::std::ops::Deref for ApprovalTaskRejectError {
     }
 }
 impl ::std::fmt::Display for ApprovalTaskRejectError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalTaskRejectError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4558,6 +4784,7 @@ pub enum ApprovalTaskTransferError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalTaskTransferError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4567,6 +4794,7 @@ impl From<rt::Error> for ApprovalTaskTransferError {
 }
 impl ::std::ops::Deref for ApprovalTaskTransferError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4575,11 +4803,13 @@ impl ::std::ops::Deref for ApprovalTaskTransferError {
     }
 }
 impl ::std::fmt::Display for ApprovalTaskTransferError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalTaskTransferError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4604,6 +4834,7 @@ pub enum SeatActivityListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SeatActivityListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320003 => Self::TenantDoesNotExist(api),
@@ -4620,6 +4851,7 @@ impl From<rt::Error> for SeatActivityListError {
 }
 impl ::std::ops::Deref for SeatActivityListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TenantDoesNotExist(api) => &**api,
@@ -4631,11 +4863,13 @@ impl ::std::ops::Deref for SeatActivityListError {
     }
 }
 impl ::std::fmt::Display for SeatActivityListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SeatActivityListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4660,6 +4894,7 @@ pub enum SeatAssignmentListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SeatAssignmentListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320003 => Self::TenantDoesNotExist(api),
@@ -4676,6 +4911,7 @@ impl From<rt::Error> for SeatAssignmentListError {
 }
 impl ::std::ops::Deref for SeatAssignmentListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TenantDoesNotExist(api) => &**api,
@@ -4687,11 +4923,13 @@ impl ::std::ops::Deref for SeatAssignmentListError {
     }
 }
 impl ::std::fmt::Display for SeatAssignmentListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SeatAssignmentListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4716,6 +4954,7 @@ pub enum TenantAppMetricsQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TenantAppMetricsQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320003 => Self::TenantDoesNotExist(api),
@@ -4732,6 +4971,7 @@ impl From<rt::Error> for TenantAppMetricsQueryError {
 }
 impl ::std::ops::Deref for TenantAppMetricsQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TenantDoesNotExist(api) => &**api,
@@ -4743,11 +4983,13 @@ impl ::std::ops::Deref for TenantAppMetricsQueryError {
     }
 }
 impl ::std::fmt::Display for TenantAppMetricsQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TenantAppMetricsQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4766,6 +5008,7 @@ pub enum UserTaskCcError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserTaskCcError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4775,6 +5018,7 @@ impl From<rt::Error> for UserTaskCcError {
 }
 impl ::std::ops::Deref for UserTaskCcError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4783,11 +5027,13 @@ impl ::std::ops::Deref for UserTaskCcError {
     }
 }
 impl ::std::fmt::Display for UserTaskCcError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserTaskCcError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4806,6 +5052,7 @@ pub enum UserTaskChatGroupError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserTaskChatGroupError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4815,6 +5062,7 @@ impl From<rt::Error> for UserTaskChatGroupError {
 }
 impl ::std::ops::Deref for UserTaskChatGroupError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4823,11 +5071,13 @@ impl ::std::ops::Deref for UserTaskChatGroupError {
     }
 }
 impl ::std::fmt::Display for UserTaskChatGroupError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserTaskChatGroupError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4846,6 +5096,7 @@ pub enum UserTaskExpeditingError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserTaskExpeditingError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4855,6 +5106,7 @@ impl From<rt::Error> for UserTaskExpeditingError {
 }
 impl ::std::ops::Deref for UserTaskExpeditingError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4863,11 +5115,13 @@ impl ::std::ops::Deref for UserTaskExpeditingError {
     }
 }
 impl ::std::fmt::Display for UserTaskExpeditingError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserTaskExpeditingError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4886,6 +5140,7 @@ pub enum UserTaskQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserTaskQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4895,6 +5150,7 @@ impl From<rt::Error> for UserTaskQueryError {
 }
 impl ::std::ops::Deref for UserTaskQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4903,11 +5159,13 @@ impl ::std::ops::Deref for UserTaskQueryError {
     }
 }
 impl ::std::fmt::Display for UserTaskQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserTaskQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4926,6 +5184,7 @@ pub enum UserTaskRollbackError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserTaskRollbackError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4935,6 +5194,7 @@ impl From<rt::Error> for UserTaskRollbackError {
 }
 impl ::std::ops::Deref for UserTaskRollbackError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4943,11 +5203,13 @@ impl ::std::ops::Deref for UserTaskRollbackError {
     }
 }
 impl ::std::fmt::Display for UserTaskRollbackError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserTaskRollbackError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4966,6 +5228,7 @@ pub enum UserTaskRollbackPointsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserTaskRollbackPointsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -4975,6 +5238,7 @@ impl From<rt::Error> for UserTaskRollbackPointsError {
 }
 impl ::std::ops::Deref for UserTaskRollbackPointsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -4983,11 +5247,13 @@ impl ::std::ops::Deref for UserTaskRollbackPointsError {
     }
 }
 impl ::std::fmt::Display for UserTaskRollbackPointsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserTaskRollbackPointsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5006,6 +5272,7 @@ pub enum WorkspaceEnumEnumGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkspaceEnumEnumGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -5015,6 +5282,7 @@ impl From<rt::Error> for WorkspaceEnumEnumGetError {
 }
 impl ::std::ops::Deref for WorkspaceEnumEnumGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5023,11 +5291,13 @@ impl ::std::ops::Deref for WorkspaceEnumEnumGetError {
     }
 }
 impl ::std::fmt::Display for WorkspaceEnumEnumGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkspaceEnumEnumGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5046,6 +5316,7 @@ pub enum WorkspaceEnumListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkspaceEnumListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -5055,6 +5326,7 @@ impl From<rt::Error> for WorkspaceEnumListError {
 }
 impl ::std::ops::Deref for WorkspaceEnumListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5063,11 +5335,13 @@ impl ::std::ops::Deref for WorkspaceEnumListError {
     }
 }
 impl ::std::fmt::Display for WorkspaceEnumListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkspaceEnumListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5086,6 +5360,7 @@ pub enum WorkspaceTableListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkspaceTableListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -5095,6 +5370,7 @@ impl From<rt::Error> for WorkspaceTableListError {
 }
 impl ::std::ops::Deref for WorkspaceTableListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5103,11 +5379,13 @@ impl ::std::ops::Deref for WorkspaceTableListError {
     }
 }
 impl ::std::fmt::Display for WorkspaceTableListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkspaceTableListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5126,6 +5404,7 @@ pub enum WorkspaceTableRecordsBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkspaceTableRecordsBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -5135,6 +5414,7 @@ impl From<rt::Error> for WorkspaceTableRecordsBatchUpdateError {
 }
 impl ::std::ops::Deref for WorkspaceTableRecordsBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5143,11 +5423,13 @@ impl ::std::ops::Deref for WorkspaceTableRecordsBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for WorkspaceTableRecordsBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkspaceTableRecordsBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5166,6 +5448,7 @@ pub enum WorkspaceTableRecordsDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkspaceTableRecordsDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -5175,6 +5458,7 @@ impl From<rt::Error> for WorkspaceTableRecordsDeleteError {
 }
 impl ::std::ops::Deref for WorkspaceTableRecordsDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5183,11 +5467,13 @@ impl ::std::ops::Deref for WorkspaceTableRecordsDeleteError {
     }
 }
 impl ::std::fmt::Display for WorkspaceTableRecordsDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkspaceTableRecordsDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5206,6 +5492,7 @@ pub enum WorkspaceTableRecordsGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkspaceTableRecordsGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -5215,6 +5502,7 @@ impl From<rt::Error> for WorkspaceTableRecordsGetError {
 }
 impl ::std::ops::Deref for WorkspaceTableRecordsGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5223,11 +5511,13 @@ impl ::std::ops::Deref for WorkspaceTableRecordsGetError {
     }
 }
 impl ::std::fmt::Display for WorkspaceTableRecordsGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkspaceTableRecordsGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5246,6 +5536,7 @@ pub enum WorkspaceTableRecordsPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkspaceTableRecordsPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -5255,6 +5546,7 @@ impl From<rt::Error> for WorkspaceTableRecordsPatchError {
 }
 impl ::std::ops::Deref for WorkspaceTableRecordsPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5263,11 +5555,13 @@ impl ::std::ops::Deref for WorkspaceTableRecordsPatchError {
     }
 }
 impl ::std::fmt::Display for WorkspaceTableRecordsPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkspaceTableRecordsPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5286,6 +5580,7 @@ pub enum WorkspaceTableRecordsPostError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkspaceTableRecordsPostError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -5295,6 +5590,7 @@ impl From<rt::Error> for WorkspaceTableRecordsPostError {
 }
 impl ::std::ops::Deref for WorkspaceTableRecordsPostError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5303,11 +5599,13 @@ impl ::std::ops::Deref for WorkspaceTableRecordsPostError {
     }
 }
 impl ::std::fmt::Display for WorkspaceTableRecordsPostError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkspaceTableRecordsPostError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5326,6 +5624,7 @@ pub enum WorkspaceTableTableGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkspaceTableTableGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -5335,6 +5634,7 @@ impl From<rt::Error> for WorkspaceTableTableGetError {
 }
 impl ::std::ops::Deref for WorkspaceTableTableGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5343,11 +5643,13 @@ impl ::std::ops::Deref for WorkspaceTableTableGetError {
     }
 }
 impl ::std::fmt::Display for WorkspaceTableTableGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkspaceTableTableGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5366,6 +5668,7 @@ pub enum WorkspaceViewViewsGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkspaceViewViewsGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -5375,6 +5678,7 @@ impl From<rt::Error> for WorkspaceViewViewsGetError {
 }
 impl ::std::ops::Deref for WorkspaceViewViewsGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5383,11 +5687,13 @@ impl ::std::ops::Deref for WorkspaceViewViewsGetError {
     }
 }
 impl ::std::fmt::Display for WorkspaceViewViewsGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkspaceViewViewsGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5406,6 +5712,7 @@ pub enum WorkspaceSqlCommandsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkspaceSqlCommandsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2320001 => Self::ParamIsInvalid(api),
@@ -5415,6 +5722,7 @@ impl From<rt::Error> for WorkspaceSqlCommandsError {
 }
 impl ::std::ops::Deref for WorkspaceSqlCommandsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5423,11 +5731,13 @@ impl ::std::ops::Deref for WorkspaceSqlCommandsError {
     }
 }
 impl ::std::fmt::Display for WorkspaceSqlCommandsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkspaceSqlCommandsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5470,6 +5780,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PendingLaunch => "pending_launch",
@@ -5482,6 +5793,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "pending_launch" => Self::PendingLaunch,
@@ -5494,6 +5806,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5519,6 +5832,7 @@ impl rt::FromJson for Status {
 }
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5555,6 +5869,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Custom => "custom",
@@ -5565,6 +5880,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "custom" => Self::Custom,
@@ -5575,6 +5891,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5600,6 +5917,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5617,6 +5935,7 @@ pub enum EnableStatus {
 }
 impl EnableStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -5626,6 +5945,7 @@ impl EnableStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "enabled" => Self::Enabled,
@@ -5635,6 +5955,7 @@ impl EnableStatus {
     }
 }
 impl ::std::fmt::Display for EnableStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5660,6 +5981,7 @@ impl rt::FromJson for EnableStatus {
 }
 impl rt::Validate for EnableStatus {}
 impl AsRef<str> for EnableStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5677,6 +5999,7 @@ pub enum ReleaseStatus {
 }
 impl ReleaseStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Released => "released",
@@ -5686,6 +6009,7 @@ impl ReleaseStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "released" => Self::Released,
@@ -5695,6 +6019,7 @@ impl ReleaseStatus {
     }
 }
 impl ::std::fmt::Display for ReleaseStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5720,6 +6045,7 @@ impl rt::FromJson for ReleaseStatus {
 }
 impl rt::Validate for ReleaseStatus {}
 impl AsRef<str> for ReleaseStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5737,6 +6063,7 @@ pub enum ServiceStatus {
 }
 impl ServiceStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Available => "available",
@@ -5746,6 +6073,7 @@ impl ServiceStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "available" => Self::Available,
@@ -5755,6 +6083,7 @@ impl ServiceStatus {
     }
 }
 impl ::std::fmt::Display for ServiceStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5780,6 +6109,7 @@ impl rt::FromJson for ServiceStatus {
 }
 impl rt::Validate for ServiceStatus {}
 impl AsRef<str> for ServiceStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5797,6 +6127,7 @@ pub enum ServiceUnavailableReason {
 }
 impl ServiceUnavailableReason {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FromIsv => "from_isv",
@@ -5806,6 +6137,7 @@ impl ServiceUnavailableReason {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "from_isv" => Self::FromIsv,
@@ -5815,6 +6147,7 @@ impl ServiceUnavailableReason {
     }
 }
 impl ::std::fmt::Display for ServiceUnavailableReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5840,6 +6173,7 @@ impl rt::FromJson for ServiceUnavailableReason {
 }
 impl rt::Validate for ServiceUnavailableReason {}
 impl AsRef<str> for ServiceUnavailableReason {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5857,6 +6191,7 @@ pub enum FeatureSet {
 }
 impl FeatureSet {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Paid => "paid",
@@ -5866,6 +6201,7 @@ impl FeatureSet {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "paid" => Self::Paid,
@@ -5875,6 +6211,7 @@ impl FeatureSet {
     }
 }
 impl ::std::fmt::Display for FeatureSet {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5900,6 +6237,7 @@ impl rt::FromJson for FeatureSet {
 }
 impl rt::Validate for FeatureSet {}
 impl AsRef<str> for FeatureSet {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5921,6 +6259,7 @@ pub enum ChargeMode {
 }
 impl ChargeMode {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PerUserPerApp => "per_user_per_app",
@@ -5932,6 +6271,7 @@ impl ChargeMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "per_user_per_app" => Self::PerUserPerApp,
@@ -5943,6 +6283,7 @@ impl ChargeMode {
     }
 }
 impl ::std::fmt::Display for ChargeMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5968,6 +6309,7 @@ impl rt::FromJson for ChargeMode {
 }
 impl rt::Validate for ChargeMode {}
 impl AsRef<str> for ChargeMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6481,6 +6823,7 @@ pub struct Label {
 rt::json_object!(Label { zh_cn = "zh_cn" required, en_us = "en_us" required, });
 impl Label {
     /// A `Label` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(zh_cn: String, en_us: String) -> Self {
         Self { zh_cn, en_us }
     }
@@ -6535,6 +6878,7 @@ rt::json_object!(
 );
 impl Item {
     /// An `Item` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         api_name: String,
         label: Label,
@@ -6610,6 +6954,7 @@ rt::json_object!(
 );
 impl ApplicationEnvironmentVariableQueryData {
     /// An `ApplicationEnvironmentVariableQueryData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(total: i64) -> Self {
         Self { items: None, total }
     }
@@ -6729,6 +7074,7 @@ rt::json_object!(
 );
 impl RecordError {
     /// A `RecordError` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(code: String, message: String) -> Self {
         Self {
             code,
@@ -6759,6 +7105,7 @@ rt::json_object!(
 );
 impl Record {
     /// A `Record` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(success: bool) -> Self {
         Self {
             success,
@@ -6852,6 +7199,7 @@ pub enum Direction {
 }
 impl Direction {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "ASC",
@@ -6861,6 +7209,7 @@ impl Direction {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ASC" => Self::Asc,
@@ -6870,6 +7219,7 @@ impl Direction {
     }
 }
 impl ::std::fmt::Display for Direction {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6895,6 +7245,7 @@ impl rt::FromJson for Direction {
 }
 impl rt::Validate for Direction {}
 impl AsRef<str> for Direction {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6916,6 +7267,7 @@ rt::json_object!(
 );
 impl OrderByItem {
     /// An `OrderByItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field: String, direction: Direction) -> Self {
         Self { field, direction }
     }
@@ -6932,6 +7284,7 @@ pub struct GroupByItem {
 rt::json_object!(GroupByItem { field = "field" required, });
 impl GroupByItem {
     /// A `GroupByItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field: impl Into<String>) -> Self {
         Self { field: Into::into(field) }
     }
@@ -7000,6 +7353,7 @@ rt::json_object!(
 );
 impl ApplicationObjectRecordBatchQueryData {
     /// An `ApplicationObjectRecordBatchQueryData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: impl Into<String>) -> Self {
         Self {
             items: Into::into(items),
@@ -7049,6 +7403,7 @@ pub struct ApplicationObjectRecordQueryData {
 rt::json_object!(ApplicationObjectRecordQueryData { item = "item" required, });
 impl ApplicationObjectRecordQueryData {
     /// An `ApplicationObjectRecordQueryData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(item: impl Into<String>) -> Self {
         Self { item: Into::into(item) }
     }
@@ -7091,6 +7446,7 @@ rt::json_object!(
 );
 impl ApplicationObjectOqlQueryData {
     /// An `ApplicationObjectOqlQueryData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(columns: Vec<String>, rows: String) -> Self {
         Self { columns, rows }
     }
@@ -7109,6 +7465,7 @@ pub enum OrderType {
 }
 impl OrderType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "asc",
@@ -7118,6 +7475,7 @@ impl OrderType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "asc" => Self::Asc,
@@ -7127,6 +7485,7 @@ impl OrderType {
     }
 }
 impl ::std::fmt::Display for OrderType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7152,6 +7511,7 @@ impl rt::FromJson for OrderType {
 }
 impl rt::Validate for OrderType {}
 impl AsRef<str> for OrderType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7207,6 +7567,7 @@ pub enum Metadata {
 }
 impl Metadata {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Label => "Label",
@@ -7216,6 +7577,7 @@ impl Metadata {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Label" => Self::Label,
@@ -7225,6 +7587,7 @@ impl Metadata {
     }
 }
 impl ::std::fmt::Display for Metadata {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7250,6 +7613,7 @@ impl rt::FromJson for Metadata {
 }
 impl rt::Validate for Metadata {}
 impl AsRef<str> for Metadata {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7441,6 +7805,7 @@ pub enum RoleMemberType {
 }
 impl RoleMemberType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -7450,6 +7815,7 @@ impl RoleMemberType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "all" => Self::All,
@@ -7459,6 +7825,7 @@ impl RoleMemberType {
     }
 }
 impl ::std::fmt::Display for RoleMemberType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7484,6 +7851,7 @@ impl rt::FromJson for RoleMemberType {
 }
 impl rt::Validate for RoleMemberType {}
 impl AsRef<str> for RoleMemberType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7608,6 +7976,7 @@ pub enum SeatType {
 }
 impl SeatType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PerUser => "per_user",
@@ -7617,6 +7986,7 @@ impl SeatType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "per_user" => Self::PerUser,
@@ -7626,6 +7996,7 @@ impl SeatType {
     }
 }
 impl ::std::fmt::Display for SeatType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7651,6 +8022,7 @@ impl rt::FromJson for SeatType {
 }
 impl rt::Validate for SeatType {}
 impl AsRef<str> for SeatType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7668,6 +8040,7 @@ pub enum ActivityStatus {
 }
 impl ActivityStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InUse => "in_use",
@@ -7677,6 +8050,7 @@ impl ActivityStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "in_use" => Self::InUse,
@@ -7686,6 +8060,7 @@ impl ActivityStatus {
     }
 }
 impl ::std::fmt::Display for ActivityStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7711,6 +8086,7 @@ impl rt::FromJson for ActivityStatus {
 }
 impl rt::Validate for ActivityStatus {}
 impl AsRef<str> for ActivityStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8141,6 +8517,7 @@ rt::json_object!(
 );
 impl WorkspaceEnumEnumGetData {
     /// A `WorkspaceEnumEnumGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: String,
         description: String,
@@ -8185,6 +8562,7 @@ rt::json_object!(
 );
 impl Enum {
     /// An `Enum` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: String,
         description: String,
@@ -8221,6 +8599,7 @@ rt::json_object!(
 );
 impl WorkspaceEnumListData {
     /// A `WorkspaceEnumListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool, page_token: String, items: Vec<Enum>) -> Self {
         Self {
             has_more,
@@ -8280,6 +8659,7 @@ rt::json_object!(
 impl Column {
     /// A `Column` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         name: String,
         description: String,
@@ -8325,6 +8705,7 @@ rt::json_object!(
 );
 impl Table {
     /// A `Table` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, description: String, columns: Vec<Column>) -> Self {
         Self { name, description, columns }
     }
@@ -8350,6 +8731,7 @@ rt::json_object!(
 );
 impl WorkspaceTableListData {
     /// A `WorkspaceTableListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool, page_token: String, items: Vec<Table>) -> Self {
         Self {
             has_more,
@@ -8370,6 +8752,7 @@ rt::json_object!(
 );
 impl WorkspaceTableRecordsBatchUpdateData {
     /// A `WorkspaceTableRecordsBatchUpdateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(record_ids: Vec<String>) -> Self {
         Self { record_ids }
     }
@@ -8397,6 +8780,7 @@ rt::json_object!(
 );
 impl WorkspaceTableRecordsGetData {
     /// A `WorkspaceTableRecordsGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool, page_token: String, total: i64, items: String) -> Self {
         Self {
             has_more,
@@ -8428,6 +8812,7 @@ pub struct WorkspaceSqlCommandsData {
 rt::json_object!(WorkspaceSqlCommandsData { result = "result" required, });
 impl WorkspaceSqlCommandsData {
     /// A `WorkspaceSqlCommandsData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(result: impl Into<String>) -> Self {
         Self { result: Into::into(result) }
     }
@@ -8435,6 +8820,7 @@ impl WorkspaceSqlCommandsData {
 impl rt::Validate for WorkspaceSqlCommandsData {}
 impl rt::paging::Page for AppListData {
     type Item = App;
+    #[inline]
     fn into_parts(self) -> (Vec<App>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -8442,6 +8828,7 @@ impl rt::paging::Page for AppListData {
 }
 impl rt::paging::Page for SeatActivityListData {
     type Item = Activity;
+    #[inline]
     fn into_parts(self) -> (Vec<Activity>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -8449,6 +8836,7 @@ impl rt::paging::Page for SeatActivityListData {
 }
 impl rt::paging::Page for SeatAssignmentListData {
     type Item = Assignment;
+    #[inline]
     fn into_parts(self) -> (Vec<Assignment>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

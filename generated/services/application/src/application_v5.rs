@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `application` resource.
+    #[inline]
     pub fn application(&self) -> ApplicationResource {
         ApplicationResource {
             client: self.client.clone(),
@@ -54,6 +57,7 @@ impl ApplicationResource {
     ///   - `213008` (GetVisibilityFail, HTTP 409): get visibility fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v5/application/favourite)
+    #[inline]
     pub fn favourite(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -85,6 +89,7 @@ impl ApplicationResource {
     ///   - `213008` (GetVisibilityFail, HTTP 409): get visibility fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v5/application/recommend)
+    #[inline]
     pub fn recommend(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -113,6 +118,7 @@ impl ApplicationFavouriteRequest {
     /// 应用信息的语言版本
     ///
     /// Constraints: example `zh_cn`.
+    #[inline]
     pub fn language(mut self, language: impl Into<Language>) -> Self {
         self.language = Some(Into::into(language));
         self
@@ -120,6 +126,7 @@ impl ApplicationFavouriteRequest {
     /// 分页标记,不填表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `7153511712153412356`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -127,6 +134,7 @@ impl ApplicationFavouriteRequest {
     /// 单页需求最大个数（最大 100），不传默认10个
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -179,6 +187,7 @@ impl ApplicationRecommendRequest {
     /// 应用信息的语言版本
     ///
     /// Constraints: example `zh_cn`.
+    #[inline]
     pub fn language(mut self, language: impl Into<Language>) -> Self {
         self.language = Some(Into::into(language));
         self
@@ -186,6 +195,7 @@ impl ApplicationRecommendRequest {
     /// 推荐应用类型，默认为用户不可移除的推荐应用列表
     ///
     /// Constraints: server default `user_unremovable`; example `user_unremovable`.
+    #[inline]
     pub fn recommend_type(mut self, recommend_type: impl Into<RecommendType>) -> Self {
         self.recommend_type = Some(Into::into(recommend_type));
         self
@@ -193,6 +203,7 @@ impl ApplicationRecommendRequest {
     /// 分页标记,不填表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `7153511712153412356`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -200,6 +211,7 @@ impl ApplicationRecommendRequest {
     /// 单页需求最大个数（最大 100），不传默认10个
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -261,6 +273,7 @@ pub enum ApplicationFavouriteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationFavouriteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 213001 => Self::UserIdIsInvalid(api),
@@ -276,6 +289,7 @@ impl From<rt::Error> for ApplicationFavouriteError {
 }
 impl ::std::ops::Deref for ApplicationFavouriteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserIdIsInvalid(api) => &**api,
@@ -290,11 +304,13 @@ impl ::std::ops::Deref for ApplicationFavouriteError {
     }
 }
 impl ::std::fmt::Display for ApplicationFavouriteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationFavouriteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -325,6 +341,7 @@ pub enum ApplicationRecommendError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationRecommendError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 213001 => Self::UserIdIsInvalid(api),
@@ -340,6 +357,7 @@ impl From<rt::Error> for ApplicationRecommendError {
 }
 impl ::std::ops::Deref for ApplicationRecommendError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserIdIsInvalid(api) => &**api,
@@ -354,11 +372,13 @@ impl ::std::ops::Deref for ApplicationRecommendError {
     }
 }
 impl ::std::fmt::Display for ApplicationRecommendError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationRecommendError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -381,6 +401,7 @@ pub enum Language {
 }
 impl Language {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ZhCn => "zh_cn",
@@ -391,6 +412,7 @@ impl Language {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "zh_cn" => Self::ZhCn,
@@ -401,6 +423,7 @@ impl Language {
     }
 }
 impl ::std::fmt::Display for Language {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -426,6 +449,7 @@ impl rt::FromJson for Language {
 }
 impl rt::Validate for Language {}
 impl AsRef<str> for Language {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -443,6 +467,7 @@ pub enum AppType {
 }
 impl AppType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::App => "app",
@@ -452,6 +477,7 @@ impl AppType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "app" => Self::App,
@@ -461,6 +487,7 @@ impl AppType {
     }
 }
 impl ::std::fmt::Display for AppType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -486,6 +513,7 @@ impl rt::FromJson for AppType {
 }
 impl rt::Validate for AppType {}
 impl AsRef<str> for AppType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -509,6 +537,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MobileGadget => "mobile_gadget",
@@ -521,6 +550,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "mobile_gadget" => Self::MobileGadget,
@@ -533,6 +563,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -558,6 +589,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -609,6 +641,7 @@ rt::json_object!(
 );
 impl AppListItem {
     /// An `AppListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         app_id: String,
         app_name: String,
@@ -665,6 +698,7 @@ pub enum RecommendType {
 }
 impl RecommendType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserUnremovable => "user_unremovable",
@@ -674,6 +708,7 @@ impl RecommendType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_unremovable" => Self::UserUnremovable,
@@ -683,6 +718,7 @@ impl RecommendType {
     }
 }
 impl ::std::fmt::Display for RecommendType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -708,6 +744,7 @@ impl rt::FromJson for RecommendType {
 }
 impl rt::Validate for RecommendType {}
 impl AsRef<str> for RecommendType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -738,6 +775,7 @@ rt::json_object!(
 impl rt::Validate for ApplicationRecommendData {}
 impl rt::paging::Page for ApplicationFavouriteData {
     type Item = AppListItem;
+    #[inline]
     fn into_parts(self) -> (Vec<AppListItem>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.app_list.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -745,6 +783,7 @@ impl rt::paging::Page for ApplicationFavouriteData {
 }
 impl rt::paging::Page for ApplicationRecommendData {
     type Item = AppListItem;
+    #[inline]
     fn into_parts(self) -> (Vec<AppListItem>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.app_list.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,80 +15,94 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `app_badge` resource.
+    #[inline]
     pub fn app_badge(&self) -> AppBadgeResource {
         AppBadgeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_recommend_rule` resource.
+    #[inline]
     pub fn app_recommend_rule(&self) -> AppRecommendRuleResource {
         AppRecommendRuleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_app_usage` resource.
+    #[inline]
     pub fn application_app_usage(&self) -> ApplicationAppUsageResource {
         ApplicationAppUsageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_app_version` resource.
+    #[inline]
     pub fn application_app_version(&self) -> ApplicationAppVersionResource {
         ApplicationAppVersionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_collaborators` resource.
+    #[inline]
     pub fn application_collaborators(&self) -> ApplicationCollaboratorsResource {
         ApplicationCollaboratorsResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_contacts_range` resource.
+    #[inline]
     pub fn application_contacts_range(&self) -> ApplicationContactsRangeResource {
         ApplicationContactsRangeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_feedback` resource.
+    #[inline]
     pub fn application_feedback(&self) -> ApplicationFeedbackResource {
         ApplicationFeedbackResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_management` resource.
+    #[inline]
     pub fn application_management(&self) -> ApplicationManagementResource {
         ApplicationManagementResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_owner` resource.
+    #[inline]
     pub fn application_owner(&self) -> ApplicationOwnerResource {
         ApplicationOwnerResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_visibility` resource.
+    #[inline]
     pub fn application_visibility(&self) -> ApplicationVisibilityResource {
         ApplicationVisibilityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application` resource.
+    #[inline]
     pub fn application(&self) -> ApplicationResource {
         ApplicationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `scope` resource.
+    #[inline]
     pub fn scope(&self) -> ScopeResource {
         ScopeResource {
             client: self.client.clone(),
@@ -118,6 +132,7 @@ impl AppBadgeResource {
     ///   - `213007` (UserIsInvisible, HTTP 400): user is invisible. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/app_badge/set)
+    #[inline]
     pub fn set(&self, body: AppBadgeSetBody) -> AppBadgeSetRequest {
         AppBadgeSetRequest {
             client: self.client.clone(),
@@ -148,6 +163,7 @@ impl AppRecommendRuleResource {
     ///   - `210502` (PageSizeOutOfRangeShould, HTTP 400): page_size out of range, should be between 1 and 50. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/app_recommend_rule/list)
+    #[inline]
     pub fn list(&self, page_size: i64) -> AppRecommendRuleListRequest {
         AppRecommendRuleListRequest {
             client: self.client.clone(),
@@ -182,6 +198,7 @@ impl ApplicationAppUsageResource {
     ///   - `210500` (PageTokenDoesNotExistOr, HTTP 400): page_token does not exist or has expired. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_usage/department_overview)
+    #[inline]
     pub fn department_overview(
         &self,
         app_id: String,
@@ -211,6 +228,7 @@ impl ApplicationAppUsageResource {
     ///   - `211005` (InvalidAppId, HTTP 400): invalid app id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_usage/message_push_overview)
+    #[inline]
     pub fn message_push_overview(
         &self,
         app_id: String,
@@ -243,6 +261,7 @@ impl ApplicationAppUsageResource {
     ///   - `211011` (DataNotFound, HTTP 404): data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_usage/overview)
+    #[inline]
     pub fn overview(
         &self,
         app_id: String,
@@ -283,6 +302,7 @@ impl ApplicationAppVersionResource {
     ///   - `211003` (NoSuchVersionOfDesiredApp, HTTP 400): no such version of desired app. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_version/contacts_range_suggest)
+    #[inline]
     pub fn contacts_range_suggest(
         &self,
         app_id: String,
@@ -318,6 +338,7 @@ impl ApplicationAppVersionResource {
     ///   - `211003` (NoSuchVersionOfDesiredApp, HTTP 400): no such version of desired app. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_version/get)
+    #[inline]
     pub fn get(
         &self,
         app_id: String,
@@ -356,6 +377,7 @@ impl ApplicationAppVersionResource {
     ///   - `211006` (InvalidDepartmentId, HTTP 400): invalid department id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_version/patch)
+    #[inline]
     pub fn patch(
         &self,
         app_id: String,
@@ -394,6 +416,7 @@ impl ApplicationAppVersionResource {
     ///   - `210514` (InvalidOrder, HTTP 400): invalid order. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-app_version/list)
+    #[inline]
     pub fn list(&self, app_id: String, lang: Lang) -> ApplicationAppVersionListRequest {
         ApplicationAppVersionListRequest {
             client: self.client.clone(),
@@ -425,6 +448,7 @@ impl ApplicationCollaboratorsResource {
     ///   - `210001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-collaborators/get)
+    #[inline]
     pub fn get(&self, app_id: impl Into<String>) -> ApplicationCollaboratorsGetRequest {
         ApplicationCollaboratorsGetRequest {
             client: self.client.clone(),
@@ -446,6 +470,7 @@ impl ApplicationCollaboratorsResource {
     ///   - `210001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-collaborators/update)
+    #[inline]
     pub fn update(
         &self,
         app_id: impl Into<String>,
@@ -484,6 +509,7 @@ impl ApplicationContactsRangeResource {
     ///   - `210006` (CanNotModifyCantactOfSpecial, HTTP 200): can not modify cantact of special app or official app. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-contacts_range/patch)
+    #[inline]
     pub fn patch(
         &self,
         app_id: String,
@@ -522,6 +548,7 @@ impl ApplicationFeedbackResource {
     ///   - `211011` (DataNotFound, HTTP 404): data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-feedback/list)
+    #[inline]
     pub fn list(&self, app_id: impl Into<String>) -> ApplicationFeedbackListRequest {
         ApplicationFeedbackListRequest {
             client: self.client.clone(),
@@ -552,6 +579,7 @@ impl ApplicationFeedbackResource {
     ///   - `210507` (NoSuchUserId, HTTP 400): no such user_id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-feedback/patch)
+    #[inline]
     pub fn patch(
         &self,
         app_id: String,
@@ -588,6 +616,7 @@ impl ApplicationManagementResource {
     ///   - `210002` (InvalidAppIdOrAppNot, HTTP 200): invalid app_id or app not exists. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-management/update)
+    #[inline]
     pub fn update(
         &self,
         app_id: impl Into<String>,
@@ -623,6 +652,7 @@ impl ApplicationOwnerResource {
     ///   - `210025` (TheCurrentUserHasNoPermission, HTTP 403): The current user has no permission to modify the app configurations. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-owner/update)
+    #[inline]
     pub fn update(
         &self,
         app_id: String,
@@ -657,6 +687,7 @@ impl ApplicationVisibilityResource {
     ///   - `210001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-visibility/check_white_black_list)
+    #[inline]
     pub fn check_white_black_list(
         &self,
         app_id: impl Into<String>,
@@ -689,6 +720,7 @@ impl ApplicationVisibilityResource {
     ///   - `210007` (UnableToModifyAsTheApp, HTTP 200): Unable to modify, as the app's availability range aligns with that of the AI companion. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application-visibility/patch)
+    #[inline]
     pub fn patch(&self, app_id: impl Into<String>) -> ApplicationVisibilityPatchRequest {
         ApplicationVisibilityPatchRequest {
             client: self.client.clone(),
@@ -724,6 +756,7 @@ impl ApplicationResource {
     ///   - `210500` (PageTokenDoesNotExistOr, HTTP 400): page_token does not exist or has expired. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application/contacts_range_configuration)
+    #[inline]
     pub fn contacts_range_configuration(
         &self,
         app_id: impl Into<String>,
@@ -754,6 +787,7 @@ impl ApplicationResource {
     ///   - `210508` (InsufficientPermissionLevel, HTTP 400): insufficient permission level. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application/get)
+    #[inline]
     pub fn get(&self, app_id: String, lang: Lang) -> ApplicationGetRequest {
         ApplicationGetRequest {
             client: self.client.clone(),
@@ -781,6 +815,7 @@ impl ApplicationResource {
     ///   - `211001` (Code211001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application/patch)
+    #[inline]
     pub fn patch(&self, app_id: String, lang: Lang) -> ApplicationPatchRequest {
         ApplicationPatchRequest {
             client: self.client.clone(),
@@ -807,6 +842,7 @@ impl ApplicationResource {
     ///   - `211006` (InvalidDepartmentId, HTTP 400): invalid department id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application/list)
+    #[inline]
     pub fn list(&self, lang: impl Into<String>) -> ApplicationListRequest {
         ApplicationListRequest {
             client: self.client.clone(),
@@ -837,6 +873,7 @@ impl ApplicationResource {
     ///   - `210502` (PageSizeOutOfRangeShould, HTTP 400): page_size out of range, should be between 1 and 50. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/application/underauditlist)
+    #[inline]
     pub fn underauditlist(
         &self,
         lang: impl Into<Lang>,
@@ -871,6 +908,7 @@ impl ScopeResource {
     ///   - `212004` (DuplicateApply, HTTP 400): duplicate apply. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/scope/apply)
+    #[inline]
     pub fn apply(&self) -> ScopeApplyRequest {
         ScopeApplyRequest {
             client: self.client.clone(),
@@ -888,6 +926,7 @@ impl ScopeResource {
     ///   - `212100` (AppNotInstall, HTTP 400): app not install. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v6/scope/list)
+    #[inline]
     pub fn list(&self) -> ScopeListRequest {
         ScopeListRequest {
             client: self.client.clone(),
@@ -904,6 +943,7 @@ pub struct AppBadgeSetRequest {
 }
 impl AppBadgeSetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -937,11 +977,13 @@ impl AppRecommendRuleListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `new-e11ee058b4a8ed2881da11ac7e37c4fc`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -991,6 +1033,7 @@ impl ApplicationAppUsageDepartmentOverviewRequest {
     /// 调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1035,6 +1078,7 @@ impl ApplicationAppUsageMessagePushOverviewRequest {
     /// 调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1079,6 +1123,7 @@ impl ApplicationAppUsageOverviewRequest {
     /// 调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1122,6 +1167,7 @@ impl ApplicationAppVersionContactsRangeSuggestRequest {
     /// 返回值的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1130,6 +1176,7 @@ impl ApplicationAppVersionContactsRangeSuggestRequest {
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1170,6 +1217,7 @@ pub struct ApplicationAppVersionGetRequest {
 }
 impl ApplicationAppVersionGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1209,11 +1257,13 @@ impl ApplicationAppVersionPatchRequest {
     /// 当修改版本状态为被驳回时，这一项必填
     ///
     /// Constraints: example `拒绝理由`.
+    #[inline]
     pub fn reject_reason(mut self, reject_reason: impl Into<String>) -> Self {
         self.reject_reason = Some(Into::into(reject_reason));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationAppVersionPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -1254,6 +1304,7 @@ impl ApplicationAppVersionListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1261,6 +1312,7 @@ impl ApplicationAppVersionListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `new-e3c5a0627cdf0c2e057da7257b90376a`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1268,11 +1320,13 @@ impl ApplicationAppVersionListRequest {
     /// 0：按照时间倒序 1：按照时间正序
     ///
     /// Constraints: server default `0`; example `0`.
+    #[inline]
     pub fn order(mut self, order: i64) -> Self {
         self.order = Some(order);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1325,6 +1379,7 @@ impl ApplicationCollaboratorsGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ApplicationCollaboratorsGetUserIdType>,
@@ -1333,6 +1388,7 @@ impl ApplicationCollaboratorsGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1369,6 +1425,7 @@ impl ApplicationCollaboratorsUpdateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ApplicationCollaboratorsGetUserIdType>,
@@ -1377,11 +1434,13 @@ impl ApplicationCollaboratorsUpdateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationCollaboratorsUpdateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1418,6 +1477,7 @@ impl ApplicationContactsRangePatchRequest {
     /// 成员id类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ApplicationContactsRangePatchUserIdType>,
@@ -1428,6 +1488,7 @@ impl ApplicationContactsRangePatchRequest {
     /// 部门id 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<ApplicationContactsRangePatchDepartmentIdType>,
@@ -1471,6 +1532,7 @@ impl ApplicationFeedbackListRequest {
     /// 查询的起始日期，格式为yyyy-mm-dd。不填则默认为当前日期减去180天。
     ///
     /// Constraints: example `2022-01-30`.
+    #[inline]
     pub fn from_date(mut self, from_date: impl Into<String>) -> Self {
         self.from_date = Some(Into::into(from_date));
         self
@@ -1479,6 +1541,7 @@ impl ApplicationFeedbackListRequest {
     /// 只能查询 180 天内的数据。
     ///
     /// Constraints: example `2022-01-30`.
+    #[inline]
     pub fn to_date(mut self, to_date: impl Into<String>) -> Self {
         self.to_date = Some(Into::into(to_date));
         self
@@ -1486,6 +1549,7 @@ impl ApplicationFeedbackListRequest {
     /// 反馈类型，不填写则表示查询所有反馈类型。
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn feedback_type(mut self, feedback_type: impl Into<FeedbackType>) -> Self {
         self.feedback_type = Some(Into::into(feedback_type));
         self
@@ -1493,6 +1557,7 @@ impl ApplicationFeedbackListRequest {
     /// 反馈处理状态，不填写则表示查询所有处理类型。
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn status(mut self, status: impl Into<BotMenuDisplayStrategy>) -> Self {
         self.status = Some(Into::into(status));
         self
@@ -1500,6 +1565,7 @@ impl ApplicationFeedbackListRequest {
     /// `user_id_type`.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ApplicationCollaboratorsGetUserIdType>,
@@ -1508,6 +1574,7 @@ impl ApplicationFeedbackListRequest {
         self
     }
     /// 分页拉取反馈列表起始位置标示，不填表示从头开始
+    #[inline]
     pub fn page_token(mut self, page_token: i64) -> Self {
         self.page_token = Some(page_token);
         self
@@ -1515,6 +1582,7 @@ impl ApplicationFeedbackListRequest {
     /// 本次拉取反馈列表最大个数
     ///
     /// Constraints: server default `100`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1557,6 +1625,7 @@ impl ApplicationFeedbackPatchRequest {
     /// `user_id_type`.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ApplicationCollaboratorsGetUserIdType>,
@@ -1592,6 +1661,7 @@ pub struct ApplicationManagementUpdateRequest {
 }
 impl ApplicationManagementUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationManagementUpdateBody) -> Self {
         self.body = Some(body);
         self
@@ -1626,6 +1696,7 @@ impl ApplicationOwnerUpdateRequest {
     /// 用户ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ApplicationContactsRangePatchUserIdType>,
@@ -1634,6 +1705,7 @@ impl ApplicationOwnerUpdateRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1670,6 +1742,7 @@ impl ApplicationVisibilityCheckWhiteBlackListRequest {
     /// 此次请求传参中的user_id的类型
     ///
     /// Constraints: server default `open_id`; example `user_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1677,6 +1750,7 @@ impl ApplicationVisibilityCheckWhiteBlackListRequest {
     /// 此次请求传参中的department_id的类型
     ///
     /// Constraints: server default `department_id`; example `department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1685,6 +1759,7 @@ impl ApplicationVisibilityCheckWhiteBlackListRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AddVisibleList) -> Self {
         self.body = Some(body);
         self
@@ -1728,6 +1803,7 @@ impl ApplicationVisibilityPatchRequest {
     /// 部门id 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<ApplicationContactsRangePatchDepartmentIdType>,
@@ -1738,6 +1814,7 @@ impl ApplicationVisibilityPatchRequest {
     /// open_id 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ApplicationContactsRangePatchUserIdType>,
@@ -1746,6 +1823,7 @@ impl ApplicationVisibilityPatchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationVisibilityPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -1783,6 +1861,7 @@ impl ApplicationContactsRangeConfigurationRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1790,6 +1869,7 @@ impl ApplicationContactsRangeConfigurationRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `new-e3c5a0627cdf0c2e057da7257b90376a`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1797,6 +1877,7 @@ impl ApplicationContactsRangeConfigurationRequest {
     /// 返回值的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1805,6 +1886,7 @@ impl ApplicationContactsRangeConfigurationRequest {
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1845,6 +1927,7 @@ pub struct ApplicationGetRequest {
 }
 impl ApplicationGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1876,6 +1959,7 @@ pub struct ApplicationPatchRequest {
 }
 impl ApplicationPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -1914,6 +1998,7 @@ impl ApplicationListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1921,11 +2006,13 @@ impl ApplicationListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `AQD9/Rn9eij9Pm39ED40/dk53s4Ebp882DYfFaPFbz00L4CMZJrqGdzNyc8BcZtDbwVUvRmQTvyMYicnGWrde9X56TgdBuS+JKiSIkdexPw=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 用户 ID 类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1933,6 +2020,7 @@ impl ApplicationListRequest {
     /// 不传入代表全部返回。传入则按照这种应用状态返回。应用状态可选值有：0：停用状态1：启用状态 2：未启用状态
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn status(mut self, status: impl Into<OwnerType>) -> Self {
         self.status = Some(Into::into(status));
         self
@@ -1940,6 +2028,7 @@ impl ApplicationListRequest {
     /// 不传入代表全部返回。传入则按照这种应用状态返回。 付费类型 可选值： 0：免费 1：付费
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn payment_type(mut self, payment_type: impl Into<Mode>) -> Self {
         self.payment_type = Some(Into::into(payment_type));
         self
@@ -1947,6 +2036,7 @@ impl ApplicationListRequest {
     /// 不传入代表全部返回。传入则按照这种应用状态返回。所有者类型，可选值： 0：飞书科技 1：飞书合作伙伴 2：企业内成员
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn owner_type(mut self, owner_type: impl Into<OwnerType>) -> Self {
         self.owner_type = Some(Into::into(owner_type));
         self
@@ -1995,6 +2085,7 @@ pub struct ApplicationUnderauditlistRequest {
 }
 impl ApplicationUnderauditlistRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2002,11 +2093,13 @@ impl ApplicationUnderauditlistRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2105,6 +2198,7 @@ pub enum AppBadgeSetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppBadgeSetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 213001 => Self::Code213001(api),
@@ -2122,6 +2216,7 @@ impl From<rt::Error> for AppBadgeSetError {
 }
 impl ::std::ops::Deref for AppBadgeSetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code213001(api) => &**api,
@@ -2136,11 +2231,13 @@ impl ::std::ops::Deref for AppBadgeSetError {
     }
 }
 impl ::std::fmt::Display for AppBadgeSetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppBadgeSetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2163,6 +2260,7 @@ pub enum AppRecommendRuleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRecommendRuleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210500 => {
@@ -2178,6 +2276,7 @@ impl From<rt::Error> for AppRecommendRuleListError {
 }
 impl ::std::ops::Deref for AppRecommendRuleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenDoesNotExistOr(api) => &**api,
@@ -2188,11 +2287,13 @@ impl ::std::ops::Deref for AppRecommendRuleListError {
     }
 }
 impl ::std::fmt::Display for AppRecommendRuleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRecommendRuleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2223,6 +2324,7 @@ pub enum ApplicationAppUsageDepartmentOverviewError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAppUsageDepartmentOverviewError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 211004 => {
@@ -2242,6 +2344,7 @@ impl From<rt::Error> for ApplicationAppUsageDepartmentOverviewError {
 }
 impl ::std::ops::Deref for ApplicationAppUsageDepartmentOverviewError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NoAuthorityForQuotaLimit(api) => &**api,
@@ -2256,11 +2359,13 @@ impl ::std::ops::Deref for ApplicationAppUsageDepartmentOverviewError {
     }
 }
 impl ::std::fmt::Display for ApplicationAppUsageDepartmentOverviewError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAppUsageDepartmentOverviewError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2287,6 +2392,7 @@ pub enum ApplicationAppUsageMessagePushOverviewError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAppUsageMessagePushOverviewError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 211004 => {
@@ -2302,6 +2408,7 @@ impl From<rt::Error> for ApplicationAppUsageMessagePushOverviewError {
 }
 impl ::std::ops::Deref for ApplicationAppUsageMessagePushOverviewError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NoAuthorityForQuotaLimit(api) => &**api,
@@ -2314,11 +2421,13 @@ impl ::std::ops::Deref for ApplicationAppUsageMessagePushOverviewError {
     }
 }
 impl ::std::fmt::Display for ApplicationAppUsageMessagePushOverviewError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAppUsageMessagePushOverviewError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2351,6 +2460,7 @@ pub enum ApplicationAppUsageOverviewError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAppUsageOverviewError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 211004 => {
@@ -2369,6 +2479,7 @@ impl From<rt::Error> for ApplicationAppUsageOverviewError {
 }
 impl ::std::ops::Deref for ApplicationAppUsageOverviewError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NoAuthorityForQuotaLimit(api) => &**api,
@@ -2384,11 +2495,13 @@ impl ::std::ops::Deref for ApplicationAppUsageOverviewError {
     }
 }
 impl ::std::fmt::Display for ApplicationAppUsageOverviewError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAppUsageOverviewError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2417,6 +2530,7 @@ pub enum ApplicationAppVersionContactsRangeSuggestError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAppVersionContactsRangeSuggestError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210503 => Self::InvalidAppId210503(api),
@@ -2437,6 +2551,7 @@ impl From<rt::Error> for ApplicationAppVersionContactsRangeSuggestError {
 }
 impl ::std::ops::Deref for ApplicationAppVersionContactsRangeSuggestError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidAppId210503(api) => &**api,
@@ -2450,11 +2565,13 @@ impl ::std::ops::Deref for ApplicationAppVersionContactsRangeSuggestError {
     }
 }
 impl ::std::fmt::Display for ApplicationAppVersionContactsRangeSuggestError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAppVersionContactsRangeSuggestError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2485,6 +2602,7 @@ pub enum ApplicationAppVersionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAppVersionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210503 => Self::InvalidAppId210503(api),
@@ -2506,6 +2624,7 @@ impl From<rt::Error> for ApplicationAppVersionGetError {
 }
 impl ::std::ops::Deref for ApplicationAppVersionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidAppId210503(api) => &**api,
@@ -2520,11 +2639,13 @@ impl ::std::ops::Deref for ApplicationAppVersionGetError {
     }
 }
 impl ::std::fmt::Display for ApplicationAppVersionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAppVersionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2561,6 +2682,7 @@ pub enum ApplicationAppVersionPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAppVersionPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210503 => Self::InvalidAppId210503(api),
@@ -2585,6 +2707,7 @@ impl From<rt::Error> for ApplicationAppVersionPatchError {
 }
 impl ::std::ops::Deref for ApplicationAppVersionPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidAppId210503(api) => &**api,
@@ -2602,11 +2725,13 @@ impl ::std::ops::Deref for ApplicationAppVersionPatchError {
     }
 }
 impl ::std::fmt::Display for ApplicationAppVersionPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAppVersionPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2639,6 +2764,7 @@ pub enum ApplicationAppVersionListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAppVersionListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210500 => {
@@ -2661,6 +2787,7 @@ impl From<rt::Error> for ApplicationAppVersionListError {
 }
 impl ::std::ops::Deref for ApplicationAppVersionListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenDoesNotExistOr(api) => &**api,
@@ -2676,11 +2803,13 @@ impl ::std::ops::Deref for ApplicationAppVersionListError {
     }
 }
 impl ::std::fmt::Display for ApplicationAppVersionListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAppVersionListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2699,6 +2828,7 @@ pub enum ApplicationCollaboratorsGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationCollaboratorsGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210001 => Self::ParamIsInvalid(api),
@@ -2708,6 +2838,7 @@ impl From<rt::Error> for ApplicationCollaboratorsGetError {
 }
 impl ::std::ops::Deref for ApplicationCollaboratorsGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2716,11 +2847,13 @@ impl ::std::ops::Deref for ApplicationCollaboratorsGetError {
     }
 }
 impl ::std::fmt::Display for ApplicationCollaboratorsGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationCollaboratorsGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2739,6 +2872,7 @@ pub enum ApplicationCollaboratorsUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationCollaboratorsUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210001 => Self::ParamIsInvalid(api),
@@ -2748,6 +2882,7 @@ impl From<rt::Error> for ApplicationCollaboratorsUpdateError {
 }
 impl ::std::ops::Deref for ApplicationCollaboratorsUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2756,11 +2891,13 @@ impl ::std::ops::Deref for ApplicationCollaboratorsUpdateError {
     }
 }
 impl ::std::fmt::Display for ApplicationCollaboratorsUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationCollaboratorsUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2789,6 +2926,7 @@ pub enum ApplicationContactsRangePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationContactsRangePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210001 => Self::ParamIsInvalid(api),
@@ -2807,6 +2945,7 @@ impl From<rt::Error> for ApplicationContactsRangePatchError {
 }
 impl ::std::ops::Deref for ApplicationContactsRangePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2820,11 +2959,13 @@ impl ::std::ops::Deref for ApplicationContactsRangePatchError {
     }
 }
 impl ::std::fmt::Display for ApplicationContactsRangePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationContactsRangePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2851,6 +2992,7 @@ pub enum ApplicationFeedbackListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationFeedbackListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 211005 => Self::InvalidAppId(api),
@@ -2864,6 +3006,7 @@ impl From<rt::Error> for ApplicationFeedbackListError {
 }
 impl ::std::ops::Deref for ApplicationFeedbackListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidAppId(api) => &**api,
@@ -2876,11 +3019,13 @@ impl ::std::ops::Deref for ApplicationFeedbackListError {
     }
 }
 impl ::std::fmt::Display for ApplicationFeedbackListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationFeedbackListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2905,6 +3050,7 @@ pub enum ApplicationFeedbackPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationFeedbackPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 211005 => Self::InvalidAppId(api),
@@ -2917,6 +3063,7 @@ impl From<rt::Error> for ApplicationFeedbackPatchError {
 }
 impl ::std::ops::Deref for ApplicationFeedbackPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidAppId(api) => &**api,
@@ -2928,11 +3075,13 @@ impl ::std::ops::Deref for ApplicationFeedbackPatchError {
     }
 }
 impl ::std::fmt::Display for ApplicationFeedbackPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationFeedbackPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2953,6 +3102,7 @@ pub enum ApplicationManagementUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationManagementUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210001 => Self::ParamIsInvalid(api),
@@ -2963,6 +3113,7 @@ impl From<rt::Error> for ApplicationManagementUpdateError {
 }
 impl ::std::ops::Deref for ApplicationManagementUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2972,11 +3123,13 @@ impl ::std::ops::Deref for ApplicationManagementUpdateError {
     }
 }
 impl ::std::fmt::Display for ApplicationManagementUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationManagementUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3003,6 +3156,7 @@ pub enum ApplicationOwnerUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationOwnerUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210021 => {
@@ -3022,6 +3176,7 @@ impl From<rt::Error> for ApplicationOwnerUpdateError {
 }
 impl ::std::ops::Deref for ApplicationOwnerUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheSpecifiedApplicationDoesNotExist(api) => &**api,
@@ -3034,11 +3189,13 @@ impl ::std::ops::Deref for ApplicationOwnerUpdateError {
     }
 }
 impl ::std::fmt::Display for ApplicationOwnerUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationOwnerUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3057,6 +3214,7 @@ pub enum ApplicationVisibilityCheckWhiteBlackListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationVisibilityCheckWhiteBlackListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210001 => Self::ParamIsInvalid(api),
@@ -3066,6 +3224,7 @@ impl From<rt::Error> for ApplicationVisibilityCheckWhiteBlackListError {
 }
 impl ::std::ops::Deref for ApplicationVisibilityCheckWhiteBlackListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3074,11 +3233,13 @@ impl ::std::ops::Deref for ApplicationVisibilityCheckWhiteBlackListError {
     }
 }
 impl ::std::fmt::Display for ApplicationVisibilityCheckWhiteBlackListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationVisibilityCheckWhiteBlackListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3109,6 +3270,7 @@ pub enum ApplicationVisibilityPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationVisibilityPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210001 => Self::ParamIsInvalid(api),
@@ -3130,6 +3292,7 @@ impl From<rt::Error> for ApplicationVisibilityPatchError {
 }
 impl ::std::ops::Deref for ApplicationVisibilityPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3144,11 +3307,13 @@ impl ::std::ops::Deref for ApplicationVisibilityPatchError {
     }
 }
 impl ::std::fmt::Display for ApplicationVisibilityPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationVisibilityPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3177,6 +3342,7 @@ pub enum ApplicationContactsRangeConfigurationError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationContactsRangeConfigurationError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210503 => Self::InvalidAppId210503(api),
@@ -3195,6 +3361,7 @@ impl From<rt::Error> for ApplicationContactsRangeConfigurationError {
 }
 impl ::std::ops::Deref for ApplicationContactsRangeConfigurationError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidAppId210503(api) => &**api,
@@ -3208,11 +3375,13 @@ impl ::std::ops::Deref for ApplicationContactsRangeConfigurationError {
     }
 }
 impl ::std::fmt::Display for ApplicationContactsRangeConfigurationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationContactsRangeConfigurationError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3239,6 +3408,7 @@ pub enum ApplicationGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210503 => Self::InvalidAppId210503(api),
@@ -3256,6 +3426,7 @@ impl From<rt::Error> for ApplicationGetError {
 }
 impl ::std::ops::Deref for ApplicationGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidAppId210503(api) => &**api,
@@ -3268,11 +3439,13 @@ impl ::std::ops::Deref for ApplicationGetError {
     }
 }
 impl ::std::fmt::Display for ApplicationGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3301,6 +3474,7 @@ pub enum ApplicationPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210503 => Self::InvalidAppId210503(api),
@@ -3319,6 +3493,7 @@ impl From<rt::Error> for ApplicationPatchError {
 }
 impl ::std::ops::Deref for ApplicationPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidAppId210503(api) => &**api,
@@ -3332,11 +3507,13 @@ impl ::std::ops::Deref for ApplicationPatchError {
     }
 }
 impl ::std::fmt::Display for ApplicationPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3365,6 +3542,7 @@ pub enum ApplicationListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 211005 => Self::InvalidAppId(api),
@@ -3383,6 +3561,7 @@ impl From<rt::Error> for ApplicationListError {
 }
 impl ::std::ops::Deref for ApplicationListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidAppId(api) => &**api,
@@ -3396,11 +3575,13 @@ impl ::std::ops::Deref for ApplicationListError {
     }
 }
 impl ::std::fmt::Display for ApplicationListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3423,6 +3604,7 @@ pub enum ApplicationUnderauditlistError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationUnderauditlistError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210500 => {
@@ -3438,6 +3620,7 @@ impl From<rt::Error> for ApplicationUnderauditlistError {
 }
 impl ::std::ops::Deref for ApplicationUnderauditlistError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenDoesNotExistOr(api) => &**api,
@@ -3448,11 +3631,13 @@ impl ::std::ops::Deref for ApplicationUnderauditlistError {
     }
 }
 impl ::std::fmt::Display for ApplicationUnderauditlistError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationUnderauditlistError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3477,6 +3662,7 @@ pub enum ScopeApplyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ScopeApplyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 212001 => {
@@ -3493,6 +3679,7 @@ impl From<rt::Error> for ScopeApplyError {
 }
 impl ::std::ops::Deref for ScopeApplyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::OnlySuperScopeUnauthorized(api) => &**api,
@@ -3504,11 +3691,13 @@ impl ::std::ops::Deref for ScopeApplyError {
     }
 }
 impl ::std::fmt::Display for ScopeApplyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ScopeApplyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3527,6 +3716,7 @@ pub enum ScopeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ScopeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 212100 => Self::AppNotInstall(api),
@@ -3536,6 +3726,7 @@ impl From<rt::Error> for ScopeListError {
 }
 impl ::std::ops::Deref for ScopeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::AppNotInstall(api) => &**api,
@@ -3544,11 +3735,13 @@ impl ::std::ops::Deref for ScopeListError {
     }
 }
 impl ::std::fmt::Display for ScopeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ScopeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3571,6 +3764,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -3581,6 +3775,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -3591,6 +3786,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3616,6 +3812,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3667,6 +3864,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Open => "open",
@@ -3676,6 +3874,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open" => Self::Open,
@@ -3685,6 +3884,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3710,6 +3910,7 @@ impl rt::FromJson for Status {
 }
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3746,6 +3947,7 @@ pub enum ItemType {
 }
 impl ItemType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Application => "application",
@@ -3755,6 +3957,7 @@ impl ItemType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "application" => Self::Application,
@@ -3764,6 +3967,7 @@ impl ItemType {
     }
 }
 impl ::std::fmt::Display for ItemType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3789,6 +3993,7 @@ impl rt::FromJson for ItemType {
 }
 impl rt::Validate for ItemType {}
 impl AsRef<str> for ItemType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3812,6 +4017,7 @@ pub enum DefaultLocale {
 }
 impl DefaultLocale {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ZhCn => "zh_cn",
@@ -3824,6 +4030,7 @@ impl DefaultLocale {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "zh_cn" => Self::ZhCn,
@@ -3836,6 +4043,7 @@ impl DefaultLocale {
     }
 }
 impl ::std::fmt::Display for DefaultLocale {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3861,6 +4069,7 @@ impl rt::FromJson for DefaultLocale {
 }
 impl rt::Validate for DefaultLocale {}
 impl AsRef<str> for DefaultLocale {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4000,6 +4209,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DepartmentId => "department_id",
@@ -4009,6 +4219,7 @@ impl DepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "department_id" => Self::DepartmentId,
@@ -4018,6 +4229,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4043,6 +4255,7 @@ impl rt::FromJson for DepartmentIdType {
 }
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4062,6 +4275,7 @@ pub enum CycleType {
 }
 impl CycleType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -4072,6 +4286,7 @@ impl CycleType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -4082,6 +4297,7 @@ impl CycleType {
     }
 }
 impl ::std::fmt::Display for CycleType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4162,6 +4378,7 @@ rt::json_object!(
 );
 impl AppItem {
     /// An `AppItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(metric_name: String, metric_value: i64) -> Self {
         Self { metric_name, metric_value }
     }
@@ -4251,6 +4468,7 @@ pub enum Ability {
 }
 impl Ability {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::App => "app",
@@ -4262,6 +4480,7 @@ impl Ability {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "app" => Self::App,
@@ -4273,6 +4492,7 @@ impl Ability {
     }
 }
 impl ::std::fmt::Display for Ability {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4298,6 +4518,7 @@ impl rt::FromJson for Ability {
 }
 impl rt::Validate for Ability {}
 impl AsRef<str> for Ability {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4344,6 +4565,7 @@ pub enum ContactsScopeType {
 }
 impl ContactsScopeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EqualToAvailability => "equal_to_availability",
@@ -4354,6 +4576,7 @@ impl ContactsScopeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "equal_to_availability" => Self::EqualToAvailability,
@@ -4364,6 +4587,7 @@ impl ContactsScopeType {
     }
 }
 impl ::std::fmt::Display for ContactsScopeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4389,6 +4613,7 @@ impl rt::FromJson for ContactsScopeType {
 }
 impl rt::Validate for ContactsScopeType {}
 impl AsRef<str> for ContactsScopeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4449,6 +4674,7 @@ pub enum Lang {
 }
 impl Lang {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ZhCn => "zh_cn",
@@ -4459,6 +4685,7 @@ impl Lang {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "zh_cn" => Self::ZhCn,
@@ -4469,6 +4696,7 @@ impl Lang {
     }
 }
 impl ::std::fmt::Display for Lang {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4494,6 +4722,7 @@ impl rt::FromJson for Lang {
 }
 impl rt::Validate for Lang {}
 impl AsRef<str> for Lang {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4515,6 +4744,7 @@ pub enum Level {
 }
 impl Level {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -4526,6 +4756,7 @@ impl Level {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -4537,6 +4768,7 @@ impl Level {
     }
 }
 impl ::std::fmt::Display for Level {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4574,6 +4806,7 @@ pub enum TokenType {
 }
 impl TokenType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tenant => "tenant",
@@ -4583,6 +4816,7 @@ impl TokenType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "tenant" => Self::Tenant,
@@ -4592,6 +4826,7 @@ impl TokenType {
     }
 }
 impl ::std::fmt::Display for TokenType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4617,6 +4852,7 @@ impl rt::FromJson for TokenType {
 }
 impl rt::Validate for TokenType {}
 impl AsRef<str> for TokenType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4645,6 +4881,7 @@ rt::json_object!(
 );
 impl Scope {
     /// A `Scope` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(scope: impl Into<String>) -> Self {
         Self {
             scope: Into::into(scope),
@@ -4696,6 +4933,7 @@ pub enum I18nKey {
 }
 impl I18nKey {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ZhCn => "zh_cn",
@@ -4719,6 +4957,7 @@ impl I18nKey {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "zh_cn" => Self::ZhCn,
@@ -4742,6 +4981,7 @@ impl I18nKey {
     }
 }
 impl ::std::fmt::Display for I18nKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4767,6 +5007,7 @@ impl rt::FromJson for I18nKey {
 }
 impl rt::Validate for I18nKey {}
 impl AsRef<str> for I18nKey {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4797,6 +5038,7 @@ rt::json_object!(
 );
 impl I18nItem {
     /// An `I18nItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(i18n_key: impl Into<I18nKey>) -> Self {
         Self {
             i18n_key: Into::into(i18n_key),
@@ -4826,6 +5068,7 @@ pub enum AppVersionStatus {
 }
 impl AppVersionStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -4838,6 +5081,7 @@ impl AppVersionStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -4850,6 +5094,7 @@ impl AppVersionStatus {
     }
 }
 impl ::std::fmt::Display for AppVersionStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4889,6 +5134,7 @@ pub enum EnablePcMode {
 }
 impl EnablePcMode {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -4899,6 +5145,7 @@ impl EnablePcMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -4909,6 +5156,7 @@ impl EnablePcMode {
     }
 }
 impl ::std::fmt::Display for EnablePcMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5064,6 +5312,7 @@ pub enum BotMenuDisplayStrategy {
 }
 impl BotMenuDisplayStrategy {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -5075,6 +5324,7 @@ impl BotMenuDisplayStrategy {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -5086,6 +5336,7 @@ impl BotMenuDisplayStrategy {
     }
 }
 impl ::std::fmt::Display for BotMenuDisplayStrategy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5202,6 +5453,7 @@ rt::json_object!(
 );
 impl CloudDocI18nItem {
     /// A `CloudDocI18nItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(i18n_key: impl Into<Lang>) -> Self {
         Self {
             i18n_key: Into::into(i18n_key),
@@ -5225,6 +5477,7 @@ pub enum Mode {
 }
 impl Mode {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -5234,6 +5487,7 @@ impl Mode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -5243,6 +5497,7 @@ impl Mode {
     }
 }
 impl ::std::fmt::Display for Mode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5526,6 +5781,7 @@ rt::json_object!(
 );
 impl AppVersion {
     /// An `AppVersion` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(app_id: String, version_id: i64) -> Self {
         Self {
             app_id,
@@ -5601,6 +5857,7 @@ pub enum ApplicationCollaboratorsGetUserIdType {
 }
 impl ApplicationCollaboratorsGetUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -5611,6 +5868,7 @@ impl ApplicationCollaboratorsGetUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -5621,6 +5879,7 @@ impl ApplicationCollaboratorsGetUserIdType {
     }
 }
 impl ::std::fmt::Display for ApplicationCollaboratorsGetUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5646,6 +5905,7 @@ impl rt::FromJson for ApplicationCollaboratorsGetUserIdType {
 }
 impl rt::Validate for ApplicationCollaboratorsGetUserIdType {}
 impl AsRef<str> for ApplicationCollaboratorsGetUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5665,6 +5925,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Administrator => "administrator",
@@ -5675,6 +5936,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "administrator" => Self::Administrator,
@@ -5685,6 +5947,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5710,6 +5973,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5731,6 +5995,7 @@ rt::json_object!(
 );
 impl Collaborator {
     /// A `Collaborator` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: Type, user_id: String) -> Self {
         Self { r#type, user_id }
     }
@@ -5774,6 +6039,7 @@ pub enum ApplicationContactsRangePatchUserIdType {
 }
 impl ApplicationContactsRangePatchUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -5784,6 +6050,7 @@ impl ApplicationContactsRangePatchUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -5794,6 +6061,7 @@ impl ApplicationContactsRangePatchUserIdType {
     }
 }
 impl ::std::fmt::Display for ApplicationContactsRangePatchUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5819,6 +6087,7 @@ impl rt::FromJson for ApplicationContactsRangePatchUserIdType {
 }
 impl rt::Validate for ApplicationContactsRangePatchUserIdType {}
 impl AsRef<str> for ApplicationContactsRangePatchUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5836,6 +6105,7 @@ pub enum ApplicationContactsRangePatchDepartmentIdType {
 }
 impl ApplicationContactsRangePatchDepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenDepartmentId => "open_department_id",
@@ -5845,6 +6115,7 @@ impl ApplicationContactsRangePatchDepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_department_id" => Self::OpenDepartmentId,
@@ -5854,6 +6125,7 @@ impl ApplicationContactsRangePatchDepartmentIdType {
     }
 }
 impl ::std::fmt::Display for ApplicationContactsRangePatchDepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5879,6 +6151,7 @@ impl rt::FromJson for ApplicationContactsRangePatchDepartmentIdType {
 }
 impl rt::Validate for ApplicationContactsRangePatchDepartmentIdType {}
 impl AsRef<str> for ApplicationContactsRangePatchDepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5929,6 +6202,7 @@ pub enum FeedbackType {
 }
 impl FeedbackType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -5938,6 +6212,7 @@ impl FeedbackType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -5947,6 +6222,7 @@ impl FeedbackType {
     }
 }
 impl ::std::fmt::Display for FeedbackType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5988,6 +6264,7 @@ pub enum Source {
 }
 impl Source {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -5999,6 +6276,7 @@ impl Source {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -6010,6 +6288,7 @@ impl Source {
     }
 }
 impl ::std::fmt::Display for Source {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -6106,6 +6385,7 @@ rt::json_object!(
 );
 impl FeedbackListItem {
     /// A `FeedbackListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         feedback_id: i64,
         app_id: String,
@@ -6151,6 +6431,7 @@ rt::json_object!(
 );
 impl ApplicationFeedbackListData {
     /// An `ApplicationFeedbackListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool) -> Self {
         Self {
             feedback_list: None,
@@ -6328,6 +6609,7 @@ pub enum CreateSource {
 }
 impl CreateSource {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DeveloperConsole => "developer_console",
@@ -6341,6 +6623,7 @@ impl CreateSource {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "developer_console" => Self::DeveloperConsole,
@@ -6354,6 +6637,7 @@ impl CreateSource {
     }
 }
 impl ::std::fmt::Display for CreateSource {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6379,6 +6663,7 @@ impl rt::FromJson for CreateSource {
 }
 impl rt::Validate for CreateSource {}
 impl AsRef<str> for CreateSource {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6398,6 +6683,7 @@ pub enum OwnerType {
 }
 impl OwnerType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -6408,6 +6694,7 @@ impl OwnerType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -6418,6 +6705,7 @@ impl OwnerType {
     }
 }
 impl ::std::fmt::Display for OwnerType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -6481,6 +6769,7 @@ rt::json_object!(
 );
 impl Owner {
     /// An `Owner` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<OwnerType>) -> Self {
         Self {
             r#type: Into::into(r#type),
@@ -6509,6 +6798,7 @@ pub enum MobileDefaultAbility {
 }
 impl MobileDefaultAbility {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Gadget => "gadget",
@@ -6519,6 +6809,7 @@ impl MobileDefaultAbility {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "gadget" => Self::Gadget,
@@ -6529,6 +6820,7 @@ impl MobileDefaultAbility {
     }
 }
 impl ::std::fmt::Display for MobileDefaultAbility {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6554,6 +6846,7 @@ impl rt::FromJson for MobileDefaultAbility {
 }
 impl rt::Validate for MobileDefaultAbility {}
 impl AsRef<str> for MobileDefaultAbility {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6571,6 +6864,7 @@ pub enum CallbackType {
 }
 impl CallbackType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Webhook => "webhook",
@@ -6580,6 +6874,7 @@ impl CallbackType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "webhook" => Self::Webhook,
@@ -6589,6 +6884,7 @@ impl CallbackType {
     }
 }
 impl ::std::fmt::Display for CallbackType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6614,6 +6910,7 @@ impl rt::FromJson for CallbackType {
 }
 impl rt::Validate for CallbackType {}
 impl AsRef<str> for CallbackType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6729,6 +7026,7 @@ rt::json_object!(
 );
 impl App {
     /// An `App` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(app_id: impl Into<String>) -> Self {
         Self {
             app_id: Into::into(app_id),
@@ -6822,6 +7120,7 @@ rt::json_object!(
 );
 impl ApplicationUnderauditlistData {
     /// An `ApplicationUnderauditlistData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<App>, has_more: bool) -> Self {
         Self {
             items,
@@ -6849,6 +7148,7 @@ rt::json_object!(
 );
 impl ScopeListDataScope {
     /// A `ScopeListDataScope` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(scope_name: String, grant_status: FeedbackType) -> Self {
         Self {
             scope_name,
@@ -6868,6 +7168,7 @@ rt::json_object!(ScopeListData { scopes = "scopes" optional, });
 impl rt::Validate for ScopeListData {}
 impl rt::paging::Page for AppRecommendRuleListData {
     type Item = Rule;
+    #[inline]
     fn into_parts(self) -> (Vec<Rule>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.rules.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6875,6 +7176,7 @@ impl rt::paging::Page for AppRecommendRuleListData {
 }
 impl rt::paging::Page for ApplicationAppVersionListData {
     type Item = AppVersion;
+    #[inline]
     fn into_parts(self) -> (Vec<AppVersion>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6882,6 +7184,7 @@ impl rt::paging::Page for ApplicationAppVersionListData {
 }
 impl rt::paging::Page for ApplicationListData {
     type Item = App;
+    #[inline]
     fn into_parts(self) -> (Vec<App>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.app_list.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6889,6 +7192,7 @@ impl rt::paging::Page for ApplicationListData {
 }
 impl rt::paging::Page for ApplicationUnderauditlistData {
     type Item = App;
+    #[inline]
     fn into_parts(self) -> (Vec<App>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))

@@ -15,38 +15,45 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `app_avatar_upload` resource.
+    #[inline]
     pub fn app_avatar_upload(&self) -> AppAvatarUploadResource {
         AppAvatarUploadResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_ability` resource.
+    #[inline]
     pub fn application_ability(&self) -> ApplicationAbilityResource {
         ApplicationAbilityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_base` resource.
+    #[inline]
     pub fn application_base(&self) -> ApplicationBaseResource {
         ApplicationBaseResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_config` resource.
+    #[inline]
     pub fn application_config(&self) -> ApplicationConfigResource {
         ApplicationConfigResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_publish` resource.
+    #[inline]
     pub fn application_publish(&self) -> ApplicationPublishResource {
         ApplicationPublishResource {
             client: self.client.clone(),
@@ -71,6 +78,7 @@ impl AppAvatarUploadResource {
     ///   - `210001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v7/application-v7/app_avatar-upload/create)
+    #[inline]
     pub fn create(
         &self,
         body: AppAvatarUploadCreateBody,
@@ -110,6 +118,7 @@ impl ApplicationAbilityResource {
     ///   - `210021` (TheSpecifiedApplicationIsNotCreated, HTTP 403): The specified application is not created via developer platform, can not modify by this API. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v7/application-v7/application-ability/patch)
+    #[inline]
     pub fn patch(&self, app_id: impl Into<String>) -> ApplicationAbilityPatchRequest {
         ApplicationAbilityPatchRequest {
             client: self.client.clone(),
@@ -146,6 +155,7 @@ impl ApplicationBaseResource {
     ///   - `210021` (TheSpecifiedApplicationIsNotCreated, HTTP 403): The specified application is not created via developer platform, can not modify by this API. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v7/application-v7/application-base/patch)
+    #[inline]
     pub fn patch(&self, app_id: impl Into<String>) -> ApplicationBasePatchRequest {
         ApplicationBasePatchRequest {
             client: self.client.clone(),
@@ -185,6 +195,7 @@ impl ApplicationConfigResource {
     ///   - `210043` (TheSpecifiedApplicationIsNotCreated210043, HTTP 403): The specified application is not created via developer platform, can not modify by this API. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v7/application-v7/application-config/patch)
+    #[inline]
     pub fn patch(&self, app_id: impl Into<String>) -> ApplicationConfigPatchRequest {
         ApplicationConfigPatchRequest {
             client: self.client.clone(),
@@ -220,6 +231,7 @@ impl ApplicationPublishResource {
     ///   - `210036` (LackOfPermissionToUpdateOther210036, HTTP 403): Lack of permission to update other app. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/application-v7/application-v7/application-publish/create)
+    #[inline]
     pub fn create(
         &self,
         app_id: String,
@@ -243,6 +255,7 @@ pub struct AppAvatarUploadCreateRequest {
 }
 impl AppAvatarUploadCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -276,11 +289,13 @@ pub struct ApplicationAbilityPatchRequest {
 }
 impl ApplicationAbilityPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationAbilityPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -313,11 +328,13 @@ pub struct ApplicationBasePatchRequest {
 }
 impl ApplicationBasePatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationBasePatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -354,6 +371,7 @@ impl ApplicationConfigPatchRequest {
     /// 部门id 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -364,16 +382,19 @@ impl ApplicationConfigPatchRequest {
     /// open_id 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationConfigPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -408,6 +429,7 @@ pub struct ApplicationPublishCreateRequest {
 }
 impl ApplicationPublishCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -442,6 +464,7 @@ pub enum AppAvatarUploadCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppAvatarUploadCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210001 => Self::ParamIsInvalid(api),
@@ -451,6 +474,7 @@ impl From<rt::Error> for AppAvatarUploadCreateError {
 }
 impl ::std::ops::Deref for AppAvatarUploadCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -459,11 +483,13 @@ impl ::std::ops::Deref for AppAvatarUploadCreateError {
     }
 }
 impl ::std::fmt::Display for AppAvatarUploadCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppAvatarUploadCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -500,6 +526,7 @@ pub enum ApplicationAbilityPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationAbilityPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210011 => Self::Code210011(api),
@@ -532,6 +559,7 @@ impl From<rt::Error> for ApplicationAbilityPatchError {
 }
 impl ::std::ops::Deref for ApplicationAbilityPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code210011(api) => &**api,
@@ -549,11 +577,13 @@ impl ::std::ops::Deref for ApplicationAbilityPatchError {
     }
 }
 impl ::std::fmt::Display for ApplicationAbilityPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationAbilityPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -588,6 +618,7 @@ pub enum ApplicationBasePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationBasePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210002 => {
@@ -621,6 +652,7 @@ impl From<rt::Error> for ApplicationBasePatchError {
 }
 impl ::std::ops::Deref for ApplicationBasePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheSpecifiedApplicationDoesNotExist210002(api) => &**api,
@@ -637,11 +669,13 @@ impl ::std::ops::Deref for ApplicationBasePatchError {
     }
 }
 impl ::std::fmt::Display for ApplicationBasePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationBasePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -680,6 +714,7 @@ pub enum ApplicationConfigPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationConfigPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210031 => Self::Code210031(api),
@@ -719,6 +754,7 @@ impl From<rt::Error> for ApplicationConfigPatchError {
 }
 impl ::std::ops::Deref for ApplicationConfigPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code210031(api) => &**api,
@@ -737,11 +773,13 @@ impl ::std::ops::Deref for ApplicationConfigPatchError {
     }
 }
 impl ::std::fmt::Display for ApplicationConfigPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationConfigPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -770,6 +808,7 @@ pub enum ApplicationPublishCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationPublishCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 210001 => Self::ParamIsInvalid(api),
@@ -792,6 +831,7 @@ impl From<rt::Error> for ApplicationPublishCreateError {
 }
 impl ::std::ops::Deref for ApplicationPublishCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -805,11 +845,13 @@ impl ::std::ops::Deref for ApplicationPublishCreateError {
     }
 }
 impl ::std::fmt::Display for ApplicationPublishCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationPublishCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -826,6 +868,7 @@ pub struct AppAvatarUploadCreateBody {
 impl rt::Validate for AppAvatarUploadCreateBody {}
 impl rt::Form for AppAvatarUploadCreateBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.avatar {
@@ -857,6 +900,7 @@ pub enum PcNewPageOpenMode {
 }
 impl PcNewPageOpenMode {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NewTab => "new_tab",
@@ -866,6 +910,7 @@ impl PcNewPageOpenMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "new_tab" => Self::NewTab,
@@ -875,6 +920,7 @@ impl PcNewPageOpenMode {
     }
 }
 impl ::std::fmt::Display for PcNewPageOpenMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -900,6 +946,7 @@ impl rt::FromJson for PcNewPageOpenMode {
 }
 impl rt::Validate for PcNewPageOpenMode {}
 impl AsRef<str> for PcNewPageOpenMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -931,6 +978,7 @@ rt::json_object!(
 );
 impl WebApp {
     /// A `WebApp` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(enable: bool) -> Self {
         Self {
             enable,
@@ -982,6 +1030,7 @@ pub enum I18nKey {
 }
 impl I18nKey {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ZhCn => "zh_cn",
@@ -1005,6 +1054,7 @@ impl I18nKey {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "zh_cn" => Self::ZhCn,
@@ -1028,6 +1078,7 @@ impl I18nKey {
     }
 }
 impl ::std::fmt::Display for I18nKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1053,6 +1104,7 @@ impl rt::FromJson for I18nKey {
 }
 impl rt::Validate for I18nKey {}
 impl AsRef<str> for I18nKey {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1075,6 +1127,7 @@ rt::json_object!(
 );
 impl I18n {
     /// An `I18n` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(i18n_key: I18nKey, get_started_desc: String) -> Self {
         Self { i18n_key, get_started_desc }
     }
@@ -1129,6 +1182,7 @@ pub enum MenuContentType {
 }
 impl MenuContentType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -1141,6 +1195,7 @@ impl MenuContentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -1153,6 +1208,7 @@ impl MenuContentType {
     }
 }
 impl ::std::fmt::Display for MenuContentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1240,6 +1296,7 @@ pub enum BotMenuDisplayStrategy {
 }
 impl BotMenuDisplayStrategy {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -1251,6 +1308,7 @@ impl BotMenuDisplayStrategy {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -1262,6 +1320,7 @@ impl BotMenuDisplayStrategy {
     }
 }
 impl ::std::fmt::Display for BotMenuDisplayStrategy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1322,6 +1381,7 @@ rt::json_object!(
 );
 impl Bot {
     /// A `Bot` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(enable: bool) -> Self {
         Self {
             enable,
@@ -1373,6 +1433,7 @@ rt::json_object!(
 );
 impl ApplicationBasePatchBodyI18n {
     /// An `ApplicationBasePatchBodyI18n` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(i18n_key: impl Into<I18nKey>) -> Self {
         Self {
             i18n_key: Into::into(i18n_key),
@@ -1415,6 +1476,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenDepartmentId => "open_department_id",
@@ -1424,6 +1486,7 @@ impl DepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_department_id" => Self::OpenDepartmentId,
@@ -1433,6 +1496,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1458,6 +1522,7 @@ impl rt::FromJson for DepartmentIdType {
 }
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1477,6 +1542,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -1487,6 +1553,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -1497,6 +1564,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1522,6 +1590,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1539,6 +1608,7 @@ pub enum TokenType {
 }
 impl TokenType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -1548,6 +1618,7 @@ impl TokenType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -1557,6 +1628,7 @@ impl TokenType {
     }
 }
 impl ::std::fmt::Display for TokenType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1582,6 +1654,7 @@ impl rt::FromJson for TokenType {
 }
 impl rt::Validate for TokenType {}
 impl AsRef<str> for TokenType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1603,6 +1676,7 @@ rt::json_object!(
 );
 impl AddScope {
     /// An `AddScope` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(scope_name: String, token_type: TokenType) -> Self {
         Self { scope_name, token_type }
     }
@@ -1634,6 +1708,7 @@ pub enum SubscriptionType {
 }
 impl SubscriptionType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Webhook => "webhook",
@@ -1643,6 +1718,7 @@ impl SubscriptionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "webhook" => Self::Webhook,
@@ -1652,6 +1728,7 @@ impl SubscriptionType {
     }
 }
 impl ::std::fmt::Display for SubscriptionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1677,6 +1754,7 @@ impl rt::FromJson for SubscriptionType {
 }
 impl rt::Validate for SubscriptionType {}
 impl AsRef<str> for SubscriptionType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1704,6 +1782,7 @@ rt::json_object!(
 );
 impl Event {
     /// An `Event` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(subscription_type: impl Into<SubscriptionType>) -> Self {
         Self {
             subscription_type: Into::into(subscription_type),
@@ -1781,6 +1860,7 @@ rt::json_object!(
 );
 impl Visibility {
     /// A `Visibility` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(is_visible_to_all: bool) -> Self {
         Self {
             is_visible_to_all,
@@ -1804,6 +1884,7 @@ pub enum ContactsRangeType {
 }
 impl ContactsRangeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EqualToAvailability => "equal_to_availability",
@@ -1814,6 +1895,7 @@ impl ContactsRangeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "equal_to_availability" => Self::EqualToAvailability,
@@ -1824,6 +1906,7 @@ impl ContactsRangeType {
     }
 }
 impl ::std::fmt::Display for ContactsRangeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1849,6 +1932,7 @@ impl rt::FromJson for ContactsRangeType {
 }
 impl rt::Validate for ContactsRangeType {}
 impl AsRef<str> for ContactsRangeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1869,6 +1953,7 @@ rt::json_object!(
 );
 impl Contacts {
     /// A `Contacts` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(contacts_range_type: impl Into<ContactsRangeType>) -> Self {
         Self {
             contacts_range_type: Into::into(contacts_range_type),
@@ -1917,6 +2002,7 @@ rt::json_object!(
 );
 impl Callback {
     /// A `Callback` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(callback_type: impl Into<SubscriptionType>) -> Self {
         Self {
             callback_type: Into::into(callback_type),
@@ -1967,6 +2053,7 @@ pub enum MobileDefaultAbility {
 }
 impl MobileDefaultAbility {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Gadget => "gadget",
@@ -1977,6 +2064,7 @@ impl MobileDefaultAbility {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "gadget" => Self::Gadget,
@@ -1987,6 +2075,7 @@ impl MobileDefaultAbility {
     }
 }
 impl ::std::fmt::Display for MobileDefaultAbility {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2012,6 +2101,7 @@ impl rt::FromJson for MobileDefaultAbility {
 }
 impl rt::Validate for MobileDefaultAbility {}
 impl AsRef<str> for MobileDefaultAbility {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }

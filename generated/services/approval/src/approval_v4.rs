@@ -15,50 +15,59 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `approval` resource.
+    #[inline]
     pub fn approval(&self) -> ApprovalResource {
         ApprovalResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `district` resource.
+    #[inline]
     pub fn district(&self) -> DistrictResource {
         DistrictResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `external_approval` resource.
+    #[inline]
     pub fn external_approval(&self) -> ExternalApprovalResource {
         ExternalApprovalResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `external_instance` resource.
+    #[inline]
     pub fn external_instance(&self) -> ExternalInstanceResource {
         ExternalInstanceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `instance_comment` resource.
+    #[inline]
     pub fn instance_comment(&self) -> InstanceCommentResource {
         InstanceCommentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `instance` resource.
+    #[inline]
     pub fn instance(&self) -> InstanceResource {
         InstanceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `task` resource.
+    #[inline]
     pub fn task(&self) -> TaskResource {
         TaskResource {
             client: self.client.clone(),
@@ -92,6 +101,7 @@ impl ApprovalResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/approval/create)
+    #[inline]
     pub fn create(&self, body: ApprovalCreateBody) -> ApprovalCreateRequest {
         ApprovalCreateRequest {
             client: self.client.clone(),
@@ -117,6 +127,7 @@ impl ApprovalResource {
     ///   - `1390016` (ApprovalIsDeleted, HTTP 400): approval is deleted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/approval/get)
+    #[inline]
     pub fn get(&self, approval_code: impl Into<String>) -> ApprovalGetRequest {
         ApprovalGetRequest {
             client: self.client.clone(),
@@ -144,6 +155,7 @@ impl ApprovalResource {
     ///   - `1390007` (SubscriptionExisted, HTTP 400): subscription existed. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/approval/subscribe)
+    #[inline]
     pub fn subscribe(
         &self,
         approval_code: impl Into<String>,
@@ -169,6 +181,7 @@ impl ApprovalResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/approval/unsubscribe)
+    #[inline]
     pub fn unsubscribe(
         &self,
         approval_code: impl Into<String>,
@@ -199,6 +212,7 @@ impl DistrictResource {
     ///   - `1395061` (Code1395061, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/district/list)
+    #[inline]
     pub fn list(&self) -> DistrictListRequest {
         DistrictListRequest {
             client: self.client.clone(),
@@ -224,6 +238,7 @@ impl DistrictResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/district/search)
+    #[inline]
     pub fn search(&self) -> DistrictSearchRequest {
         DistrictSearchRequest {
             client: self.client.clone(),
@@ -254,6 +269,7 @@ impl ExternalApprovalResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/external_approval/create)
+    #[inline]
     pub fn create(
         &self,
         body: ExternalApprovalCreateBody,
@@ -281,6 +297,7 @@ impl ExternalApprovalResource {
     ///   - `1390016` (ApprovalIsDeleted, HTTP 400): approval is deleted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/external_approval/get)
+    #[inline]
     pub fn get(&self, approval_code: impl Into<String>) -> ExternalApprovalGetRequest {
         ExternalApprovalGetRequest {
             client: self.client.clone(),
@@ -309,6 +326,7 @@ impl ExternalInstanceResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/external_instance/check)
+    #[inline]
     pub fn check(
         &self,
         body: ExternalInstanceCheckBody,
@@ -333,6 +351,7 @@ impl ExternalInstanceResource {
     ///   - `1390014` (TenantIdNotFound, HTTP 400): tenant_id not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/external_instance/create)
+    #[inline]
     pub fn create(
         &self,
         body: ExternalInstanceCreateBody,
@@ -363,6 +382,7 @@ impl InstanceCommentResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance-comment/create)
+    #[inline]
     pub fn create(
         &self,
         instance_id: String,
@@ -390,6 +410,7 @@ impl InstanceCommentResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance-comment/list)
+    #[inline]
     pub fn list(&self, instance_id: String, user_id: i64) -> InstanceCommentListRequest {
         InstanceCommentListRequest {
             client: self.client.clone(),
@@ -414,6 +435,7 @@ impl InstanceCommentResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance-comment/delete)
+    #[inline]
     pub fn delete(
         &self,
         instance_id: String,
@@ -442,6 +464,7 @@ impl InstanceCommentResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance-comment/remove)
+    #[inline]
     pub fn remove(
         &self,
         instance_id: impl Into<String>,
@@ -480,6 +503,7 @@ impl InstanceResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/add_cc)
+    #[inline]
     pub fn add_cc(
         &self,
         body: InstanceAddCcBody,
@@ -505,6 +529,7 @@ impl InstanceResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/ukTM5UjL5ETO14SOxkTN/approval-task-addsign)
+    #[inline]
     pub fn add_sign(&self, body: InstanceAddSignBody) -> InstanceAddSignRequest {
         InstanceAddSignRequest {
             client: self.client.clone(),
@@ -530,6 +555,7 @@ impl InstanceResource {
     ///   - `1395210` (InstanceHasBeenReverted, HTTP 400): Instance has been reverted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/cancel)
+    #[inline]
     pub fn cancel(&self, body: InstanceCancelBody) -> InstanceCancelRequest {
         InstanceCancelRequest {
             client: self.client.clone(),
@@ -555,6 +581,7 @@ impl InstanceResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/cc)
+    #[inline]
     pub fn cc(&self, body: InstanceCcBody) -> InstanceCcRequest {
         InstanceCcRequest {
             client: self.client.clone(),
@@ -581,6 +608,7 @@ impl InstanceResource {
     ///   - `1395006` (Code1395006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/create)
+    #[inline]
     pub fn create(&self, body: InstanceCreateBody) -> InstanceCreateRequest {
         InstanceCreateRequest {
             client: self.client.clone(),
@@ -602,6 +630,7 @@ impl InstanceResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/list)
+    #[inline]
     pub fn list(
         &self,
         approval_code: String,
@@ -637,6 +666,7 @@ impl InstanceResource {
     ///   - `1390004` (UserIdOrOpenIdNot, HTTP 400): user_id or open_id not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/detail)
+    #[inline]
     pub fn detail(
         &self,
         instance_code: String,
@@ -668,6 +698,7 @@ impl InstanceResource {
     ///   - `1390004` (UserIdOrOpenIdNot, HTTP 400): user_id or open_id not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/get)
+    #[inline]
     pub fn get(&self, instance_id: impl Into<String>) -> InstanceGetRequest {
         InstanceGetRequest {
             client: self.client.clone(),
@@ -695,6 +726,7 @@ impl InstanceResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/initiated)
+    #[inline]
     pub fn initiated(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -727,6 +759,7 @@ impl InstanceResource {
     ///   - `1390006` (Code1390006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/ukTM5UjL5ETO14SOxkTN/approval-preview)
+    #[inline]
     pub fn preview(&self, body: InstancePreviewBody) -> InstancePreviewRequest {
         InstancePreviewRequest {
             client: self.client.clone(),
@@ -751,6 +784,7 @@ impl InstanceResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/query)
+    #[inline]
     pub fn query(&self) -> InstanceQueryRequest {
         InstanceQueryRequest {
             client: self.client.clone(),
@@ -780,6 +814,7 @@ impl InstanceResource {
     ///   - `1395210` (InstanceHasBeenReverted, HTTP 400): Instance has been reverted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/recall)
+    #[inline]
     pub fn recall(
         &self,
         body: InstanceRecallBody,
@@ -807,6 +842,7 @@ impl InstanceResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/remind)
+    #[inline]
     pub fn remind(
         &self,
         body: InstanceRemindBody,
@@ -835,6 +871,7 @@ impl InstanceResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/search_cc)
+    #[inline]
     pub fn search_cc(&self) -> InstanceSearchCcRequest {
         InstanceSearchCcRequest {
             client: self.client.clone(),
@@ -858,6 +895,7 @@ impl InstanceResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/specified_rollback)
+    #[inline]
     pub fn specified_rollback(
         &self,
         body: InstanceSpecifiedRollbackBody,
@@ -889,6 +927,7 @@ impl InstanceResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/subscription)
+    #[inline]
     pub fn subscription(
         &self,
         body: InstanceSubscriptionBody,
@@ -918,6 +957,7 @@ impl InstanceResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/instance/unsubscription)
+    #[inline]
     pub fn unsubscription(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -952,6 +992,7 @@ impl TaskResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/add_sign)
+    #[inline]
     pub fn add_sign(
         &self,
         body: TaskAddSignBody,
@@ -984,6 +1025,7 @@ impl TaskResource {
     ///   - `1390006` (Code1390006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/approve)
+    #[inline]
     pub fn approve(&self, body: TaskApproveBody) -> TaskApproveRequest {
         TaskApproveRequest {
             client: self.client.clone(),
@@ -1012,6 +1054,7 @@ impl TaskResource {
     ///   - `1390010` (TaskNotFound, HTTP 400): task not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/forward)
+    #[inline]
     pub fn forward(
         &self,
         body: TaskForwardBody,
@@ -1039,6 +1082,7 @@ impl TaskResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/list)
+    #[inline]
     pub fn list(
         &self,
         topic: Topic,
@@ -1078,6 +1122,7 @@ impl TaskResource {
     ///   - `1390006` (Code1390006, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/pass)
+    #[inline]
     pub fn pass(
         &self,
         body: TaskPassBody,
@@ -1103,6 +1148,7 @@ impl TaskResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/query)
+    #[inline]
     pub fn query(&self, user_id: String, topic: TaskTopic) -> TaskQueryRequest {
         TaskQueryRequest {
             client: self.client.clone(),
@@ -1135,6 +1181,7 @@ impl TaskResource {
     ///   - `1390013` (UnsupportedApprovalForFreeProcess, HTTP 400): unsupported approval for free process. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/refuse)
+    #[inline]
     pub fn refuse(
         &self,
         body: TaskRefuseBody,
@@ -1165,6 +1212,7 @@ impl TaskResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/reject)
+    #[inline]
     pub fn reject(&self, body: TaskApproveBody) -> TaskRejectRequest {
         TaskRejectRequest {
             client: self.client.clone(),
@@ -1191,6 +1239,7 @@ impl TaskResource {
     ///   - `1390003` (InstanceCodeNotFound, HTTP 400): instance code not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/resubmit)
+    #[inline]
     pub fn resubmit(&self, body: TaskApproveBody) -> TaskResubmitRequest {
         TaskResubmitRequest {
             client: self.client.clone(),
@@ -1214,6 +1263,7 @@ impl TaskResource {
     ///   - `1395001` (Code1395001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/rollback)
+    #[inline]
     pub fn rollback(
         &self,
         body: TaskRollbackBody,
@@ -1242,6 +1292,7 @@ impl TaskResource {
     ///   - `1390002` (ApprovalCodeNotFound, HTTP 400): approval code not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/search)
+    #[inline]
     pub fn search(&self) -> TaskSearchRequest {
         TaskSearchRequest {
             client: self.client.clone(),
@@ -1269,6 +1320,7 @@ impl TaskResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/subscription)
+    #[inline]
     pub fn subscription(
         &self,
         body: InstanceSubscriptionBody,
@@ -1298,6 +1350,7 @@ impl TaskResource {
     ///   - `1390001` (Code1390001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/unsubscription)
+    #[inline]
     pub fn unsubscription(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -1327,6 +1380,7 @@ impl TaskResource {
     ///   - `1390010` (TaskNotFound, HTTP 400): task not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/approval-v4/task/transfer)
+    #[inline]
     pub fn transfer(&self, body: TaskTransferBody) -> TaskTransferRequest {
         TaskTransferRequest {
             client: self.client.clone(),
@@ -1348,6 +1402,7 @@ impl ApprovalCreateRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1356,6 +1411,7 @@ impl ApprovalCreateRequest {
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1394,6 +1450,7 @@ impl ApprovalGetRequest {
     /// 语言可选值
     ///
     /// Constraints: example `zh-CN`.
+    #[inline]
     pub fn locale(mut self, locale: impl Into<Locale>) -> Self {
         self.locale = Some(Into::into(locale));
         self
@@ -1401,11 +1458,13 @@ impl ApprovalGetRequest {
     /// 可选是否返回有数据权限审批流程管理员ID列表
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn with_admin_id(mut self, with_admin_id: bool) -> Self {
         self.with_admin_id = Some(with_admin_id);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1413,6 +1472,7 @@ impl ApprovalGetRequest {
     /// 可选是否返回外部数据源和假勤控件选项
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn with_option(mut self, with_option: bool) -> Self {
         self.with_option = Some(with_option);
         self
@@ -1420,11 +1480,13 @@ impl ApprovalGetRequest {
     /// 用户id
     ///
     /// Constraints: example `ou_7a4aaac5650dc0b77e85e96e7476ff1d`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(Into::into(user_id));
         self
     }
     /// 是否返回完整的多维表格控件
+    #[inline]
     pub fn nested_mutable_group(mut self, nested_mutable_group: bool) -> Self {
         self.nested_mutable_group = Some(nested_mutable_group);
         self
@@ -1507,11 +1569,13 @@ pub struct DistrictListRequest {
 }
 impl DistrictListRequest {
     /// 分页大小，用于指定一次请求所返回的数据量上限，默认20
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1519,21 +1583,25 @@ impl DistrictListRequest {
     /// 指定根节点，仅遍历该节点下的数据，默认遍历根节点，返回值内容与list_type 参数有关
     ///
     /// Constraints: example `1816670`.
+    #[inline]
     pub fn root_district_id(mut self, root_district_id: impl Into<String>) -> Self {
         self.root_district_id = Some(Into::into(root_district_id));
         self
     }
     /// 遍历类型，不同的类型内容会有差异
+    #[inline]
     pub fn list_type(mut self, list_type: impl Into<ListType>) -> Self {
         self.list_type = Some(Into::into(list_type));
         self
     }
     /// 返回指定语言的内容，默认返回英文数据
+    #[inline]
     pub fn locale(mut self, locale: impl Into<DistrictListLocale>) -> Self {
         self.locale = Some(Into::into(locale));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1582,16 +1650,19 @@ impl DistrictSearchRequest {
     /// 语言
     ///
     /// Constraints: example `zh-CN`.
+    #[inline]
     pub fn locale(mut self, locale: impl Into<DistrictListLocale>) -> Self {
         self.locale = Some(Into::into(locale));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: DistrictSearchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1626,6 +1697,7 @@ impl ExternalApprovalCreateRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1634,6 +1706,7 @@ impl ExternalApprovalCreateRequest {
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1667,6 +1740,7 @@ pub struct ExternalApprovalGetRequest {
 }
 impl ExternalApprovalGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1750,6 +1824,7 @@ impl InstanceCommentCreateRequest {
     /// 用户ID类型，不填默认为open_id
     ///
     /// Constraints: example `user_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<InstanceCommentCreateUserIdType>,
@@ -1758,6 +1833,7 @@ impl InstanceCommentCreateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: InstanceCommentCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -1797,6 +1873,7 @@ impl InstanceCommentListRequest {
     /// 用户ID类型，不填默认为open_id
     ///
     /// Constraints: example `user_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<InstanceCommentCreateUserIdType>,
@@ -1807,6 +1884,7 @@ impl InstanceCommentListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `nF1ZXJ5VGhlbkZldGNoCgAAAAAA6PZwFmUzSldvTC1yU`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1814,6 +1892,7 @@ impl InstanceCommentListRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1850,6 +1929,7 @@ impl InstanceCommentDeleteRequest {
     /// 用户ID类型，不填默认为open_id
     ///
     /// Constraints: example `user_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<InstanceCommentCreateUserIdType>,
@@ -1889,6 +1969,7 @@ impl InstanceCommentRemoveRequest {
     /// 用户ID类型，不填默认为open_id
     ///
     /// Constraints: example `user_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<InstanceCommentCreateUserIdType>,
@@ -1897,6 +1978,7 @@ impl InstanceCommentRemoveRequest {
         self
     }
     /// 根据user_id_type填写用户ID
+    #[inline]
     pub fn user_id(mut self, user_id: i64) -> Self {
         self.user_id = Some(user_id);
         self
@@ -1930,6 +2012,7 @@ pub struct InstanceAddCcRequest {
 }
 impl InstanceAddCcRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1984,6 +2067,7 @@ pub struct InstanceCancelRequest {
 }
 impl InstanceCancelRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2014,6 +2098,7 @@ pub struct InstanceCcRequest {
 }
 impl InstanceCcRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2072,6 +2157,7 @@ impl InstanceListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `100`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2079,6 +2165,7 @@ impl InstanceListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `nF1ZXJ5VGhlbkZldGNoCgAAAAAA6PZwFmUzSldvTC1yU`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2127,11 +2214,13 @@ impl InstanceDetailRequest {
     /// 语言
     ///
     /// Constraints: example `zh-CN`.
+    #[inline]
     pub fn locale(mut self, locale: impl Into<Locale>) -> Self {
         self.locale = Some(Into::into(locale));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2168,6 +2257,7 @@ impl InstanceGetRequest {
     /// 语言
     ///
     /// Constraints: example `zh-CN`.
+    #[inline]
     pub fn locale(mut self, locale: impl Into<Locale>) -> Self {
         self.locale = Some(Into::into(locale));
         self
@@ -2175,6 +2265,7 @@ impl InstanceGetRequest {
     /// 发起审批用户id，仅自建应用可返回
     ///
     /// Constraints: example `f7cb567e`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(Into::into(user_id));
         self
@@ -2182,6 +2273,7 @@ impl InstanceGetRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `user_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<InstanceGetUserIdType>,
@@ -2190,6 +2282,7 @@ impl InstanceGetRequest {
         self
     }
     /// 返回完整的多维表格控件
+    #[inline]
     pub fn nested_mutable_group(mut self, nested_mutable_group: bool) -> Self {
         self.nested_mutable_group = Some(nested_mutable_group);
         self
@@ -2228,11 +2321,13 @@ pub struct InstanceInitiatedRequest {
 }
 impl InstanceInitiatedRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2240,6 +2335,7 @@ impl InstanceInitiatedRequest {
     /// 语言
     ///
     /// Constraints: example `zh-CN`.
+    #[inline]
     pub fn locale(mut self, locale: impl Into<InstanceInitiatedLocale>) -> Self {
         self.locale = Some(Into::into(locale));
         self
@@ -2247,6 +2343,7 @@ impl InstanceInitiatedRequest {
     /// 审批定义 Code
     ///
     /// Constraints: example `7C468A54-8745-2245-9675-08B7C63E7A85`.
+    #[inline]
     pub fn definition_code(mut self, definition_code: impl Into<String>) -> Self {
         self.definition_code = Some(Into::into(definition_code));
         self
@@ -2254,6 +2351,7 @@ impl InstanceInitiatedRequest {
     /// 按发起时间查询单据，时间范围的开始区间时间戳，精确到秒
     ///
     /// Constraints: example `1783528081`.
+    #[inline]
     pub fn start_timestamp(mut self, start_timestamp: i64) -> Self {
         self.start_timestamp = Some(start_timestamp);
         self
@@ -2261,11 +2359,13 @@ impl InstanceInitiatedRequest {
     /// 按发起时间查询单据，时间范围的结束区间时间戳，精确到秒
     ///
     /// Constraints: example `1783528081`.
+    #[inline]
     pub fn end_timestamp(mut self, end_timestamp: i64) -> Self {
         self.end_timestamp = Some(end_timestamp);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2319,6 +2419,7 @@ impl InstancePreviewRequest {
     /// open_id(ou_开头)，union_id(on_开头)，user_id(字符串)。user_id_type不填默认为open_id
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<InstanceCommentCreateUserIdType>,
@@ -2356,6 +2457,7 @@ impl InstanceQueryRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2363,16 +2465,19 @@ impl InstanceQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `nF1ZXJ5VGhlbkZldGNoCgAAAAAA6PZwFmUzSldvTC1yU`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: InstanceQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -2473,6 +2578,7 @@ impl InstanceSearchCcRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2480,16 +2586,19 @@ impl InstanceSearchCcRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `nF1ZXJ5VGhlbkZldGNoCgAAAAAA6PZwFmUzSldvTC1yU`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: InstanceSearchCcBody) -> Self {
         self.body = Some(body);
         self
@@ -2522,6 +2631,7 @@ pub struct InstanceSpecifiedRollbackRequest {
 }
 impl InstanceSpecifiedRollbackRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2579,6 +2689,7 @@ impl InstanceUnsubscriptionRequest {
     /// 需取消订阅的审批类型，支持指定取消参与审批或管理审批的订阅关系。未传入该字段时表示取消所有类别订阅
     ///
     /// Constraints: example `INVOLVED_APPROVAL`.
+    #[inline]
     pub fn subscription_type(
         mut self,
         subscription_type: impl Into<SubscriptionType>,
@@ -2612,6 +2723,7 @@ pub struct TaskAddSignRequest {
 }
 impl TaskAddSignRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2643,6 +2755,7 @@ pub struct TaskApproveRequest {
 }
 impl TaskApproveRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2674,6 +2787,7 @@ pub struct TaskForwardRequest {
 }
 impl TaskForwardRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2714,6 +2828,7 @@ impl TaskListRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2721,6 +2836,7 @@ impl TaskListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `abcdefg`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2728,6 +2844,7 @@ impl TaskListRequest {
     /// 语言
     ///
     /// Constraints: example `zh-CN`.
+    #[inline]
     pub fn locale(mut self, locale: impl Into<InstanceInitiatedLocale>) -> Self {
         self.locale = Some(Into::into(locale));
         self
@@ -2735,6 +2852,7 @@ impl TaskListRequest {
     /// 审批定义 Code
     ///
     /// Constraints: example `7C468A54-8745-2245-9675-08B7C63E7A85`.
+    #[inline]
     pub fn definition_code(mut self, definition_code: impl Into<String>) -> Self {
         self.definition_code = Some(Into::into(definition_code));
         self
@@ -2742,6 +2860,7 @@ impl TaskListRequest {
     /// 按时间查询任务，时间范围的开始区间时间戳，精确到秒
     ///
     /// Constraints: example `1783528081`.
+    #[inline]
     pub fn start_timestamp(mut self, start_timestamp: i64) -> Self {
         self.start_timestamp = Some(start_timestamp);
         self
@@ -2749,11 +2868,13 @@ impl TaskListRequest {
     /// 按时间查询任务，时间范围的结束区间时间戳，精确到秒
     ///
     /// Constraints: example `1783528081`.
+    #[inline]
     pub fn end_timestamp(mut self, end_timestamp: i64) -> Self {
         self.end_timestamp = Some(end_timestamp);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2835,6 +2956,7 @@ impl TaskQueryRequest {
     /// 分页大小
     ///
     /// Constraints: server default `100`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2842,16 +2964,19 @@ impl TaskQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `ASDJHA1323_sda1JSASDFD`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2924,6 +3049,7 @@ pub struct TaskRejectRequest {
 }
 impl TaskRejectRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2954,6 +3080,7 @@ pub struct TaskResubmitRequest {
 }
 impl TaskResubmitRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3013,6 +3140,7 @@ impl TaskSearchRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3020,16 +3148,19 @@ impl TaskSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `nF1ZXJ5VGhlbkZldGNoCgAAAAAA6PZwFmUzSldvTC1yU`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TaskSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -3087,6 +3218,7 @@ pub struct TaskUnsubscriptionRequest {
 }
 impl TaskUnsubscriptionRequest {
     /// 需取消订阅的审批类型，支持指定取消参与审批或管理审批的订阅关系。未传入该字段时表示取消所有类别订阅
+    #[inline]
     pub fn subscription_type(
         mut self,
         subscription_type: impl Into<SubscriptionType>,
@@ -3119,6 +3251,7 @@ pub struct TaskTransferRequest {
 }
 impl TaskTransferRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3164,6 +3297,7 @@ pub enum ApprovalCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3184,6 +3318,7 @@ impl From<rt::Error> for ApprovalCreateError {
 }
 impl ::std::ops::Deref for ApprovalCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3199,11 +3334,13 @@ impl ::std::ops::Deref for ApprovalCreateError {
     }
 }
 impl ::std::fmt::Display for ApprovalCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3228,6 +3365,7 @@ pub enum ApprovalGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3240,6 +3378,7 @@ impl From<rt::Error> for ApprovalGetError {
 }
 impl ::std::ops::Deref for ApprovalGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3251,11 +3390,13 @@ impl ::std::ops::Deref for ApprovalGetError {
     }
 }
 impl ::std::fmt::Display for ApprovalGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3280,6 +3421,7 @@ pub enum ApprovalSubscribeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalSubscribeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3292,6 +3434,7 @@ impl From<rt::Error> for ApprovalSubscribeError {
 }
 impl ::std::ops::Deref for ApprovalSubscribeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3303,11 +3446,13 @@ impl ::std::ops::Deref for ApprovalSubscribeError {
     }
 }
 impl ::std::fmt::Display for ApprovalSubscribeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalSubscribeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3332,6 +3477,7 @@ pub enum ApprovalUnsubscribeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalUnsubscribeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3344,6 +3490,7 @@ impl From<rt::Error> for ApprovalUnsubscribeError {
 }
 impl ::std::ops::Deref for ApprovalUnsubscribeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3355,11 +3502,13 @@ impl ::std::ops::Deref for ApprovalUnsubscribeError {
     }
 }
 impl ::std::fmt::Display for ApprovalUnsubscribeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalUnsubscribeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3382,6 +3531,7 @@ pub enum DistrictListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DistrictListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1395001 => Self::Code1395001(api),
@@ -3393,6 +3543,7 @@ impl From<rt::Error> for DistrictListError {
 }
 impl ::std::ops::Deref for DistrictListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1395001(api) => &**api,
@@ -3403,11 +3554,13 @@ impl ::std::ops::Deref for DistrictListError {
     }
 }
 impl ::std::fmt::Display for DistrictListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DistrictListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3428,6 +3581,7 @@ pub enum DistrictSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DistrictSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1395001 => Self::Code1395001(api),
@@ -3438,6 +3592,7 @@ impl From<rt::Error> for DistrictSearchError {
 }
 impl ::std::ops::Deref for DistrictSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1395001(api) => &**api,
@@ -3447,11 +3602,13 @@ impl ::std::ops::Deref for DistrictSearchError {
     }
 }
 impl ::std::fmt::Display for DistrictSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DistrictSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3472,6 +3629,7 @@ pub enum ExternalApprovalCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalApprovalCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3482,6 +3640,7 @@ impl From<rt::Error> for ExternalApprovalCreateError {
 }
 impl ::std::ops::Deref for ExternalApprovalCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3491,11 +3650,13 @@ impl ::std::ops::Deref for ExternalApprovalCreateError {
     }
 }
 impl ::std::fmt::Display for ExternalApprovalCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalApprovalCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3518,6 +3679,7 @@ pub enum ExternalApprovalGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalApprovalGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3529,6 +3691,7 @@ impl From<rt::Error> for ExternalApprovalGetError {
 }
 impl ::std::ops::Deref for ExternalApprovalGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3539,11 +3702,13 @@ impl ::std::ops::Deref for ExternalApprovalGetError {
     }
 }
 impl ::std::fmt::Display for ExternalApprovalGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalApprovalGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3564,6 +3729,7 @@ pub enum ExternalInstanceCheckError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalInstanceCheckError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3574,6 +3740,7 @@ impl From<rt::Error> for ExternalInstanceCheckError {
 }
 impl ::std::ops::Deref for ExternalInstanceCheckError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3583,11 +3750,13 @@ impl ::std::ops::Deref for ExternalInstanceCheckError {
     }
 }
 impl ::std::fmt::Display for ExternalInstanceCheckError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalInstanceCheckError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3610,6 +3779,7 @@ pub enum ExternalInstanceCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalInstanceCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3621,6 +3791,7 @@ impl From<rt::Error> for ExternalInstanceCreateError {
 }
 impl ::std::ops::Deref for ExternalInstanceCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3631,11 +3802,13 @@ impl ::std::ops::Deref for ExternalInstanceCreateError {
     }
 }
 impl ::std::fmt::Display for ExternalInstanceCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalInstanceCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3654,6 +3827,7 @@ pub enum InstanceCommentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceCommentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3663,6 +3837,7 @@ impl From<rt::Error> for InstanceCommentCreateError {
 }
 impl ::std::ops::Deref for InstanceCommentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3671,11 +3846,13 @@ impl ::std::ops::Deref for InstanceCommentCreateError {
     }
 }
 impl ::std::fmt::Display for InstanceCommentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceCommentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3694,6 +3871,7 @@ pub enum InstanceCommentListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceCommentListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3703,6 +3881,7 @@ impl From<rt::Error> for InstanceCommentListError {
 }
 impl ::std::ops::Deref for InstanceCommentListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3711,11 +3890,13 @@ impl ::std::ops::Deref for InstanceCommentListError {
     }
 }
 impl ::std::fmt::Display for InstanceCommentListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceCommentListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3734,6 +3915,7 @@ pub enum InstanceCommentDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceCommentDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3743,6 +3925,7 @@ impl From<rt::Error> for InstanceCommentDeleteError {
 }
 impl ::std::ops::Deref for InstanceCommentDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3751,11 +3934,13 @@ impl ::std::ops::Deref for InstanceCommentDeleteError {
     }
 }
 impl ::std::fmt::Display for InstanceCommentDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceCommentDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3774,6 +3959,7 @@ pub enum InstanceCommentRemoveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceCommentRemoveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3783,6 +3969,7 @@ impl From<rt::Error> for InstanceCommentRemoveError {
 }
 impl ::std::ops::Deref for InstanceCommentRemoveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3791,11 +3978,13 @@ impl ::std::ops::Deref for InstanceCommentRemoveError {
     }
 }
 impl ::std::fmt::Display for InstanceCommentRemoveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceCommentRemoveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3822,6 +4011,7 @@ pub enum InstanceAddCcError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceAddCcError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3837,6 +4027,7 @@ impl From<rt::Error> for InstanceAddCcError {
 }
 impl ::std::ops::Deref for InstanceAddCcError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3849,11 +4040,13 @@ impl ::std::ops::Deref for InstanceAddCcError {
     }
 }
 impl ::std::fmt::Display for InstanceAddCcError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceAddCcError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3872,6 +4065,7 @@ pub enum InstanceAddSignError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceAddSignError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3881,6 +4075,7 @@ impl From<rt::Error> for InstanceAddSignError {
 }
 impl ::std::ops::Deref for InstanceAddSignError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3889,11 +4084,13 @@ impl ::std::ops::Deref for InstanceAddSignError {
     }
 }
 impl ::std::fmt::Display for InstanceAddSignError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceAddSignError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3922,6 +4119,7 @@ pub enum InstanceCancelError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceCancelError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3940,6 +4138,7 @@ impl From<rt::Error> for InstanceCancelError {
 }
 impl ::std::ops::Deref for InstanceCancelError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -3953,11 +4152,13 @@ impl ::std::ops::Deref for InstanceCancelError {
     }
 }
 impl ::std::fmt::Display for InstanceCancelError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceCancelError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3984,6 +4185,7 @@ pub enum InstanceCcError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceCcError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -3999,6 +4201,7 @@ impl From<rt::Error> for InstanceCcError {
 }
 impl ::std::ops::Deref for InstanceCcError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4011,11 +4214,13 @@ impl ::std::ops::Deref for InstanceCcError {
     }
 }
 impl ::std::fmt::Display for InstanceCcError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceCcError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4046,6 +4251,7 @@ pub enum InstanceCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4067,6 +4273,7 @@ impl From<rt::Error> for InstanceCreateError {
 }
 impl ::std::ops::Deref for InstanceCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4081,11 +4288,13 @@ impl ::std::ops::Deref for InstanceCreateError {
     }
 }
 impl ::std::fmt::Display for InstanceCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4108,6 +4317,7 @@ pub enum InstanceListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4119,6 +4329,7 @@ impl From<rt::Error> for InstanceListError {
 }
 impl ::std::ops::Deref for InstanceListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4129,11 +4340,13 @@ impl ::std::ops::Deref for InstanceListError {
     }
 }
 impl ::std::fmt::Display for InstanceListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4160,6 +4373,7 @@ pub enum InstanceDetailError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceDetailError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4175,6 +4389,7 @@ impl From<rt::Error> for InstanceDetailError {
 }
 impl ::std::ops::Deref for InstanceDetailError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4187,11 +4402,13 @@ impl ::std::ops::Deref for InstanceDetailError {
     }
 }
 impl ::std::fmt::Display for InstanceDetailError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceDetailError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4218,6 +4435,7 @@ pub enum InstanceGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4233,6 +4451,7 @@ impl From<rt::Error> for InstanceGetError {
 }
 impl ::std::ops::Deref for InstanceGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4245,11 +4464,13 @@ impl ::std::ops::Deref for InstanceGetError {
     }
 }
 impl ::std::fmt::Display for InstanceGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4270,6 +4491,7 @@ pub enum InstanceInitiatedError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceInitiatedError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4280,6 +4502,7 @@ impl From<rt::Error> for InstanceInitiatedError {
 }
 impl ::std::ops::Deref for InstanceInitiatedError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4289,11 +4512,13 @@ impl ::std::ops::Deref for InstanceInitiatedError {
     }
 }
 impl ::std::fmt::Display for InstanceInitiatedError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceInitiatedError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4316,6 +4541,7 @@ pub enum InstancePreviewError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstancePreviewError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1395001 => Self::Code1395001(api),
@@ -4327,6 +4553,7 @@ impl From<rt::Error> for InstancePreviewError {
 }
 impl ::std::ops::Deref for InstancePreviewError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1395001(api) => &**api,
@@ -4337,11 +4564,13 @@ impl ::std::ops::Deref for InstancePreviewError {
     }
 }
 impl ::std::fmt::Display for InstancePreviewError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstancePreviewError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4366,6 +4595,7 @@ pub enum InstanceQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4378,6 +4608,7 @@ impl From<rt::Error> for InstanceQueryError {
 }
 impl ::std::ops::Deref for InstanceQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4389,11 +4620,13 @@ impl ::std::ops::Deref for InstanceQueryError {
     }
 }
 impl ::std::fmt::Display for InstanceQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4422,6 +4655,7 @@ pub enum InstanceRecallError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceRecallError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4440,6 +4674,7 @@ impl From<rt::Error> for InstanceRecallError {
 }
 impl ::std::ops::Deref for InstanceRecallError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4453,11 +4688,13 @@ impl ::std::ops::Deref for InstanceRecallError {
     }
 }
 impl ::std::fmt::Display for InstanceRecallError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceRecallError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4478,6 +4715,7 @@ pub enum InstanceRemindError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceRemindError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4488,6 +4726,7 @@ impl From<rt::Error> for InstanceRemindError {
 }
 impl ::std::ops::Deref for InstanceRemindError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4497,11 +4736,13 @@ impl ::std::ops::Deref for InstanceRemindError {
     }
 }
 impl ::std::fmt::Display for InstanceRemindError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceRemindError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4526,6 +4767,7 @@ pub enum InstanceSearchCcError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceSearchCcError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4538,6 +4780,7 @@ impl From<rt::Error> for InstanceSearchCcError {
 }
 impl ::std::ops::Deref for InstanceSearchCcError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4549,11 +4792,13 @@ impl ::std::ops::Deref for InstanceSearchCcError {
     }
 }
 impl ::std::fmt::Display for InstanceSearchCcError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceSearchCcError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4572,6 +4817,7 @@ pub enum InstanceSpecifiedRollbackError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceSpecifiedRollbackError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4581,6 +4827,7 @@ impl From<rt::Error> for InstanceSpecifiedRollbackError {
 }
 impl ::std::ops::Deref for InstanceSpecifiedRollbackError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4589,11 +4836,13 @@ impl ::std::ops::Deref for InstanceSpecifiedRollbackError {
     }
 }
 impl ::std::fmt::Display for InstanceSpecifiedRollbackError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceSpecifiedRollbackError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4612,6 +4861,7 @@ pub enum InstanceSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4621,6 +4871,7 @@ impl From<rt::Error> for InstanceSubscriptionError {
 }
 impl ::std::ops::Deref for InstanceSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4629,11 +4880,13 @@ impl ::std::ops::Deref for InstanceSubscriptionError {
     }
 }
 impl ::std::fmt::Display for InstanceSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4652,6 +4905,7 @@ pub enum InstanceUnsubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InstanceUnsubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4661,6 +4915,7 @@ impl From<rt::Error> for InstanceUnsubscriptionError {
 }
 impl ::std::ops::Deref for InstanceUnsubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4669,11 +4924,13 @@ impl ::std::ops::Deref for InstanceUnsubscriptionError {
     }
 }
 impl ::std::fmt::Display for InstanceUnsubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InstanceUnsubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4694,6 +4951,7 @@ pub enum TaskAddSignError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskAddSignError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4704,6 +4962,7 @@ impl From<rt::Error> for TaskAddSignError {
 }
 impl ::std::ops::Deref for TaskAddSignError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4713,11 +4972,13 @@ impl ::std::ops::Deref for TaskAddSignError {
     }
 }
 impl ::std::fmt::Display for TaskAddSignError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskAddSignError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4748,6 +5009,7 @@ pub enum TaskApproveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskApproveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4765,6 +5027,7 @@ impl From<rt::Error> for TaskApproveError {
 }
 impl ::std::ops::Deref for TaskApproveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4779,11 +5042,13 @@ impl ::std::ops::Deref for TaskApproveError {
     }
 }
 impl ::std::fmt::Display for TaskApproveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskApproveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4812,6 +5077,7 @@ pub enum TaskForwardError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskForwardError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4828,6 +5094,7 @@ impl From<rt::Error> for TaskForwardError {
 }
 impl ::std::ops::Deref for TaskForwardError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4841,11 +5108,13 @@ impl ::std::ops::Deref for TaskForwardError {
     }
 }
 impl ::std::fmt::Display for TaskForwardError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskForwardError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4866,6 +5135,7 @@ pub enum TaskListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4876,6 +5146,7 @@ impl From<rt::Error> for TaskListError {
 }
 impl ::std::ops::Deref for TaskListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4885,11 +5156,13 @@ impl ::std::ops::Deref for TaskListError {
     }
 }
 impl ::std::fmt::Display for TaskListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4920,6 +5193,7 @@ pub enum TaskPassError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskPassError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4937,6 +5211,7 @@ impl From<rt::Error> for TaskPassError {
 }
 impl ::std::ops::Deref for TaskPassError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4951,11 +5226,13 @@ impl ::std::ops::Deref for TaskPassError {
     }
 }
 impl ::std::fmt::Display for TaskPassError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskPassError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4974,6 +5251,7 @@ pub enum TaskQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -4983,6 +5261,7 @@ impl From<rt::Error> for TaskQueryError {
 }
 impl ::std::ops::Deref for TaskQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -4991,11 +5270,13 @@ impl ::std::ops::Deref for TaskQueryError {
     }
 }
 impl ::std::fmt::Display for TaskQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5026,6 +5307,7 @@ pub enum TaskRefuseError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskRefuseError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -5045,6 +5327,7 @@ impl From<rt::Error> for TaskRefuseError {
 }
 impl ::std::ops::Deref for TaskRefuseError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -5059,11 +5342,13 @@ impl ::std::ops::Deref for TaskRefuseError {
     }
 }
 impl ::std::fmt::Display for TaskRefuseError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskRefuseError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5092,6 +5377,7 @@ pub enum TaskRejectError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskRejectError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -5108,6 +5394,7 @@ impl From<rt::Error> for TaskRejectError {
 }
 impl ::std::ops::Deref for TaskRejectError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -5121,11 +5408,13 @@ impl ::std::ops::Deref for TaskRejectError {
     }
 }
 impl ::std::fmt::Display for TaskRejectError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskRejectError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5154,6 +5443,7 @@ pub enum TaskResubmitError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskResubmitError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1395001 => Self::Code1395001(api),
@@ -5170,6 +5460,7 @@ impl From<rt::Error> for TaskResubmitError {
 }
 impl ::std::ops::Deref for TaskResubmitError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1395001(api) => &**api,
@@ -5183,11 +5474,13 @@ impl ::std::ops::Deref for TaskResubmitError {
     }
 }
 impl ::std::fmt::Display for TaskResubmitError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskResubmitError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5208,6 +5501,7 @@ pub enum TaskRollbackError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskRollbackError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -5218,6 +5512,7 @@ impl From<rt::Error> for TaskRollbackError {
 }
 impl ::std::ops::Deref for TaskRollbackError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -5227,11 +5522,13 @@ impl ::std::ops::Deref for TaskRollbackError {
     }
 }
 impl ::std::fmt::Display for TaskRollbackError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskRollbackError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5256,6 +5553,7 @@ pub enum TaskSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -5268,6 +5566,7 @@ impl From<rt::Error> for TaskSearchError {
 }
 impl ::std::ops::Deref for TaskSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -5279,11 +5578,13 @@ impl ::std::ops::Deref for TaskSearchError {
     }
 }
 impl ::std::fmt::Display for TaskSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5302,6 +5603,7 @@ pub enum TaskSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -5311,6 +5613,7 @@ impl From<rt::Error> for TaskSubscriptionError {
 }
 impl ::std::ops::Deref for TaskSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -5319,11 +5622,13 @@ impl ::std::ops::Deref for TaskSubscriptionError {
     }
 }
 impl ::std::fmt::Display for TaskSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5342,6 +5647,7 @@ pub enum TaskUnsubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskUnsubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -5351,6 +5657,7 @@ impl From<rt::Error> for TaskUnsubscriptionError {
 }
 impl ::std::ops::Deref for TaskUnsubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -5359,11 +5666,13 @@ impl ::std::ops::Deref for TaskUnsubscriptionError {
     }
 }
 impl ::std::fmt::Display for TaskUnsubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskUnsubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5392,6 +5701,7 @@ pub enum TaskTransferError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskTransferError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1390001 => Self::Code1390001(api),
@@ -5408,6 +5718,7 @@ impl From<rt::Error> for TaskTransferError {
 }
 impl ::std::ops::Deref for TaskTransferError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1390001(api) => &**api,
@@ -5421,11 +5732,13 @@ impl ::std::ops::Deref for TaskTransferError {
     }
 }
 impl ::std::fmt::Display for TaskTransferError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskTransferError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5446,6 +5759,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DepartmentId => "department_id",
@@ -5455,6 +5769,7 @@ impl DepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "department_id" => Self::DepartmentId,
@@ -5464,6 +5779,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5489,6 +5805,7 @@ impl rt::FromJson for DepartmentIdType {
 }
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5508,6 +5825,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -5518,6 +5836,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -5528,6 +5847,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5553,6 +5873,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5574,6 +5895,7 @@ pub enum ViewerType {
 }
 impl ViewerType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tenant => "TENANT",
@@ -5585,6 +5907,7 @@ impl ViewerType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "TENANT" => Self::Tenant,
@@ -5596,6 +5919,7 @@ impl ViewerType {
     }
 }
 impl ::std::fmt::Display for ViewerType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5621,6 +5945,7 @@ impl rt::FromJson for ViewerType {
 }
 impl rt::Validate for ViewerType {}
 impl AsRef<str> for ViewerType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5662,6 +5987,7 @@ rt::json_object!(
 );
 impl Form {
     /// A `Form` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(form_content: impl Into<String>) -> Self {
         Self {
             form_content: Into::into(form_content),
@@ -5685,6 +6011,7 @@ pub enum NodeType {
 }
 impl NodeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::And => "AND",
@@ -5695,6 +6022,7 @@ impl NodeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "AND" => Self::And,
@@ -5705,6 +6033,7 @@ impl NodeType {
     }
 }
 impl ::std::fmt::Display for NodeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5730,6 +6059,7 @@ impl rt::FromJson for NodeType {
 }
 impl rt::Validate for NodeType {}
 impl AsRef<str> for NodeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5755,6 +6085,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Supervisor => "Supervisor",
@@ -5768,6 +6099,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Supervisor" => Self::Supervisor,
@@ -5781,6 +6113,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5806,6 +6139,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5832,6 +6166,7 @@ rt::json_object!(
 );
 impl ApproverItem {
     /// An `ApproverItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<Type>) -> Self {
         Self {
             r#type: Into::into(r#type),
@@ -5854,6 +6189,7 @@ rt::json_object!(
 );
 impl PrivilegeField {
     /// A `PrivilegeField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(writable: Vec<String>, readable: Vec<String>) -> Self {
         Self { writable, readable }
     }
@@ -5874,6 +6210,7 @@ pub enum ApproverChosenRangeItemType {
 }
 impl ApproverChosenRangeItemType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "ALL",
@@ -5884,6 +6221,7 @@ impl ApproverChosenRangeItemType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ALL" => Self::All,
@@ -5894,6 +6232,7 @@ impl ApproverChosenRangeItemType {
     }
 }
 impl ::std::fmt::Display for ApproverChosenRangeItemType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5919,6 +6258,7 @@ impl rt::FromJson for ApproverChosenRangeItemType {
 }
 impl rt::Validate for ApproverChosenRangeItemType {}
 impl AsRef<str> for ApproverChosenRangeItemType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5954,6 +6294,7 @@ pub enum StarterAssignee {
 }
 impl StarterAssignee {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Starter => "STARTER",
@@ -5965,6 +6306,7 @@ impl StarterAssignee {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "STARTER" => Self::Starter,
@@ -5976,6 +6318,7 @@ impl StarterAssignee {
     }
 }
 impl ::std::fmt::Display for StarterAssignee {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6001,6 +6344,7 @@ impl rt::FromJson for StarterAssignee {
 }
 impl rt::Validate for StarterAssignee {}
 impl AsRef<str> for StarterAssignee {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6046,6 +6390,7 @@ rt::json_object!(
 );
 impl NodeListItem {
     /// A `NodeListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -6074,6 +6419,7 @@ pub enum RejectOption {
 }
 impl RejectOption {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -6083,6 +6429,7 @@ impl RejectOption {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -6092,6 +6439,7 @@ impl RejectOption {
     }
 }
 impl ::std::fmt::Display for RejectOption {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -6192,6 +6540,7 @@ rt::json_object!(
 );
 impl Config {
     /// A `Config` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         can_update_viewer: bool,
         can_update_form: bool,
@@ -6249,6 +6598,7 @@ pub enum Locale {
 }
 impl Locale {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ZhCn => "zh-CN",
@@ -6272,6 +6622,7 @@ impl Locale {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "zh-CN" => Self::ZhCn,
@@ -6295,6 +6646,7 @@ impl Locale {
     }
 }
 impl ::std::fmt::Display for Locale {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6320,6 +6672,7 @@ impl rt::FromJson for Locale {
 }
 impl rt::Validate for Locale {}
 impl AsRef<str> for Locale {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6335,6 +6688,7 @@ pub struct Text {
 rt::json_object!(Text { key = "key" required, value = "value" required, });
 impl Text {
     /// A `Text` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(key: String, value: String) -> Self {
         Self { key, value }
     }
@@ -6360,6 +6714,7 @@ rt::json_object!(
 );
 impl I18nResource {
     /// An `I18nResource` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(locale: Locale, texts: Vec<Text>, is_default: bool) -> Self {
         Self { locale, texts, is_default }
     }
@@ -6444,6 +6799,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "ACTIVE",
@@ -6455,6 +6811,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -6466,6 +6823,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6491,6 +6849,7 @@ impl rt::FromJson for Status {
 }
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6512,6 +6871,7 @@ pub enum NodeListItemNodeType {
 }
 impl NodeListItemNodeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::And => "AND",
@@ -6523,6 +6883,7 @@ impl NodeListItemNodeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "AND" => Self::And,
@@ -6534,6 +6895,7 @@ impl NodeListItemNodeType {
     }
 }
 impl ::std::fmt::Display for NodeListItemNodeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6559,6 +6921,7 @@ impl rt::FromJson for NodeListItemNodeType {
 }
 impl rt::Validate for NodeListItemNodeType {}
 impl AsRef<str> for NodeListItemNodeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6578,6 +6941,7 @@ pub enum ApproverRangeType {
 }
 impl ApproverRangeType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -6588,6 +6952,7 @@ impl ApproverRangeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -6598,6 +6963,7 @@ impl ApproverRangeType {
     }
 }
 impl ::std::fmt::Display for ApproverRangeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -6680,6 +7046,7 @@ rt::json_object!(
 );
 impl ApprovalGetDataNodeListItem {
     /// An `ApprovalGetDataNodeListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: String,
         need_approver: bool,
@@ -6721,6 +7088,7 @@ pub enum ViewerType2 {
 }
 impl ViewerType2 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tenant => "TENANT",
@@ -6734,6 +7102,7 @@ impl ViewerType2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "TENANT" => Self::Tenant,
@@ -6747,6 +7116,7 @@ impl ViewerType2 {
     }
 }
 impl ::std::fmt::Display for ViewerType2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6772,6 +7142,7 @@ impl rt::FromJson for ViewerType2 {
 }
 impl rt::Validate for ViewerType2 {}
 impl AsRef<str> for ViewerType2 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6798,6 +7169,7 @@ rt::json_object!(
 );
 impl ApprovalGetDataViewer {
     /// An `ApprovalGetDataViewer` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<ViewerType2>) -> Self {
         Self {
             r#type: Into::into(r#type),
@@ -6839,6 +7211,7 @@ rt::json_object!(
 );
 impl ApprovalGetData {
     /// An `ApprovalGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         approval_name: String,
         status: Status,
@@ -6871,6 +7244,7 @@ pub enum ListType {
 }
 impl ListType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SubLevel => "sub_level",
@@ -6880,6 +7254,7 @@ impl ListType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "sub_level" => Self::SubLevel,
@@ -6889,6 +7264,7 @@ impl ListType {
     }
 }
 impl ::std::fmt::Display for ListType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6914,6 +7290,7 @@ impl rt::FromJson for ListType {
 }
 impl rt::Validate for ListType {}
 impl AsRef<str> for ListType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6931,6 +7308,7 @@ pub enum DistrictListLocale {
 }
 impl DistrictListLocale {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ZhCn => "zh-CN",
@@ -6940,6 +7318,7 @@ impl DistrictListLocale {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "zh-CN" => Self::ZhCn,
@@ -6949,6 +7328,7 @@ impl DistrictListLocale {
     }
 }
 impl ::std::fmt::Display for DistrictListLocale {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6974,6 +7354,7 @@ impl rt::FromJson for DistrictListLocale {
 }
 impl rt::Validate for DistrictListLocale {}
 impl AsRef<str> for DistrictListLocale {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7194,6 +7575,7 @@ rt::json_object!(
 );
 impl ExternalApprovalCreateData {
     /// An `ExternalApprovalCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(approval_code: impl Into<String>) -> Self {
         Self {
             approval_code: Into::into(approval_code),
@@ -7242,6 +7624,7 @@ rt::json_object!(
 );
 impl ExternalApprovalGetData {
     /// An `ExternalApprovalGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         approval_name: String,
         approval_code: String,
@@ -7281,6 +7664,7 @@ rt::json_object!(
 );
 impl Task {
     /// A `Task` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(task_id: String, update_time: i64) -> Self {
         Self { task_id, update_time }
     }
@@ -7308,6 +7692,7 @@ rt::json_object!(
 );
 impl Instance {
     /// An `Instance` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(instance_id: String, update_time: i64, tasks: Vec<Task>) -> Self {
         Self {
             instance_id,
@@ -7347,6 +7732,7 @@ rt::json_object!(
 );
 impl DiffInstance {
     /// A `DiffInstance` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(instance_id: impl Into<String>) -> Self {
         Self {
             instance_id: Into::into(instance_id),
@@ -7389,6 +7775,7 @@ pub enum ExternalInstanceCreateBodyStatus {
 }
 impl ExternalInstanceCreateBodyStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -7403,6 +7790,7 @@ impl ExternalInstanceCreateBodyStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -7417,6 +7805,7 @@ impl ExternalInstanceCreateBodyStatus {
     }
 }
 impl ::std::fmt::Display for ExternalInstanceCreateBodyStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7442,6 +7831,7 @@ impl rt::FromJson for ExternalInstanceCreateBodyStatus {
 }
 impl rt::Validate for ExternalInstanceCreateBodyStatus {}
 impl AsRef<str> for ExternalInstanceCreateBodyStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7463,6 +7853,7 @@ rt::json_object!(
 );
 impl Links {
     /// A `Links` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(pc_link: impl Into<String>) -> Self {
         Self {
             pc_link: Into::into(pc_link),
@@ -7502,6 +7893,7 @@ pub enum DisplayMethod {
 }
 impl DisplayMethod {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Browser => "BROWSER",
@@ -7513,6 +7905,7 @@ impl DisplayMethod {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "BROWSER" => Self::Browser,
@@ -7524,6 +7917,7 @@ impl DisplayMethod {
     }
 }
 impl ::std::fmt::Display for DisplayMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7549,6 +7943,7 @@ impl rt::FromJson for DisplayMethod {
 }
 impl rt::Validate for DisplayMethod {}
 impl AsRef<str> for DisplayMethod {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7566,6 +7961,7 @@ pub enum UpdateMode {
 }
 impl UpdateMode {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Replace => "REPLACE",
@@ -7575,6 +7971,7 @@ impl UpdateMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "REPLACE" => Self::Replace,
@@ -7584,6 +7981,7 @@ impl UpdateMode {
     }
 }
 impl ::std::fmt::Display for UpdateMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7609,6 +8007,7 @@ impl rt::FromJson for UpdateMode {
 }
 impl rt::Validate for UpdateMode {}
 impl AsRef<str> for UpdateMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7632,6 +8031,7 @@ pub enum TaskListItemStatus {
 }
 impl TaskListItemStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -7644,6 +8044,7 @@ impl TaskListItemStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -7656,6 +8057,7 @@ impl TaskListItemStatus {
     }
 }
 impl ::std::fmt::Display for TaskListItemStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7681,6 +8083,7 @@ impl rt::FromJson for TaskListItemStatus {
 }
 impl rt::Validate for TaskListItemStatus {}
 impl AsRef<str> for TaskListItemStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7716,6 +8119,7 @@ rt::json_object!(
 );
 impl ActionConfig {
     /// An `ActionConfig` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(action_type: impl Into<String>) -> Self {
         Self {
             action_type: Into::into(action_type),
@@ -7740,6 +8144,7 @@ pub enum GenerateType {
 }
 impl GenerateType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ExternalConsign => "EXTERNAL_CONSIGN",
@@ -7749,6 +8154,7 @@ impl GenerateType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "EXTERNAL_CONSIGN" => Self::ExternalConsign,
@@ -7758,6 +8164,7 @@ impl GenerateType {
     }
 }
 impl ::std::fmt::Display for GenerateType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7783,6 +8190,7 @@ impl rt::FromJson for GenerateType {
 }
 impl rt::Validate for GenerateType {}
 impl AsRef<str> for GenerateType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7873,6 +8281,7 @@ rt::json_object!(
 );
 impl TaskListItem {
     /// A `TaskListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         task_id: String,
         links: Links,
@@ -7915,6 +8324,7 @@ pub enum ReadStatus {
 }
 impl ReadStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Read => "READ",
@@ -7924,6 +8334,7 @@ impl ReadStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "READ" => Self::Read,
@@ -7933,6 +8344,7 @@ impl ReadStatus {
     }
 }
 impl ::std::fmt::Display for ReadStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7958,6 +8370,7 @@ impl rt::FromJson for ReadStatus {
 }
 impl rt::Validate for ReadStatus {}
 impl AsRef<str> for ReadStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8017,6 +8430,7 @@ rt::json_object!(
 );
 impl CcListItem {
     /// A `CcListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         cc_id: String,
         links: Links,
@@ -8087,6 +8501,7 @@ pub enum FormPolicy {
 }
 impl FormPolicy {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Disable => "DISABLE",
@@ -8098,6 +8513,7 @@ impl FormPolicy {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "DISABLE" => Self::Disable,
@@ -8109,6 +8525,7 @@ impl FormPolicy {
     }
 }
 impl ::std::fmt::Display for FormPolicy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8134,6 +8551,7 @@ impl rt::FromJson for FormPolicy {
 }
 impl rt::Validate for FormPolicy {}
 impl AsRef<str> for FormPolicy {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8386,6 +8804,7 @@ rt::json_object!(
 impl Data {
     /// A `Data` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         approval_code: String,
         status: ExternalInstanceCreateBodyStatus,
@@ -8490,6 +8909,7 @@ pub enum InstanceCommentCreateUserIdType {
 }
 impl InstanceCommentCreateUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -8500,6 +8920,7 @@ impl InstanceCommentCreateUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -8510,6 +8931,7 @@ impl InstanceCommentCreateUserIdType {
     }
 }
 impl ::std::fmt::Display for InstanceCommentCreateUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8535,6 +8957,7 @@ impl rt::FromJson for InstanceCommentCreateUserIdType {
 }
 impl rt::Validate for InstanceCommentCreateUserIdType {}
 impl AsRef<str> for InstanceCommentCreateUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8563,6 +8986,7 @@ rt::json_object!(
 );
 impl AtInfoListItem {
     /// An `AtInfoListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: i64, name: String, offset: i64) -> Self {
         Self { user_id, name, offset }
     }
@@ -8620,6 +9044,7 @@ rt::json_object!(
 );
 impl InstanceCommentCreateData {
     /// An `InstanceCommentCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(comment_id: i64) -> Self {
         Self { comment_id }
     }
@@ -8671,6 +9096,7 @@ rt::json_object!(
 );
 impl Reply {
     /// A `Reply` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: i64, content: String, is_delete: i64, commentator: String) -> Self {
         Self {
             id,
@@ -8734,6 +9160,7 @@ rt::json_object!(
 );
 impl Comment {
     /// A `Comment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: i64,
         content: String,
@@ -8765,6 +9192,7 @@ pub struct InstanceCommentListData {
 rt::json_object!(InstanceCommentListData { comments = "comments" required, });
 impl InstanceCommentListData {
     /// An `InstanceCommentListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(comments: Vec<Comment>) -> Self {
         Self { comments }
     }
@@ -8835,6 +9263,7 @@ pub enum AddSignType {
 }
 impl AddSignType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -8845,6 +9274,7 @@ impl AddSignType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -8855,6 +9285,7 @@ impl AddSignType {
     }
 }
 impl ::std::fmt::Display for AddSignType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -8997,6 +9428,7 @@ pub enum NodeIdType {
 }
 impl NodeIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Custom => "CUSTOM",
@@ -9006,6 +9438,7 @@ impl NodeIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "CUSTOM" => Self::Custom,
@@ -9015,6 +9448,7 @@ impl NodeIdType {
     }
 }
 impl ::std::fmt::Display for NodeIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9040,6 +9474,7 @@ impl rt::FromJson for NodeIdType {
 }
 impl rt::Validate for NodeIdType {}
 impl AsRef<str> for NodeIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9162,6 +9597,7 @@ rt::json_object!(
 );
 impl InstanceCreateData {
     /// An `InstanceCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(instance_code: String, instance_link: String) -> Self {
         Self {
             instance_code,
@@ -9190,6 +9626,7 @@ rt::json_object!(
 );
 impl InstanceListData {
     /// An `InstanceListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(instance_code_list: Vec<String>, has_more: bool) -> Self {
         Self {
             instance_code_list,
@@ -9218,6 +9655,7 @@ pub enum InstanceDetailDataStatus {
 }
 impl InstanceDetailDataStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -9230,6 +9668,7 @@ impl InstanceDetailDataStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -9242,6 +9681,7 @@ impl InstanceDetailDataStatus {
     }
 }
 impl ::std::fmt::Display for InstanceDetailDataStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9267,6 +9707,7 @@ impl rt::FromJson for InstanceDetailDataStatus {
 }
 impl rt::Validate for InstanceDetailDataStatus {}
 impl AsRef<str> for InstanceDetailDataStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9290,6 +9731,7 @@ pub enum TaskType {
 }
 impl TaskType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::And => "AND",
@@ -9302,6 +9744,7 @@ impl TaskType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "AND" => Self::And,
@@ -9314,6 +9757,7 @@ impl TaskType {
     }
 }
 impl ::std::fmt::Display for TaskType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9339,6 +9783,7 @@ impl rt::FromJson for TaskType {
 }
 impl rt::Validate for TaskType {}
 impl AsRef<str> for TaskType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9393,6 +9838,7 @@ rt::json_object!(
 );
 impl InstanceDetailDataTask {
     /// An `InstanceDetailDataTask` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         user_id: i64,
@@ -9460,6 +9906,7 @@ rt::json_object!(
 );
 impl InstanceDetailDataComment {
     /// An `InstanceDetailDataComment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, user_id: i64, comment: String, create_time: i64) -> Self {
         Self {
             id,
@@ -9512,6 +9959,7 @@ pub enum OperationRecordType {
 }
 impl OperationRecordType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Start => "START",
@@ -9535,6 +9983,7 @@ impl OperationRecordType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "START" => Self::Start,
@@ -9558,6 +10007,7 @@ impl OperationRecordType {
     }
 }
 impl ::std::fmt::Display for OperationRecordType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9583,6 +10033,7 @@ impl rt::FromJson for OperationRecordType {
 }
 impl rt::Validate for OperationRecordType {}
 impl AsRef<str> for OperationRecordType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9631,6 +10082,7 @@ rt::json_object!(
 );
 impl OperationRecord {
     /// An `OperationRecord` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: OperationRecordType, create_time: i64) -> Self {
         Self {
             r#type,
@@ -9760,6 +10212,7 @@ rt::json_object!(
 impl InstanceDetailData {
     /// An `InstanceDetailData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         definition_name: String,
         end_time: i64,
@@ -9809,6 +10262,7 @@ pub enum InstanceGetUserIdType {
 }
 impl InstanceGetUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -9819,6 +10273,7 @@ impl InstanceGetUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -9829,6 +10284,7 @@ impl InstanceGetUserIdType {
     }
 }
 impl ::std::fmt::Display for InstanceGetUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9854,6 +10310,7 @@ impl rt::FromJson for InstanceGetUserIdType {
 }
 impl rt::Validate for InstanceGetUserIdType {}
 impl AsRef<str> for InstanceGetUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9915,6 +10372,7 @@ rt::json_object!(
 );
 impl InstanceGetDataTaskListItem {
     /// An `InstanceGetDataTaskListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         user_id: String,
@@ -9969,6 +10427,7 @@ rt::json_object!(
 );
 impl CommentListItem {
     /// A `CommentListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         user_id: String,
@@ -10063,6 +10522,7 @@ rt::json_object!(
 );
 impl TimelineItem {
     /// A `TimelineItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: OperationRecordType, create_time: i64, ext: String) -> Self {
         Self {
             r#type,
@@ -10167,6 +10627,7 @@ rt::json_object!(
 impl InstanceGetData {
     /// An `InstanceGetData` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         approval_name: String,
         end_time: i64,
@@ -10221,6 +10682,7 @@ pub enum InstanceInitiatedLocale {
 }
 impl InstanceInitiatedLocale {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ZhCn => "zh-CN",
@@ -10231,6 +10693,7 @@ impl InstanceInitiatedLocale {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "zh-CN" => Self::ZhCn,
@@ -10241,6 +10704,7 @@ impl InstanceInitiatedLocale {
     }
 }
 impl ::std::fmt::Display for InstanceInitiatedLocale {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10266,6 +10730,7 @@ impl rt::FromJson for InstanceInitiatedLocale {
 }
 impl rt::Validate for InstanceInitiatedLocale {}
 impl AsRef<str> for InstanceInitiatedLocale {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10291,6 +10756,7 @@ pub enum InstanceStatus {
 }
 impl InstanceStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value0 => "0",
@@ -10304,6 +10770,7 @@ impl InstanceStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "0" => Self::Value0,
@@ -10317,6 +10784,7 @@ impl InstanceStatus {
     }
 }
 impl ::std::fmt::Display for InstanceStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10342,6 +10810,7 @@ impl rt::FromJson for InstanceStatus {
 }
 impl rt::Validate for InstanceStatus {}
 impl AsRef<str> for InstanceStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10419,6 +10888,7 @@ rt::json_object!(
 );
 impl InstanceInitiatedDataInstance {
     /// An `InstanceInitiatedDataInstance` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         instance_status: InstanceStatus,
         definition_code: String,
@@ -10464,6 +10934,7 @@ rt::json_object!(
 );
 impl InstanceInitiatedData {
     /// An `InstanceInitiatedData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(instances: Vec<InstanceInitiatedDataInstance>) -> Self {
         Self {
             instances,
@@ -10575,6 +11046,7 @@ pub enum InstanceQueryBodyInstanceStatus {
 }
 impl InstanceQueryBodyInstanceStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -10588,6 +11060,7 @@ impl InstanceQueryBodyInstanceStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -10601,6 +11074,7 @@ impl InstanceQueryBodyInstanceStatus {
     }
 }
 impl ::std::fmt::Display for InstanceQueryBodyInstanceStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10626,6 +11100,7 @@ impl rt::FromJson for InstanceQueryBodyInstanceStatus {
 }
 impl rt::Validate for InstanceQueryBodyInstanceStatus {}
 impl AsRef<str> for InstanceQueryBodyInstanceStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10771,6 +11246,7 @@ pub enum InstanceStatus2 {
 }
 impl InstanceStatus2 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rejected => "rejected",
@@ -10783,6 +11259,7 @@ impl InstanceStatus2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "rejected" => Self::Rejected,
@@ -10795,6 +11272,7 @@ impl InstanceStatus2 {
     }
 }
 impl ::std::fmt::Display for InstanceStatus2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10820,6 +11298,7 @@ impl rt::FromJson for InstanceStatus2 {
 }
 impl rt::Validate for InstanceStatus2 {}
 impl AsRef<str> for InstanceStatus2 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10976,6 +11455,7 @@ pub enum InstanceSearchCcBodyReadStatus {
 }
 impl InstanceSearchCcBodyReadStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Read => "READ",
@@ -10986,6 +11466,7 @@ impl InstanceSearchCcBodyReadStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "READ" => Self::Read,
@@ -10996,6 +11477,7 @@ impl InstanceSearchCcBodyReadStatus {
     }
 }
 impl ::std::fmt::Display for InstanceSearchCcBodyReadStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11021,6 +11503,7 @@ impl rt::FromJson for InstanceSearchCcBodyReadStatus {
 }
 impl rt::Validate for InstanceSearchCcBodyReadStatus {}
 impl AsRef<str> for InstanceSearchCcBodyReadStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11100,6 +11583,7 @@ pub enum CcReadStatus {
 }
 impl CcReadStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Read => "read",
@@ -11109,6 +11593,7 @@ impl CcReadStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "read" => Self::Read,
@@ -11118,6 +11603,7 @@ impl CcReadStatus {
     }
 }
 impl ::std::fmt::Display for CcReadStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11143,6 +11629,7 @@ impl rt::FromJson for CcReadStatus {
 }
 impl rt::Validate for CcReadStatus {}
 impl AsRef<str> for CcReadStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11262,6 +11749,7 @@ pub enum SubscriptionType {
 }
 impl SubscriptionType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InvolvedApproval => "INVOLVED_APPROVAL",
@@ -11271,6 +11759,7 @@ impl SubscriptionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "INVOLVED_APPROVAL" => Self::InvolvedApproval,
@@ -11280,6 +11769,7 @@ impl SubscriptionType {
     }
 }
 impl ::std::fmt::Display for SubscriptionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11305,6 +11795,7 @@ impl rt::FromJson for SubscriptionType {
 }
 impl rt::Validate for SubscriptionType {}
 impl AsRef<str> for SubscriptionType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11431,6 +11922,7 @@ pub enum Topic {
 }
 impl Topic {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "1",
@@ -11442,6 +11934,7 @@ impl Topic {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "1" => Self::Value1,
@@ -11453,6 +11946,7 @@ impl Topic {
     }
 }
 impl ::std::fmt::Display for Topic {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11478,6 +11972,7 @@ impl rt::FromJson for Topic {
 }
 impl rt::Validate for Topic {}
 impl AsRef<str> for Topic {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11501,6 +11996,7 @@ pub enum TaskTopic {
 }
 impl TaskTopic {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "1",
@@ -11513,6 +12009,7 @@ impl TaskTopic {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "1" => Self::Value1,
@@ -11525,6 +12022,7 @@ impl TaskTopic {
     }
 }
 impl ::std::fmt::Display for TaskTopic {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11550,6 +12048,7 @@ impl rt::FromJson for TaskTopic {
 }
 impl rt::Validate for TaskTopic {}
 impl AsRef<str> for TaskTopic {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11575,6 +12074,7 @@ pub enum TaskStatus {
 }
 impl TaskStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "1",
@@ -11588,6 +12088,7 @@ impl TaskStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "1" => Self::Value1,
@@ -11601,6 +12102,7 @@ impl TaskStatus {
     }
 }
 impl ::std::fmt::Display for TaskStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11626,6 +12128,7 @@ impl rt::FromJson for TaskStatus {
 }
 impl rt::Validate for TaskStatus {}
 impl AsRef<str> for TaskStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11721,6 +12224,7 @@ rt::json_object!(
 impl TaskListDataTask {
     /// A `TaskListDataTask` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         topic: TaskTopic,
         user_id: i64,
@@ -11778,6 +12282,7 @@ rt::json_object!(
 );
 impl TaskListData {
     /// A `TaskListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(tasks: Vec<TaskListDataTask>) -> Self {
         Self {
             tasks,
@@ -11899,6 +12404,7 @@ rt::json_object!(
 impl TaskQueryDataTask {
     /// A `TaskQueryDataTask` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         topic: TaskTopic,
         user_id: i64,
@@ -11945,6 +12451,7 @@ pub struct Count {
 rt::json_object!(Count { total = "total" required, has_more = "has_more" optional, });
 impl Count {
     /// A `Count` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(total: i64) -> Self {
         Self { total, has_more: None }
     }
@@ -11972,6 +12479,7 @@ rt::json_object!(
 );
 impl TaskQueryData {
     /// A `TaskQueryData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(tasks: Vec<TaskQueryDataTask>) -> Self {
         Self {
             tasks,
@@ -12051,6 +12559,7 @@ pub enum TaskSearchBodyTaskStatus {
 }
 impl TaskSearchBodyTaskStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -12066,6 +12575,7 @@ impl TaskSearchBodyTaskStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -12081,6 +12591,7 @@ impl TaskSearchBodyTaskStatus {
     }
 }
 impl ::std::fmt::Display for TaskSearchBodyTaskStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12106,6 +12617,7 @@ impl rt::FromJson for TaskSearchBodyTaskStatus {
 }
 impl rt::Validate for TaskSearchBodyTaskStatus {}
 impl AsRef<str> for TaskSearchBodyTaskStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12127,6 +12639,7 @@ pub enum Order {
 }
 impl Order {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -12138,6 +12651,7 @@ impl Order {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -12149,6 +12663,7 @@ impl Order {
     }
 }
 impl ::std::fmt::Display for Order {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -12267,6 +12782,7 @@ pub enum TaskStatus2 {
 }
 impl TaskStatus2 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rejected => "rejected",
@@ -12282,6 +12798,7 @@ impl TaskStatus2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "rejected" => Self::Rejected,
@@ -12297,6 +12814,7 @@ impl TaskStatus2 {
     }
 }
 impl ::std::fmt::Display for TaskStatus2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12322,6 +12840,7 @@ impl rt::FromJson for TaskStatus2 {
 }
 impl rt::Validate for TaskStatus2 {}
 impl AsRef<str> for TaskStatus2 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12456,6 +12975,7 @@ rt::json_object!(
 impl rt::Validate for TaskTransferBody {}
 impl rt::paging::Page for DistrictListData {
     type Item = District;
+    #[inline]
     fn into_parts(self) -> (Vec<District>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -12463,6 +12983,7 @@ impl rt::paging::Page for DistrictListData {
 }
 impl rt::paging::Page for InstanceListData {
     type Item = String;
+    #[inline]
     fn into_parts(self) -> (Vec<String>, Option<String>) {
         let more = self.has_more;
         (self.instance_code_list, self.page_token.filter(|_| more))
@@ -12470,6 +12991,7 @@ impl rt::paging::Page for InstanceListData {
 }
 impl rt::paging::Page for InstanceInitiatedData {
     type Item = InstanceInitiatedDataInstance;
+    #[inline]
     fn into_parts(self) -> (Vec<InstanceInitiatedDataInstance>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.instances, self.page_token.filter(|_| more))
@@ -12477,6 +12999,7 @@ impl rt::paging::Page for InstanceInitiatedData {
 }
 impl rt::paging::Page for InstanceQueryData {
     type Item = InstanceListItem;
+    #[inline]
     fn into_parts(self) -> (Vec<InstanceListItem>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.instance_list.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -12484,6 +13007,7 @@ impl rt::paging::Page for InstanceQueryData {
 }
 impl rt::paging::Page for TaskListData {
     type Item = TaskListDataTask;
+    #[inline]
     fn into_parts(self) -> (Vec<TaskListDataTask>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.tasks, self.page_token.filter(|_| more))
@@ -12491,6 +13015,7 @@ impl rt::paging::Page for TaskListData {
 }
 impl rt::paging::Page for TaskQueryData {
     type Item = TaskQueryDataTask;
+    #[inline]
     fn into_parts(self) -> (Vec<TaskQueryDataTask>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.tasks, self.page_token.filter(|_| more))

@@ -15,98 +15,115 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `approval_info` resource.
+    #[inline]
     pub fn approval_info(&self) -> ApprovalInfoResource {
         ApprovalInfoResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `archive_rule` resource.
+    #[inline]
     pub fn archive_rule(&self) -> ArchiveRuleResource {
         ArchiveRuleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file` resource.
+    #[inline]
     pub fn file(&self) -> FileResource {
         FileResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `group` resource.
+    #[inline]
     pub fn group(&self) -> GroupResource {
         GroupResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `leave_accrual_record` resource.
+    #[inline]
     pub fn leave_accrual_record(&self) -> LeaveAccrualRecordResource {
         LeaveAccrualRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `shift` resource.
+    #[inline]
     pub fn shift(&self) -> ShiftResource {
         ShiftResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_approval` resource.
+    #[inline]
     pub fn user_approval(&self) -> UserApprovalResource {
         UserApprovalResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_daily_shift` resource.
+    #[inline]
     pub fn user_daily_shift(&self) -> UserDailyShiftResource {
         UserDailyShiftResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_flow` resource.
+    #[inline]
     pub fn user_flow(&self) -> UserFlowResource {
         UserFlowResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_setting` resource.
+    #[inline]
     pub fn user_setting(&self) -> UserSettingResource {
         UserSettingResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_stats_data` resource.
+    #[inline]
     pub fn user_stats_data(&self) -> UserStatsDataResource {
         UserStatsDataResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_stats_field` resource.
+    #[inline]
     pub fn user_stats_field(&self) -> UserStatsFieldResource {
         UserStatsFieldResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_stats_view` resource.
+    #[inline]
     pub fn user_stats_view(&self) -> UserStatsViewResource {
         UserStatsViewResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_task` resource.
+    #[inline]
     pub fn user_task(&self) -> UserTaskResource {
         UserTaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_task_remedy` resource.
+    #[inline]
     pub fn user_task_remedy(&self) -> UserTaskRemedyResource {
         UserTaskRemedyResource {
             client: self.client.clone(),
@@ -138,6 +155,7 @@ impl ApprovalInfoResource {
     ///   - `1227500` (Code1227500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/approval_info/process)
+    #[inline]
     pub fn process(&self, body: ApprovalInfoProcessBody) -> ApprovalInfoProcessRequest {
         ApprovalInfoProcessRequest {
             client: self.client.clone(),
@@ -165,6 +183,7 @@ impl ArchiveRuleResource {
     ///   - `1225000` (Code1225000, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/archive_rule/del_report)
+    #[inline]
     pub fn del_report(
         &self,
         employee_type: String,
@@ -191,6 +210,7 @@ impl ArchiveRuleResource {
     ///   - `1225000` (Code1225000, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/archive_rule/list)
+    #[inline]
     pub fn list(&self) -> ArchiveRuleListRequest {
         ArchiveRuleListRequest {
             client: self.client.clone(),
@@ -213,6 +233,7 @@ impl ArchiveRuleResource {
     ///   - `1225000` (Code1225000, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/archive_rule/upload_report)
+    #[inline]
     pub fn upload_report(
         &self,
         employee_type: String,
@@ -238,6 +259,7 @@ impl ArchiveRuleResource {
     ///   - `1225000` (Code1225000, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/archive_rule/user_stats_fields_query)
+    #[inline]
     pub fn user_stats_fields_query(
         &self,
         employee_type: String,
@@ -272,6 +294,7 @@ impl FileResource {
     ///   - `1227000` (Code1227000, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/file/download)
+    #[inline]
     pub fn download(&self, file_id: impl Into<String>) -> FileDownloadRequest {
         FileDownloadRequest {
             client: self.client.clone(),
@@ -293,6 +316,7 @@ impl FileResource {
     ///   - `1227000` (Code1227000, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/file/upload)
+    #[inline]
     pub fn upload(&self, file_name: impl Into<String>) -> FileUploadRequest {
         FileUploadRequest {
             client: self.client.clone(),
@@ -327,6 +351,7 @@ impl GroupResource {
     ///   - `1227000` (Code1227000, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/create)
+    #[inline]
     pub fn create(
         &self,
         employee_type: EmployeeType,
@@ -356,6 +381,7 @@ impl GroupResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/list)
+    #[inline]
     pub fn list(&self) -> GroupListRequest {
         GroupListRequest {
             client: self.client.clone(),
@@ -380,6 +406,7 @@ impl GroupResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/delete)
+    #[inline]
     pub fn delete(&self, group_id: impl Into<String>) -> GroupDeleteRequest {
         GroupDeleteRequest {
             client: self.client.clone(),
@@ -403,6 +430,7 @@ impl GroupResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/get)
+    #[inline]
     pub fn get(
         &self,
         group_id: String,
@@ -434,6 +462,7 @@ impl GroupResource {
     ///   - `1227000` (Code1227000, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/list_user)
+    #[inline]
     pub fn list_user(
         &self,
         group_id: String,
@@ -466,6 +495,7 @@ impl GroupResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/group/search)
+    #[inline]
     pub fn search(&self, body: GroupSearchBody) -> GroupSearchRequest {
         GroupSearchRequest {
             client: self.client.clone(),
@@ -524,6 +554,7 @@ impl LeaveAccrualRecordResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/leave_accrual_record/patch)
+    #[inline]
     pub fn patch(
         &self,
         leave_id: String,
@@ -562,6 +593,7 @@ impl ShiftResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/shift/create)
+    #[inline]
     pub fn create(&self, body: ShiftCreateBody) -> ShiftCreateRequest {
         ShiftCreateRequest {
             client: self.client.clone(),
@@ -588,6 +620,7 @@ impl ShiftResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/shift/list)
+    #[inline]
     pub fn list(&self) -> ShiftListRequest {
         ShiftListRequest {
             client: self.client.clone(),
@@ -614,6 +647,7 @@ impl ShiftResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/shift/delete)
+    #[inline]
     pub fn delete(&self, shift_id: impl Into<String>) -> ShiftDeleteRequest {
         ShiftDeleteRequest {
             client: self.client.clone(),
@@ -637,6 +671,7 @@ impl ShiftResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/shift/get)
+    #[inline]
     pub fn get(&self, shift_id: impl Into<String>) -> ShiftGetRequest {
         ShiftGetRequest {
             client: self.client.clone(),
@@ -660,6 +695,7 @@ impl ShiftResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/shift/query)
+    #[inline]
     pub fn query(&self, shift_name: impl Into<String>) -> ShiftQueryRequest {
         ShiftQueryRequest {
             client: self.client.clone(),
@@ -691,6 +727,7 @@ impl UserApprovalResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_approval/create)
+    #[inline]
     pub fn create(
         &self,
         employee_type: impl Into<UserApprovalCreateEmployeeType>,
@@ -720,6 +757,7 @@ impl UserApprovalResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_approval/query)
+    #[inline]
     pub fn query(
         &self,
         employee_type: UserApprovalCreateEmployeeType,
@@ -757,6 +795,7 @@ impl UserDailyShiftResource {
     ///   - `1226003` (Code1226003, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_daily_shift/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         employee_type: EmployeeType,
@@ -780,6 +819,7 @@ impl UserDailyShiftResource {
     ///   - `1220001` (Code1220001, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_daily_shift/batch_create_temp)
+    #[inline]
     pub fn batch_create_temp(
         &self,
         employee_type: EmployeeType,
@@ -811,6 +851,7 @@ impl UserDailyShiftResource {
     ///   - `1226003` (Code1226003, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_daily_shift/query)
+    #[inline]
     pub fn query(
         &self,
         employee_type: EmployeeType,
@@ -847,6 +888,7 @@ impl UserFlowResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_flow/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         employee_type: EmployeeType,
@@ -877,6 +919,7 @@ impl UserFlowResource {
     ///   - `1227000` (Code1227000, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_flow/batch_del)
+    #[inline]
     pub fn batch_del(&self, body: UserFlowBatchDelBody) -> UserFlowBatchDelRequest {
         UserFlowBatchDelRequest {
             client: self.client.clone(),
@@ -902,6 +945,7 @@ impl UserFlowResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_flow/get)
+    #[inline]
     pub fn get(
         &self,
         user_flow_id: String,
@@ -932,6 +976,7 @@ impl UserFlowResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_flow/query)
+    #[inline]
     pub fn query(
         &self,
         employee_type: EmployeeType,
@@ -969,6 +1014,7 @@ impl UserSettingResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_setting/modify)
+    #[inline]
     pub fn modify(
         &self,
         employee_type: impl Into<EmployeeType>,
@@ -1002,6 +1048,7 @@ impl UserStatsDataResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_stats_data/query)
+    #[inline]
     pub fn query(
         &self,
         employee_type: EmployeeType,
@@ -1035,6 +1082,7 @@ impl UserStatsFieldResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_stats_field/query)
+    #[inline]
     pub fn query(
         &self,
         employee_type: EmployeeType,
@@ -1068,6 +1116,7 @@ impl UserStatsViewResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_stats_view/query)
+    #[inline]
     pub fn query(
         &self,
         employee_type: EmployeeType,
@@ -1094,6 +1143,7 @@ impl UserStatsViewResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_stats_view/update)
+    #[inline]
     pub fn update(
         &self,
         user_stats_view_id: String,
@@ -1133,6 +1183,7 @@ impl UserTaskResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_task/query)
+    #[inline]
     pub fn query(
         &self,
         employee_type: EmployeeType,
@@ -1176,6 +1227,7 @@ impl UserTaskRemedyResource {
     ///   - `1226504` (Code1226504, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_task_remedy/create)
+    #[inline]
     pub fn create(
         &self,
         employee_type: EmployeeType,
@@ -1205,6 +1257,7 @@ impl UserTaskRemedyResource {
     ///   - `1226500` (Code1226500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_task_remedy/query)
+    #[inline]
     pub fn query(
         &self,
         employee_type: EmployeeType,
@@ -1239,6 +1292,7 @@ impl UserTaskRemedyResource {
     ///   - `1220600` (Code1220600, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/attendance-v1/user_task_remedy/query_user_allowed_remedys)
+    #[inline]
     pub fn query_user_allowed_remedys(
         &self,
         employee_type: EmployeeType,
@@ -1285,6 +1339,7 @@ pub struct ArchiveRuleDelReportRequest {
 }
 impl ArchiveRuleDelReportRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1319,6 +1374,7 @@ impl ArchiveRuleListRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1326,11 +1382,13 @@ impl ArchiveRuleListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `xxx`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1401,6 +1459,7 @@ pub struct ArchiveRuleUserStatsFieldsQueryRequest {
 }
 impl ArchiveRuleUserStatsFieldsQueryRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1459,6 +1518,7 @@ pub struct FileUploadRequest {
 }
 impl FileUploadRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: FileUploadBody) -> Self {
         self.body = Some(body);
         self
@@ -1520,11 +1580,13 @@ impl GroupListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1623,6 +1685,7 @@ impl GroupListUserRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1630,11 +1693,13 @@ impl GroupListUserRequest {
     /// 第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `92xKiuWrBCSweSZJBSTpag%3D%3D`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1695,6 +1760,7 @@ impl LeaveAccrualRecordPatchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1728,6 +1794,7 @@ pub struct ShiftCreateRequest {
 }
 impl ShiftCreateRequest {
     /// 用户 ID 的类型 不提供则用户相关字段无效
+    #[inline]
     pub fn employee_type(mut self, employee_type: impl Into<EmployeeType>) -> Self {
         self.employee_type = Some(Into::into(employee_type));
         self
@@ -1760,11 +1827,13 @@ impl ShiftListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1872,6 +1941,7 @@ pub struct UserApprovalCreateRequest {
 }
 impl UserApprovalCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserApprovalCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -1955,6 +2025,7 @@ pub struct UserDailyShiftBatchCreateTempRequest {
 }
 impl UserDailyShiftBatchCreateTempRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2093,6 +2164,7 @@ impl UserFlowQueryRequest {
     /// 由于新入职用户可以复用已离职用户的employee_no/employee_id。如果true，返回employee_no/employee_id对应的所有在职+离职用户数据；如果false，只返回employee_no/employee_id对应的在职或最近一个离职用户数据
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn include_terminated_user(mut self, include_terminated_user: bool) -> Self {
         self.include_terminated_user = Some(include_terminated_user);
         self
@@ -2124,6 +2196,7 @@ pub struct UserSettingModifyRequest {
 }
 impl UserSettingModifyRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserSettingModifyBody) -> Self {
         self.body = Some(body);
         self
@@ -2261,6 +2334,7 @@ impl UserTaskQueryRequest {
     /// 是否忽略无效和没有权限的用户。如果 true，则返回有效用户的信息，并告知无效和没有权限的用户信息；如果 false，且 user_ids 中存在无效或没有权限的用户，则返回错误
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn ignore_invalid_users(mut self, ignore_invalid_users: bool) -> Self {
         self.ignore_invalid_users = Some(ignore_invalid_users);
         self
@@ -2268,11 +2342,13 @@ impl UserTaskQueryRequest {
     /// 由于新入职员工可以复用已离职员工的 employee_no/employee_id，如果 true，则返回 employee_no/employee_id 对应的所有在职 + 离职员工的数据；如果 false，则只返回 employee_no/employee_id 对应的在职或最近一个离职员工的数据
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn include_terminated_user(mut self, include_terminated_user: bool) -> Self {
         self.include_terminated_user = Some(include_terminated_user);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2405,6 +2481,7 @@ pub enum ApprovalInfoProcessError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalInfoProcessError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -2421,6 +2498,7 @@ impl From<rt::Error> for ApprovalInfoProcessError {
 }
 impl ::std::ops::Deref for ApprovalInfoProcessError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -2436,11 +2514,13 @@ impl ::std::ops::Deref for ApprovalInfoProcessError {
     }
 }
 impl ::std::fmt::Display for ApprovalInfoProcessError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalInfoProcessError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2463,6 +2543,7 @@ pub enum ArchiveRuleDelReportError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ArchiveRuleDelReportError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -2474,6 +2555,7 @@ impl From<rt::Error> for ArchiveRuleDelReportError {
 }
 impl ::std::ops::Deref for ArchiveRuleDelReportError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -2484,11 +2566,13 @@ impl ::std::ops::Deref for ArchiveRuleDelReportError {
     }
 }
 impl ::std::fmt::Display for ArchiveRuleDelReportError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ArchiveRuleDelReportError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2511,6 +2595,7 @@ pub enum ArchiveRuleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ArchiveRuleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220600 => Self::Code1220600(api),
@@ -2522,6 +2607,7 @@ impl From<rt::Error> for ArchiveRuleListError {
 }
 impl ::std::ops::Deref for ArchiveRuleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220600(api) => &**api,
@@ -2532,11 +2618,13 @@ impl ::std::ops::Deref for ArchiveRuleListError {
     }
 }
 impl ::std::fmt::Display for ArchiveRuleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ArchiveRuleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2559,6 +2647,7 @@ pub enum ArchiveRuleUploadReportError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ArchiveRuleUploadReportError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -2570,6 +2659,7 @@ impl From<rt::Error> for ArchiveRuleUploadReportError {
 }
 impl ::std::ops::Deref for ArchiveRuleUploadReportError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -2580,11 +2670,13 @@ impl ::std::ops::Deref for ArchiveRuleUploadReportError {
     }
 }
 impl ::std::fmt::Display for ArchiveRuleUploadReportError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ArchiveRuleUploadReportError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2607,6 +2699,7 @@ pub enum ArchiveRuleUserStatsFieldsQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ArchiveRuleUserStatsFieldsQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -2618,6 +2711,7 @@ impl From<rt::Error> for ArchiveRuleUserStatsFieldsQueryError {
 }
 impl ::std::ops::Deref for ArchiveRuleUserStatsFieldsQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -2628,11 +2722,13 @@ impl ::std::ops::Deref for ArchiveRuleUserStatsFieldsQueryError {
     }
 }
 impl ::std::fmt::Display for ArchiveRuleUserStatsFieldsQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ArchiveRuleUserStatsFieldsQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2657,6 +2753,7 @@ pub enum FileDownloadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileDownloadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -2669,6 +2766,7 @@ impl From<rt::Error> for FileDownloadError {
 }
 impl ::std::ops::Deref for FileDownloadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -2680,11 +2778,13 @@ impl ::std::ops::Deref for FileDownloadError {
     }
 }
 impl ::std::fmt::Display for FileDownloadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileDownloadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2709,6 +2809,7 @@ pub enum FileUploadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileUploadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -2721,6 +2822,7 @@ impl From<rt::Error> for FileUploadError {
 }
 impl ::std::ops::Deref for FileUploadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -2732,11 +2834,13 @@ impl ::std::ops::Deref for FileUploadError {
     }
 }
 impl ::std::fmt::Display for FileUploadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileUploadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2771,6 +2875,7 @@ pub enum GroupCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -2788,6 +2893,7 @@ impl From<rt::Error> for GroupCreateError {
 }
 impl ::std::ops::Deref for GroupCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -2804,11 +2910,13 @@ impl ::std::ops::Deref for GroupCreateError {
     }
 }
 impl ::std::fmt::Display for GroupCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2831,6 +2939,7 @@ pub enum GroupListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -2842,6 +2951,7 @@ impl From<rt::Error> for GroupListError {
 }
 impl ::std::ops::Deref for GroupListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -2852,11 +2962,13 @@ impl ::std::ops::Deref for GroupListError {
     }
 }
 impl ::std::fmt::Display for GroupListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2885,6 +2997,7 @@ pub enum GroupDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -2899,6 +3012,7 @@ impl From<rt::Error> for GroupDeleteError {
 }
 impl ::std::ops::Deref for GroupDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -2912,11 +3026,13 @@ impl ::std::ops::Deref for GroupDeleteError {
     }
 }
 impl ::std::fmt::Display for GroupDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2945,6 +3061,7 @@ pub enum GroupGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -2959,6 +3076,7 @@ impl From<rt::Error> for GroupGetError {
 }
 impl ::std::ops::Deref for GroupGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -2972,11 +3090,13 @@ impl ::std::ops::Deref for GroupGetError {
     }
 }
 impl ::std::fmt::Display for GroupGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3007,6 +3127,7 @@ pub enum GroupListUserError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupListUserError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3024,6 +3145,7 @@ impl From<rt::Error> for GroupListUserError {
 }
 impl ::std::ops::Deref for GroupListUserError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3038,11 +3160,13 @@ impl ::std::ops::Deref for GroupListUserError {
     }
 }
 impl ::std::fmt::Display for GroupListUserError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupListUserError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3065,6 +3189,7 @@ pub enum GroupSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3076,6 +3201,7 @@ impl From<rt::Error> for GroupSearchError {
 }
 impl ::std::ops::Deref for GroupSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3086,11 +3212,13 @@ impl ::std::ops::Deref for GroupSearchError {
     }
 }
 impl ::std::fmt::Display for GroupSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3173,6 +3301,7 @@ pub enum LeaveAccrualRecordPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LeaveAccrualRecordPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220016 => Self::InvalidParam(api),
@@ -3254,6 +3383,7 @@ impl From<rt::Error> for LeaveAccrualRecordPatchError {
 }
 impl ::std::ops::Deref for LeaveAccrualRecordPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -3294,11 +3424,13 @@ impl ::std::ops::Deref for LeaveAccrualRecordPatchError {
     }
 }
 impl ::std::fmt::Display for LeaveAccrualRecordPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LeaveAccrualRecordPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3331,6 +3463,7 @@ pub enum ShiftCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ShiftCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3347,6 +3480,7 @@ impl From<rt::Error> for ShiftCreateError {
 }
 impl ::std::ops::Deref for ShiftCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3362,11 +3496,13 @@ impl ::std::ops::Deref for ShiftCreateError {
     }
 }
 impl ::std::fmt::Display for ShiftCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ShiftCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3395,6 +3531,7 @@ pub enum ShiftListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ShiftListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3409,6 +3546,7 @@ impl From<rt::Error> for ShiftListError {
 }
 impl ::std::ops::Deref for ShiftListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3422,11 +3560,13 @@ impl ::std::ops::Deref for ShiftListError {
     }
 }
 impl ::std::fmt::Display for ShiftListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ShiftListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3459,6 +3599,7 @@ pub enum ShiftDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ShiftDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3475,6 +3616,7 @@ impl From<rt::Error> for ShiftDeleteError {
 }
 impl ::std::ops::Deref for ShiftDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3490,11 +3632,13 @@ impl ::std::ops::Deref for ShiftDeleteError {
     }
 }
 impl ::std::fmt::Display for ShiftDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ShiftDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3523,6 +3667,7 @@ pub enum ShiftGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ShiftGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3537,6 +3682,7 @@ impl From<rt::Error> for ShiftGetError {
 }
 impl ::std::ops::Deref for ShiftGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3550,11 +3696,13 @@ impl ::std::ops::Deref for ShiftGetError {
     }
 }
 impl ::std::fmt::Display for ShiftGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ShiftGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3583,6 +3731,7 @@ pub enum ShiftQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ShiftQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3597,6 +3746,7 @@ impl From<rt::Error> for ShiftQueryError {
 }
 impl ::std::ops::Deref for ShiftQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3610,11 +3760,13 @@ impl ::std::ops::Deref for ShiftQueryError {
     }
 }
 impl ::std::fmt::Display for ShiftQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ShiftQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3645,6 +3797,7 @@ pub enum UserApprovalCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserApprovalCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3660,6 +3813,7 @@ impl From<rt::Error> for UserApprovalCreateError {
 }
 impl ::std::ops::Deref for UserApprovalCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3674,11 +3828,13 @@ impl ::std::ops::Deref for UserApprovalCreateError {
     }
 }
 impl ::std::fmt::Display for UserApprovalCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserApprovalCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3711,6 +3867,7 @@ pub enum UserApprovalQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserApprovalQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3727,6 +3884,7 @@ impl From<rt::Error> for UserApprovalQueryError {
 }
 impl ::std::ops::Deref for UserApprovalQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3742,11 +3900,13 @@ impl ::std::ops::Deref for UserApprovalQueryError {
     }
 }
 impl ::std::fmt::Display for UserApprovalQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserApprovalQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3779,6 +3939,7 @@ pub enum UserDailyShiftBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserDailyShiftBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3795,6 +3956,7 @@ impl From<rt::Error> for UserDailyShiftBatchCreateError {
 }
 impl ::std::ops::Deref for UserDailyShiftBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3810,11 +3972,13 @@ impl ::std::ops::Deref for UserDailyShiftBatchCreateError {
     }
 }
 impl ::std::fmt::Display for UserDailyShiftBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserDailyShiftBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3833,6 +3997,7 @@ pub enum UserDailyShiftBatchCreateTempError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserDailyShiftBatchCreateTempError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3842,6 +4007,7 @@ impl From<rt::Error> for UserDailyShiftBatchCreateTempError {
 }
 impl ::std::ops::Deref for UserDailyShiftBatchCreateTempError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3850,11 +4016,13 @@ impl ::std::ops::Deref for UserDailyShiftBatchCreateTempError {
     }
 }
 impl ::std::fmt::Display for UserDailyShiftBatchCreateTempError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserDailyShiftBatchCreateTempError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3887,6 +4055,7 @@ pub enum UserDailyShiftQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserDailyShiftQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3903,6 +4072,7 @@ impl From<rt::Error> for UserDailyShiftQueryError {
 }
 impl ::std::ops::Deref for UserDailyShiftQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3918,11 +4088,13 @@ impl ::std::ops::Deref for UserDailyShiftQueryError {
     }
 }
 impl ::std::fmt::Display for UserDailyShiftQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserDailyShiftQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3953,6 +4125,7 @@ pub enum UserFlowBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserFlowBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -3968,6 +4141,7 @@ impl From<rt::Error> for UserFlowBatchCreateError {
 }
 impl ::std::ops::Deref for UserFlowBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -3982,11 +4156,13 @@ impl ::std::ops::Deref for UserFlowBatchCreateError {
     }
 }
 impl ::std::fmt::Display for UserFlowBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserFlowBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4015,6 +4191,7 @@ pub enum UserFlowBatchDelError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserFlowBatchDelError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4031,6 +4208,7 @@ impl From<rt::Error> for UserFlowBatchDelError {
 }
 impl ::std::ops::Deref for UserFlowBatchDelError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4044,11 +4222,13 @@ impl ::std::ops::Deref for UserFlowBatchDelError {
     }
 }
 impl ::std::fmt::Display for UserFlowBatchDelError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserFlowBatchDelError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4081,6 +4261,7 @@ pub enum UserFlowGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserFlowGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4097,6 +4278,7 @@ impl From<rt::Error> for UserFlowGetError {
 }
 impl ::std::ops::Deref for UserFlowGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4112,11 +4294,13 @@ impl ::std::ops::Deref for UserFlowGetError {
     }
 }
 impl ::std::fmt::Display for UserFlowGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserFlowGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4149,6 +4333,7 @@ pub enum UserFlowQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserFlowQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4165,6 +4350,7 @@ impl From<rt::Error> for UserFlowQueryError {
 }
 impl ::std::ops::Deref for UserFlowQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4180,11 +4366,13 @@ impl ::std::ops::Deref for UserFlowQueryError {
     }
 }
 impl ::std::fmt::Display for UserFlowQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserFlowQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4215,6 +4403,7 @@ pub enum UserSettingModifyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserSettingModifyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4230,6 +4419,7 @@ impl From<rt::Error> for UserSettingModifyError {
 }
 impl ::std::ops::Deref for UserSettingModifyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4244,11 +4434,13 @@ impl ::std::ops::Deref for UserSettingModifyError {
     }
 }
 impl ::std::fmt::Display for UserSettingModifyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserSettingModifyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4275,6 +4467,7 @@ pub enum UserStatsDataQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserStatsDataQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4288,6 +4481,7 @@ impl From<rt::Error> for UserStatsDataQueryError {
 }
 impl ::std::ops::Deref for UserStatsDataQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4300,11 +4494,13 @@ impl ::std::ops::Deref for UserStatsDataQueryError {
     }
 }
 impl ::std::fmt::Display for UserStatsDataQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserStatsDataQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4329,6 +4525,7 @@ pub enum UserStatsFieldQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserStatsFieldQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4341,6 +4538,7 @@ impl From<rt::Error> for UserStatsFieldQueryError {
 }
 impl ::std::ops::Deref for UserStatsFieldQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4352,11 +4550,13 @@ impl ::std::ops::Deref for UserStatsFieldQueryError {
     }
 }
 impl ::std::fmt::Display for UserStatsFieldQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserStatsFieldQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4381,6 +4581,7 @@ pub enum UserStatsViewQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserStatsViewQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4393,6 +4594,7 @@ impl From<rt::Error> for UserStatsViewQueryError {
 }
 impl ::std::ops::Deref for UserStatsViewQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4404,11 +4606,13 @@ impl ::std::ops::Deref for UserStatsViewQueryError {
     }
 }
 impl ::std::fmt::Display for UserStatsViewQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserStatsViewQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4433,6 +4637,7 @@ pub enum UserStatsViewUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserStatsViewUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4445,6 +4650,7 @@ impl From<rt::Error> for UserStatsViewUpdateError {
 }
 impl ::std::ops::Deref for UserStatsViewUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4456,11 +4662,13 @@ impl ::std::ops::Deref for UserStatsViewUpdateError {
     }
 }
 impl ::std::fmt::Display for UserStatsViewUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserStatsViewUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4493,6 +4701,7 @@ pub enum UserTaskQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserTaskQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4509,6 +4718,7 @@ impl From<rt::Error> for UserTaskQueryError {
 }
 impl ::std::ops::Deref for UserTaskQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4524,11 +4734,13 @@ impl ::std::ops::Deref for UserTaskQueryError {
     }
 }
 impl ::std::fmt::Display for UserTaskQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserTaskQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4567,6 +4779,7 @@ pub enum UserTaskRemedyCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserTaskRemedyCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4586,6 +4799,7 @@ impl From<rt::Error> for UserTaskRemedyCreateError {
 }
 impl ::std::ops::Deref for UserTaskRemedyCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4604,11 +4818,13 @@ impl ::std::ops::Deref for UserTaskRemedyCreateError {
     }
 }
 impl ::std::fmt::Display for UserTaskRemedyCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserTaskRemedyCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4639,6 +4855,7 @@ pub enum UserTaskRemedyQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserTaskRemedyQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4654,6 +4871,7 @@ impl From<rt::Error> for UserTaskRemedyQueryError {
 }
 impl ::std::ops::Deref for UserTaskRemedyQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4668,11 +4886,13 @@ impl ::std::ops::Deref for UserTaskRemedyQueryError {
     }
 }
 impl ::std::fmt::Display for UserTaskRemedyQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserTaskRemedyQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4713,6 +4933,7 @@ pub enum UserTaskRemedyQueryUserAllowedRemedysError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserTaskRemedyQueryUserAllowedRemedysError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1220001 => Self::Code1220001(api),
@@ -4733,6 +4954,7 @@ impl From<rt::Error> for UserTaskRemedyQueryUserAllowedRemedysError {
 }
 impl ::std::ops::Deref for UserTaskRemedyQueryUserAllowedRemedysError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1220001(api) => &**api,
@@ -4752,11 +4974,13 @@ impl ::std::ops::Deref for UserTaskRemedyQueryUserAllowedRemedysError {
     }
 }
 impl ::std::fmt::Display for UserTaskRemedyQueryUserAllowedRemedysError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserTaskRemedyQueryUserAllowedRemedysError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4804,6 +5028,7 @@ pub enum ApprovalType {
 }
 impl ApprovalType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Leave => "leave",
@@ -4816,6 +5041,7 @@ impl ApprovalType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "leave" => Self::Leave,
@@ -4828,6 +5054,7 @@ impl ApprovalType {
     }
 }
 impl ::std::fmt::Display for ApprovalType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4853,6 +5080,7 @@ impl rt::FromJson for ApprovalType {
 }
 impl rt::Validate for ApprovalType {}
 impl AsRef<str> for ApprovalType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4876,6 +5104,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -4888,6 +5117,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -4900,6 +5130,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4940,6 +5171,7 @@ rt::json_object!(
 );
 impl ApprovalInfo {
     /// An `ApprovalInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         approval_id: String,
         approval_type: ApprovalType,
@@ -5061,6 +5293,7 @@ pub struct FieldData {
 rt::json_object!(FieldData { code = "code" required, value = "value" optional, });
 impl FieldData {
     /// A `FieldData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(code: impl Into<String>) -> Self {
         Self {
             code: Into::into(code),
@@ -5093,6 +5326,7 @@ rt::json_object!(
 );
 impl ArchiveReportData {
     /// An `ArchiveReportData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(member_id: String, start_time: String, end_time: String) -> Self {
         Self {
             member_id,
@@ -5205,6 +5439,7 @@ pub struct FileUploadBody {
 impl rt::Validate for FileUploadBody {}
 impl rt::Form for FileUploadBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.file {
@@ -5222,6 +5457,7 @@ pub struct File {
 rt::json_object!(File { file_id = "file_id" required, });
 impl File {
     /// A `File` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(file_id: impl Into<String>) -> Self {
         Self {
             file_id: Into::into(file_id),
@@ -5250,6 +5486,7 @@ pub enum EmployeeType {
 }
 impl EmployeeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EmployeeId => "employee_id",
@@ -5259,6 +5496,7 @@ impl EmployeeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "employee_id" => Self::EmployeeId,
@@ -5268,6 +5506,7 @@ impl EmployeeType {
     }
 }
 impl ::std::fmt::Display for EmployeeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5293,6 +5532,7 @@ impl rt::FromJson for EmployeeType {
 }
 impl rt::Validate for EmployeeType {}
 impl AsRef<str> for EmployeeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5308,6 +5548,7 @@ pub enum DeptType {
 }
 impl DeptType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -5316,6 +5557,7 @@ impl DeptType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -5324,6 +5566,7 @@ impl DeptType {
     }
 }
 impl ::std::fmt::Display for DeptType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5349,6 +5592,7 @@ impl rt::FromJson for DeptType {
 }
 impl rt::Validate for DeptType {}
 impl AsRef<str> for DeptType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5366,6 +5610,7 @@ pub enum SuspectedCheatHandleMethod {
 }
 impl SuspectedCheatHandleMethod {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -5375,6 +5620,7 @@ impl SuspectedCheatHandleMethod {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -5384,6 +5630,7 @@ impl SuspectedCheatHandleMethod {
     }
 }
 impl ::std::fmt::Display for SuspectedCheatHandleMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5451,6 +5698,7 @@ rt::json_object!(
 );
 impl AntiCheatPunchConfig {
     /// An `AntiCheatPunchConfig` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(intercept_suspected_cheat_punch: bool) -> Self {
         Self {
             intercept_suspected_cheat_punch,
@@ -5482,6 +5730,7 @@ rt::json_object!(
 );
 impl Machine {
     /// A `Machine` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(machine_sn: String, machine_name: String) -> Self {
         Self { machine_sn, machine_name }
     }
@@ -5540,6 +5789,7 @@ rt::json_object!(
 );
 impl Location {
     /// A `Location` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(location_name: String, location_type: i64) -> Self {
         Self {
             location_name,
@@ -5613,6 +5863,7 @@ rt::json_object!(
 );
 impl FreePunchCfg {
     /// A `FreePunchCfg` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(free_start_time: String, free_end_time: String, punch_day: i64) -> Self {
         Self {
             free_start_time,
@@ -5644,6 +5895,7 @@ rt::json_object!(
 );
 impl NeedPunchSpecialDay {
     /// A `NeedPunchSpecialDay` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(punch_day: i64, shift_id: String) -> Self {
         Self { punch_day, shift_id }
     }
@@ -6084,6 +6336,7 @@ rt::json_object!(
 );
 impl Group {
     /// A `Group` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         group_name: String,
         time_zone: String,
@@ -6236,6 +6489,7 @@ rt::json_object!(
 );
 impl GroupLocation {
     /// A `GroupLocation` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(location_name: String, location_type: i64) -> Self {
         Self {
             location_id: None,
@@ -6557,6 +6811,7 @@ rt::json_object!(
 );
 impl GroupCreateDataGroup {
     /// A `GroupCreateDataGroup` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         group_name: String,
         time_zone: String,
@@ -6668,6 +6923,7 @@ rt::json_object!(
 );
 impl GroupListItem {
     /// A `GroupListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(group_id: String, group_name: String) -> Self {
         Self { group_id, group_name }
     }
@@ -6986,6 +7242,7 @@ rt::json_object!(
 );
 impl GroupGetData {
     /// A `GroupGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         group_name: String,
         time_zone: String,
@@ -7139,6 +7396,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -7150,6 +7408,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -7161,6 +7420,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7186,6 +7446,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7205,6 +7466,7 @@ pub struct ReasonItem {
 rt::json_object!(ReasonItem { lang = "lang" required, value = "value" required, });
 impl ReasonItem {
     /// A `ReasonItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(lang: String, value: String) -> Self {
         Self { lang, value }
     }
@@ -7322,6 +7584,7 @@ rt::json_object!(
 impl Record {
     /// A `Record` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: String,
         employment_id: String,
@@ -7365,6 +7628,7 @@ pub struct LeaveAccrualRecordPatchData {
 rt::json_object!(LeaveAccrualRecordPatchData { record = "record" required, });
 impl LeaveAccrualRecordPatchData {
     /// A `LeaveAccrualRecordPatchData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(record: impl Into<Record>) -> Self {
         Self { record: Into::into(record) }
     }
@@ -7388,6 +7652,7 @@ rt::json_object!(
 );
 impl FlexibleRuleItem {
     /// A `FlexibleRuleItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(flexible_early_minutes: i64, flexible_late_minutes: i64) -> Self {
         Self {
             flexible_early_minutes,
@@ -7456,6 +7721,7 @@ rt::json_object!(
 impl PunchTimeRuleItem {
     /// A `PunchTimeRuleItem` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         on_time: String,
         off_time: String,
@@ -7500,6 +7766,7 @@ rt::json_object!(
 );
 impl LateOffLateOnRuleItem {
     /// A `LateOffLateOnRuleItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(late_off_minutes: i64, late_on_minutes: i64) -> Self {
         Self {
             late_off_minutes,
@@ -7526,6 +7793,7 @@ rt::json_object!(
 );
 impl RestTimeRuleItem {
     /// A `RestTimeRuleItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(rest_begin_time: String, rest_end_time: String) -> Self {
         Self {
             rest_begin_time,
@@ -7552,6 +7820,7 @@ rt::json_object!(
 );
 impl OvertimeRuleItem {
     /// An `OvertimeRuleItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(on_overtime: String, off_overtime: String) -> Self {
         Self { on_overtime, off_overtime }
     }
@@ -7574,6 +7843,7 @@ pub enum MiddleTimeType {
 }
 impl MiddleTimeType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -7585,6 +7855,7 @@ impl MiddleTimeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -7596,6 +7867,7 @@ impl MiddleTimeType {
     }
 }
 impl ::std::fmt::Display for MiddleTimeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -7666,6 +7938,7 @@ pub enum LateOffBaseOnTimeType {
 }
 impl LateOffBaseOnTimeType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -7675,6 +7948,7 @@ impl LateOffBaseOnTimeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -7684,6 +7958,7 @@ impl LateOffBaseOnTimeType {
     }
 }
 impl ::std::fmt::Display for LateOffBaseOnTimeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -7894,6 +8169,7 @@ rt::json_object!(
 );
 impl Shift {
     /// A `Shift` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         shift_id: String,
         shift_name: String,
@@ -7963,6 +8239,7 @@ pub enum UserApprovalCreateEmployeeType {
 }
 impl UserApprovalCreateEmployeeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EmployeeId => "employee_id",
@@ -7973,6 +8250,7 @@ impl UserApprovalCreateEmployeeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "employee_id" => Self::EmployeeId,
@@ -7983,6 +8261,7 @@ impl UserApprovalCreateEmployeeType {
     }
 }
 impl ::std::fmt::Display for UserApprovalCreateEmployeeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8008,6 +8287,7 @@ impl rt::FromJson for UserApprovalCreateEmployeeType {
 }
 impl rt::Validate for UserApprovalCreateEmployeeType {}
 impl AsRef<str> for UserApprovalCreateEmployeeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8029,6 +8309,7 @@ pub enum Unit {
 }
 impl Unit {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -8040,6 +8321,7 @@ impl Unit {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -8051,6 +8333,7 @@ impl Unit {
     }
 }
 impl ::std::fmt::Display for Unit {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -8150,6 +8433,7 @@ rt::json_object!(
 impl Out {
     /// An `Out` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         uniq_id: String,
         unit: Unit,
@@ -8192,6 +8476,7 @@ pub enum DefaultLocale {
 }
 impl DefaultLocale {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ch => "ch",
@@ -8202,6 +8487,7 @@ impl DefaultLocale {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ch" => Self::Ch,
@@ -8212,6 +8498,7 @@ impl DefaultLocale {
     }
 }
 impl ::std::fmt::Display for DefaultLocale {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8237,6 +8524,7 @@ impl rt::FromJson for DefaultLocale {
 }
 impl rt::Validate for DefaultLocale {}
 impl AsRef<str> for DefaultLocale {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8321,6 +8609,7 @@ rt::json_object!(
 );
 impl Leave {
     /// A `Leave` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         unit: Unit,
         interval: i64,
@@ -8360,6 +8649,7 @@ pub enum Category {
 }
 impl Category {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -8370,6 +8660,7 @@ impl Category {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -8380,6 +8671,7 @@ impl Category {
     }
 }
 impl ::std::fmt::Display for Category {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -8454,6 +8746,7 @@ rt::json_object!(
 );
 impl OvertimeWork {
     /// An `OvertimeWork` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         duration: f64,
         unit: Unit,
@@ -8555,6 +8848,7 @@ rt::json_object!(
 );
 impl Trip {
     /// A `Trip` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         start_time: String,
         end_time: String,
@@ -8612,6 +8906,7 @@ rt::json_object!(
 );
 impl UserApproval {
     /// An `UserApproval` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: String, date: String) -> Self {
         Self {
             user_id,
@@ -8702,6 +8997,7 @@ rt::json_object!(
 impl UserApprovalOut {
     /// An `UserApprovalOut` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         uniq_id: String,
         unit: Unit,
@@ -8795,6 +9091,7 @@ rt::json_object!(
 );
 impl UserApprovalLeave {
     /// An `UserApprovalLeave` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         unit: Unit,
         interval: i64,
@@ -8876,6 +9173,7 @@ rt::json_object!(
 );
 impl UserApprovalOvertimeWork {
     /// An `UserApprovalOvertimeWork` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         duration: f64,
         unit: Unit,
@@ -8966,6 +9264,7 @@ rt::json_object!(
 );
 impl UserApprovalTrip {
     /// An `UserApprovalTrip` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         start_time: String,
         end_time: String,
@@ -9025,6 +9324,7 @@ rt::json_object!(
 );
 impl UserApprovalCreateDataUserApproval {
     /// An `UserApprovalCreateDataUserApproval` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: String, date: String) -> Self {
         Self {
             user_id,
@@ -9061,6 +9361,7 @@ pub enum CheckDateType {
 }
 impl CheckDateType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PeriodTime => "PeriodTime",
@@ -9071,6 +9372,7 @@ impl CheckDateType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "PeriodTime" => Self::PeriodTime,
@@ -9081,6 +9383,7 @@ impl CheckDateType {
     }
 }
 impl ::std::fmt::Display for CheckDateType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9106,6 +9409,7 @@ impl rt::FromJson for CheckDateType {
 }
 impl rt::Validate for CheckDateType {}
 impl AsRef<str> for CheckDateType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9190,6 +9494,7 @@ rt::json_object!(
 );
 impl UserDailyShift {
     /// An `UserDailyShift` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         group_id: String,
         shift_id: String,
@@ -9250,6 +9555,7 @@ rt::json_object!(
 );
 impl PunchTimeSimpleRule {
     /// A `PunchTimeSimpleRule` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(on_time: String, off_time: String) -> Self {
         Self { on_time, off_time }
     }
@@ -9284,6 +9590,7 @@ rt::json_object!(
 );
 impl UserTmpDailyShift {
     /// An `UserTmpDailyShift` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         group_id: String,
         user_id: String,
@@ -9371,6 +9678,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -9386,6 +9694,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -9401,6 +9710,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -9454,6 +9764,7 @@ pub enum CheckResult {
 }
 impl CheckResult {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoNeedCheck => "NoNeedCheck",
@@ -9471,6 +9782,7 @@ impl CheckResult {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "NoNeedCheck" => Self::NoNeedCheck,
@@ -9488,6 +9800,7 @@ impl CheckResult {
     }
 }
 impl ::std::fmt::Display for CheckResult {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9513,6 +9826,7 @@ impl rt::FromJson for CheckResult {
 }
 impl rt::Validate for CheckResult {}
 impl AsRef<str> for CheckResult {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9597,6 +9911,7 @@ rt::json_object!(
 );
 impl FlowRecord {
     /// A `FlowRecord` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         user_id: String,
         creator_id: String,
@@ -9700,6 +10015,7 @@ rt::json_object!(
 );
 impl UserSetting {
     /// An `UserSetting` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: String, face_key: String) -> Self {
         Self {
             user_id,
@@ -9732,6 +10048,7 @@ pub enum Locale {
 }
 impl Locale {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::En => "en",
@@ -9742,6 +10059,7 @@ impl Locale {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "en" => Self::En,
@@ -9752,6 +10070,7 @@ impl Locale {
     }
 }
 impl ::std::fmt::Display for Locale {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9777,6 +10096,7 @@ impl rt::FromJson for Locale {
 }
 impl rt::Validate for Locale {}
 impl AsRef<str> for Locale {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9794,6 +10114,7 @@ pub enum StatsType {
 }
 impl StatsType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Daily => "daily",
@@ -9803,6 +10124,7 @@ impl StatsType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "daily" => Self::Daily,
@@ -9812,6 +10134,7 @@ impl StatsType {
     }
 }
 impl ::std::fmt::Display for StatsType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9837,6 +10160,7 @@ impl rt::FromJson for StatsType {
 }
 impl rt::Validate for StatsType {}
 impl AsRef<str> for StatsType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9893,6 +10217,7 @@ pub struct Feature {
 rt::json_object!(Feature { key = "key" required, value = "value" required, });
 impl Feature {
     /// A `Feature` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(key: String, value: String) -> Self {
         Self { key, value }
     }
@@ -9953,6 +10278,7 @@ rt::json_object!(
 );
 impl Data {
     /// A `Data` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(code: String, value: String) -> Self {
         Self {
             code,
@@ -9984,6 +10310,7 @@ rt::json_object!(
 );
 impl UserData {
     /// An `UserData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, user_id: String) -> Self {
         Self { name, user_id, datas: None }
     }
@@ -10043,6 +10370,7 @@ rt::json_object!(
 );
 impl ChildField {
     /// A `ChildField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(code: String, title: String) -> Self {
         Self {
             code,
@@ -10072,6 +10400,7 @@ rt::json_object!(
 );
 impl Field {
     /// A `Field` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(code: String, title: String) -> Self {
         Self {
             code,
@@ -10097,6 +10426,7 @@ rt::json_object!(
 );
 impl UserStatsField {
     /// An `UserStatsField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(stats_type: StatsType, user_id: String, fields: Vec<Field>) -> Self {
         Self {
             stats_type,
@@ -10162,6 +10492,7 @@ rt::json_object!(
 );
 impl ChildItem {
     /// A `ChildItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(code: String, value: String) -> Self {
         Self {
             code,
@@ -10195,6 +10526,7 @@ rt::json_object!(
 );
 impl View {
     /// A `View` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(code: impl Into<String>) -> Self {
         Self {
             code: Into::into(code),
@@ -10222,6 +10554,7 @@ rt::json_object!(
 );
 impl UserStatsViewQueryDataView {
     /// An `UserStatsViewQueryDataView` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(view_id: String, stats_type: StatsType, user_id: String) -> Self {
         Self {
             view_id,
@@ -10253,6 +10586,7 @@ pub struct ViewChildItem {
 rt::json_object!(ViewChildItem { code = "code" required, value = "value" required, });
 impl ViewChildItem {
     /// A `ViewChildItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(code: String, value: String) -> Self {
         Self { code, value }
     }
@@ -10273,6 +10607,7 @@ rt::json_object!(
 );
 impl ViewView {
     /// A `ViewView` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(code: impl Into<String>) -> Self {
         Self {
             code: Into::into(code),
@@ -10299,6 +10634,7 @@ rt::json_object!(
 );
 impl UserStatsViewUpdateBodyView {
     /// An `UserStatsViewUpdateBodyView` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(view_id: String, stats_type: StatsType, user_id: String) -> Self {
         Self {
             view_id,
@@ -10364,6 +10700,7 @@ pub enum CheckInResult {
 }
 impl CheckInResult {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoNeedCheck => "NoNeedCheck",
@@ -10378,6 +10715,7 @@ impl CheckInResult {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "NoNeedCheck" => Self::NoNeedCheck,
@@ -10392,6 +10730,7 @@ impl CheckInResult {
     }
 }
 impl ::std::fmt::Display for CheckInResult {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10417,6 +10756,7 @@ impl rt::FromJson for CheckInResult {
 }
 impl rt::Validate for CheckInResult {}
 impl AsRef<str> for CheckInResult {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10448,6 +10788,7 @@ pub enum CheckInResultSupplement {
 }
 impl CheckInResultSupplement {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "None",
@@ -10464,6 +10805,7 @@ impl CheckInResultSupplement {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "None" => Self::None,
@@ -10480,6 +10822,7 @@ impl CheckInResultSupplement {
     }
 }
 impl ::std::fmt::Display for CheckInResultSupplement {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10505,6 +10848,7 @@ impl rt::FromJson for CheckInResultSupplement {
 }
 impl rt::Validate for CheckInResultSupplement {}
 impl AsRef<str> for CheckInResultSupplement {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10565,6 +10909,7 @@ rt::json_object!(
 );
 impl UserTaskResultRecord {
     /// An `UserTaskResultRecord` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         check_in_record_id: String,
         check_out_record_id: String,
@@ -10626,6 +10971,7 @@ rt::json_object!(
 );
 impl UserTaskResult {
     /// An `UserTaskResult` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         result_id: String,
         user_id: String,
@@ -10760,6 +11106,7 @@ rt::json_object!(
 );
 impl UserRemedy {
     /// An `UserRemedy` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         user_id: String,
         remedy_date: i64,
@@ -10875,6 +11222,7 @@ rt::json_object!(
 );
 impl UserAllowedRemedy {
     /// An `UserAllowedRemedy` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: String, remedy_date: i64) -> Self {
         Self {
             user_id,
@@ -10903,6 +11251,7 @@ rt::json_object!(
 impl rt::Validate for UserTaskRemedyQueryUserAllowedRemedysData {}
 impl rt::paging::Page for ArchiveRuleListData {
     type Item = Rule;
+    #[inline]
     fn into_parts(self) -> (Vec<Rule>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -10910,6 +11259,7 @@ impl rt::paging::Page for ArchiveRuleListData {
 }
 impl rt::paging::Page for GroupListData {
     type Item = GroupListItem;
+    #[inline]
     fn into_parts(self) -> (Vec<GroupListItem>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.group_list.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -10917,6 +11267,7 @@ impl rt::paging::Page for GroupListData {
 }
 impl rt::paging::Page for ShiftListData {
     type Item = Shift;
+    #[inline]
     fn into_parts(self) -> (Vec<Shift>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.shift_list.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `user_info` resource.
+    #[inline]
     pub fn user_info(&self) -> UserInfoResource {
         UserInfoResource {
             client: self.client.clone(),
@@ -52,6 +55,7 @@ impl UserInfoResource {
     ///   - `20050` (SystemError, HTTP 500): System error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/user_info/get)
+    #[inline]
     pub fn get(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -107,6 +111,7 @@ pub enum UserInfoGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserInfoGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 20001 => {
@@ -126,6 +131,7 @@ impl From<rt::Error> for UserInfoGetError {
 }
 impl ::std::ops::Deref for UserInfoGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestPleaseCheckRequestParam(api) => &**api,
@@ -140,11 +146,13 @@ impl ::std::ops::Deref for UserInfoGetError {
     }
 }
 impl ::std::fmt::Display for UserInfoGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserInfoGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),

@@ -19,32 +19,38 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `classification` resource.
+    #[inline]
     pub fn classification(&self) -> ClassificationResource {
         ClassificationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `draft` resource.
+    #[inline]
     pub fn draft(&self) -> DraftResource {
         DraftResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `entity` resource.
+    #[inline]
     pub fn entity(&self) -> EntityResource {
         EntityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file` resource.
+    #[inline]
     pub fn file(&self) -> FileResource {
         FileResource {
             client: self.client.clone(),
@@ -71,6 +77,7 @@ impl ClassificationResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/classification/list)
+    #[inline]
     pub fn list(&self) -> ClassificationListRequest {
         ClassificationListRequest {
             client: self.client.clone(),
@@ -101,6 +108,7 @@ impl DraftResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/draft/create)
+    #[inline]
     pub fn create(&self, body: DraftCreateBody) -> DraftCreateRequest {
         DraftCreateRequest {
             client: self.client.clone(),
@@ -125,6 +133,7 @@ impl DraftResource {
     ///   - `1540100` (DraftReviewed, HTTP 403): draft has been reviewed and cannot be edited. The draft was already approved or rejected; submit a new draft instead.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/draft/update)
+    #[inline]
     pub fn update(
         &self,
         draft_id: DraftId,
@@ -160,6 +169,7 @@ impl EntityResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/create)
+    #[inline]
     pub fn create(&self, body: EntityBody) -> EntityCreateRequest {
         EntityCreateRequest {
             client: self.client.clone(),
@@ -183,6 +193,7 @@ impl EntityResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/list)
+    #[inline]
     pub fn list(&self) -> EntityListRequest {
         EntityListRequest {
             client: self.client.clone(),
@@ -207,6 +218,7 @@ impl EntityResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/extract)
+    #[inline]
     pub fn extract(&self) -> EntityExtractRequest {
         EntityExtractRequest {
             client: self.client.clone(),
@@ -229,6 +241,7 @@ impl EntityResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/get)
+    #[inline]
     pub fn get(&self, entity_id: impl Into<EntityId>) -> EntityGetRequest {
         EntityGetRequest {
             client: self.client.clone(),
@@ -254,6 +267,7 @@ impl EntityResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/update)
+    #[inline]
     pub fn update(&self, entity_id: EntityId, body: EntityBody) -> EntityUpdateRequest {
         EntityUpdateRequest {
             client: self.client.clone(),
@@ -277,6 +291,7 @@ impl EntityResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/highlight)
+    #[inline]
     pub fn highlight(&self, body: EntityHighlightBody) -> EntityHighlightRequest {
         EntityHighlightRequest {
             client: self.client.clone(),
@@ -298,6 +313,7 @@ impl EntityResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/match)
+    #[inline]
     pub fn r#match(&self, body: EntityMatchBody) -> EntityMatchRequest {
         EntityMatchRequest {
             client: self.client.clone(),
@@ -320,6 +336,7 @@ impl EntityResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/entity/search)
+    #[inline]
     pub fn search(&self) -> EntitySearchRequest {
         EntitySearchRequest {
             client: self.client.clone(),
@@ -351,6 +368,7 @@ impl FileResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/file/download)
+    #[inline]
     pub fn download(&self, file_token: impl Into<FileToken>) -> FileDownloadRequest {
         FileDownloadRequest {
             client: self.client.clone(),
@@ -372,6 +390,7 @@ impl FileResource {
     ///   - `1540002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/baike-v1/file/upload)
+    #[inline]
     pub fn upload(&self, body: FileUploadForm) -> FileUploadRequest {
         FileUploadRequest {
             client: self.client.clone(),
@@ -393,6 +412,7 @@ impl ClassificationListRequest {
     /// Items per page (maximum UNVERIFIED for baike v1).
     ///
     /// Constraints: ≥ 1; server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
@@ -400,11 +420,13 @@ impl ClassificationListRequest {
     /// Token of the page to fetch; omit for the first page.
     ///
     /// Constraints: example `408ecac018b2e3518db37275e812aad7bb8ad3e755fc886f322ac6c430ba`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -453,11 +475,13 @@ impl DraftCreateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -493,11 +517,13 @@ impl DraftUpdateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -533,11 +559,13 @@ impl EntityCreateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -574,6 +602,7 @@ impl EntityListRequest {
     /// Items per page (maximum UNVERIFIED for baike v1).
     ///
     /// Constraints: ≥ 1; server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
@@ -581,6 +610,7 @@ impl EntityListRequest {
     /// Token of the page to fetch; omit for the first page.
     ///
     /// Constraints: example `408ecac018b2e3518db37275e812aad7bb8ad3e755fc886f322ac6c430ba`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -588,6 +618,7 @@ impl EntityListRequest {
     /// Only entries linked to this external system.
     ///
     /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
+    #[inline]
     pub fn provider(mut self, provider: impl Into<String>) -> Self {
         self.provider = Some(Into::into(provider));
         self
@@ -595,11 +626,13 @@ impl EntityListRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -647,11 +680,13 @@ pub struct EntityExtractRequest {
 }
 impl EntityExtractRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EntityExtractBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -687,6 +722,7 @@ impl EntityGetRequest {
     /// External system of `outer_id`.
     ///
     /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
+    #[inline]
     pub fn provider(mut self, provider: impl Into<String>) -> Self {
         self.provider = Some(Into::into(provider));
         self
@@ -694,6 +730,7 @@ impl EntityGetRequest {
     /// Id of the entry in that external system.
     ///
     /// Constraints: at least 1 character; at most 64 characters; example `12345`.
+    #[inline]
     pub fn outer_id(mut self, outer_id: impl Into<String>) -> Self {
         self.outer_id = Some(Into::into(outer_id));
         self
@@ -701,11 +738,13 @@ impl EntityGetRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -746,11 +785,13 @@ impl EntityUpdateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -783,6 +824,7 @@ pub struct EntityHighlightRequest {
 }
 impl EntityHighlightRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -813,6 +855,7 @@ pub struct EntityMatchRequest {
 }
 impl EntityMatchRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -848,6 +891,7 @@ impl EntitySearchRequest {
     /// Items per page (maximum UNVERIFIED for baike v1).
     ///
     /// Constraints: ≥ 1; server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
@@ -855,6 +899,7 @@ impl EntitySearchRequest {
     /// Token of the page to fetch; omit for the first page.
     ///
     /// Constraints: example `408ecac018b2e3518db37275e812aad7bb8ad3e755fc886f322ac6c430ba`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -862,16 +907,19 @@ impl EntitySearchRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EntitySearchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -918,6 +966,7 @@ pub struct FileDownloadRequest {
 }
 impl FileDownloadRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -947,6 +996,7 @@ pub struct FileUploadRequest {
 }
 impl FileUploadRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -980,6 +1030,7 @@ pub enum ClassificationListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ClassificationListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -990,6 +1041,7 @@ impl From<rt::Error> for ClassificationListError {
 }
 impl ::std::ops::Deref for ClassificationListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -999,11 +1051,13 @@ impl ::std::ops::Deref for ClassificationListError {
     }
 }
 impl ::std::fmt::Display for ClassificationListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ClassificationListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1024,6 +1078,7 @@ pub enum DraftCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DraftCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1034,6 +1089,7 @@ impl From<rt::Error> for DraftCreateError {
 }
 impl ::std::ops::Deref for DraftCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1043,11 +1099,13 @@ impl ::std::ops::Deref for DraftCreateError {
     }
 }
 impl ::std::fmt::Display for DraftCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DraftCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1070,6 +1128,7 @@ pub enum DraftUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DraftUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1081,6 +1140,7 @@ impl From<rt::Error> for DraftUpdateError {
 }
 impl ::std::ops::Deref for DraftUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1091,11 +1151,13 @@ impl ::std::ops::Deref for DraftUpdateError {
     }
 }
 impl ::std::fmt::Display for DraftUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DraftUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1116,6 +1178,7 @@ pub enum EntityCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1126,6 +1189,7 @@ impl From<rt::Error> for EntityCreateError {
 }
 impl ::std::ops::Deref for EntityCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1135,11 +1199,13 @@ impl ::std::ops::Deref for EntityCreateError {
     }
 }
 impl ::std::fmt::Display for EntityCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1160,6 +1226,7 @@ pub enum EntityListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1170,6 +1237,7 @@ impl From<rt::Error> for EntityListError {
 }
 impl ::std::ops::Deref for EntityListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1179,11 +1247,13 @@ impl ::std::ops::Deref for EntityListError {
     }
 }
 impl ::std::fmt::Display for EntityListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1204,6 +1274,7 @@ pub enum EntityExtractError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityExtractError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1214,6 +1285,7 @@ impl From<rt::Error> for EntityExtractError {
 }
 impl ::std::ops::Deref for EntityExtractError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1223,11 +1295,13 @@ impl ::std::ops::Deref for EntityExtractError {
     }
 }
 impl ::std::fmt::Display for EntityExtractError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityExtractError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1248,6 +1322,7 @@ pub enum EntityGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1258,6 +1333,7 @@ impl From<rt::Error> for EntityGetError {
 }
 impl ::std::ops::Deref for EntityGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1267,11 +1343,13 @@ impl ::std::ops::Deref for EntityGetError {
     }
 }
 impl ::std::fmt::Display for EntityGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1292,6 +1370,7 @@ pub enum EntityUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1302,6 +1381,7 @@ impl From<rt::Error> for EntityUpdateError {
 }
 impl ::std::ops::Deref for EntityUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1311,11 +1391,13 @@ impl ::std::ops::Deref for EntityUpdateError {
     }
 }
 impl ::std::fmt::Display for EntityUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1336,6 +1418,7 @@ pub enum EntityHighlightError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityHighlightError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1346,6 +1429,7 @@ impl From<rt::Error> for EntityHighlightError {
 }
 impl ::std::ops::Deref for EntityHighlightError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1355,11 +1439,13 @@ impl ::std::ops::Deref for EntityHighlightError {
     }
 }
 impl ::std::fmt::Display for EntityHighlightError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityHighlightError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1380,6 +1466,7 @@ pub enum EntityMatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityMatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1390,6 +1477,7 @@ impl From<rt::Error> for EntityMatchError {
 }
 impl ::std::ops::Deref for EntityMatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1399,11 +1487,13 @@ impl ::std::ops::Deref for EntityMatchError {
     }
 }
 impl ::std::fmt::Display for EntityMatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityMatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1424,6 +1514,7 @@ pub enum EntitySearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntitySearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1434,6 +1525,7 @@ impl From<rt::Error> for EntitySearchError {
 }
 impl ::std::ops::Deref for EntitySearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1443,11 +1535,13 @@ impl ::std::ops::Deref for EntitySearchError {
     }
 }
 impl ::std::fmt::Display for EntitySearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntitySearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1468,6 +1562,7 @@ pub enum FileDownloadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileDownloadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1478,6 +1573,7 @@ impl From<rt::Error> for FileDownloadError {
 }
 impl ::std::ops::Deref for FileDownloadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1487,11 +1583,13 @@ impl ::std::ops::Deref for FileDownloadError {
     }
 }
 impl ::std::fmt::Display for FileDownloadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileDownloadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1512,6 +1610,7 @@ pub enum FileUploadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileUploadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1540001 => Self::InvalidParam(api),
@@ -1522,6 +1621,7 @@ impl From<rt::Error> for FileUploadError {
 }
 impl ::std::ops::Deref for FileUploadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1531,11 +1631,13 @@ impl ::std::ops::Deref for FileUploadError {
     }
 }
 impl ::std::fmt::Display for FileUploadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileUploadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1548,39 +1650,47 @@ impl ::std::error::Error for FileUploadError {
 pub struct EntityId(String);
 impl EntityId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for EntityId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for EntityId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&EntityId> for EntityId {
+    #[inline]
     fn from(value: &EntityId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for EntityId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for EntityId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -1610,39 +1720,47 @@ impl rt::Validate for EntityId {}
 pub struct DraftId(String);
 impl DraftId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for DraftId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for DraftId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&DraftId> for DraftId {
+    #[inline]
     fn from(value: &DraftId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for DraftId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for DraftId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -1672,39 +1790,47 @@ impl rt::Validate for DraftId {}
 pub struct FileToken(String);
 impl FileToken {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for FileToken {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for FileToken {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&FileToken> for FileToken {
+    #[inline]
     fn from(value: &FileToken) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for FileToken {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for FileToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -1734,39 +1860,47 @@ impl rt::Validate for FileToken {}
 pub struct ClassificationId(String);
 impl ClassificationId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for ClassificationId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for ClassificationId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&ClassificationId> for ClassificationId {
+    #[inline]
     fn from(value: &ClassificationId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for ClassificationId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for ClassificationId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -1806,6 +1940,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -1816,6 +1951,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -1826,6 +1962,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1851,6 +1988,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1872,6 +2010,7 @@ pub enum EntitySource {
 }
 impl EntitySource {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::UserCreated => 1,
@@ -1883,6 +2022,7 @@ impl EntitySource {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::UserCreated,
@@ -1894,6 +2034,7 @@ impl EntitySource {
     }
 }
 impl ::std::fmt::Display for EntitySource {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1933,6 +2074,7 @@ pub enum MatchType {
 }
 impl MatchType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::MainKey => 0,
@@ -1943,6 +2085,7 @@ impl MatchType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::MainKey,
@@ -1953,6 +2096,7 @@ impl MatchType {
     }
 }
 impl ::std::fmt::Display for MatchType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1991,6 +2135,7 @@ rt::json_object!(
 );
 impl DisplayStatus {
     /// A `DisplayStatus` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(allow_highlight: bool, allow_search: bool) -> Self {
         Self {
             allow_highlight,
@@ -2012,6 +2157,7 @@ rt::json_object!(
 );
 impl Term {
     /// A `Term` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(key: String, display_status: DisplayStatus) -> Self {
         Self { key, display_status }
     }
@@ -2032,6 +2178,7 @@ rt::json_object!(
 );
 impl Referer {
     /// A `Referer` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -2075,6 +2222,7 @@ rt::json_object!(
 );
 impl Classification {
     /// A `Classification` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<ClassificationId>) -> Self {
         Self {
             id: Into::into(id),
@@ -2093,6 +2241,7 @@ pub struct BaikeImage {
 rt::json_object!(BaikeImage { token = "token" required, });
 impl BaikeImage {
     /// A `BaikeImage` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: impl Into<FileToken>) -> Self {
         Self { token: Into::into(token) }
     }
@@ -2142,11 +2291,13 @@ rt::json_object!(
 );
 impl OuterInfo {
     /// An `OuterInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(provider: String, outer_id: String) -> Self {
         Self { provider, outer_id }
     }
 }
 impl rt::Validate for OuterInfo {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "provider", Some(&self.provider), Some(2), Some(32));
         out.forbidden_chars(path, "provider", Some(&self.provider), "-");
@@ -2168,6 +2319,7 @@ rt::json_object!(
 );
 impl Statistics {
     /// A `Statistics` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(like_count: i64, dislike_count: i64) -> Self {
         Self { like_count, dislike_count }
     }
@@ -2220,6 +2372,7 @@ rt::json_object!(
 );
 impl Entity {
     /// An `Entity` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             id: None,
@@ -2240,6 +2393,7 @@ impl Entity {
     }
 }
 impl rt::Validate for Entity {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "outer_info", &self.outer_info);
     }
@@ -2255,6 +2409,7 @@ pub struct UserRef {
 rt::json_object!(UserRef { id = "id" required, title = "title" optional, });
 impl UserRef {
     /// An `UserRef` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -2272,6 +2427,7 @@ pub struct ChatRef {
 rt::json_object!(ChatRef { id = "id" required, });
 impl ChatRef {
     /// A `ChatRef` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: Into::into(id) }
     }
@@ -2286,6 +2442,7 @@ pub struct OncallRef {
 rt::json_object!(OncallRef { id = "id" required, });
 impl OncallRef {
     /// An `OncallRef` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: Into::into(id) }
     }
@@ -2322,6 +2479,7 @@ rt::json_object!(
 );
 impl ClassificationRef {
     /// A `ClassificationRef` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<ClassificationId>) -> Self {
         Self {
             id: Into::into(id),
@@ -2359,6 +2517,7 @@ rt::json_object!(
     "images" optional, }
 );
 impl rt::Validate for RelatedMetaInput {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "images", self.images.as_ref(), None, Some(10));
     }
@@ -2394,6 +2553,7 @@ rt::json_object!(
 );
 impl EntityBody {
     /// An `EntityBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             main_keys,
@@ -2406,6 +2566,7 @@ impl EntityBody {
     }
 }
 impl rt::Validate for EntityBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
@@ -2456,6 +2617,7 @@ rt::json_object!(
 );
 impl DraftCreateBody {
     /// A `DraftCreateBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             id: None,
@@ -2469,6 +2631,7 @@ impl DraftCreateBody {
     }
 }
 impl rt::Validate for DraftCreateBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
@@ -2516,6 +2679,7 @@ rt::json_object!(
 );
 impl DraftUpdateBody {
     /// A `DraftUpdateBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             id: None,
@@ -2528,6 +2692,7 @@ impl DraftUpdateBody {
     }
 }
 impl rt::Validate for DraftUpdateBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
@@ -2553,6 +2718,7 @@ pub struct Draft {
 }
 rt::json_object!(Draft { draft_id = "draft_id" optional, entity = "entity" optional, });
 impl rt::Validate for Draft {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "entity", &self.entity);
     }
@@ -2580,6 +2746,7 @@ pub struct Span {
 rt::json_object!(Span { start = "start" required, end = "end" required, });
 impl Span {
     /// A `Span` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(start: i64, end: i64) -> Self {
         Self { start, end }
     }
@@ -2601,6 +2768,7 @@ rt::json_object!(
 );
 impl Phrase {
     /// A `Phrase` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, entity_ids: Vec<EntityId>, span: Span) -> Self {
         Self { name, entity_ids, span }
     }
@@ -2617,6 +2785,7 @@ pub struct EntityWord {
 rt::json_object!(EntityWord { name = "name" required, aliases = "aliases" optional, });
 impl EntityWord {
     /// An `EntityWord` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: Into::into(name),
@@ -2648,11 +2817,13 @@ pub struct EntityMatchBody {
 rt::json_object!(EntityMatchBody { word = "word" required, });
 impl EntityMatchBody {
     /// An `EntityMatchBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(word: impl Into<String>) -> Self {
         Self { word: Into::into(word) }
     }
 }
 impl rt::Validate for EntityMatchBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "word", Some(&self.word), None, Some(100));
     }
@@ -2677,6 +2848,7 @@ rt::json_object!(
     optional, }
 );
 impl rt::Validate for EntitySearchBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "query", self.query.as_ref(), None, Some(100));
     }
@@ -2692,11 +2864,13 @@ pub struct EntityHighlightBody {
 rt::json_object!(EntityHighlightBody { text = "text" required, });
 impl EntityHighlightBody {
     /// An `EntityHighlightBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: Into::into(text) }
     }
 }
 impl rt::Validate for EntityHighlightBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "text", Some(&self.text), None, Some(1000));
     }
@@ -2711,6 +2885,7 @@ pub struct EntityExtractBody {
 }
 rt::json_object!(EntityExtractBody { text = "text" optional, });
 impl rt::Validate for EntityExtractBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "text", self.text.as_ref(), None, Some(128));
     }
@@ -2729,11 +2904,13 @@ pub struct FileUploadForm {
 }
 impl FileUploadForm {
     /// A `FileUploadForm` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, file: rt::FileSource) -> Self {
         Self { name, file }
     }
 }
 impl rt::Validate for FileUploadForm {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "name", Some(&self.name), None, Some(100));
         out.extensions(
@@ -2747,6 +2924,7 @@ impl rt::Validate for FileUploadForm {
 }
 impl rt::Form for FileUploadForm {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         parts.push(rt::FormPart::text("name", self.name.to_string()));
@@ -2778,6 +2956,7 @@ pub struct DraftData {
 }
 rt::json_object!(DraftData { draft = "draft" optional, });
 impl rt::Validate for DraftData {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "draft", &self.draft);
     }
@@ -2790,6 +2969,7 @@ pub struct EntityData {
 }
 rt::json_object!(EntityData { entity = "entity" optional, });
 impl rt::Validate for EntityData {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "entity", &self.entity);
     }
@@ -2807,6 +2987,7 @@ rt::json_object!(
     }
 );
 impl rt::Validate for EntityListData {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "entities", &self.entities);
     }
@@ -2836,6 +3017,7 @@ pub struct EntityExtractData {
 rt::json_object!(EntityExtractData { entity_word = "entity_word" required, });
 impl EntityExtractData {
     /// An `EntityExtractData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(entity_word: Vec<EntityWord>) -> Self {
         Self { entity_word }
     }
@@ -2851,12 +3033,14 @@ rt::json_object!(FileUploadData { file_token = "file_token" optional, });
 impl rt::Validate for FileUploadData {}
 impl rt::paging::Page for ClassificationListData {
     type Item = Classification;
+    #[inline]
     fn into_parts(self) -> (Vec<Classification>, Option<String>) {
         (self.items.unwrap_or_default(), self.page_token)
     }
 }
 impl rt::paging::Page for EntityListData {
     type Item = Entity;
+    #[inline]
     fn into_parts(self) -> (Vec<Entity>, Option<String>) {
         (self.entities.unwrap_or_default(), self.page_token)
     }

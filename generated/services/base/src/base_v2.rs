@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `app_role` resource.
+    #[inline]
     pub fn app_role(&self) -> AppRoleResource {
         AppRoleResource {
             client: self.client.clone(),
@@ -65,6 +68,7 @@ impl AppRoleResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/advanced-permission/base-v2/app-role/create)
+    #[inline]
     pub fn create(
         &self,
         app_token: String,
@@ -106,6 +110,7 @@ impl AppRoleResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/advanced-permission/base-v2/app-role/list)
+    #[inline]
     pub fn list(&self, app_token: impl Into<String>) -> AppRoleListRequest {
         AppRoleListRequest {
             client: self.client.clone(),
@@ -145,6 +150,7 @@ impl AppRoleResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/advanced-permission/base-v2/app-role/update)
+    #[inline]
     pub fn update(
         &self,
         app_token: String,
@@ -171,6 +177,7 @@ pub struct AppRoleCreateRequest {
 }
 impl AppRoleCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -204,16 +211,19 @@ pub struct AppRoleListRequest {
 }
 impl AppRoleListRequest {
     /// `page_size`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -259,6 +269,7 @@ pub struct AppRoleUpdateRequest {
 }
 impl AppRoleUpdateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -328,6 +339,7 @@ pub enum AppRoleCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -363,6 +375,7 @@ impl From<rt::Error> for AppRoleCreateError {
 }
 impl ::std::ops::Deref for AppRoleCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -389,11 +402,13 @@ impl ::std::ops::Deref for AppRoleCreateError {
     }
 }
 impl ::std::fmt::Display for AppRoleCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -446,6 +461,7 @@ pub enum AppRoleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -478,6 +494,7 @@ impl From<rt::Error> for AppRoleListError {
 }
 impl ::std::ops::Deref for AppRoleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -503,11 +520,13 @@ impl ::std::ops::Deref for AppRoleListError {
     }
 }
 impl ::std::fmt::Display for AppRoleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -562,6 +581,7 @@ pub enum AppRoleUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -597,6 +617,7 @@ impl From<rt::Error> for AppRoleUpdateError {
 }
 impl ::std::ops::Deref for AppRoleUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -623,11 +644,13 @@ impl ::std::ops::Deref for AppRoleUpdateError {
     }
 }
 impl ::std::fmt::Display for AppRoleUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -652,6 +675,7 @@ pub enum TablePerm {
 }
 impl TablePerm {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -663,6 +687,7 @@ impl TablePerm {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -674,6 +699,7 @@ impl TablePerm {
     }
 }
 impl ::std::fmt::Display for TablePerm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -719,6 +745,7 @@ pub enum Operator {
 }
 impl Operator {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Is => "is",
@@ -732,6 +759,7 @@ impl Operator {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "is" => Self::Is,
@@ -745,6 +773,7 @@ impl Operator {
     }
 }
 impl ::std::fmt::Display for Operator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -770,6 +799,7 @@ impl rt::FromJson for Operator {
 }
 impl rt::Validate for Operator {}
 impl AsRef<str> for Operator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -794,6 +824,7 @@ rt::json_object!(
 );
 impl Condition {
     /// A `Condition` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_name: impl Into<String>) -> Self {
         Self {
             field_name: Into::into(field_name),
@@ -816,6 +847,7 @@ pub enum Conjunction {
 }
 impl Conjunction {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::And => "and",
@@ -825,6 +857,7 @@ impl Conjunction {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "and" => Self::And,
@@ -834,6 +867,7 @@ impl Conjunction {
     }
 }
 impl ::std::fmt::Display for Conjunction {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -859,6 +893,7 @@ impl rt::FromJson for Conjunction {
 }
 impl rt::Validate for Conjunction {}
 impl AsRef<str> for Conjunction {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -876,6 +911,7 @@ pub enum OtherPerm {
 }
 impl OtherPerm {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -885,6 +921,7 @@ impl OtherPerm {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -894,6 +931,7 @@ impl OtherPerm {
     }
 }
 impl ::std::fmt::Display for OtherPerm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -931,6 +969,7 @@ pub enum ConditionType {
 }
 impl ConditionType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -940,6 +979,7 @@ impl ConditionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -949,6 +989,7 @@ impl ConditionType {
     }
 }
 impl ::std::fmt::Display for ConditionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1085,6 +1126,7 @@ rt::json_object!(
 );
 impl TableRole {
     /// A `TableRole` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(table_perm: impl Into<TablePerm>) -> Self {
         Self {
             table_perm: Into::into(table_perm),
@@ -1119,6 +1161,7 @@ rt::json_object!(
 );
 impl BlockRole {
     /// A `BlockRole` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(block_id: String, block_perm: OtherPerm) -> Self {
         Self { block_id, block_perm }
     }
@@ -1169,6 +1212,7 @@ rt::json_object!(
 );
 impl RecRuleCondition {
     /// A `RecRuleCondition` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_name: impl Into<String>) -> Self {
         Self {
             field_name: Into::into(field_name),
@@ -1300,6 +1344,7 @@ rt::json_object!(
 );
 impl RoleTableRole {
     /// A `RoleTableRole` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(table_perm: impl Into<TablePerm>) -> Self {
         Self {
             table_perm: Into::into(table_perm),
@@ -1328,6 +1373,7 @@ pub enum BlockType {
 }
 impl BlockType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Dashboard => "dashboard",
@@ -1336,6 +1382,7 @@ impl BlockType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "dashboard" => Self::Dashboard,
@@ -1344,6 +1391,7 @@ impl BlockType {
     }
 }
 impl ::std::fmt::Display for BlockType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1369,6 +1417,7 @@ impl rt::FromJson for BlockType {
 }
 impl rt::Validate for BlockType {}
 impl AsRef<str> for BlockType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1395,6 +1444,7 @@ rt::json_object!(
 );
 impl RoleBlockRole {
     /// A `RoleBlockRole` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(block_id: String, block_perm: OtherPerm) -> Self {
         Self {
             block_id,
@@ -1431,6 +1481,7 @@ rt::json_object!(
 );
 impl Role {
     /// A `Role` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(role_name: String, table_roles: Vec<RoleTableRole>) -> Self {
         Self {
             role_name,
@@ -1471,6 +1522,7 @@ rt::json_object!(
 impl rt::Validate for AppRoleListData {}
 impl rt::paging::Page for AppRoleListData {
     type Item = Role;
+    #[inline]
     fn into_parts(self) -> (Vec<Role>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

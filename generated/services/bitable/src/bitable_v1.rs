@@ -15,86 +15,101 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `app_block_workflow` resource.
+    #[inline]
     pub fn app_block_workflow(&self) -> AppBlockWorkflowResource {
         AppBlockWorkflowResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_dashboard` resource.
+    #[inline]
     pub fn app_dashboard(&self) -> AppDashboardResource {
         AppDashboardResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_role_member` resource.
+    #[inline]
     pub fn app_role_member(&self) -> AppRoleMemberResource {
         AppRoleMemberResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_role` resource.
+    #[inline]
     pub fn app_role(&self) -> AppRoleResource {
         AppRoleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_table_field` resource.
+    #[inline]
     pub fn app_table_field(&self) -> AppTableFieldResource {
         AppTableFieldResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_table_field_group` resource.
+    #[inline]
     pub fn app_table_field_group(&self) -> AppTableFieldGroupResource {
         AppTableFieldGroupResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_table_form_field` resource.
+    #[inline]
     pub fn app_table_form_field(&self) -> AppTableFormFieldResource {
         AppTableFormFieldResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_table_form` resource.
+    #[inline]
     pub fn app_table_form(&self) -> AppTableFormResource {
         AppTableFormResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_table_record` resource.
+    #[inline]
     pub fn app_table_record(&self) -> AppTableRecordResource {
         AppTableRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_table_view` resource.
+    #[inline]
     pub fn app_table_view(&self) -> AppTableViewResource {
         AppTableViewResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_table` resource.
+    #[inline]
     pub fn app_table(&self) -> AppTableResource {
         AppTableResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_workflow` resource.
+    #[inline]
     pub fn app_workflow(&self) -> AppWorkflowResource {
         AppWorkflowResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app` resource.
+    #[inline]
     pub fn app(&self) -> AppResource {
         AppResource {
             client: self.client.clone(),
@@ -142,6 +157,7 @@ impl AppBlockWorkflowResource {
     ///   - `1254060` (TextFieldConvFail, HTTP 400): TextFieldConvFail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-block_workflow/list)
+    #[inline]
     pub fn list(&self, app_token: impl Into<String>) -> AppBlockWorkflowListRequest {
         AppBlockWorkflowListRequest {
             client: self.client.clone(),
@@ -225,6 +241,7 @@ impl AppDashboardResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-dashboard/copy)
+    #[inline]
     pub fn copy(
         &self,
         app_token: String,
@@ -306,6 +323,7 @@ impl AppDashboardResource {
     ///   - `1254011` (ThePageSizeMustBeBetween, HTTP 400): The page_size must be between 0 and 100. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-dashboard/list)
+    #[inline]
     pub fn list(&self, app_token: impl Into<String>) -> AppDashboardListRequest {
         AppDashboardListRequest {
             client: self.client.clone(),
@@ -351,6 +369,7 @@ impl AppRoleMemberResource {
     ///   - `1254036` (BitableIsCopyingPleaseTryAgain, HTTP 400): Bitable is copying, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role-member/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         app_token: String,
@@ -393,6 +412,7 @@ impl AppRoleMemberResource {
     ///   - `1254036` (BitableIsCopyingPleaseTryAgain, HTTP 400): Bitable is copying, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role-member/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         app_token: String,
@@ -440,6 +460,7 @@ impl AppRoleMemberResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role-member/create)
+    #[inline]
     pub fn create(
         &self,
         app_token: String,
@@ -489,6 +510,7 @@ impl AppRoleMemberResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role-member/list)
+    #[inline]
     pub fn list(&self, app_token: String, role_id: String) -> AppRoleMemberListRequest {
         AppRoleMemberListRequest {
             client: self.client.clone(),
@@ -532,6 +554,7 @@ impl AppRoleMemberResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role-member/delete)
+    #[inline]
     pub fn delete(
         &self,
         app_token: String,
@@ -586,6 +609,7 @@ impl AppRoleResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role/create)
+    #[inline]
     pub fn create(
         &self,
         app_token: String,
@@ -629,6 +653,7 @@ impl AppRoleResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role/list)
+    #[inline]
     pub fn list(&self, app_token: impl Into<String>) -> AppRoleListRequest {
         AppRoleListRequest {
             client: self.client.clone(),
@@ -669,6 +694,7 @@ impl AppRoleResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role/delete)
+    #[inline]
     pub fn delete(&self, app_token: String, role_id: String) -> AppRoleDeleteRequest {
         AppRoleDeleteRequest {
             client: self.client.clone(),
@@ -709,6 +735,7 @@ impl AppRoleResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-role/update)
+    #[inline]
     pub fn update(
         &self,
         app_token: String,
@@ -814,6 +841,7 @@ impl AppTableFieldResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-field/create)
+    #[inline]
     pub fn create(
         &self,
         app_token: String,
@@ -889,6 +917,7 @@ impl AppTableFieldResource {
     ///   - `1254607` (DataNotReadyPleaseTryAgain, HTTP 400): Data not ready, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-field/list)
+    #[inline]
     pub fn list(&self, app_token: String, table_id: String) -> AppTableFieldListRequest {
         AppTableFieldListRequest {
             client: self.client.clone(),
@@ -964,6 +993,7 @@ impl AppTableFieldResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-field/delete)
+    #[inline]
     pub fn delete(
         &self,
         app_token: String,
@@ -1061,6 +1091,7 @@ impl AppTableFieldResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-field/update)
+    #[inline]
     pub fn update(
         &self,
         app_token: String,
@@ -1128,6 +1159,7 @@ impl AppTableFieldGroupResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-field_group/create)
+    #[inline]
     pub fn create(
         &self,
         app_token: String,
@@ -1211,6 +1243,7 @@ impl AppTableFormFieldResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-form-field/list)
+    #[inline]
     pub fn list(
         &self,
         app_token: String,
@@ -1289,6 +1322,7 @@ impl AppTableFormFieldResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-form-field/patch)
+    #[inline]
     pub fn patch(
         &self,
         app_token: String,
@@ -1380,6 +1414,7 @@ impl AppTableFormResource {
     ///   - `1254304` (OnlyAvailableForBusinessAndEnterprise, HTTP 403): Only Available For Business and Enterprise Editions. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-form/get)
+    #[inline]
     pub fn get(
         &self,
         app_token: String,
@@ -1459,6 +1494,7 @@ impl AppTableFormResource {
     ///   - `1254304` (OnlyAvailableForBusinessAndEnterprise, HTTP 403): Only Available For Business and Enterprise Editions. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-form/patch)
+    #[inline]
     pub fn patch(
         &self,
         app_token: String,
@@ -1514,6 +1550,7 @@ impl AppTableFormResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-form/upgrade)
+    #[inline]
     pub fn upgrade(
         &self,
         app_token: String,
@@ -1607,6 +1644,7 @@ impl AppTableRecordResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         app_token: String,
@@ -1681,6 +1719,7 @@ impl AppTableRecordResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         app_token: String,
@@ -1764,6 +1803,7 @@ impl AppTableRecordResource {
     ///   - `1254607` (DataNotReadyPleaseTryAgain, HTTP 400): Data not ready, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/batch_get)
+    #[inline]
     pub fn batch_get(
         &self,
         app_token: String,
@@ -1845,6 +1885,7 @@ impl AppTableRecordResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/batch_update)
+    #[inline]
     pub fn batch_update(
         &self,
         app_token: String,
@@ -1932,6 +1973,7 @@ impl AppTableRecordResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/create)
+    #[inline]
     pub fn create(
         &self,
         app_token: String,
@@ -2016,6 +2058,7 @@ impl AppTableRecordResource {
     ///   - `1254607` (DataNotReadyPleaseTryAgain, HTTP 400): Data not ready, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/list)
+    #[inline]
     pub fn list(
         &self,
         app_token: String,
@@ -2095,6 +2138,7 @@ impl AppTableRecordResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/delete)
+    #[inline]
     pub fn delete(
         &self,
         app_token: String,
@@ -2168,6 +2212,7 @@ impl AppTableRecordResource {
     ///   - `1254607` (DataNotReadyPleaseTryAgain, HTTP 400): Data not ready, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/get)
+    #[inline]
     pub fn get(
         &self,
         app_token: String,
@@ -2255,6 +2300,7 @@ impl AppTableRecordResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/update)
+    #[inline]
     pub fn update(
         &self,
         app_token: String,
@@ -2343,6 +2389,7 @@ impl AppTableRecordResource {
     ///   - `1254607` (DataNotReadyPleaseTryAgain, HTTP 400): Data not ready, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/search)
+    #[inline]
     pub fn search(
         &self,
         app_token: String,
@@ -2430,6 +2477,7 @@ impl AppTableViewResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-view/create)
+    #[inline]
     pub fn create(
         &self,
         app_token: String,
@@ -2506,6 +2554,7 @@ impl AppTableViewResource {
     ///   - `1254607` (DataNotReadyPleaseTryAgain, HTTP 400): Data not ready, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-view/list)
+    #[inline]
     pub fn list(&self, app_token: String, table_id: String) -> AppTableViewListRequest {
         AppTableViewListRequest {
             client: self.client.clone(),
@@ -2581,6 +2630,7 @@ impl AppTableViewResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-view/delete)
+    #[inline]
     pub fn delete(
         &self,
         app_token: String,
@@ -2661,6 +2711,7 @@ impl AppTableViewResource {
     ///   - `1254607` (DataNotReadyPleaseTryAgain, HTTP 400): Data not ready, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-view/get)
+    #[inline]
     pub fn get(
         &self,
         app_token: String,
@@ -2745,6 +2796,7 @@ impl AppTableViewResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-view/patch)
+    #[inline]
     pub fn patch(
         &self,
         app_token: String,
@@ -2822,6 +2874,7 @@ impl AppTableResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         app_token: impl Into<String>,
@@ -2888,6 +2941,7 @@ impl AppTableResource {
     ///   - `1254607` (DataNotReadyPleaseTryAgain, HTTP 400): Data not ready, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         app_token: impl Into<String>,
@@ -2951,6 +3005,7 @@ impl AppTableResource {
     ///   - `1255005` (SomethingWentWrongPleaseContactTechnical1255005, HTTP 400): Something went wrong. Please contact technical support at <https://applink.feishu.cn/client/helpdesk/open?id=6626260912531570952>. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/create)
+    #[inline]
     pub fn create(&self, app_token: impl Into<String>) -> AppTableCreateRequest {
         AppTableCreateRequest {
             client: self.client.clone(),
@@ -3013,6 +3068,7 @@ impl AppTableResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/list)
+    #[inline]
     pub fn list(&self, app_token: impl Into<String>) -> AppTableListRequest {
         AppTableListRequest {
             client: self.client.clone(),
@@ -3077,6 +3133,7 @@ impl AppTableResource {
     ///   - `1254608` (SameApiRequestsAreSubmittedRepeatedly, HTTP 403): Same API requests are submitted repeatedly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/delete)
+    #[inline]
     pub fn delete(&self, app_token: String, table_id: String) -> AppTableDeleteRequest {
         AppTableDeleteRequest {
             client: self.client.clone(),
@@ -3107,6 +3164,7 @@ impl AppTableResource {
     ///   - `1255001` (SomethingWentWrongPleaseContactTechnical, HTTP 400): Something went wrong. Please contact technical support at <https://applink.feishu.cn/client/helpdesk/open?id=6626260912531570952>. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table/patch)
+    #[inline]
     pub fn patch(&self, app_token: String, table_id: String) -> AppTablePatchRequest {
         AppTablePatchRequest {
             client: self.client.clone(),
@@ -3152,6 +3210,7 @@ impl AppWorkflowResource {
     ///   - `1254200` (SomethingWentWrongPleaseContactTechnical1254200, HTTP 500): Something went wrong. Please contact technical support at <https://applink.feishu.cn/client/helpdesk/open?id=6626260912531570952>. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-workflow/list)
+    #[inline]
     pub fn list(&self, app_token: impl Into<String>) -> AppWorkflowListRequest {
         AppWorkflowListRequest {
             client: self.client.clone(),
@@ -3184,6 +3243,7 @@ impl AppWorkflowResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-workflow/update)
+    #[inline]
     pub fn update(
         &self,
         app_token: String,
@@ -3238,6 +3298,7 @@ impl AppResource {
     ///   - `1254302` (TheRoleHasNoPermissions, HTTP 403): The role has no permissions. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app/copy)
+    #[inline]
     pub fn copy(&self, app_token: impl Into<String>) -> AppCopyRequest {
         AppCopyRequest {
             client: self.client.clone(),
@@ -3306,6 +3367,7 @@ impl AppResource {
     ///   - `1254292` (MountNodeOutOfSiblingNum, HTTP 400): MountNodeOutOfSiblingNum. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app/create)
+    #[inline]
     pub fn create(&self) -> AppCreateRequest {
         AppCreateRequest {
             client: self.client.clone(),
@@ -3365,6 +3427,7 @@ impl AppResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app/get)
+    #[inline]
     pub fn get(&self, app_token: impl Into<String>) -> AppGetRequest {
         AppGetRequest {
             client: self.client.clone(),
@@ -3403,6 +3466,7 @@ impl AppResource {
     ///   - `1255040` (RequestTimedOutPleaseTryAgain, HTTP 504): Request timed out, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app/update)
+    #[inline]
     pub fn update(&self, app_token: impl Into<String>) -> AppUpdateRequest {
         AppUpdateRequest {
             client: self.client.clone(),
@@ -3422,6 +3486,7 @@ pub struct AppBlockWorkflowListRequest {
 }
 impl AppBlockWorkflowListRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3455,6 +3520,7 @@ pub struct AppDashboardCopyRequest {
 }
 impl AppDashboardCopyRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3492,6 +3558,7 @@ impl AppDashboardListRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3499,16 +3566,19 @@ impl AppDashboardListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `blknkqrP3RqUkcAW`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// `with_share_config`.
+    #[inline]
     pub fn with_share_config(mut self, with_share_config: bool) -> Self {
         self.with_share_config = Some(with_share_config);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3557,6 +3627,7 @@ pub struct AppRoleMemberBatchCreateRequest {
 }
 impl AppRoleMemberBatchCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3591,6 +3662,7 @@ pub struct AppRoleMemberBatchDeleteRequest {
 }
 impl AppRoleMemberBatchDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3628,11 +3700,13 @@ impl AppRoleMemberCreateRequest {
     /// 协作者id类型，与请求体中的member_id要对应
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn member_id_type(mut self, member_id_type: impl Into<Type>) -> Self {
         self.member_id_type = Some(Into::into(member_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3671,6 +3745,7 @@ impl AppRoleMemberListRequest {
     /// 分页大小
     ///
     /// Constraints: example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3678,11 +3753,13 @@ impl AppRoleMemberListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `xxxxx`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3734,11 +3811,13 @@ impl AppRoleMemberDeleteRequest {
     /// 协作者id类型，与请求体中的member_id要对应
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn member_id_type(mut self, member_id_type: impl Into<Type>) -> Self {
         self.member_id_type = Some(Into::into(member_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3772,6 +3851,7 @@ pub struct AppRoleCreateRequest {
 }
 impl AppRoleCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3807,6 +3887,7 @@ impl AppRoleListRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3814,11 +3895,13 @@ impl AppRoleListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `roljRpwIUt`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3863,6 +3946,7 @@ pub struct AppRoleDeleteRequest {
 }
 impl AppRoleDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3895,6 +3979,7 @@ pub struct AppRoleUpdateRequest {
 }
 impl AppRoleUpdateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3932,11 +4017,13 @@ impl AppTableFieldCreateRequest {
     /// 格式为标准的 uuid，操作的唯一标识，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作。
     ///
     /// Constraints: example `fe599b60-450f-46ff-b2ef-9f6675625b97`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3977,11 +4064,13 @@ impl AppTableFieldListRequest {
     /// 视图 ID
     ///
     /// Constraints: example `vewPVxg3rf`.
+    #[inline]
     pub fn view_id(mut self, view_id: impl Into<String>) -> Self {
         self.view_id = Some(Into::into(view_id));
         self
     }
     /// 控制字段描述（多行文本格式）数据的返回格式, true 表示以数组富文本形式返回
+    #[inline]
     pub fn text_field_as_array(mut self, text_field_as_array: bool) -> Self {
         self.text_field_as_array = Some(text_field_as_array);
         self
@@ -3989,16 +4078,19 @@ impl AppTableFieldListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4051,6 +4143,7 @@ pub struct AppTableFieldDeleteRequest {
 }
 impl AppTableFieldDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4086,11 +4179,13 @@ pub struct AppTableFieldUpdateRequest {
 }
 impl AppTableFieldUpdateRequest {
     /// `client_token`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4127,6 +4222,7 @@ pub struct AppTableFieldGroupCreateRequest {
 }
 impl AppTableFieldGroupCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4165,16 +4261,19 @@ pub struct AppTableFormFieldListRequest {
 }
 impl AppTableFormFieldListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4230,11 +4329,13 @@ pub struct AppTableFormFieldPatchRequest {
 }
 impl AppTableFormFieldPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppTableFormFieldPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4273,6 +4374,7 @@ pub struct AppTableFormGetRequest {
 }
 impl AppTableFormGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4307,11 +4409,13 @@ pub struct AppTableFormPatchRequest {
 }
 impl AppTableFormPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppTableFormPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4348,6 +4452,7 @@ pub struct AppTableFormUpgradeRequest {
 }
 impl AppTableFormUpgradeRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4386,6 +4491,7 @@ pub struct AppTableRecordBatchCreateRequest {
 }
 impl AppTableRecordBatchCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4393,6 +4499,7 @@ impl AppTableRecordBatchCreateRequest {
     /// 格式为标准的 uuid，操作的唯一标识，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作。
     ///
     /// Constraints: example `fe599b60-450f-46ff-b2ef-9f6675625b97`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -4400,11 +4507,13 @@ impl AppTableRecordBatchCreateRequest {
     /// 用于控制一致性读写，默认开启检查
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn ignore_consistency_check(mut self, ignore_consistency_check: bool) -> Self {
         self.ignore_consistency_check = Some(ignore_consistency_check);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4448,11 +4557,13 @@ pub struct AppTableRecordBatchDeleteRequest {
 }
 impl AppTableRecordBatchDeleteRequest {
     /// `ignore_consistency_check`.
+    #[inline]
     pub fn ignore_consistency_check(mut self, ignore_consistency_check: bool) -> Self {
         self.ignore_consistency_check = Some(ignore_consistency_check);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4493,6 +4604,7 @@ pub struct AppTableRecordBatchGetRequest {
 }
 impl AppTableRecordBatchGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4532,6 +4644,7 @@ pub struct AppTableRecordBatchUpdateRequest {
 }
 impl AppTableRecordBatchUpdateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4539,16 +4652,19 @@ impl AppTableRecordBatchUpdateRequest {
     /// 用于控制一致性读写，默认开启检查
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn ignore_consistency_check(mut self, ignore_consistency_check: bool) -> Self {
         self.ignore_consistency_check = Some(ignore_consistency_check);
         self
     }
     /// `client_token`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4594,6 +4710,7 @@ pub struct AppTableRecordCreateRequest {
 }
 impl AppTableRecordCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4601,6 +4718,7 @@ impl AppTableRecordCreateRequest {
     /// 格式为标准的 uuid，操作的唯一标识，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作。
     ///
     /// Constraints: example `fe599b60-450f-46ff-b2ef-9f6675625b97`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -4608,11 +4726,13 @@ impl AppTableRecordCreateRequest {
     /// 用于控制一致性读写，默认开启检查
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn ignore_consistency_check(mut self, ignore_consistency_check: bool) -> Self {
         self.ignore_consistency_check = Some(ignore_consistency_check);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4666,6 +4786,7 @@ impl AppTableRecordListRequest {
     /// 视图 id
     ///
     /// 注意：如 filter 或 sort 有值，view_id 会被忽略。
+    #[inline]
     pub fn view_id(mut self, view_id: impl Into<String>) -> Self {
         self.view_id = Some(Into::into(view_id));
         self
@@ -4681,6 +4802,7 @@ impl AppTableRecordListRequest {
     /// 3.仅支持字段在页面展示字符值进行筛选。
     ///
     /// 详细请参考[记录筛选开发指南](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/filter)
+    #[inline]
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
         self.filter = Some(Into::into(filter));
         self
@@ -4694,11 +4816,13 @@ impl AppTableRecordListRequest {
     /// 2.不支持对带“公式”和“关联字段”的表的使用。
     ///
     /// 3.使用引号将字段名称和顺序逆序连接起来。
+    #[inline]
     pub fn sort(mut self, sort: impl Into<String>) -> Self {
         self.sort = Some(Into::into(sort));
         self
     }
     /// 字段名称
+    #[inline]
     pub fn field_names(mut self, field_names: impl Into<String>) -> Self {
         self.field_names = Some(Into::into(field_names));
         self
@@ -4710,26 +4834,31 @@ impl AppTableRecordListRequest {
     /// 1.多行文本中如果有超链接部分，则会返回链接的 URL。
     ///
     /// 2.目前可以返回多行文本中 URL 类型为多维表格链接、飞书 doc、飞书 sheet的URL类型以及@人员的数据结构。
+    #[inline]
     pub fn text_field_as_array(mut self, text_field_as_array: bool) -> Self {
         self.text_field_as_array = Some(text_field_as_array);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 控制公式、查找引用是否显示完整的原样返回结果
+    #[inline]
     pub fn display_formula_ref(mut self, display_formula_ref: bool) -> Self {
         self.display_formula_ref = Some(display_formula_ref);
         self
     }
     /// 控制是否返回自动计算的字段，例如 'created_by'/'created_time'/'last_modified_by'/'last_modified_time'，true 表示返回
+    #[inline]
     pub fn automatic_fields(mut self, automatic_fields: bool) -> Self {
         self.automatic_fields = Some(automatic_fields);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4737,11 +4866,13 @@ impl AppTableRecordListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4801,11 +4932,13 @@ pub struct AppTableRecordDeleteRequest {
 }
 impl AppTableRecordDeleteRequest {
     /// `ignore_consistency_check`.
+    #[inline]
     pub fn ignore_consistency_check(mut self, ignore_consistency_check: bool) -> Self {
         self.ignore_consistency_check = Some(ignore_consistency_check);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4850,31 +4983,37 @@ pub struct AppTableRecordGetRequest {
 }
 impl AppTableRecordGetRequest {
     /// 控制多行文本字段数据的返回格式, true 表示以数组形式返回
+    #[inline]
     pub fn text_field_as_array(mut self, text_field_as_array: bool) -> Self {
         self.text_field_as_array = Some(text_field_as_array);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 控制公式、查找引用是否显示完整的原样返回结果
+    #[inline]
     pub fn display_formula_ref(mut self, display_formula_ref: bool) -> Self {
         self.display_formula_ref = Some(display_formula_ref);
         self
     }
     /// 控制是否返回该记录的链接
+    #[inline]
     pub fn with_shared_url(mut self, with_shared_url: bool) -> Self {
         self.with_shared_url = Some(with_shared_url);
         self
     }
     /// 控制是否返回自动计算的字段，例如 'created_by'/'created_time'/'last_modified_by'/'last_modified_time'，true 表示返回
+    #[inline]
     pub fn automatic_fields(mut self, automatic_fields: bool) -> Self {
         self.automatic_fields = Some(automatic_fields);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4917,6 +5056,7 @@ pub struct AppTableRecordUpdateRequest {
 }
 impl AppTableRecordUpdateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4924,16 +5064,19 @@ impl AppTableRecordUpdateRequest {
     /// 用于控制一致性读写，默认开启检查
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn ignore_consistency_check(mut self, ignore_consistency_check: bool) -> Self {
         self.ignore_consistency_check = Some(ignore_consistency_check);
         self
     }
     /// `client_token`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4982,11 +5125,13 @@ impl AppTableRecordSearchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4994,16 +5139,19 @@ impl AppTableRecordSearchRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppTableRecordSearchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5057,6 +5205,7 @@ pub struct AppTableViewCreateRequest {
 }
 impl AppTableViewCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5093,21 +5242,25 @@ pub struct AppTableViewListRequest {
 }
 impl AppTableViewListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5155,6 +5308,7 @@ pub struct AppTableViewDeleteRequest {
 }
 impl AppTableViewDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5189,11 +5343,13 @@ pub struct AppTableViewGetRequest {
 }
 impl AppTableViewGetRequest {
     /// `user_id_type`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5230,16 +5386,19 @@ pub struct AppTableViewPatchRequest {
 }
 impl AppTableViewPatchRequest {
     /// `user_id_type`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppTableViewPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5275,11 +5434,13 @@ pub struct AppTableBatchCreateRequest {
 }
 impl AppTableBatchCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppTableBatchCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5312,11 +5473,13 @@ pub struct AppTableBatchDeleteRequest {
 }
 impl AppTableBatchDeleteRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppTableBatchCreateData) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5349,11 +5512,13 @@ pub struct AppTableCreateRequest {
 }
 impl AppTableCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppTableCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5389,16 +5554,19 @@ impl AppTableListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5445,6 +5613,7 @@ pub struct AppTableDeleteRequest {
 }
 impl AppTableDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5477,11 +5646,13 @@ pub struct AppTablePatchRequest {
 }
 impl AppTablePatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppDashboardCopyBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5514,6 +5685,7 @@ pub struct AppWorkflowListRequest {
 }
 impl AppWorkflowListRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5545,6 +5717,7 @@ pub struct AppWorkflowUpdateRequest {
 }
 impl AppWorkflowUpdateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5578,11 +5751,13 @@ pub struct AppCopyRequest {
 }
 impl AppCopyRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppCopyBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5614,11 +5789,13 @@ pub struct AppCreateRequest {
 }
 impl AppCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5649,6 +5826,7 @@ pub struct AppGetRequest {
 }
 impl AppGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5679,11 +5857,13 @@ pub struct AppUpdateRequest {
 }
 impl AppUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppUpdateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5760,6 +5940,7 @@ pub enum AppBlockWorkflowListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppBlockWorkflowListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -5797,6 +5978,7 @@ impl From<rt::Error> for AppBlockWorkflowListError {
 }
 impl ::std::ops::Deref for AppBlockWorkflowListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -5827,11 +6009,13 @@ impl ::std::ops::Deref for AppBlockWorkflowListError {
     }
 }
 impl ::std::fmt::Display for AppBlockWorkflowListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppBlockWorkflowListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5964,6 +6148,7 @@ pub enum AppDashboardCopyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppDashboardCopyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -6090,6 +6275,7 @@ impl From<rt::Error> for AppDashboardCopyError {
 }
 impl ::std::ops::Deref for AppDashboardCopyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -6155,11 +6341,13 @@ impl ::std::ops::Deref for AppDashboardCopyError {
     }
 }
 impl ::std::fmt::Display for AppDashboardCopyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppDashboardCopyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6288,6 +6476,7 @@ pub enum AppDashboardListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppDashboardListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -6408,6 +6597,7 @@ impl From<rt::Error> for AppDashboardListError {
 }
 impl ::std::ops::Deref for AppDashboardListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -6471,11 +6661,13 @@ impl ::std::ops::Deref for AppDashboardListError {
     }
 }
 impl ::std::fmt::Display for AppDashboardListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppDashboardListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6526,6 +6718,7 @@ pub enum AppRoleMemberBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleMemberBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -6569,6 +6762,7 @@ impl From<rt::Error> for AppRoleMemberBatchCreateError {
 }
 impl ::std::ops::Deref for AppRoleMemberBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -6593,11 +6787,13 @@ impl ::std::ops::Deref for AppRoleMemberBatchCreateError {
     }
 }
 impl ::std::fmt::Display for AppRoleMemberBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleMemberBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6648,6 +6844,7 @@ pub enum AppRoleMemberBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleMemberBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -6691,6 +6888,7 @@ impl From<rt::Error> for AppRoleMemberBatchDeleteError {
 }
 impl ::std::ops::Deref for AppRoleMemberBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -6715,11 +6913,13 @@ impl ::std::ops::Deref for AppRoleMemberBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for AppRoleMemberBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleMemberBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6780,6 +6980,7 @@ pub enum AppRoleMemberCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleMemberCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -6834,6 +7035,7 @@ impl From<rt::Error> for AppRoleMemberCreateError {
 }
 impl ::std::ops::Deref for AppRoleMemberCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -6863,11 +7065,13 @@ impl ::std::ops::Deref for AppRoleMemberCreateError {
     }
 }
 impl ::std::fmt::Display for AppRoleMemberCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleMemberCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6930,6 +7134,7 @@ pub enum AppRoleMemberListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleMemberListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -6987,6 +7192,7 @@ impl From<rt::Error> for AppRoleMemberListError {
 }
 impl ::std::ops::Deref for AppRoleMemberListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -7017,11 +7223,13 @@ impl ::std::ops::Deref for AppRoleMemberListError {
     }
 }
 impl ::std::fmt::Display for AppRoleMemberListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleMemberListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7082,6 +7290,7 @@ pub enum AppRoleMemberDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleMemberDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -7136,6 +7345,7 @@ impl From<rt::Error> for AppRoleMemberDeleteError {
 }
 impl ::std::ops::Deref for AppRoleMemberDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -7165,11 +7375,13 @@ impl ::std::ops::Deref for AppRoleMemberDeleteError {
     }
 }
 impl ::std::fmt::Display for AppRoleMemberDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleMemberDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7228,6 +7440,7 @@ pub enum AppRoleCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -7283,6 +7496,7 @@ impl From<rt::Error> for AppRoleCreateError {
 }
 impl ::std::ops::Deref for AppRoleCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -7311,11 +7525,13 @@ impl ::std::ops::Deref for AppRoleCreateError {
     }
 }
 impl ::std::fmt::Display for AppRoleCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7372,6 +7588,7 @@ pub enum AppRoleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -7424,6 +7641,7 @@ impl From<rt::Error> for AppRoleListError {
 }
 impl ::std::ops::Deref for AppRoleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -7451,11 +7669,13 @@ impl ::std::ops::Deref for AppRoleListError {
     }
 }
 impl ::std::fmt::Display for AppRoleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7512,6 +7732,7 @@ pub enum AppRoleDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -7564,6 +7785,7 @@ impl From<rt::Error> for AppRoleDeleteError {
 }
 impl ::std::ops::Deref for AppRoleDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -7591,11 +7813,13 @@ impl ::std::ops::Deref for AppRoleDeleteError {
     }
 }
 impl ::std::fmt::Display for AppRoleDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7654,6 +7878,7 @@ pub enum AppRoleUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppRoleUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -7709,6 +7934,7 @@ impl From<rt::Error> for AppRoleUpdateError {
 }
 impl ::std::ops::Deref for AppRoleUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -7737,11 +7963,13 @@ impl ::std::ops::Deref for AppRoleUpdateError {
     }
 }
 impl ::std::fmt::Display for AppRoleUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppRoleUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7904,6 +8132,7 @@ pub enum AppTableFieldCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableFieldCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -8069,6 +8298,7 @@ impl From<rt::Error> for AppTableFieldCreateError {
 }
 impl ::std::ops::Deref for AppTableFieldCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -8149,11 +8379,13 @@ impl ::std::ops::Deref for AppTableFieldCreateError {
     }
 }
 impl ::std::fmt::Display for AppTableFieldCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableFieldCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8268,6 +8500,7 @@ pub enum AppTableFieldListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableFieldListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -8367,6 +8600,7 @@ impl From<rt::Error> for AppTableFieldListError {
 }
 impl ::std::ops::Deref for AppTableFieldListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -8423,11 +8657,13 @@ impl ::std::ops::Deref for AppTableFieldListError {
     }
 }
 impl ::std::fmt::Display for AppTableFieldListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableFieldListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8548,6 +8784,7 @@ pub enum AppTableFieldDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableFieldDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -8656,6 +8893,7 @@ impl From<rt::Error> for AppTableFieldDeleteError {
 }
 impl ::std::ops::Deref for AppTableFieldDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -8715,11 +8953,13 @@ impl ::std::ops::Deref for AppTableFieldDeleteError {
     }
 }
 impl ::std::fmt::Display for AppTableFieldDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableFieldDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8880,6 +9120,7 @@ pub enum AppTableFieldUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableFieldUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -9040,6 +9281,7 @@ impl From<rt::Error> for AppTableFieldUpdateError {
 }
 impl ::std::ops::Deref for AppTableFieldUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -9119,11 +9361,13 @@ impl ::std::ops::Deref for AppTableFieldUpdateError {
     }
 }
 impl ::std::fmt::Display for AppTableFieldUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableFieldUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9200,6 +9444,7 @@ pub enum AppTableFieldGroupCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableFieldGroupCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -9280,6 +9525,7 @@ impl From<rt::Error> for AppTableFieldGroupCreateError {
 }
 impl ::std::ops::Deref for AppTableFieldGroupCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -9317,11 +9563,13 @@ impl ::std::ops::Deref for AppTableFieldGroupCreateError {
     }
 }
 impl ::std::fmt::Display for AppTableFieldGroupCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableFieldGroupCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9440,6 +9688,7 @@ pub enum AppTableFormFieldListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableFormFieldListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -9549,6 +9798,7 @@ impl From<rt::Error> for AppTableFormFieldListError {
 }
 impl ::std::ops::Deref for AppTableFormFieldListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -9607,11 +9857,13 @@ impl ::std::ops::Deref for AppTableFormFieldListError {
     }
 }
 impl ::std::fmt::Display for AppTableFormFieldListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableFormFieldListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9730,6 +9982,7 @@ pub enum AppTableFormFieldPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableFormFieldPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -9839,6 +10092,7 @@ impl From<rt::Error> for AppTableFormFieldPatchError {
 }
 impl ::std::ops::Deref for AppTableFormFieldPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -9897,11 +10151,13 @@ impl ::std::ops::Deref for AppTableFormFieldPatchError {
     }
 }
 impl ::std::fmt::Display for AppTableFormFieldPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableFormFieldPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10030,6 +10286,7 @@ pub enum AppTableFormGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableFormGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -10150,6 +10407,7 @@ impl From<rt::Error> for AppTableFormGetError {
 }
 impl ::std::ops::Deref for AppTableFormGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -10213,11 +10471,13 @@ impl ::std::ops::Deref for AppTableFormGetError {
     }
 }
 impl ::std::fmt::Display for AppTableFormGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableFormGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10342,6 +10602,7 @@ pub enum AppTableFormPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableFormPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -10460,6 +10721,7 @@ impl From<rt::Error> for AppTableFormPatchError {
 }
 impl ::std::ops::Deref for AppTableFormPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -10521,11 +10783,13 @@ impl ::std::ops::Deref for AppTableFormPatchError {
     }
 }
 impl ::std::fmt::Display for AppTableFormPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableFormPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10600,6 +10864,7 @@ pub enum AppTableFormUpgradeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableFormUpgradeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -10669,6 +10934,7 @@ impl From<rt::Error> for AppTableFormUpgradeError {
 }
 impl ::std::ops::Deref for AppTableFormUpgradeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -10705,11 +10971,13 @@ impl ::std::ops::Deref for AppTableFormUpgradeError {
     }
 }
 impl ::std::fmt::Display for AppTableFormUpgradeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableFormUpgradeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10842,6 +11110,7 @@ pub enum AppTableRecordBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableRecordBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -10964,6 +11233,7 @@ impl From<rt::Error> for AppTableRecordBatchCreateError {
 }
 impl ::std::ops::Deref for AppTableRecordBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -11029,11 +11299,13 @@ impl ::std::ops::Deref for AppTableRecordBatchCreateError {
     }
 }
 impl ::std::fmt::Display for AppTableRecordBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableRecordBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11142,6 +11414,7 @@ pub enum AppTableRecordBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableRecordBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -11242,6 +11515,7 @@ impl From<rt::Error> for AppTableRecordBatchDeleteError {
 }
 impl ::std::ops::Deref for AppTableRecordBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -11295,11 +11569,13 @@ impl ::std::ops::Deref for AppTableRecordBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for AppTableRecordBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableRecordBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11426,6 +11702,7 @@ pub enum AppTableRecordBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableRecordBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -11543,6 +11820,7 @@ impl From<rt::Error> for AppTableRecordBatchGetError {
 }
 impl ::std::ops::Deref for AppTableRecordBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -11605,11 +11883,13 @@ impl ::std::ops::Deref for AppTableRecordBatchGetError {
     }
 }
 impl ::std::fmt::Display for AppTableRecordBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableRecordBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11736,6 +12016,7 @@ pub enum AppTableRecordBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableRecordBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -11849,6 +12130,7 @@ impl From<rt::Error> for AppTableRecordBatchUpdateError {
 }
 impl ::std::ops::Deref for AppTableRecordBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -11911,11 +12193,13 @@ impl ::std::ops::Deref for AppTableRecordBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for AppTableRecordBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableRecordBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12048,6 +12332,7 @@ pub enum AppTableRecordCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableRecordCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -12170,6 +12455,7 @@ impl From<rt::Error> for AppTableRecordCreateError {
 }
 impl ::std::ops::Deref for AppTableRecordCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -12235,11 +12521,13 @@ impl ::std::ops::Deref for AppTableRecordCreateError {
     }
 }
 impl ::std::fmt::Display for AppTableRecordCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableRecordCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12366,6 +12654,7 @@ pub enum AppTableRecordListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableRecordListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -12483,6 +12772,7 @@ impl From<rt::Error> for AppTableRecordListError {
 }
 impl ::std::ops::Deref for AppTableRecordListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -12545,11 +12835,13 @@ impl ::std::ops::Deref for AppTableRecordListError {
     }
 }
 impl ::std::fmt::Display for AppTableRecordListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableRecordListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12658,6 +12950,7 @@ pub enum AppTableRecordDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableRecordDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -12758,6 +13051,7 @@ impl From<rt::Error> for AppTableRecordDeleteError {
 }
 impl ::std::ops::Deref for AppTableRecordDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -12811,11 +13105,13 @@ impl ::std::ops::Deref for AppTableRecordDeleteError {
     }
 }
 impl ::std::fmt::Display for AppTableRecordDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableRecordDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12924,6 +13220,7 @@ pub enum AppTableRecordGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableRecordGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -13020,6 +13317,7 @@ impl From<rt::Error> for AppTableRecordGetError {
 }
 impl ::std::ops::Deref for AppTableRecordGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -13073,11 +13371,13 @@ impl ::std::ops::Deref for AppTableRecordGetError {
     }
 }
 impl ::std::fmt::Display for AppTableRecordGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableRecordGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13206,6 +13506,7 @@ pub enum AppTableRecordUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableRecordUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -13322,6 +13623,7 @@ impl From<rt::Error> for AppTableRecordUpdateError {
 }
 impl ::std::ops::Deref for AppTableRecordUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -13385,11 +13687,13 @@ impl ::std::ops::Deref for AppTableRecordUpdateError {
     }
 }
 impl ::std::fmt::Display for AppTableRecordUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableRecordUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13516,6 +13820,7 @@ pub enum AppTableRecordSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableRecordSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -13633,6 +13938,7 @@ impl From<rt::Error> for AppTableRecordSearchError {
 }
 impl ::std::ops::Deref for AppTableRecordSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -13695,11 +14001,13 @@ impl ::std::ops::Deref for AppTableRecordSearchError {
     }
 }
 impl ::std::fmt::Display for AppTableRecordSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableRecordSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13822,6 +14130,7 @@ pub enum AppTableViewCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableViewCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -13939,6 +14248,7 @@ impl From<rt::Error> for AppTableViewCreateError {
 }
 impl ::std::ops::Deref for AppTableViewCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -13999,11 +14309,13 @@ impl ::std::ops::Deref for AppTableViewCreateError {
     }
 }
 impl ::std::fmt::Display for AppTableViewCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableViewCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14120,6 +14432,7 @@ pub enum AppTableViewListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableViewListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -14228,6 +14541,7 @@ impl From<rt::Error> for AppTableViewListError {
 }
 impl ::std::ops::Deref for AppTableViewListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -14285,11 +14599,13 @@ impl ::std::ops::Deref for AppTableViewListError {
     }
 }
 impl ::std::fmt::Display for AppTableViewListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableViewListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14412,6 +14728,7 @@ pub enum AppTableViewDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableViewDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -14529,6 +14846,7 @@ impl From<rt::Error> for AppTableViewDeleteError {
 }
 impl ::std::ops::Deref for AppTableViewDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -14589,11 +14907,13 @@ impl ::std::ops::Deref for AppTableViewDeleteError {
     }
 }
 impl ::std::fmt::Display for AppTableViewDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableViewDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14720,6 +15040,7 @@ pub enum AppTableViewGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableViewGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -14837,6 +15158,7 @@ impl From<rt::Error> for AppTableViewGetError {
 }
 impl ::std::ops::Deref for AppTableViewGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -14899,11 +15221,13 @@ impl ::std::ops::Deref for AppTableViewGetError {
     }
 }
 impl ::std::fmt::Display for AppTableViewGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableViewGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15036,6 +15360,7 @@ pub enum AppTableViewPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableViewPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -15162,6 +15487,7 @@ impl From<rt::Error> for AppTableViewPatchError {
 }
 impl ::std::ops::Deref for AppTableViewPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -15227,11 +15553,13 @@ impl ::std::ops::Deref for AppTableViewPatchError {
     }
 }
 impl ::std::fmt::Display for AppTableViewPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableViewPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15334,6 +15662,7 @@ pub enum AppTableBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -15423,6 +15752,7 @@ impl From<rt::Error> for AppTableBatchCreateError {
 }
 impl ::std::ops::Deref for AppTableBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -15473,11 +15803,13 @@ impl ::std::ops::Deref for AppTableBatchCreateError {
     }
 }
 impl ::std::fmt::Display for AppTableBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15582,6 +15914,7 @@ pub enum AppTableBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -15676,6 +16009,7 @@ impl From<rt::Error> for AppTableBatchDeleteError {
 }
 impl ::std::ops::Deref for AppTableBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -15727,11 +16061,13 @@ impl ::std::ops::Deref for AppTableBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for AppTableBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15830,6 +16166,7 @@ pub enum AppTableCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -15919,6 +16256,7 @@ impl From<rt::Error> for AppTableCreateError {
 }
 impl ::std::ops::Deref for AppTableCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -15967,11 +16305,13 @@ impl ::std::ops::Deref for AppTableCreateError {
     }
 }
 impl ::std::fmt::Display for AppTableCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16074,6 +16414,7 @@ pub enum AppTableListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -16165,6 +16506,7 @@ impl From<rt::Error> for AppTableListError {
 }
 impl ::std::ops::Deref for AppTableListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -16215,11 +16557,13 @@ impl ::std::ops::Deref for AppTableListError {
     }
 }
 impl ::std::fmt::Display for AppTableListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16324,6 +16668,7 @@ pub enum AppTableDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -16418,6 +16763,7 @@ impl From<rt::Error> for AppTableDeleteError {
 }
 impl ::std::ops::Deref for AppTableDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -16469,11 +16815,13 @@ impl ::std::ops::Deref for AppTableDeleteError {
     }
 }
 impl ::std::fmt::Display for AppTableDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16512,6 +16860,7 @@ pub enum AppTablePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTablePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254001 => Self::WrongRequestBody(api),
@@ -16539,6 +16888,7 @@ impl From<rt::Error> for AppTablePatchError {
 }
 impl ::std::ops::Deref for AppTablePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestBody(api) => &**api,
@@ -16557,11 +16907,13 @@ impl ::std::ops::Deref for AppTablePatchError {
     }
 }
 impl ::std::fmt::Display for AppTablePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTablePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16614,6 +16966,7 @@ pub enum AppWorkflowListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppWorkflowListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -16660,6 +17013,7 @@ impl From<rt::Error> for AppWorkflowListError {
 }
 impl ::std::ops::Deref for AppWorkflowListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -16685,11 +17039,13 @@ impl ::std::ops::Deref for AppWorkflowListError {
     }
 }
 impl ::std::fmt::Display for AppWorkflowListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppWorkflowListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16734,6 +17090,7 @@ pub enum AppWorkflowUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppWorkflowUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -16772,6 +17129,7 @@ impl From<rt::Error> for AppWorkflowUpdateError {
 }
 impl ::std::ops::Deref for AppWorkflowUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -16793,11 +17151,13 @@ impl ::std::ops::Deref for AppWorkflowUpdateError {
     }
 }
 impl ::std::fmt::Display for AppWorkflowUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppWorkflowUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16856,6 +17216,7 @@ pub enum AppCopyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppCopyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -16911,6 +17272,7 @@ impl From<rt::Error> for AppCopyError {
 }
 impl ::std::ops::Deref for AppCopyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -16939,11 +17301,13 @@ impl ::std::ops::Deref for AppCopyError {
     }
 }
 impl ::std::fmt::Display for AppCopyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppCopyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17056,6 +17420,7 @@ pub enum AppCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -17154,6 +17519,7 @@ impl From<rt::Error> for AppCreateError {
 }
 impl ::std::ops::Deref for AppCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -17209,11 +17575,13 @@ impl ::std::ops::Deref for AppCreateError {
     }
 }
 impl ::std::fmt::Display for AppCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17312,6 +17680,7 @@ pub enum AppGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -17397,6 +17766,7 @@ impl From<rt::Error> for AppGetError {
 }
 impl ::std::ops::Deref for AppGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -17445,11 +17815,13 @@ impl ::std::ops::Deref for AppGetError {
     }
 }
 impl ::std::fmt::Display for AppGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17506,6 +17878,7 @@ pub enum AppUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1254000 => Self::WrongRequestJson(api),
@@ -17558,6 +17931,7 @@ impl From<rt::Error> for AppUpdateError {
 }
 impl ::std::ops::Deref for AppUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongRequestJson(api) => &**api,
@@ -17585,11 +17959,13 @@ impl ::std::ops::Deref for AppUpdateError {
     }
 }
 impl ::std::fmt::Display for AppUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17610,6 +17986,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enable => "Enable",
@@ -17619,6 +17996,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Enable" => Self::Enable,
@@ -17628,6 +18006,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17653,6 +18032,7 @@ impl rt::FromJson for Status {
 }
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17727,6 +18107,7 @@ pub struct Dashboard {
 rt::json_object!(Dashboard { block_id = "block_id" required, name = "name" required, });
 impl Dashboard {
     /// A `Dashboard` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(block_id: String, name: String) -> Self {
         Self { block_id, name }
     }
@@ -17754,6 +18135,7 @@ rt::json_object!(
 );
 impl AppDashboardListData {
     /// An `AppDashboardListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(dashboards: Vec<Dashboard>, has_more: bool) -> Self {
         Self {
             dashboards,
@@ -17785,6 +18167,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -17798,6 +18181,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -17811,6 +18195,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17836,6 +18221,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17853,6 +18239,7 @@ pub struct MemberListItem {
 rt::json_object!(MemberListItem { r#type = "type" optional, id = "id" required, });
 impl MemberListItem {
     /// A `MemberListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             r#type: None,
@@ -17894,6 +18281,7 @@ pub enum MemberType {
 }
 impl MemberType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -17904,6 +18292,7 @@ impl MemberType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -17914,6 +18303,7 @@ impl MemberType {
     }
 }
 impl ::std::fmt::Display for MemberType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17939,6 +18329,7 @@ impl rt::FromJson for MemberType {
 }
 impl rt::Validate for MemberType {}
 impl AsRef<str> for MemberType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -18027,6 +18418,7 @@ pub enum TablePerm {
 }
 impl TablePerm {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -18038,6 +18430,7 @@ impl TablePerm {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -18049,6 +18442,7 @@ impl TablePerm {
     }
 }
 impl ::std::fmt::Display for TablePerm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -18094,6 +18488,7 @@ pub enum Operator {
 }
 impl Operator {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Is => "is",
@@ -18107,6 +18502,7 @@ impl Operator {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "is" => Self::Is,
@@ -18120,6 +18516,7 @@ impl Operator {
     }
 }
 impl ::std::fmt::Display for Operator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -18145,6 +18542,7 @@ impl rt::FromJson for Operator {
 }
 impl rt::Validate for Operator {}
 impl AsRef<str> for Operator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -18169,6 +18567,7 @@ rt::json_object!(
 );
 impl Condition {
     /// A `Condition` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_name: impl Into<String>) -> Self {
         Self {
             field_name: Into::into(field_name),
@@ -18191,6 +18590,7 @@ pub enum Conjunction {
 }
 impl Conjunction {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::And => "and",
@@ -18200,6 +18600,7 @@ impl Conjunction {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "and" => Self::And,
@@ -18209,6 +18610,7 @@ impl Conjunction {
     }
 }
 impl ::std::fmt::Display for Conjunction {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -18234,6 +18636,7 @@ impl rt::FromJson for Conjunction {
 }
 impl rt::Validate for Conjunction {}
 impl AsRef<str> for Conjunction {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -18251,6 +18654,7 @@ pub enum OtherPerm {
 }
 impl OtherPerm {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -18260,6 +18664,7 @@ impl OtherPerm {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -18269,6 +18674,7 @@ impl OtherPerm {
     }
 }
 impl ::std::fmt::Display for OtherPerm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -18313,6 +18719,7 @@ rt::json_object!(
 );
 impl RecRule {
     /// A `RecRule` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(conditions: Vec<Condition>) -> Self {
         Self {
             conditions,
@@ -18360,6 +18767,7 @@ rt::json_object!(
 );
 impl TableRole {
     /// A `TableRole` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(table_perm: impl Into<TablePerm>) -> Self {
         Self {
             table_perm: Into::into(table_perm),
@@ -18390,6 +18798,7 @@ rt::json_object!(
 );
 impl BlockRole {
     /// A `BlockRole` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(block_id: String, block_perm: OtherPerm) -> Self {
         Self { block_id, block_perm }
     }
@@ -18436,6 +18845,7 @@ rt::json_object!(
 );
 impl RecRuleCondition {
     /// A `RecRuleCondition` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_name: impl Into<String>) -> Self {
         Self {
             field_name: Into::into(field_name),
@@ -18466,6 +18876,7 @@ rt::json_object!(
 );
 impl TableRoleRecRule {
     /// A `TableRoleRecRule` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(conditions: Vec<RecRuleCondition>) -> Self {
         Self {
             conditions,
@@ -18513,6 +18924,7 @@ rt::json_object!(
 );
 impl RoleTableRole {
     /// A `RoleTableRole` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(table_perm: impl Into<TablePerm>) -> Self {
         Self {
             table_perm: Into::into(table_perm),
@@ -18537,6 +18949,7 @@ pub enum BlockType {
 }
 impl BlockType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Dashboard => "dashboard",
@@ -18545,6 +18958,7 @@ impl BlockType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "dashboard" => Self::Dashboard,
@@ -18553,6 +18967,7 @@ impl BlockType {
     }
 }
 impl ::std::fmt::Display for BlockType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -18578,6 +18993,7 @@ impl rt::FromJson for BlockType {
 }
 impl rt::Validate for BlockType {}
 impl AsRef<str> for BlockType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -18604,6 +19020,7 @@ rt::json_object!(
 );
 impl RoleBlockRole {
     /// A `RoleBlockRole` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(block_id: String, block_perm: OtherPerm) -> Self {
         Self {
             block_id,
@@ -18635,6 +19052,7 @@ rt::json_object!(
 );
 impl Role {
     /// A `Role` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(role_name: String, table_roles: Vec<RoleTableRole>) -> Self {
         Self {
             role_name,
@@ -18721,6 +19139,7 @@ pub enum AppTableFieldCreateBodyType {
 }
 impl AppTableFieldCreateBodyType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -18748,6 +19167,7 @@ impl AppTableFieldCreateBodyType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -18775,6 +19195,7 @@ impl AppTableFieldCreateBodyType {
     }
 }
 impl ::std::fmt::Display for AppTableFieldCreateBodyType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -18829,6 +19250,7 @@ pub enum AutoSerialType {
 }
 impl AutoSerialType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Custom => "custom",
@@ -18838,6 +19260,7 @@ impl AutoSerialType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "custom" => Self::Custom,
@@ -18847,6 +19270,7 @@ impl AutoSerialType {
     }
 }
 impl ::std::fmt::Display for AutoSerialType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -18872,6 +19296,7 @@ impl rt::FromJson for AutoSerialType {
 }
 impl rt::Validate for AutoSerialType {}
 impl AsRef<str> for AutoSerialType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -18891,6 +19316,7 @@ pub enum OptionType {
 }
 impl OptionType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SystemNumber => "system_number",
@@ -18901,6 +19327,7 @@ impl OptionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "system_number" => Self::SystemNumber,
@@ -18911,6 +19338,7 @@ impl OptionType {
     }
 }
 impl ::std::fmt::Display for OptionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -18936,6 +19364,7 @@ impl rt::FromJson for OptionType {
 }
 impl rt::Validate for OptionType {}
 impl AsRef<str> for OptionType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -18957,6 +19386,7 @@ rt::json_object!(
 );
 impl AutoSerialOption {
     /// An `AutoSerialOption` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: OptionType, value: String) -> Self {
         Self { r#type, value }
     }
@@ -18975,6 +19405,7 @@ pub struct AutoSerial {
 rt::json_object!(AutoSerial { r#type = "type" required, options = "options" optional, });
 impl AutoSerial {
     /// An `AutoSerial` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<AutoSerialType>) -> Self {
         Self {
             r#type: Into::into(r#type),
@@ -18996,6 +19427,7 @@ pub enum InputType {
 }
 impl InputType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OnlyMobile => "only_mobile",
@@ -19005,6 +19437,7 @@ impl InputType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "only_mobile" => Self::OnlyMobile,
@@ -19014,6 +19447,7 @@ impl InputType {
     }
 }
 impl ::std::fmt::Display for InputType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -19039,6 +19473,7 @@ impl rt::FromJson for InputType {
 }
 impl rt::Validate for InputType {}
 impl AsRef<str> for InputType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -19054,6 +19489,7 @@ pub struct Location {
 rt::json_object!(Location { input_type = "input_type" required, });
 impl Location {
     /// A `Location` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(input_type: impl Into<InputType>) -> Self {
         Self {
             input_type: Into::into(input_type),
@@ -19139,6 +19575,7 @@ pub enum UiType {
 }
 impl UiType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Number => "Number",
@@ -19151,6 +19588,7 @@ impl UiType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Number" => Self::Number,
@@ -19163,6 +19601,7 @@ impl UiType {
     }
 }
 impl ::std::fmt::Display for UiType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -19188,6 +19627,7 @@ impl rt::FromJson for UiType {
 }
 impl rt::Validate for UiType {}
 impl AsRef<str> for UiType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -19212,6 +19652,7 @@ rt::json_object!(
 );
 impl PropertyType {
     /// A `PropertyType` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(data_type: impl Into<AppTableFieldCreateBodyType>) -> Self {
         Self {
             data_type: Into::into(data_type),
@@ -19250,6 +19691,7 @@ pub enum ConditionOperator {
 }
 impl ConditionOperator {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Is => "is",
@@ -19267,6 +19709,7 @@ impl ConditionOperator {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "is" => Self::Is,
@@ -19284,6 +19727,7 @@ impl ConditionOperator {
     }
 }
 impl ::std::fmt::Display for ConditionOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -19309,6 +19753,7 @@ impl rt::FromJson for ConditionOperator {
 }
 impl rt::Validate for ConditionOperator {}
 impl AsRef<str> for ConditionOperator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -19335,6 +19780,7 @@ rt::json_object!(
 );
 impl FilterInfoCondition {
     /// A `FilterInfoCondition` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_id: String, operator: ConditionOperator) -> Self {
         Self {
             field_id,
@@ -19360,6 +19806,7 @@ rt::json_object!(
 );
 impl FilterInfo {
     /// A `FilterInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(conjunction: Conjunction, conditions: Vec<FilterInfoCondition>) -> Self {
         Self { conjunction, conditions }
     }
@@ -19531,6 +19978,7 @@ pub enum AppTableFieldCreateBodyUiType {
 }
 impl AppTableFieldCreateBodyUiType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "Text",
@@ -19564,6 +20012,7 @@ impl AppTableFieldCreateBodyUiType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Text" => Self::Text,
@@ -19597,6 +20046,7 @@ impl AppTableFieldCreateBodyUiType {
     }
 }
 impl ::std::fmt::Display for AppTableFieldCreateBodyUiType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -19622,6 +20072,7 @@ impl rt::FromJson for AppTableFieldCreateBodyUiType {
 }
 impl rt::Validate for AppTableFieldCreateBodyUiType {}
 impl AsRef<str> for AppTableFieldCreateBodyUiType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -19694,6 +20145,7 @@ rt::json_object!(
 );
 impl FilterInfoCondition2 {
     /// A `FilterInfoCondition2` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_id: String, operator: ConditionOperator) -> Self {
         Self {
             field_id,
@@ -19721,6 +20173,7 @@ rt::json_object!(
 );
 impl FilterInfoFilterInfo {
     /// A `FilterInfoFilterInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(conjunction: Conjunction, conditions: Vec<FilterInfoCondition2>) -> Self {
         Self { conjunction, conditions }
     }
@@ -19853,6 +20306,7 @@ rt::json_object!(
 );
 impl Field {
     /// A `Field` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_name: String, r#type: AppTableFieldCreateBodyType) -> Self {
         Self {
             field_name,
@@ -19932,6 +20386,7 @@ pub enum FieldUiType {
 }
 impl FieldUiType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "Text",
@@ -19963,6 +20418,7 @@ impl FieldUiType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Text" => Self::Text,
@@ -19994,6 +20450,7 @@ impl FieldUiType {
     }
 }
 impl ::std::fmt::Display for FieldUiType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -20019,6 +20476,7 @@ impl rt::FromJson for FieldUiType {
 }
 impl rt::Validate for FieldUiType {}
 impl AsRef<str> for FieldUiType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -20063,6 +20521,7 @@ rt::json_object!(
 );
 impl AppTableFieldListDataField {
     /// An `AppTableFieldListDataField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_name: String, r#type: AppTableFieldCreateBodyType) -> Self {
         Self {
             field_name,
@@ -20157,6 +20616,7 @@ pub enum ChildrenItemType {
 }
 impl ChildrenItemType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Field => "field",
@@ -20165,6 +20625,7 @@ impl ChildrenItemType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "field" => Self::Field,
@@ -20173,6 +20634,7 @@ impl ChildrenItemType {
     }
 }
 impl ::std::fmt::Display for ChildrenItemType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -20198,6 +20660,7 @@ impl rt::FromJson for ChildrenItemType {
 }
 impl rt::Validate for ChildrenItemType {}
 impl AsRef<str> for ChildrenItemType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -20215,6 +20678,7 @@ pub struct ChildrenItem {
 rt::json_object!(ChildrenItem { r#type = "type" required, id = "id" required, });
 impl ChildrenItem {
     /// A `ChildrenItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: ChildrenItemType, id: String) -> Self {
         Self { r#type, id }
     }
@@ -20244,6 +20708,7 @@ rt::json_object!(
 );
 impl FieldGroup {
     /// A `FieldGroup` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, children: Vec<ChildrenItem>) -> Self {
         Self {
             id: None,
@@ -20289,6 +20754,7 @@ pub enum SegmentType {
 }
 impl SegmentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -20298,6 +20764,7 @@ impl SegmentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -20307,6 +20774,7 @@ impl SegmentType {
     }
 }
 impl ::std::fmt::Display for SegmentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -20332,6 +20800,7 @@ impl rt::FromJson for SegmentType {
 }
 impl rt::Validate for SegmentType {}
 impl AsRef<str> for SegmentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -20358,6 +20827,7 @@ rt::json_object!(
 );
 impl RichDescriptionItem {
     /// A `RichDescriptionItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(segment_type: SegmentType, text: String) -> Self {
         Self {
             segment_type,
@@ -20409,6 +20879,7 @@ rt::json_object!(
 );
 impl AppTableFormFieldListData {
     /// An `AppTableFormFieldListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         items: Vec<AppTableFormFieldListDataField>,
         has_more: bool,
@@ -20468,6 +20939,7 @@ pub enum SharedLimit {
 }
 impl SharedLimit {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Off => "off",
@@ -20478,6 +20950,7 @@ impl SharedLimit {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "off" => Self::Off,
@@ -20488,6 +20961,7 @@ impl SharedLimit {
     }
 }
 impl ::std::fmt::Display for SharedLimit {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -20513,6 +20987,7 @@ impl rt::FromJson for SharedLimit {
 }
 impl rt::Validate for SharedLimit {}
 impl AsRef<str> for SharedLimit {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -20548,6 +21023,7 @@ pub struct AppTableFormGetData {
 rt::json_object!(AppTableFormGetData { form = "form" required, });
 impl AppTableFormGetData {
     /// An `AppTableFormGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(form: impl Into<Form>) -> Self {
         Self { form: Into::into(form) }
     }
@@ -20588,6 +21064,7 @@ pub enum DisplayMode {
 }
 impl DisplayMode {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Traditional => "traditional",
@@ -20597,6 +21074,7 @@ impl DisplayMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "traditional" => Self::Traditional,
@@ -20606,6 +21084,7 @@ impl DisplayMode {
     }
 }
 impl ::std::fmt::Display for DisplayMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -20631,6 +21110,7 @@ impl rt::FromJson for DisplayMode {
 }
 impl rt::Validate for DisplayMode {}
 impl AsRef<str> for DisplayMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -20685,6 +21165,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -20695,6 +21176,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -20705,6 +21187,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -20730,6 +21213,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -20754,6 +21238,7 @@ rt::json_object!(
 );
 impl Record {
     /// A `Record` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(fields: impl Into<String>) -> Self {
         Self {
             fields: Into::into(fields),
@@ -20839,6 +21324,7 @@ rt::json_object!(
 );
 impl AppTableRecordBatchCreateDataRecord {
     /// An `AppTableRecordBatchCreateDataRecord` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(fields: impl Into<String>) -> Self {
         Self {
             fields: Into::into(fields),
@@ -20950,6 +21436,7 @@ rt::json_object!(
 );
 impl AppTableRecordBatchUpdateBodyRecord {
     /// An `AppTableRecordBatchUpdateBodyRecord` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(fields: impl Into<String>) -> Self {
         Self {
             fields: Into::into(fields),
@@ -21065,6 +21552,7 @@ pub enum ConditionOperator2 {
 }
 impl ConditionOperator2 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Is => "is",
@@ -21084,6 +21572,7 @@ impl ConditionOperator2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "is" => Self::Is,
@@ -21103,6 +21592,7 @@ impl ConditionOperator2 {
     }
 }
 impl ::std::fmt::Display for ConditionOperator2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -21128,6 +21618,7 @@ impl rt::FromJson for ConditionOperator2 {
 }
 impl rt::Validate for ConditionOperator2 {}
 impl AsRef<str> for ConditionOperator2 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -21152,6 +21643,7 @@ rt::json_object!(
 );
 impl FilterCondition {
     /// A `FilterCondition` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_name: String, operator: ConditionOperator2) -> Self {
         Self {
             field_name,
@@ -21176,6 +21668,7 @@ rt::json_object!(
 );
 impl Filter {
     /// A `Filter` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(conjunction: impl Into<Conjunction>) -> Self {
         Self {
             conjunction: Into::into(conjunction),
@@ -21225,6 +21718,7 @@ pub enum ViewType {
 }
 impl ViewType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Grid => "grid",
@@ -21237,6 +21731,7 @@ impl ViewType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "grid" => Self::Grid,
@@ -21249,6 +21744,7 @@ impl ViewType {
     }
 }
 impl ::std::fmt::Display for ViewType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -21274,6 +21770,7 @@ impl rt::FromJson for ViewType {
 }
 impl rt::Validate for ViewType {}
 impl AsRef<str> for ViewType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -21363,6 +21860,7 @@ rt::json_object!(
 );
 impl PropertyFilterInfo3 {
     /// A `PropertyFilterInfo3` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(conjunction: Conjunction, conditions: Vec<FilterInfoCondition2>) -> Self {
         Self {
             conjunction,
@@ -21501,6 +21999,7 @@ rt::json_object!(
 );
 impl TableField {
     /// A `TableField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_name: String, r#type: AppTableFieldCreateBodyType) -> Self {
         Self {
             field_name,
@@ -21612,6 +22111,7 @@ rt::json_object!(
 );
 impl AppWorkflowListDataWorkflow {
     /// An `AppWorkflowListDataWorkflow` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(workflow_id: impl Into<String>) -> Self {
         Self {
             workflow_id: Into::into(workflow_id),
@@ -21630,6 +22130,7 @@ pub struct AppWorkflowListData {
 rt::json_object!(AppWorkflowListData { workflows = "workflows" required, });
 impl AppWorkflowListData {
     /// An `AppWorkflowListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(workflows: Vec<AppWorkflowListDataWorkflow>) -> Self {
         Self { workflows }
     }
@@ -21761,6 +22262,7 @@ pub enum FormulaType {
 }
 impl FormulaType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -21770,6 +22272,7 @@ impl FormulaType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -21779,6 +22282,7 @@ impl FormulaType {
     }
 }
 impl ::std::fmt::Display for FormulaType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -21816,6 +22320,7 @@ pub enum AdvanceVersion {
 }
 impl AdvanceVersion {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "v1",
@@ -21825,6 +22330,7 @@ impl AdvanceVersion {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "v1" => Self::V1,
@@ -21834,6 +22340,7 @@ impl AdvanceVersion {
     }
 }
 impl ::std::fmt::Display for AdvanceVersion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -21859,6 +22366,7 @@ impl rt::FromJson for AdvanceVersion {
 }
 impl rt::Validate for AdvanceVersion {}
 impl AsRef<str> for AdvanceVersion {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -21939,6 +22447,7 @@ rt::json_object!(AppUpdateData { app = "app" optional, });
 impl rt::Validate for AppUpdateData {}
 impl rt::paging::Page for AppDashboardListData {
     type Item = Dashboard;
+    #[inline]
     fn into_parts(self) -> (Vec<Dashboard>, Option<String>) {
         let more = self.has_more;
         (self.dashboards, self.page_token.filter(|_| more))
@@ -21946,6 +22455,7 @@ impl rt::paging::Page for AppDashboardListData {
 }
 impl rt::paging::Page for AppRoleMemberListData {
     type Item = Member;
+    #[inline]
     fn into_parts(self) -> (Vec<Member>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -21953,6 +22463,7 @@ impl rt::paging::Page for AppRoleMemberListData {
 }
 impl rt::paging::Page for AppRoleListData {
     type Item = Role;
+    #[inline]
     fn into_parts(self) -> (Vec<Role>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -21960,6 +22471,7 @@ impl rt::paging::Page for AppRoleListData {
 }
 impl rt::paging::Page for AppTableFieldListData {
     type Item = AppTableFieldListDataField;
+    #[inline]
     fn into_parts(self) -> (Vec<AppTableFieldListDataField>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -21967,6 +22479,7 @@ impl rt::paging::Page for AppTableFieldListData {
 }
 impl rt::paging::Page for AppTableFormFieldListData {
     type Item = AppTableFormFieldListDataField;
+    #[inline]
     fn into_parts(self) -> (Vec<AppTableFormFieldListDataField>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))
@@ -21974,6 +22487,7 @@ impl rt::paging::Page for AppTableFormFieldListData {
 }
 impl rt::paging::Page for AppTableRecordListData {
     type Item = AppTableRecordBatchCreateDataRecord;
+    #[inline]
     fn into_parts(self) -> (Vec<AppTableRecordBatchCreateDataRecord>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -21981,6 +22495,7 @@ impl rt::paging::Page for AppTableRecordListData {
 }
 impl rt::paging::Page for AppTableViewListData {
     type Item = View;
+    #[inline]
     fn into_parts(self) -> (Vec<View>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -21988,6 +22503,7 @@ impl rt::paging::Page for AppTableViewListData {
 }
 impl rt::paging::Page for AppTableListData {
     type Item = AppTableListDataTable;
+    #[inline]
     fn into_parts(self) -> (Vec<AppTableListDataTable>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,20 +15,24 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `whiteboard_node` resource.
+    #[inline]
     pub fn whiteboard_node(&self) -> WhiteboardNodeResource {
         WhiteboardNodeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `whiteboard` resource.
+    #[inline]
     pub fn whiteboard(&self) -> WhiteboardResource {
         WhiteboardResource {
             client: self.client.clone(),
@@ -62,6 +66,7 @@ impl WhiteboardNodeResource {
     ///   - `2890007` (AServerInternalErrorOccuredPlease2890007, HTTP 500): A server internal error occured.  Please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard-node/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         whiteboard_id: impl Into<String>,
@@ -96,6 +101,7 @@ impl WhiteboardNodeResource {
     ///   - `2890007` (AServerInternalErrorOccuredPlease2890007, HTTP 500): A server internal error occured.  Please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard-node/create)
+    #[inline]
     pub fn create(
         &self,
         whiteboard_id: impl Into<String>,
@@ -131,6 +137,7 @@ impl WhiteboardNodeResource {
     ///   - `2890007` (AServerInternalErrorOccuredPlease2890007, HTTP 500): A server internal error occured.  Please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard-node/list)
+    #[inline]
     pub fn list(&self, whiteboard_id: impl Into<String>) -> WhiteboardNodeListRequest {
         WhiteboardNodeListRequest {
             client: self.client.clone(),
@@ -160,6 +167,7 @@ impl WhiteboardNodeResource {
     ///   - `2890007` (AServerInternalErrorOccuredPlease2890007, HTTP 500): A server internal error occured.  Please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard-node/create_plantuml)
+    #[inline]
     pub fn create_plantuml(
         &self,
         whiteboard_id: String,
@@ -200,6 +208,7 @@ impl WhiteboardResource {
     ///   - `2890007` (AServerInternalErrorOccuredPlease2890007, HTTP 500): A server internal error occured.  Please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard/download_as_image)
+    #[inline]
     pub fn download_as_image(
         &self,
         whiteboard_id: impl Into<String>,
@@ -232,6 +241,7 @@ impl WhiteboardResource {
     ///   - `2890007` (AServerInternalErrorOccuredPlease2890007, HTTP 500): A server internal error occured.  Please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard/theme)
+    #[inline]
     pub fn theme(&self, whiteboard_id: impl Into<String>) -> WhiteboardThemeRequest {
         WhiteboardThemeRequest {
             client: self.client.clone(),
@@ -259,6 +269,7 @@ impl WhiteboardResource {
     ///   - `2890007` (AServerInternalErrorOccuredPlease2890007, HTTP 500): A server internal error occured.  Please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/board-v1/whiteboard/update_theme)
+    #[inline]
     pub fn update_theme(
         &self,
         whiteboard_id: impl Into<String>,
@@ -285,16 +296,19 @@ impl WhiteboardNodeBatchDeleteRequest {
     /// 操作的唯一标识，与接口返回值的 client_token 相对应，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新
     ///
     /// Constraints: example `fe599b60-450f-46ff-b2ef-9f6675625b97`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: WhiteboardNodeBatchDeleteBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -334,21 +348,25 @@ impl WhiteboardNodeCreateRequest {
     /// 操作的唯一标识，与接口返回值的 client_token 相对应，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作
     ///
     /// Constraints: example `fe599b60-450f-46ff-b2ef-9f6675625b9`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: WhiteboardNodeCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -385,11 +403,13 @@ pub struct WhiteboardNodeListRequest {
 }
 impl WhiteboardNodeListRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -421,6 +441,7 @@ pub struct WhiteboardNodeCreatePlantumlRequest {
 }
 impl WhiteboardNodeCreatePlantumlRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -457,6 +478,7 @@ pub struct WhiteboardDownloadAsImageRequest {
 }
 impl WhiteboardDownloadAsImageRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -486,6 +508,7 @@ pub struct WhiteboardThemeRequest {
 }
 impl WhiteboardThemeRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -516,11 +539,13 @@ pub struct WhiteboardUpdateThemeRequest {
 }
 impl WhiteboardUpdateThemeRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: WhiteboardUpdateThemeBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -567,6 +592,7 @@ pub enum WhiteboardNodeBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WhiteboardNodeBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2890001 => Self::Code2890001(api),
@@ -591,6 +617,7 @@ impl From<rt::Error> for WhiteboardNodeBatchDeleteError {
 }
 impl ::std::ops::Deref for WhiteboardNodeBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2890001(api) => &**api,
@@ -606,11 +633,13 @@ impl ::std::ops::Deref for WhiteboardNodeBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for WhiteboardNodeBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WhiteboardNodeBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -643,6 +672,7 @@ pub enum WhiteboardNodeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WhiteboardNodeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2890001 => Self::Code2890001(api),
@@ -667,6 +697,7 @@ impl From<rt::Error> for WhiteboardNodeCreateError {
 }
 impl ::std::ops::Deref for WhiteboardNodeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2890001(api) => &**api,
@@ -682,11 +713,13 @@ impl ::std::ops::Deref for WhiteboardNodeCreateError {
     }
 }
 impl ::std::fmt::Display for WhiteboardNodeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WhiteboardNodeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -719,6 +752,7 @@ pub enum WhiteboardNodeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WhiteboardNodeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2890001 => Self::Code2890001(api),
@@ -743,6 +777,7 @@ impl From<rt::Error> for WhiteboardNodeListError {
 }
 impl ::std::ops::Deref for WhiteboardNodeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2890001(api) => &**api,
@@ -758,11 +793,13 @@ impl ::std::ops::Deref for WhiteboardNodeListError {
     }
 }
 impl ::std::fmt::Display for WhiteboardNodeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WhiteboardNodeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -795,6 +832,7 @@ pub enum WhiteboardNodeCreatePlantumlError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WhiteboardNodeCreatePlantumlError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2890001 => Self::Code2890001(api),
@@ -819,6 +857,7 @@ impl From<rt::Error> for WhiteboardNodeCreatePlantumlError {
 }
 impl ::std::ops::Deref for WhiteboardNodeCreatePlantumlError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2890001(api) => &**api,
@@ -834,11 +873,13 @@ impl ::std::ops::Deref for WhiteboardNodeCreatePlantumlError {
     }
 }
 impl ::std::fmt::Display for WhiteboardNodeCreatePlantumlError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WhiteboardNodeCreatePlantumlError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -871,6 +912,7 @@ pub enum WhiteboardDownloadAsImageError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WhiteboardDownloadAsImageError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2890001 => Self::Code2890001(api),
@@ -895,6 +937,7 @@ impl From<rt::Error> for WhiteboardDownloadAsImageError {
 }
 impl ::std::ops::Deref for WhiteboardDownloadAsImageError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2890001(api) => &**api,
@@ -910,11 +953,13 @@ impl ::std::ops::Deref for WhiteboardDownloadAsImageError {
     }
 }
 impl ::std::fmt::Display for WhiteboardDownloadAsImageError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WhiteboardDownloadAsImageError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -947,6 +992,7 @@ pub enum WhiteboardThemeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WhiteboardThemeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2890001 => Self::Code2890001(api),
@@ -971,6 +1017,7 @@ impl From<rt::Error> for WhiteboardThemeError {
 }
 impl ::std::ops::Deref for WhiteboardThemeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2890001(api) => &**api,
@@ -986,11 +1033,13 @@ impl ::std::ops::Deref for WhiteboardThemeError {
     }
 }
 impl ::std::fmt::Display for WhiteboardThemeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WhiteboardThemeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1023,6 +1072,7 @@ pub enum WhiteboardUpdateThemeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WhiteboardUpdateThemeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2890001 => Self::Code2890001(api),
@@ -1047,6 +1097,7 @@ impl From<rt::Error> for WhiteboardUpdateThemeError {
 }
 impl ::std::ops::Deref for WhiteboardUpdateThemeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2890001(api) => &**api,
@@ -1062,11 +1113,13 @@ impl ::std::ops::Deref for WhiteboardUpdateThemeError {
     }
 }
 impl ::std::fmt::Display for WhiteboardUpdateThemeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WhiteboardUpdateThemeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1095,6 +1148,7 @@ rt::json_object!(
 );
 impl WhiteboardNodeBatchDeleteData {
     /// A `WhiteboardNodeBatchDeleteData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(client_token: impl Into<String>) -> Self {
         Self {
             client_token: Into::into(client_token),
@@ -1117,6 +1171,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -1127,6 +1182,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -1137,6 +1193,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1162,6 +1219,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1207,6 +1265,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Image => "image",
@@ -1230,6 +1289,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "image" => Self::Image,
@@ -1253,6 +1313,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1278,6 +1339,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1295,6 +1357,7 @@ pub enum FontWeight {
 }
 impl FontWeight {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Regular => "regular",
@@ -1304,6 +1367,7 @@ impl FontWeight {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "regular" => Self::Regular,
@@ -1313,6 +1377,7 @@ impl FontWeight {
     }
 }
 impl ::std::fmt::Display for FontWeight {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1338,6 +1403,7 @@ impl rt::FromJson for FontWeight {
 }
 impl rt::Validate for FontWeight {}
 impl AsRef<str> for FontWeight {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1357,6 +1423,7 @@ pub enum HorizontalAlign {
 }
 impl HorizontalAlign {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Left => "left",
@@ -1367,6 +1434,7 @@ impl HorizontalAlign {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "left" => Self::Left,
@@ -1377,6 +1445,7 @@ impl HorizontalAlign {
     }
 }
 impl ::std::fmt::Display for HorizontalAlign {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1402,6 +1471,7 @@ impl rt::FromJson for HorizontalAlign {
 }
 impl rt::Validate for HorizontalAlign {}
 impl AsRef<str> for HorizontalAlign {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1421,6 +1491,7 @@ pub enum VerticalAlign {
 }
 impl VerticalAlign {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Top => "top",
@@ -1431,6 +1502,7 @@ impl VerticalAlign {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "top" => Self::Top,
@@ -1441,6 +1513,7 @@ impl VerticalAlign {
     }
 }
 impl ::std::fmt::Display for VerticalAlign {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1466,6 +1539,7 @@ impl rt::FromJson for VerticalAlign {
 }
 impl rt::Validate for VerticalAlign {}
 impl AsRef<str> for VerticalAlign {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1487,6 +1561,7 @@ pub enum Angle {
 }
 impl Angle {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -1498,6 +1573,7 @@ impl Angle {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -1509,6 +1585,7 @@ impl Angle {
     }
 }
 impl ::std::fmt::Display for Angle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1548,6 +1625,7 @@ pub enum ParagraphType {
 }
 impl ParagraphType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -1558,6 +1636,7 @@ impl ParagraphType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -1568,6 +1647,7 @@ impl ParagraphType {
     }
 }
 impl ::std::fmt::Display for ParagraphType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1609,6 +1689,7 @@ pub enum ElementType {
 }
 impl ElementType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -1620,6 +1701,7 @@ impl ElementType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -1631,6 +1713,7 @@ impl ElementType {
     }
 }
 impl ::std::fmt::Display for ElementType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1703,6 +1786,7 @@ rt::json_object!(
 );
 impl TextElement {
     /// A `TextElement` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             text: Into::into(text),
@@ -1731,6 +1815,7 @@ rt::json_object!(
 );
 impl LinkElement {
     /// A `LinkElement` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(herf: impl Into<String>) -> Self {
         Self {
             herf: Into::into(herf),
@@ -1754,6 +1839,7 @@ rt::json_object!(
 );
 impl MentionUserElement {
     /// A `MentionUserElement` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: Into::into(user_id),
@@ -1778,6 +1864,7 @@ rt::json_object!(
 );
 impl MentionDocElement {
     /// A `MentionDocElement` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(doc_url: impl Into<String>) -> Self {
         Self {
             doc_url: Into::into(doc_url),
@@ -1808,6 +1895,7 @@ rt::json_object!(
 );
 impl Element {
     /// An `Element` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(element_type: impl Into<ElementType>) -> Self {
         Self {
             element_type: Into::into(element_type),
@@ -1844,6 +1932,7 @@ rt::json_object!(
 );
 impl Paragraph {
     /// A `Paragraph` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(paragraph_type: impl Into<ParagraphType>) -> Self {
         Self {
             paragraph_type: Into::into(paragraph_type),
@@ -1876,6 +1965,7 @@ pub enum TextColorType {
 }
 impl TextColorType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -1885,6 +1975,7 @@ impl TextColorType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -1894,6 +1985,7 @@ impl TextColorType {
     }
 }
 impl ::std::fmt::Display for TextColorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2005,6 +2097,7 @@ pub enum BorderStyle {
 }
 impl BorderStyle {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Solid => "solid",
@@ -2016,6 +2109,7 @@ impl BorderStyle {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "solid" => Self::Solid,
@@ -2027,6 +2121,7 @@ impl BorderStyle {
     }
 }
 impl ::std::fmt::Display for BorderStyle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2052,6 +2147,7 @@ impl rt::FromJson for BorderStyle {
 }
 impl rt::Validate for BorderStyle {}
 impl AsRef<str> for BorderStyle {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2073,6 +2169,7 @@ pub enum BorderWidth {
 }
 impl BorderWidth {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ExtraNarrow => "extra_narrow",
@@ -2084,6 +2181,7 @@ impl BorderWidth {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "extra_narrow" => Self::ExtraNarrow,
@@ -2095,6 +2193,7 @@ impl BorderWidth {
     }
 }
 impl ::std::fmt::Display for BorderWidth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2120,6 +2219,7 @@ impl rt::FromJson for BorderWidth {
 }
 impl rt::Validate for BorderWidth {}
 impl AsRef<str> for BorderWidth {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2189,6 +2289,7 @@ pub enum FillGradientType {
 }
 impl FillGradientType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LinearGradient => "linear-gradient",
@@ -2198,6 +2299,7 @@ impl FillGradientType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "linear-gradient" => Self::LinearGradient,
@@ -2207,6 +2309,7 @@ impl FillGradientType {
     }
 }
 impl ::std::fmt::Display for FillGradientType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2232,6 +2335,7 @@ impl rt::FromJson for FillGradientType {
 }
 impl rt::Validate for FillGradientType {}
 impl AsRef<str> for FillGradientType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2346,6 +2450,7 @@ pub struct Image {
 rt::json_object!(Image { token = "token" required, });
 impl Image {
     /// An `Image` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: impl Into<String>) -> Self {
         Self { token: Into::into(token) }
     }
@@ -2514,6 +2619,7 @@ pub enum CompositeShapeType {
 }
 impl CompositeShapeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RoundRect2 => "round_rect2",
@@ -2598,6 +2704,7 @@ impl CompositeShapeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "round_rect2" => Self::RoundRect2,
@@ -2682,6 +2789,7 @@ impl CompositeShapeType {
     }
 }
 impl ::std::fmt::Display for CompositeShapeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2707,6 +2815,7 @@ impl rt::FromJson for CompositeShapeType {
 }
 impl rt::Validate for CompositeShapeType {}
 impl AsRef<str> for CompositeShapeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2730,6 +2839,7 @@ rt::json_object!(
 );
 impl Pie {
     /// A `Pie` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(start_radial_line_angle: f64, central_angle: f64, radius: f64) -> Self {
         Self {
             start_radial_line_angle,
@@ -2776,6 +2886,7 @@ rt::json_object!(
 );
 impl CompositeShape {
     /// A `CompositeShape` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<CompositeShapeType>) -> Self {
         Self {
             r#type: Into::into(r#type),
@@ -2806,6 +2917,7 @@ pub enum SnapTo {
 }
 impl SnapTo {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -2818,6 +2930,7 @@ impl SnapTo {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "auto" => Self::Auto,
@@ -2830,6 +2943,7 @@ impl SnapTo {
     }
 }
 impl ::std::fmt::Display for SnapTo {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2855,6 +2969,7 @@ impl rt::FromJson for SnapTo {
 }
 impl rt::Validate for SnapTo {}
 impl AsRef<str> for SnapTo {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2917,6 +3032,7 @@ pub enum ArrowStyle {
 }
 impl ArrowStyle {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -2939,6 +3055,7 @@ impl ArrowStyle {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -2961,6 +3078,7 @@ impl ArrowStyle {
     }
 }
 impl ::std::fmt::Display for ArrowStyle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2986,6 +3104,7 @@ impl rt::FromJson for ArrowStyle {
 }
 impl rt::Validate for ArrowStyle {}
 impl AsRef<str> for ArrowStyle {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3032,6 +3151,7 @@ pub enum Shape {
 }
 impl Shape {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Straight => "straight",
@@ -3043,6 +3163,7 @@ impl Shape {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "straight" => Self::Straight,
@@ -3054,6 +3175,7 @@ impl Shape {
     }
 }
 impl ::std::fmt::Display for Shape {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3079,6 +3201,7 @@ impl rt::FromJson for Shape {
 }
 impl rt::Validate for Shape {}
 impl AsRef<str> for Shape {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3161,6 +3284,7 @@ rt::json_object!(
 );
 impl MergeInfo {
     /// A `MergeInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(row_span: i64, col_span: i64) -> Self {
         Self { row_span, col_span }
     }
@@ -3193,6 +3317,7 @@ rt::json_object!(
 );
 impl Cell {
     /// A `Cell` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(row_index: i64, col_index: i64) -> Self {
         Self {
             row_index,
@@ -3222,6 +3347,7 @@ rt::json_object!(
 );
 impl Table {
     /// A `Table` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(meta: impl Into<Meta>) -> Self {
         Self {
             meta: Into::into(meta),
@@ -3256,6 +3382,7 @@ pub enum PaintType {
 }
 impl PaintType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Marker => "marker",
@@ -3265,6 +3392,7 @@ impl PaintType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "marker" => Self::Marker,
@@ -3274,6 +3402,7 @@ impl PaintType {
     }
 }
 impl ::std::fmt::Display for PaintType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3299,6 +3428,7 @@ impl rt::FromJson for PaintType {
 }
 impl rt::Validate for PaintType {}
 impl AsRef<str> for PaintType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3375,6 +3505,7 @@ pub enum MindMapNodeType {
 }
 impl MindMapNodeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MindMapText => "mind_map_text",
@@ -3385,6 +3516,7 @@ impl MindMapNodeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "mind_map_text" => Self::MindMapText,
@@ -3395,6 +3527,7 @@ impl MindMapNodeType {
     }
 }
 impl ::std::fmt::Display for MindMapNodeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3420,6 +3553,7 @@ impl rt::FromJson for MindMapNodeType {
 }
 impl rt::Validate for MindMapNodeType {}
 impl AsRef<str> for MindMapNodeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3441,6 +3575,7 @@ pub enum LayoutPosition {
 }
 impl LayoutPosition {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Left => "left",
@@ -3452,6 +3587,7 @@ impl LayoutPosition {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "left" => Self::Left,
@@ -3463,6 +3599,7 @@ impl LayoutPosition {
     }
 }
 impl ::std::fmt::Display for LayoutPosition {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3488,6 +3625,7 @@ impl rt::FromJson for LayoutPosition {
 }
 impl rt::Validate for LayoutPosition {}
 impl AsRef<str> for LayoutPosition {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3519,6 +3657,7 @@ rt::json_object!(
 );
 impl MindMapNode {
     /// A `MindMapNode` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(parent_id: impl Into<String>) -> Self {
         Self {
             parent_id: Into::into(parent_id),
@@ -3553,6 +3692,7 @@ pub enum Layout {
 }
 impl Layout {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UpDown => "up_down",
@@ -3567,6 +3707,7 @@ impl Layout {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "up_down" => Self::UpDown,
@@ -3581,6 +3722,7 @@ impl Layout {
     }
 }
 impl ::std::fmt::Display for Layout {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3606,6 +3748,7 @@ impl rt::FromJson for Layout {
 }
 impl rt::Validate for Layout {}
 impl AsRef<str> for Layout {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3625,6 +3768,7 @@ pub enum LineStyle {
 }
 impl LineStyle {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Curve => "curve",
@@ -3635,6 +3779,7 @@ impl LineStyle {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "curve" => Self::Curve,
@@ -3645,6 +3790,7 @@ impl LineStyle {
     }
 }
 impl ::std::fmt::Display for LineStyle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3670,6 +3816,7 @@ impl rt::FromJson for LineStyle {
 }
 impl rt::Validate for LineStyle {}
 impl AsRef<str> for LineStyle {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3760,6 +3907,7 @@ rt::json_object!(
 );
 impl Node {
     /// A `Node` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<Type>) -> Self {
         Self {
             id: None,
@@ -3824,6 +3972,7 @@ rt::json_object!(
 );
 impl WhiteboardNodeCreateData {
     /// A `WhiteboardNodeCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(ids: Vec<String>) -> Self {
         Self {
             ids,
@@ -3916,6 +4065,7 @@ rt::json_object!(
 );
 impl NodeTable {
     /// A `NodeTable` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(meta: impl Into<TableMeta>) -> Self {
         Self {
             meta: Into::into(meta),
@@ -3954,6 +4104,7 @@ rt::json_object!(
 );
 impl NodeMindMapNode {
     /// A `NodeMindMapNode` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(parent_id: impl Into<String>) -> Self {
         Self {
             parent_id: Into::into(parent_id),
@@ -4014,6 +4165,7 @@ pub enum StyleType {
 }
 impl StyleType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -4023,6 +4175,7 @@ impl StyleType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -4032,6 +4185,7 @@ impl StyleType {
     }
 }
 impl ::std::fmt::Display for StyleType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4153,6 +4307,7 @@ rt::json_object!(
 );
 impl WhiteboardNodeListDataNode {
     /// A `WhiteboardNodeListDataNode` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<Type>) -> Self {
         Self {
             id: None,
@@ -4226,6 +4381,7 @@ pub enum DiagramType {
 }
 impl DiagramType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -4245,6 +4401,7 @@ impl DiagramType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -4264,6 +4421,7 @@ impl DiagramType {
     }
 }
 impl ::std::fmt::Display for DiagramType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4299,6 +4457,7 @@ pub enum LookType {
 }
 impl LookType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -4307,6 +4466,7 @@ impl LookType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -4315,6 +4475,7 @@ impl LookType {
     }
 }
 impl ::std::fmt::Display for LookType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4406,6 +4567,7 @@ pub enum Theme {
 }
 impl Theme {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Classic => "classic",
@@ -4419,6 +4581,7 @@ impl Theme {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "classic" => Self::Classic,
@@ -4432,6 +4595,7 @@ impl Theme {
     }
 }
 impl ::std::fmt::Display for Theme {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4457,6 +4621,7 @@ impl rt::FromJson for Theme {
 }
 impl rt::Validate for Theme {}
 impl AsRef<str> for Theme {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4472,6 +4637,7 @@ pub struct WhiteboardThemeData {
 rt::json_object!(WhiteboardThemeData { theme = "theme" required, });
 impl WhiteboardThemeData {
     /// A `WhiteboardThemeData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(theme: impl Into<Theme>) -> Self {
         Self { theme: Into::into(theme) }
     }

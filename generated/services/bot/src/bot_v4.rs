@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `bot` resource.
+    #[inline]
     pub fn bot(&self) -> BotResource {
         BotResource {
             client: self.client.clone(),
@@ -49,6 +52,7 @@ impl BotResource {
     ///   - `4001` (InvalidParamMissingRequiredFields, HTTP 400): invalid param: missing required fields. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/bot-v4/bot/search)
+    #[inline]
     pub fn search(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -76,21 +80,25 @@ pub struct BotSearchRequest {
 }
 impl BotSearchRequest {
     /// `page_size`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BotSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -137,6 +145,7 @@ pub enum BotSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BotSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 4001 => {
@@ -148,6 +157,7 @@ impl From<rt::Error> for BotSearchError {
 }
 impl ::std::ops::Deref for BotSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParamMissingRequiredFields(api) => &**api,
@@ -156,11 +166,13 @@ impl ::std::ops::Deref for BotSearchError {
     }
 }
 impl ::std::fmt::Display for BotSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BotSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -183,6 +195,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -193,6 +206,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -203,6 +217,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -228,6 +243,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -299,6 +315,7 @@ rt::json_object!(
 );
 impl Bot {
     /// A `Bot` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -328,6 +345,7 @@ rt::json_object!(
 );
 impl BotSearchData {
     /// A `BotSearchData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<Bot>, has_more: bool) -> Self {
         Self {
             items,
@@ -340,6 +358,7 @@ impl BotSearchData {
 impl rt::Validate for BotSearchData {}
 impl rt::paging::Page for BotSearchData {
     type Item = Bot;
+    #[inline]
     fn into_parts(self) -> (Vec<Bot>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))

@@ -15,20 +15,24 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `calendar_acl` resource.
+    #[inline]
     pub fn calendar_acl(&self) -> CalendarAclResource {
         CalendarAclResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `calendar_event_attendee_chat_member` resource.
+    #[inline]
     pub fn calendar_event_attendee_chat_member(
         &self,
     ) -> CalendarEventAttendeeChatMemberResource {
@@ -37,54 +41,63 @@ impl Client {
         }
     }
     /// Endpoints of the `calendar_event_attendee` resource.
+    #[inline]
     pub fn calendar_event_attendee(&self) -> CalendarEventAttendeeResource {
         CalendarEventAttendeeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `calendar_event_meeting_chat` resource.
+    #[inline]
     pub fn calendar_event_meeting_chat(&self) -> CalendarEventMeetingChatResource {
         CalendarEventMeetingChatResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `calendar_event_meeting_minute` resource.
+    #[inline]
     pub fn calendar_event_meeting_minute(&self) -> CalendarEventMeetingMinuteResource {
         CalendarEventMeetingMinuteResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `calendar_event` resource.
+    #[inline]
     pub fn calendar_event(&self) -> CalendarEventResource {
         CalendarEventResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `calendar` resource.
+    #[inline]
     pub fn calendar(&self) -> CalendarResource {
         CalendarResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `exchange_binding` resource.
+    #[inline]
     pub fn exchange_binding(&self) -> ExchangeBindingResource {
         ExchangeBindingResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `freebusy` resource.
+    #[inline]
     pub fn freebusy(&self) -> FreebusyResource {
         FreebusyResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `setting` resource.
+    #[inline]
     pub fn setting(&self) -> SettingResource {
         SettingResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `timeoff_event` resource.
+    #[inline]
     pub fn timeoff_event(&self) -> TimeoffEventResource {
         TimeoffEventResource {
             client: self.client.clone(),
@@ -125,6 +138,7 @@ impl CalendarAclResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-acl/create)
+    #[inline]
     pub fn create(
         &self,
         calendar_id: String,
@@ -167,6 +181,7 @@ impl CalendarAclResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-acl/list)
+    #[inline]
     pub fn list(&self, calendar_id: impl Into<String>) -> CalendarAclListRequest {
         CalendarAclListRequest {
             client: self.client.clone(),
@@ -204,6 +219,7 @@ impl CalendarAclResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-acl/delete)
+    #[inline]
     pub fn delete(
         &self,
         calendar_id: String,
@@ -243,6 +259,7 @@ impl CalendarAclResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-acl/subscription)
+    #[inline]
     pub fn subscription(
         &self,
         calendar_id: String,
@@ -281,6 +298,7 @@ impl CalendarAclResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-acl/unsubscription)
+    #[inline]
     pub fn unsubscription(
         &self,
         calendar_id: String,
@@ -338,6 +356,7 @@ impl CalendarEventAttendeeChatMemberResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-attendee-chat_member/list)
+    #[inline]
     pub fn list(
         &self,
         calendar_id: String,
@@ -400,6 +419,7 @@ impl CalendarEventAttendeeResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-attendee/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         calendar_id: String,
@@ -453,6 +473,7 @@ impl CalendarEventAttendeeResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-attendee/create)
+    #[inline]
     pub fn create(
         &self,
         calendar_id: String,
@@ -506,6 +527,7 @@ impl CalendarEventAttendeeResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-attendee/list)
+    #[inline]
     pub fn list(
         &self,
         calendar_id: String,
@@ -561,6 +583,7 @@ impl CalendarEventMeetingChatResource {
     ///   - `195109` (EventNotSupportChatCreation, HTTP 400): event not support chat creation. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/create)
+    #[inline]
     pub fn create(
         &self,
         calendar_id: String,
@@ -607,6 +630,7 @@ impl CalendarEventMeetingChatResource {
     ///   - `195108` (ChatNotMatchWithEvent, HTTP 400): chat not match with event. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_chat/delete)
+    #[inline]
     pub fn delete(
         &self,
         calendar_id: String,
@@ -661,6 +685,7 @@ impl CalendarEventMeetingMinuteResource {
     ///   - `195110` (EventNotSupportMinuteCreation, HTTP 400): event not support minute creation. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event-meeting_minute/create)
+    #[inline]
     pub fn create(
         &self,
         calendar_id: String,
@@ -721,6 +746,7 @@ impl CalendarEventResource {
     ///   - `193107` (NoPermissionToAccessAttachmentFile, HTTP 400): no permission to access attachment file token. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/create)
+    #[inline]
     pub fn create(
         &self,
         calendar_id: String,
@@ -768,6 +794,7 @@ impl CalendarEventResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/list)
+    #[inline]
     pub fn list(&self, calendar_id: impl Into<String>) -> CalendarEventListRequest {
         CalendarEventListRequest {
             client: self.client.clone(),
@@ -812,6 +839,7 @@ impl CalendarEventResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/delete)
+    #[inline]
     pub fn delete(
         &self,
         calendar_id: String,
@@ -859,6 +887,7 @@ impl CalendarEventResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/get)
+    #[inline]
     pub fn get(&self, calendar_id: String, event_id: String) -> CalendarEventGetRequest {
         CalendarEventGetRequest {
             client: self.client.clone(),
@@ -912,6 +941,7 @@ impl CalendarEventResource {
     ///   - `193107` (NoPermissionToAccessAttachmentFile, HTTP 400): no permission to access attachment file token. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/patch)
+    #[inline]
     pub fn patch(
         &self,
         calendar_id: String,
@@ -958,6 +988,7 @@ impl CalendarEventResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/instance_view)
+    #[inline]
     pub fn instance_view(
         &self,
         calendar_id: String,
@@ -1006,6 +1037,7 @@ impl CalendarEventResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/instances)
+    #[inline]
     pub fn instances(
         &self,
         calendar_id: String,
@@ -1057,6 +1089,7 @@ impl CalendarEventResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/reply)
+    #[inline]
     pub fn reply(
         &self,
         calendar_id: String,
@@ -1103,6 +1136,7 @@ impl CalendarEventResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/search)
+    #[inline]
     pub fn search(
         &self,
         calendar_id: String,
@@ -1145,6 +1179,7 @@ impl CalendarEventResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/subscription)
+    #[inline]
     pub fn subscription(
         &self,
         calendar_id: impl Into<String>,
@@ -1183,6 +1218,7 @@ impl CalendarEventResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar-event/unsubscription)
+    #[inline]
     pub fn unsubscription(
         &self,
         calendar_id: impl Into<String>,
@@ -1224,6 +1260,7 @@ impl CalendarResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/create)
+    #[inline]
     pub fn create(&self) -> CalendarCreateRequest {
         CalendarCreateRequest {
             client: self.client.clone(),
@@ -1259,6 +1296,7 @@ impl CalendarResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/list)
+    #[inline]
     pub fn list(&self) -> CalendarListRequest {
         CalendarListRequest {
             client: self.client.clone(),
@@ -1294,6 +1332,7 @@ impl CalendarResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/delete)
+    #[inline]
     pub fn delete(&self, calendar_id: impl Into<String>) -> CalendarDeleteRequest {
         CalendarDeleteRequest {
             client: self.client.clone(),
@@ -1327,6 +1366,7 @@ impl CalendarResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/get)
+    #[inline]
     pub fn get(&self, calendar_id: impl Into<String>) -> CalendarGetRequest {
         CalendarGetRequest {
             client: self.client.clone(),
@@ -1363,6 +1403,7 @@ impl CalendarResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/patch)
+    #[inline]
     pub fn patch(&self, calendar_id: impl Into<String>) -> CalendarPatchRequest {
         CalendarPatchRequest {
             client: self.client.clone(),
@@ -1398,6 +1439,7 @@ impl CalendarResource {
     ///   - `198007` (TheNumberOfCalendarIDsExceeds, HTTP 400): the number of calendar IDs exceeds the limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/mget)
+    #[inline]
     pub fn mget(&self, body: CalendarMgetBody) -> CalendarMgetRequest {
         CalendarMgetRequest {
             client: self.client.clone(),
@@ -1432,6 +1474,7 @@ impl CalendarResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/primary)
+    #[inline]
     pub fn primary(&self) -> CalendarPrimaryRequest {
         CalendarPrimaryRequest {
             client: self.client.clone(),
@@ -1467,6 +1510,7 @@ impl CalendarResource {
     ///   - `198001` (TheNumberOfUserIDsExceeds, HTTP 400): the number of user IDs exceeds the limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/primarys)
+    #[inline]
     pub fn primarys(&self, body: CalendarPrimarysBody) -> CalendarPrimarysRequest {
         CalendarPrimarysRequest {
             client: self.client.clone(),
@@ -1502,6 +1546,7 @@ impl CalendarResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/search)
+    #[inline]
     pub fn search(&self, body: CalendarSearchBody) -> CalendarSearchRequest {
         CalendarSearchRequest {
             client: self.client.clone(),
@@ -1539,6 +1584,7 @@ impl CalendarResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/subscribe)
+    #[inline]
     pub fn subscribe(&self, calendar_id: impl Into<String>) -> CalendarSubscribeRequest {
         CalendarSubscribeRequest {
             client: self.client.clone(),
@@ -1567,6 +1613,7 @@ impl CalendarResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/subscription)
+    #[inline]
     pub fn subscription(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -1604,6 +1651,7 @@ impl CalendarResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/unsubscribe)
+    #[inline]
     pub fn unsubscribe(
         &self,
         calendar_id: impl Into<String>,
@@ -1635,6 +1683,7 @@ impl CalendarResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/calendar/unsubscription)
+    #[inline]
     pub fn unsubscription(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -1678,6 +1727,7 @@ impl ExchangeBindingResource {
     ///   - `195106` (AdminAccountIsNotFound, HTTP 404): admin account is not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/exchange_binding/create)
+    #[inline]
     pub fn create(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -1715,6 +1765,7 @@ impl ExchangeBindingResource {
     ///   - `195106` (AdminAccountIsNotFound, HTTP 404): admin account is not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/exchange_binding/delete)
+    #[inline]
     pub fn delete(
         &self,
         exchange_binding_id: String,
@@ -1753,6 +1804,7 @@ impl ExchangeBindingResource {
     ///   - `195106` (AdminAccountIsNotFound, HTTP 404): admin account is not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/exchange_binding/get)
+    #[inline]
     pub fn get(
         &self,
         exchange_binding_id: String,
@@ -1798,6 +1850,7 @@ impl FreebusyResource {
     ///   - `198004` (TheTimeZoneFormatIsIllegal, HTTP 400): the time zone format is illegal. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/freebusy/batch)
+    #[inline]
     pub fn batch(&self, body: FreebusyBatchBody) -> FreebusyBatchRequest {
         FreebusyBatchRequest {
             client: self.client.clone(),
@@ -1828,6 +1881,7 @@ impl FreebusyResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/freebusy/list)
+    #[inline]
     pub fn list(&self, body: FreebusyListBody) -> FreebusyListRequest {
         FreebusyListRequest {
             client: self.client.clone(),
@@ -1864,6 +1918,7 @@ impl SettingResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/setting/generate_caldav_conf)
+    #[inline]
     pub fn generate_caldav_conf(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -1905,6 +1960,7 @@ impl TimeoffEventResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/timeoff_event/create)
+    #[inline]
     pub fn create(&self, body: TimeoffEventCreateBody) -> TimeoffEventCreateRequest {
         TimeoffEventCreateRequest {
             client: self.client.clone(),
@@ -1934,6 +1990,7 @@ impl TimeoffEventResource {
     ///   - `195100` (UserIsDismissOrNotExist, HTTP 404): user is dismiss or not exist in the tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/calendar-v4/timeoff_event/delete)
+    #[inline]
     pub fn delete(
         &self,
         timeoff_event_id: impl Into<String>,
@@ -1956,11 +2013,13 @@ pub struct CalendarAclCreateRequest {
 }
 impl CalendarAclCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1996,11 +2055,13 @@ pub struct CalendarAclListRequest {
 }
 impl CalendarAclListRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2008,11 +2069,13 @@ impl CalendarAclListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2060,6 +2123,7 @@ pub struct CalendarAclDeleteRequest {
 }
 impl CalendarAclDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2143,6 +2207,7 @@ pub struct CalendarEventAttendeeChatMemberListRequest {
 }
 impl CalendarEventAttendeeChatMemberListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2150,16 +2215,19 @@ impl CalendarEventAttendeeChatMemberListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2220,16 +2288,19 @@ pub struct CalendarEventAttendeeBatchDeleteRequest {
 }
 impl CalendarEventAttendeeBatchDeleteRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: CalendarEventAttendeeBatchDeleteBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2266,16 +2337,19 @@ pub struct CalendarEventAttendeeCreateRequest {
 }
 impl CalendarEventAttendeeCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: CalendarEventAttendeeCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2316,6 +2390,7 @@ pub struct CalendarEventAttendeeListRequest {
 }
 impl CalendarEventAttendeeListRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2323,6 +2398,7 @@ impl CalendarEventAttendeeListRequest {
     /// 是否需要会议室表单信息
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn need_resource_customization(
         mut self,
         need_resource_customization: bool,
@@ -2331,6 +2407,7 @@ impl CalendarEventAttendeeListRequest {
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2338,11 +2415,13 @@ impl CalendarEventAttendeeListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2402,6 +2481,7 @@ pub struct CalendarEventMeetingChatCreateRequest {
 }
 impl CalendarEventMeetingChatCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2439,6 +2519,7 @@ pub struct CalendarEventMeetingChatDeleteRequest {
 }
 impl CalendarEventMeetingChatDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2471,6 +2552,7 @@ pub struct CalendarEventMeetingMinuteCreateRequest {
 }
 impl CalendarEventMeetingMinuteCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2511,16 +2593,19 @@ impl CalendarEventCreateRequest {
     /// 幂等唯一key
     ///
     /// Constraints: example `25fdf41b-8c80-2ce1-e94c-de8b5e7aa7e6`.
+    #[inline]
     pub fn idempotency_key(mut self, idempotency_key: impl Into<String>) -> Self {
         self.idempotency_key = Some(Into::into(idempotency_key));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2563,6 +2648,7 @@ impl CalendarEventListRequest {
     /// 一次请求要求返回最大数量，默认500，取值范围为\[50, 1000\]
     ///
     /// Constraints: server default `500`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2570,11 +2656,13 @@ impl CalendarEventListRequest {
     /// 拉取anchor_time之后的日程，为timestamp
     ///
     /// Constraints: example `1609430400`.
+    #[inline]
     pub fn anchor_time(mut self, anchor_time: impl Into<String>) -> Self {
         self.anchor_time = Some(Into::into(anchor_time));
         self
     }
     /// 上次请求Response返回的分页标记，首次请求时为空
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2582,6 +2670,7 @@ impl CalendarEventListRequest {
     /// 上次请求Response返回的增量同步标记，分页请求未结束时为空
     ///
     /// Constraints: example `ListCalendarsSyncToken_1632452910`.
+    #[inline]
     pub fn sync_token(mut self, sync_token: impl Into<String>) -> Self {
         self.sync_token = Some(Into::into(sync_token));
         self
@@ -2589,6 +2678,7 @@ impl CalendarEventListRequest {
     /// 日程开始Unix时间戳，单位为秒
     ///
     /// Constraints: example `1631777271`.
+    #[inline]
     pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
         self.start_time = Some(Into::into(start_time));
         self
@@ -2596,16 +2686,19 @@ impl CalendarEventListRequest {
     /// 日程结束Unix时间戳，单位为秒
     ///
     /// Constraints: example `1631777271`.
+    #[inline]
     pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
         self.end_time = Some(Into::into(end_time));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2644,6 +2737,7 @@ pub struct CalendarEventDeleteRequest {
 }
 impl CalendarEventDeleteRequest {
     /// 删除日程是否给日程参与人发送bot通知，默认为true
+    #[inline]
     pub fn need_notification(
         mut self,
         need_notification: impl Into<NeedNotification>,
@@ -2652,6 +2746,7 @@ impl CalendarEventDeleteRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2690,6 +2785,7 @@ impl CalendarEventGetRequest {
     /// 是否需要返回会前设置
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn need_meeting_settings(mut self, need_meeting_settings: bool) -> Self {
         self.need_meeting_settings = Some(need_meeting_settings);
         self
@@ -2697,6 +2793,7 @@ impl CalendarEventGetRequest {
     /// 是否需要返回参与人信息
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn need_attendee(mut self, need_attendee: bool) -> Self {
         self.need_attendee = Some(need_attendee);
         self
@@ -2704,16 +2801,19 @@ impl CalendarEventGetRequest {
     /// 返回的最大参与人数量
     ///
     /// Constraints: server default `10`.
+    #[inline]
     pub fn max_attendee_num(mut self, max_attendee_num: i64) -> Self {
         self.max_attendee_num = Some(max_attendee_num);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2751,16 +2851,19 @@ pub struct CalendarEventPatchRequest {
 }
 impl CalendarEventPatchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: CalendarEventPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2797,11 +2900,13 @@ pub struct CalendarEventInstanceViewRequest {
 }
 impl CalendarEventInstanceViewRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2843,16 +2948,19 @@ impl CalendarEventInstancesRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2891,6 +2999,7 @@ pub struct CalendarEventReplyRequest {
 }
 impl CalendarEventReplyRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2927,11 +3036,13 @@ pub struct CalendarEventSearchRequest {
 }
 impl CalendarEventSearchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2939,11 +3050,13 @@ impl CalendarEventSearchRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2995,11 +3108,13 @@ pub struct CalendarEventSubscriptionRequest {
 }
 impl CalendarEventSubscriptionRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3031,11 +3146,13 @@ pub struct CalendarEventUnsubscriptionRequest {
 }
 impl CalendarEventUnsubscriptionRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3066,11 +3183,13 @@ pub struct CalendarCreateRequest {
 }
 impl CalendarCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: CalendarCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3105,11 +3224,13 @@ impl CalendarListRequest {
     /// 一次请求要求返回最大数量，默认500，取值范围为\[50. 1000\]
     ///
     /// Constraints: server default `500`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 上次请求Response返回的分页标记，首次请求时为空
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3117,11 +3238,13 @@ impl CalendarListRequest {
     /// 上次请求Response返回的增量同步标记，分页请求未结束时为空
     ///
     /// Constraints: example `ListCalendarsSyncToken_xxx`.
+    #[inline]
     pub fn sync_token(mut self, sync_token: impl Into<String>) -> Self {
         self.sync_token = Some(Into::into(sync_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3153,6 +3276,7 @@ pub struct CalendarDeleteRequest {
 }
 impl CalendarDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3182,6 +3306,7 @@ pub struct CalendarGetRequest {
 }
 impl CalendarGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3212,11 +3337,13 @@ pub struct CalendarPatchRequest {
 }
 impl CalendarPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: CalendarCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3248,6 +3375,7 @@ pub struct CalendarMgetRequest {
 }
 impl CalendarMgetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3278,11 +3406,13 @@ pub struct CalendarPrimaryRequest {
 }
 impl CalendarPrimaryRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3313,11 +3443,13 @@ pub struct CalendarPrimarysRequest {
 }
 impl CalendarPrimarysRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3351,6 +3483,7 @@ pub struct CalendarSearchRequest {
 }
 impl CalendarSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3358,11 +3491,13 @@ impl CalendarSearchRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3409,6 +3544,7 @@ pub struct CalendarSubscribeRequest {
 }
 impl CalendarSubscribeRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3460,6 +3596,7 @@ pub struct CalendarUnsubscribeRequest {
 }
 impl CalendarUnsubscribeRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3512,11 +3649,13 @@ pub struct ExchangeBindingCreateRequest {
 }
 impl ExchangeBindingCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ExchangeBindingCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -3575,6 +3714,7 @@ pub struct ExchangeBindingGetRequest {
 }
 impl ExchangeBindingGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3606,11 +3746,13 @@ pub struct FreebusyBatchRequest {
 }
 impl FreebusyBatchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3643,11 +3785,13 @@ pub struct FreebusyListRequest {
 }
 impl FreebusyListRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3679,6 +3823,7 @@ pub struct SettingGenerateCaldavConfRequest {
 }
 impl SettingGenerateCaldavConfRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SettingGenerateCaldavConfBody) -> Self {
         self.body = Some(body);
         self
@@ -3711,6 +3856,7 @@ pub struct TimeoffEventCreateRequest {
 }
 impl TimeoffEventCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3792,6 +3938,7 @@ pub enum CalendarAclCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarAclCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -3823,6 +3970,7 @@ impl From<rt::Error> for CalendarAclCreateError {
 }
 impl ::std::ops::Deref for CalendarAclCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -3845,11 +3993,13 @@ impl ::std::ops::Deref for CalendarAclCreateError {
     }
 }
 impl ::std::fmt::Display for CalendarAclCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarAclCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3898,6 +4048,7 @@ pub enum CalendarAclListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarAclListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -3932,6 +4083,7 @@ impl From<rt::Error> for CalendarAclListError {
 }
 impl ::std::ops::Deref for CalendarAclListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -3955,11 +4107,13 @@ impl ::std::ops::Deref for CalendarAclListError {
     }
 }
 impl ::std::fmt::Display for CalendarAclListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarAclListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4006,6 +4160,7 @@ pub enum CalendarAclDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarAclDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -4037,6 +4192,7 @@ impl From<rt::Error> for CalendarAclDeleteError {
 }
 impl ::std::ops::Deref for CalendarAclDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -4059,11 +4215,13 @@ impl ::std::ops::Deref for CalendarAclDeleteError {
     }
 }
 impl ::std::fmt::Display for CalendarAclDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarAclDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4110,6 +4268,7 @@ pub enum CalendarAclSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarAclSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -4141,6 +4300,7 @@ impl From<rt::Error> for CalendarAclSubscriptionError {
 }
 impl ::std::ops::Deref for CalendarAclSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -4163,11 +4323,13 @@ impl ::std::ops::Deref for CalendarAclSubscriptionError {
     }
 }
 impl ::std::fmt::Display for CalendarAclSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarAclSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4214,6 +4376,7 @@ pub enum CalendarAclUnsubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarAclUnsubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -4245,6 +4408,7 @@ impl From<rt::Error> for CalendarAclUnsubscriptionError {
 }
 impl ::std::ops::Deref for CalendarAclUnsubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -4267,11 +4431,13 @@ impl ::std::ops::Deref for CalendarAclUnsubscriptionError {
     }
 }
 impl ::std::fmt::Display for CalendarAclUnsubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarAclUnsubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4340,6 +4506,7 @@ pub enum CalendarEventAttendeeChatMemberListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventAttendeeChatMemberListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -4396,6 +4563,7 @@ impl From<rt::Error> for CalendarEventAttendeeChatMemberListError {
 }
 impl ::std::ops::Deref for CalendarEventAttendeeChatMemberListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -4429,11 +4597,13 @@ impl ::std::ops::Deref for CalendarEventAttendeeChatMemberListError {
     }
 }
 impl ::std::fmt::Display for CalendarEventAttendeeChatMemberListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventAttendeeChatMemberListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4500,6 +4670,7 @@ pub enum CalendarEventAttendeeBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventAttendeeBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -4553,6 +4724,7 @@ impl From<rt::Error> for CalendarEventAttendeeBatchDeleteError {
 }
 impl ::std::ops::Deref for CalendarEventAttendeeBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -4585,11 +4757,13 @@ impl ::std::ops::Deref for CalendarEventAttendeeBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for CalendarEventAttendeeBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventAttendeeBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4658,6 +4832,7 @@ pub enum CalendarEventAttendeeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventAttendeeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -4714,6 +4889,7 @@ impl From<rt::Error> for CalendarEventAttendeeCreateError {
 }
 impl ::std::ops::Deref for CalendarEventAttendeeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -4747,11 +4923,13 @@ impl ::std::ops::Deref for CalendarEventAttendeeCreateError {
     }
 }
 impl ::std::fmt::Display for CalendarEventAttendeeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventAttendeeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4820,6 +4998,7 @@ pub enum CalendarEventAttendeeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventAttendeeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -4876,6 +5055,7 @@ impl From<rt::Error> for CalendarEventAttendeeListError {
 }
 impl ::std::ops::Deref for CalendarEventAttendeeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -4909,11 +5089,13 @@ impl ::std::ops::Deref for CalendarEventAttendeeListError {
     }
 }
 impl ::std::fmt::Display for CalendarEventAttendeeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventAttendeeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4970,6 +5152,7 @@ pub enum CalendarEventMeetingChatCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventMeetingChatCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -5014,6 +5197,7 @@ impl From<rt::Error> for CalendarEventMeetingChatCreateError {
 }
 impl ::std::ops::Deref for CalendarEventMeetingChatCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -5041,11 +5225,13 @@ impl ::std::ops::Deref for CalendarEventMeetingChatCreateError {
     }
 }
 impl ::std::fmt::Display for CalendarEventMeetingChatCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventMeetingChatCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5106,6 +5292,7 @@ pub enum CalendarEventMeetingChatDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventMeetingChatDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -5152,6 +5339,7 @@ impl From<rt::Error> for CalendarEventMeetingChatDeleteError {
 }
 impl ::std::ops::Deref for CalendarEventMeetingChatDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -5181,11 +5369,13 @@ impl ::std::ops::Deref for CalendarEventMeetingChatDeleteError {
     }
 }
 impl ::std::fmt::Display for CalendarEventMeetingChatDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventMeetingChatDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5244,6 +5434,7 @@ pub enum CalendarEventMeetingMinuteCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventMeetingMinuteCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -5289,6 +5480,7 @@ impl From<rt::Error> for CalendarEventMeetingMinuteCreateError {
 }
 impl ::std::ops::Deref for CalendarEventMeetingMinuteCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -5317,11 +5509,13 @@ impl ::std::ops::Deref for CalendarEventMeetingMinuteCreateError {
     }
 }
 impl ::std::fmt::Display for CalendarEventMeetingMinuteCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventMeetingMinuteCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5394,6 +5588,7 @@ pub enum CalendarEventCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -5458,6 +5653,7 @@ impl From<rt::Error> for CalendarEventCreateError {
 }
 impl ::std::ops::Deref for CalendarEventCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -5493,11 +5689,13 @@ impl ::std::ops::Deref for CalendarEventCreateError {
     }
 }
 impl ::std::fmt::Display for CalendarEventCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5554,6 +5752,7 @@ pub enum CalendarEventListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -5596,6 +5795,7 @@ impl From<rt::Error> for CalendarEventListError {
 }
 impl ::std::ops::Deref for CalendarEventListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -5623,11 +5823,13 @@ impl ::std::ops::Deref for CalendarEventListError {
     }
 }
 impl ::std::fmt::Display for CalendarEventListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5680,6 +5882,7 @@ pub enum CalendarEventDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -5716,6 +5919,7 @@ impl From<rt::Error> for CalendarEventDeleteError {
 }
 impl ::std::ops::Deref for CalendarEventDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -5741,11 +5945,13 @@ impl ::std::ops::Deref for CalendarEventDeleteError {
     }
 }
 impl ::std::fmt::Display for CalendarEventDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5804,6 +6010,7 @@ pub enum CalendarEventGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -5849,6 +6056,7 @@ impl From<rt::Error> for CalendarEventGetError {
 }
 impl ::std::ops::Deref for CalendarEventGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -5877,11 +6085,13 @@ impl ::std::ops::Deref for CalendarEventGetError {
     }
 }
 impl ::std::fmt::Display for CalendarEventGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5954,6 +6164,7 @@ pub enum CalendarEventPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -6018,6 +6229,7 @@ impl From<rt::Error> for CalendarEventPatchError {
 }
 impl ::std::ops::Deref for CalendarEventPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -6053,11 +6265,13 @@ impl ::std::ops::Deref for CalendarEventPatchError {
     }
 }
 impl ::std::fmt::Display for CalendarEventPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6112,6 +6326,7 @@ pub enum CalendarEventInstanceViewError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventInstanceViewError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -6157,6 +6372,7 @@ impl From<rt::Error> for CalendarEventInstanceViewError {
 }
 impl ::std::ops::Deref for CalendarEventInstanceViewError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -6183,11 +6399,13 @@ impl ::std::ops::Deref for CalendarEventInstanceViewError {
     }
 }
 impl ::std::fmt::Display for CalendarEventInstanceViewError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventInstanceViewError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6246,6 +6464,7 @@ pub enum CalendarEventInstancesError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventInstancesError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -6291,6 +6510,7 @@ impl From<rt::Error> for CalendarEventInstancesError {
 }
 impl ::std::ops::Deref for CalendarEventInstancesError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -6319,11 +6539,13 @@ impl ::std::ops::Deref for CalendarEventInstancesError {
     }
 }
 impl ::std::fmt::Display for CalendarEventInstancesError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventInstancesError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6382,6 +6604,7 @@ pub enum CalendarEventReplyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventReplyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -6425,6 +6648,7 @@ impl From<rt::Error> for CalendarEventReplyError {
 }
 impl ::std::ops::Deref for CalendarEventReplyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -6453,11 +6677,13 @@ impl ::std::ops::Deref for CalendarEventReplyError {
     }
 }
 impl ::std::fmt::Display for CalendarEventReplyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventReplyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6512,6 +6738,7 @@ pub enum CalendarEventSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -6551,6 +6778,7 @@ impl From<rt::Error> for CalendarEventSearchError {
 }
 impl ::std::ops::Deref for CalendarEventSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -6577,11 +6805,13 @@ impl ::std::ops::Deref for CalendarEventSearchError {
     }
 }
 impl ::std::fmt::Display for CalendarEventSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6626,6 +6856,7 @@ pub enum CalendarEventSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -6656,6 +6887,7 @@ impl From<rt::Error> for CalendarEventSubscriptionError {
 }
 impl ::std::ops::Deref for CalendarEventSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -6677,11 +6909,13 @@ impl ::std::ops::Deref for CalendarEventSubscriptionError {
     }
 }
 impl ::std::fmt::Display for CalendarEventSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6726,6 +6960,7 @@ pub enum CalendarEventUnsubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarEventUnsubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -6756,6 +6991,7 @@ impl From<rt::Error> for CalendarEventUnsubscriptionError {
 }
 impl ::std::ops::Deref for CalendarEventUnsubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -6777,11 +7013,13 @@ impl ::std::ops::Deref for CalendarEventUnsubscriptionError {
     }
 }
 impl ::std::fmt::Display for CalendarEventUnsubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarEventUnsubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6816,6 +7054,7 @@ pub enum CalendarCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -6841,6 +7080,7 @@ impl From<rt::Error> for CalendarCreateError {
 }
 impl ::std::ops::Deref for CalendarCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -6857,11 +7097,13 @@ impl ::std::ops::Deref for CalendarCreateError {
     }
 }
 impl ::std::fmt::Display for CalendarCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6910,6 +7152,7 @@ pub enum CalendarListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -6946,6 +7189,7 @@ impl From<rt::Error> for CalendarListError {
 }
 impl ::std::ops::Deref for CalendarListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -6969,11 +7213,13 @@ impl ::std::ops::Deref for CalendarListError {
     }
 }
 impl ::std::fmt::Display for CalendarListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7018,6 +7264,7 @@ pub enum CalendarDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -7048,6 +7295,7 @@ impl From<rt::Error> for CalendarDeleteError {
 }
 impl ::std::ops::Deref for CalendarDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -7069,11 +7317,13 @@ impl ::std::ops::Deref for CalendarDeleteError {
     }
 }
 impl ::std::fmt::Display for CalendarDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7118,6 +7368,7 @@ pub enum CalendarGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -7148,6 +7399,7 @@ impl From<rt::Error> for CalendarGetError {
 }
 impl ::std::ops::Deref for CalendarGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -7169,11 +7421,13 @@ impl ::std::ops::Deref for CalendarGetError {
     }
 }
 impl ::std::fmt::Display for CalendarGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7220,6 +7474,7 @@ pub enum CalendarPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -7253,6 +7508,7 @@ impl From<rt::Error> for CalendarPatchError {
 }
 impl ::std::ops::Deref for CalendarPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -7275,11 +7531,13 @@ impl ::std::ops::Deref for CalendarPatchError {
     }
 }
 impl ::std::fmt::Display for CalendarPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7326,6 +7584,7 @@ pub enum CalendarMgetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarMgetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -7359,6 +7618,7 @@ impl From<rt::Error> for CalendarMgetError {
 }
 impl ::std::ops::Deref for CalendarMgetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -7381,11 +7641,13 @@ impl ::std::ops::Deref for CalendarMgetError {
     }
 }
 impl ::std::fmt::Display for CalendarMgetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarMgetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7430,6 +7692,7 @@ pub enum CalendarPrimaryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarPrimaryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -7460,6 +7723,7 @@ impl From<rt::Error> for CalendarPrimaryError {
 }
 impl ::std::ops::Deref for CalendarPrimaryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -7481,11 +7745,13 @@ impl ::std::ops::Deref for CalendarPrimaryError {
     }
 }
 impl ::std::fmt::Display for CalendarPrimaryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarPrimaryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7532,6 +7798,7 @@ pub enum CalendarPrimarysError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarPrimarysError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -7565,6 +7832,7 @@ impl From<rt::Error> for CalendarPrimarysError {
 }
 impl ::std::ops::Deref for CalendarPrimarysError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -7587,11 +7855,13 @@ impl ::std::ops::Deref for CalendarPrimarysError {
     }
 }
 impl ::std::fmt::Display for CalendarPrimarysError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarPrimarysError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7638,6 +7908,7 @@ pub enum CalendarSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -7671,6 +7942,7 @@ impl From<rt::Error> for CalendarSearchError {
 }
 impl ::std::ops::Deref for CalendarSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -7693,11 +7965,13 @@ impl ::std::ops::Deref for CalendarSearchError {
     }
 }
 impl ::std::fmt::Display for CalendarSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7746,6 +8020,7 @@ pub enum CalendarSubscribeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarSubscribeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -7782,6 +8057,7 @@ impl From<rt::Error> for CalendarSubscribeError {
 }
 impl ::std::ops::Deref for CalendarSubscribeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -7805,11 +8081,13 @@ impl ::std::ops::Deref for CalendarSubscribeError {
     }
 }
 impl ::std::fmt::Display for CalendarSubscribeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarSubscribeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7844,6 +8122,7 @@ pub enum CalendarSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -7869,6 +8148,7 @@ impl From<rt::Error> for CalendarSubscriptionError {
 }
 impl ::std::ops::Deref for CalendarSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -7885,11 +8165,13 @@ impl ::std::ops::Deref for CalendarSubscriptionError {
     }
 }
 impl ::std::fmt::Display for CalendarSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7938,6 +8220,7 @@ pub enum CalendarUnsubscribeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarUnsubscribeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -7974,6 +8257,7 @@ impl From<rt::Error> for CalendarUnsubscribeError {
 }
 impl ::std::ops::Deref for CalendarUnsubscribeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -7997,11 +8281,13 @@ impl ::std::ops::Deref for CalendarUnsubscribeError {
     }
 }
 impl ::std::fmt::Display for CalendarUnsubscribeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarUnsubscribeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8036,6 +8322,7 @@ pub enum CalendarUnsubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CalendarUnsubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -8061,6 +8348,7 @@ impl From<rt::Error> for CalendarUnsubscriptionError {
 }
 impl ::std::ops::Deref for CalendarUnsubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -8077,11 +8365,13 @@ impl ::std::ops::Deref for CalendarUnsubscriptionError {
     }
 }
 impl ::std::fmt::Display for CalendarUnsubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CalendarUnsubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8126,6 +8416,7 @@ pub enum ExchangeBindingCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExchangeBindingCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -8164,6 +8455,7 @@ impl From<rt::Error> for ExchangeBindingCreateError {
 }
 impl ::std::ops::Deref for ExchangeBindingCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -8185,11 +8477,13 @@ impl ::std::ops::Deref for ExchangeBindingCreateError {
     }
 }
 impl ::std::fmt::Display for ExchangeBindingCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExchangeBindingCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8234,6 +8528,7 @@ pub enum ExchangeBindingDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExchangeBindingDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -8272,6 +8567,7 @@ impl From<rt::Error> for ExchangeBindingDeleteError {
 }
 impl ::std::ops::Deref for ExchangeBindingDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -8293,11 +8589,13 @@ impl ::std::ops::Deref for ExchangeBindingDeleteError {
     }
 }
 impl ::std::fmt::Display for ExchangeBindingDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExchangeBindingDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8342,6 +8640,7 @@ pub enum ExchangeBindingGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExchangeBindingGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -8380,6 +8679,7 @@ impl From<rt::Error> for ExchangeBindingGetError {
 }
 impl ::std::ops::Deref for ExchangeBindingGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -8401,11 +8701,13 @@ impl ::std::ops::Deref for ExchangeBindingGetError {
     }
 }
 impl ::std::fmt::Display for ExchangeBindingGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExchangeBindingGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8448,6 +8750,7 @@ pub enum FreebusyBatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FreebusyBatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -8483,6 +8786,7 @@ impl From<rt::Error> for FreebusyBatchError {
 }
 impl ::std::ops::Deref for FreebusyBatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -8503,11 +8807,13 @@ impl ::std::ops::Deref for FreebusyBatchError {
     }
 }
 impl ::std::fmt::Display for FreebusyBatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FreebusyBatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8542,6 +8848,7 @@ pub enum FreebusyListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FreebusyListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -8567,6 +8874,7 @@ impl From<rt::Error> for FreebusyListError {
 }
 impl ::std::ops::Deref for FreebusyListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -8583,11 +8891,13 @@ impl ::std::ops::Deref for FreebusyListError {
     }
 }
 impl ::std::fmt::Display for FreebusyListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FreebusyListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8622,6 +8932,7 @@ pub enum SettingGenerateCaldavConfError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SettingGenerateCaldavConfError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -8647,6 +8958,7 @@ impl From<rt::Error> for SettingGenerateCaldavConfError {
 }
 impl ::std::ops::Deref for SettingGenerateCaldavConfError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -8663,11 +8975,13 @@ impl ::std::ops::Deref for SettingGenerateCaldavConfError {
     }
 }
 impl ::std::fmt::Display for SettingGenerateCaldavConfError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SettingGenerateCaldavConfError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8706,6 +9020,7 @@ pub enum TimeoffEventCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TimeoffEventCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -8737,6 +9052,7 @@ impl From<rt::Error> for TimeoffEventCreateError {
 }
 impl ::std::ops::Deref for TimeoffEventCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -8755,11 +9071,13 @@ impl ::std::ops::Deref for TimeoffEventCreateError {
     }
 }
 impl ::std::fmt::Display for TimeoffEventCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TimeoffEventCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8796,6 +9114,7 @@ pub enum TimeoffEventDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TimeoffEventDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 190002 => {
@@ -8824,6 +9143,7 @@ impl From<rt::Error> for TimeoffEventDeleteError {
 }
 impl ::std::ops::Deref for TimeoffEventDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParametersInRequest(api) => &**api,
@@ -8841,11 +9161,13 @@ impl ::std::ops::Deref for TimeoffEventDeleteError {
     }
 }
 impl ::std::fmt::Display for TimeoffEventDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TimeoffEventDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8868,6 +9190,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -8878,6 +9201,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -8888,6 +9212,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8913,6 +9238,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8936,6 +9262,7 @@ pub enum Role {
 }
 impl Role {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "unknown",
@@ -8948,6 +9275,7 @@ impl Role {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Value1,
@@ -8960,6 +9288,7 @@ impl Role {
     }
 }
 impl ::std::fmt::Display for Role {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8985,6 +9314,7 @@ impl rt::FromJson for Role {
 }
 impl rt::Validate for Role {}
 impl AsRef<str> for Role {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9000,6 +9330,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -9008,6 +9339,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -9016,6 +9348,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9041,6 +9374,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9056,6 +9390,7 @@ pub struct Scope {
 rt::json_object!(Scope { r#type = "type" required, user_id = "user_id" optional, });
 impl Scope {
     /// A `Scope` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<Type>) -> Self {
         Self {
             r#type: Into::into(r#type),
@@ -9094,6 +9429,7 @@ rt::json_object!(
 );
 impl CalendarAclCreateData {
     /// A `CalendarAclCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(acl_id: String, role: Role, scope: Scope) -> Self {
         Self { acl_id, role, scope }
     }
@@ -9133,6 +9469,7 @@ pub enum RsvpStatus {
 }
 impl RsvpStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NeedsAction => "needs_action",
@@ -9145,6 +9482,7 @@ impl RsvpStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "needs_action" => Self::NeedsAction,
@@ -9157,6 +9495,7 @@ impl RsvpStatus {
     }
 }
 impl ::std::fmt::Display for RsvpStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9182,6 +9521,7 @@ impl rt::FromJson for RsvpStatus {
 }
 impl rt::Validate for RsvpStatus {}
 impl AsRef<str> for RsvpStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9254,6 +9594,7 @@ pub enum DeleteIdType {
 }
 impl DeleteIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -9265,6 +9606,7 @@ impl DeleteIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -9276,6 +9618,7 @@ impl DeleteIdType {
     }
 }
 impl ::std::fmt::Display for DeleteIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9301,6 +9644,7 @@ impl rt::FromJson for DeleteIdType {
 }
 impl rt::Validate for DeleteIdType {}
 impl AsRef<str> for DeleteIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9397,6 +9741,7 @@ rt::json_object!(
 );
 impl ResourceCustomizationItem {
     /// A `ResourceCustomizationItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(index_key: impl Into<String>) -> Self {
         Self {
             index_key: Into::into(index_key),
@@ -9736,6 +10081,7 @@ pub enum VcType {
 }
 impl VcType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Vc => "vc",
@@ -9749,6 +10095,7 @@ impl VcType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "vc" => Self::Vc,
@@ -9762,6 +10109,7 @@ impl VcType {
     }
 }
 impl ::std::fmt::Display for VcType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9787,6 +10135,7 @@ impl rt::FromJson for VcType {
 }
 impl rt::Validate for VcType {}
 impl AsRef<str> for VcType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9806,6 +10155,7 @@ pub enum IconType {
 }
 impl IconType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Vc => "vc",
@@ -9816,6 +10166,7 @@ impl IconType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "vc" => Self::Vc,
@@ -9826,6 +10177,7 @@ impl IconType {
     }
 }
 impl ::std::fmt::Display for IconType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9851,6 +10203,7 @@ impl rt::FromJson for IconType {
 }
 impl rt::Validate for IconType {}
 impl AsRef<str> for IconType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9870,6 +10223,7 @@ pub enum JoinMeetingPermission {
 }
 impl JoinMeetingPermission {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AnyoneCanJoin => "anyone_can_join",
@@ -9880,6 +10234,7 @@ impl JoinMeetingPermission {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "anyone_can_join" => Self::AnyoneCanJoin,
@@ -9890,6 +10245,7 @@ impl JoinMeetingPermission {
     }
 }
 impl ::std::fmt::Display for JoinMeetingPermission {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9915,6 +10271,7 @@ impl rt::FromJson for JoinMeetingPermission {
 }
 impl rt::Validate for JoinMeetingPermission {}
 impl AsRef<str> for JoinMeetingPermission {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9989,6 +10346,7 @@ pub enum Visibility {
 }
 impl Visibility {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -9999,6 +10357,7 @@ impl Visibility {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "default" => Self::Default,
@@ -10009,6 +10368,7 @@ impl Visibility {
     }
 }
 impl ::std::fmt::Display for Visibility {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10034,6 +10394,7 @@ impl rt::FromJson for Visibility {
 }
 impl rt::Validate for Visibility {}
 impl AsRef<str> for Visibility {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10055,6 +10416,7 @@ pub enum AttendeeAbility {
 }
 impl AttendeeAbility {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -10066,6 +10428,7 @@ impl AttendeeAbility {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -10077,6 +10440,7 @@ impl AttendeeAbility {
     }
 }
 impl ::std::fmt::Display for AttendeeAbility {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10102,6 +10466,7 @@ impl rt::FromJson for AttendeeAbility {
 }
 impl rt::Validate for AttendeeAbility {}
 impl AsRef<str> for AttendeeAbility {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10119,6 +10484,7 @@ pub enum FreeBusyStatus {
 }
 impl FreeBusyStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Busy => "busy",
@@ -10128,6 +10494,7 @@ impl FreeBusyStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "busy" => Self::Busy,
@@ -10137,6 +10504,7 @@ impl FreeBusyStatus {
     }
 }
 impl ::std::fmt::Display for FreeBusyStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10162,6 +10530,7 @@ impl rt::FromJson for FreeBusyStatus {
 }
 impl rt::Validate for FreeBusyStatus {}
 impl AsRef<str> for FreeBusyStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10215,6 +10584,7 @@ pub enum UiStatus {
 }
 impl UiStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hide => "hide",
@@ -10226,6 +10596,7 @@ impl UiStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "hide" => Self::Hide,
@@ -10237,6 +10608,7 @@ impl UiStatus {
     }
 }
 impl ::std::fmt::Display for UiStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10262,6 +10634,7 @@ impl rt::FromJson for UiStatus {
 }
 impl rt::Validate for UiStatus {}
 impl AsRef<str> for UiStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10310,6 +10683,7 @@ pub enum TimeType {
 }
 impl TimeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BeforeEventStart => "before_event_start",
@@ -10320,6 +10694,7 @@ impl TimeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "before_event_start" => Self::BeforeEventStart,
@@ -10330,6 +10705,7 @@ impl TimeType {
     }
 }
 impl ::std::fmt::Display for TimeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10355,6 +10731,7 @@ impl rt::FromJson for TimeType {
 }
 impl rt::Validate for TimeType {}
 impl AsRef<str> for TimeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10375,6 +10752,7 @@ rt::json_object!(
 );
 impl CheckInStartTime {
     /// A `CheckInStartTime` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(time_type: TimeType, duration: i64) -> Self {
         Self { time_type, duration }
     }
@@ -10401,6 +10779,7 @@ rt::json_object!(
 );
 impl EventCheckIn {
     /// An `EventCheckIn` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(enable_check_in: bool) -> Self {
         Self {
             enable_check_in,
@@ -10548,6 +10927,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tentative => "tentative",
@@ -10558,6 +10938,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "tentative" => Self::Tentative,
@@ -10568,6 +10949,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10593,6 +10975,7 @@ impl rt::FromJson for Status {
 }
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10732,6 +11115,7 @@ rt::json_object!(
 );
 impl Event {
     /// An `Event` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(event_id: String, start_time: StartTime, end_time: StartTime) -> Self {
         Self {
             event_id,
@@ -10903,6 +11287,7 @@ rt::json_object!(
 );
 impl CalendarEventListDataEvent {
     /// A `CalendarEventListDataEvent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(event_id: String, start_time: StartTime, end_time: StartTime) -> Self {
         Self {
             event_id,
@@ -10965,6 +11350,7 @@ pub enum NeedNotification {
 }
 impl NeedNotification {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::True => "true",
@@ -10974,6 +11360,7 @@ impl NeedNotification {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "true" => Self::True,
@@ -10983,6 +11370,7 @@ impl NeedNotification {
     }
 }
 impl ::std::fmt::Display for NeedNotification {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11008,6 +11396,7 @@ impl rt::FromJson for NeedNotification {
 }
 impl rt::Validate for NeedNotification {}
 impl AsRef<str> for NeedNotification {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11172,6 +11561,7 @@ rt::json_object!(
 );
 impl CalendarEventGetDataEvent {
     /// A `CalendarEventGetDataEvent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(event_id: String, start_time: StartTime, end_time: StartTime) -> Self {
         Self {
             event_id,
@@ -11370,6 +11760,7 @@ rt::json_object!(
 );
 impl CalendarEventInstanceViewDataEvent {
     /// A `CalendarEventInstanceViewDataEvent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(event_id: impl Into<String>) -> Self {
         Self {
             event_id: Into::into(event_id),
@@ -11451,6 +11842,7 @@ rt::json_object!(
 );
 impl CalendarEventInstancesDataEvent {
     /// A `CalendarEventInstancesDataEvent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(event_id: impl Into<String>) -> Self {
         Self {
             event_id: Into::into(event_id),
@@ -11497,6 +11889,7 @@ pub enum CalendarEventReplyBodyRsvpStatus {
 }
 impl CalendarEventReplyBodyRsvpStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Accept => "accept",
@@ -11507,6 +11900,7 @@ impl CalendarEventReplyBodyRsvpStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "accept" => Self::Accept,
@@ -11517,6 +11911,7 @@ impl CalendarEventReplyBodyRsvpStatus {
     }
 }
 impl ::std::fmt::Display for CalendarEventReplyBodyRsvpStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11542,6 +11937,7 @@ impl rt::FromJson for CalendarEventReplyBodyRsvpStatus {
 }
 impl rt::Validate for CalendarEventReplyBodyRsvpStatus {}
 impl AsRef<str> for CalendarEventReplyBodyRsvpStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11671,6 +12067,7 @@ rt::json_object!(
 );
 impl CalendarEventSearchDataEvent {
     /// A `CalendarEventSearchDataEvent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(event_id: String, start_time: StartTime, end_time: StartTime) -> Self {
         Self {
             event_id,
@@ -11726,6 +12123,7 @@ pub enum Permissions {
 }
 impl Permissions {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Private => "private",
@@ -11736,6 +12134,7 @@ impl Permissions {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "private" => Self::Private,
@@ -11746,6 +12145,7 @@ impl Permissions {
     }
 }
 impl ::std::fmt::Display for Permissions {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11771,6 +12171,7 @@ impl rt::FromJson for Permissions {
 }
 impl rt::Validate for Permissions {}
 impl AsRef<str> for Permissions {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11824,6 +12225,7 @@ pub enum CalendarType {
 }
 impl CalendarType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "unknown",
@@ -11837,6 +12239,7 @@ impl CalendarType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Value1,
@@ -11850,6 +12253,7 @@ impl CalendarType {
     }
 }
 impl ::std::fmt::Display for CalendarType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11875,6 +12279,7 @@ impl rt::FromJson for CalendarType {
 }
 impl rt::Validate for CalendarType {}
 impl AsRef<str> for CalendarType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11926,6 +12331,7 @@ rt::json_object!(
 );
 impl Calendar {
     /// A `Calendar` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(calendar_id: impl Into<String>) -> Self {
         Self {
             calendar_id: Into::into(calendar_id),
@@ -12077,6 +12483,7 @@ pub enum ExchangeBindingCreateDataStatus {
 }
 impl ExchangeBindingCreateDataStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doing => "doing",
@@ -12089,6 +12496,7 @@ impl ExchangeBindingCreateDataStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doing" => Self::Doing,
@@ -12101,6 +12509,7 @@ impl ExchangeBindingCreateDataStatus {
     }
 }
 impl ::std::fmt::Display for ExchangeBindingCreateDataStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12126,6 +12535,7 @@ impl rt::FromJson for ExchangeBindingCreateDataStatus {
 }
 impl rt::Validate for ExchangeBindingCreateDataStatus {}
 impl AsRef<str> for ExchangeBindingCreateDataStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12159,6 +12569,7 @@ rt::json_object!(
 );
 impl ExchangeBindingCreateData {
     /// An `ExchangeBindingCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(exchange_binding_id: impl Into<String>) -> Self {
         Self {
             admin_account: None,
@@ -12251,6 +12662,7 @@ rt::json_object!(
 );
 impl FreebusyItem {
     /// A `FreebusyItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(start_time: String, end_time: String) -> Self {
         Self {
             start_time,
@@ -12446,6 +12858,7 @@ rt::json_object!(
 );
 impl TimeoffEventCreateData {
     /// A `TimeoffEventCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         timeoff_event_id: String,
         user_id: String,
@@ -12467,6 +12880,7 @@ impl TimeoffEventCreateData {
 impl rt::Validate for TimeoffEventCreateData {}
 impl rt::paging::Page for CalendarAclListData {
     type Item = CalendarAclCreateData;
+    #[inline]
     fn into_parts(self) -> (Vec<CalendarAclCreateData>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.acls.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -12474,6 +12888,7 @@ impl rt::paging::Page for CalendarAclListData {
 }
 impl rt::paging::Page for CalendarEventAttendeeChatMemberListData {
     type Item = Member;
+    #[inline]
     fn into_parts(self) -> (Vec<Member>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -12481,6 +12896,7 @@ impl rt::paging::Page for CalendarEventAttendeeChatMemberListData {
 }
 impl rt::paging::Page for CalendarEventAttendeeListData {
     type Item = CalendarEventAttendeeListDataAttendee;
+    #[inline]
     fn into_parts(self) -> (Vec<CalendarEventAttendeeListDataAttendee>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -12488,12 +12904,14 @@ impl rt::paging::Page for CalendarEventAttendeeListData {
 }
 impl rt::paging::Page for CalendarEventSearchData {
     type Item = CalendarEventSearchDataEvent;
+    #[inline]
     fn into_parts(self) -> (Vec<CalendarEventSearchDataEvent>, Option<String>) {
         (self.items.unwrap_or_default(), self.page_token)
     }
 }
 impl rt::paging::Page for CalendarSearchData {
     type Item = Calendar;
+    #[inline]
     fn into_parts(self) -> (Vec<Calendar>, Option<String>) {
         (self.items.unwrap_or_default(), self.page_token)
     }

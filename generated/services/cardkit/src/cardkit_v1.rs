@@ -15,20 +15,24 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `card_element` resource.
+    #[inline]
     pub fn card_element(&self) -> CardElementResource {
         CardElementResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `card` resource.
+    #[inline]
     pub fn card(&self) -> CardResource {
         CardResource {
             client: self.client.clone(),
@@ -55,6 +59,7 @@ impl CardElementResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card-element/content)
+    #[inline]
     pub fn content(
         &self,
         card_id: String,
@@ -82,6 +87,7 @@ impl CardElementResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card-element/create)
+    #[inline]
     pub fn create(
         &self,
         card_id: String,
@@ -107,6 +113,7 @@ impl CardElementResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card-element/delete)
+    #[inline]
     pub fn delete(
         &self,
         card_id: String,
@@ -134,6 +141,7 @@ impl CardElementResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card-element/patch)
+    #[inline]
     pub fn patch(
         &self,
         card_id: String,
@@ -161,6 +169,7 @@ impl CardElementResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card-element/update)
+    #[inline]
     pub fn update(
         &self,
         card_id: String,
@@ -195,6 +204,7 @@ impl CardResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card/batch_update)
+    #[inline]
     pub fn batch_update(
         &self,
         card_id: String,
@@ -220,6 +230,7 @@ impl CardResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card/create)
+    #[inline]
     pub fn create(&self, body: CardCreateBody) -> CardCreateRequest {
         CardCreateRequest {
             client: self.client.clone(),
@@ -240,6 +251,7 @@ impl CardResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card/id_convert)
+    #[inline]
     pub fn id_convert(&self, body: CardIdConvertBody) -> CardIdConvertRequest {
         CardIdConvertRequest {
             client: self.client.clone(),
@@ -260,6 +272,7 @@ impl CardResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card/settings)
+    #[inline]
     pub fn settings(
         &self,
         card_id: String,
@@ -285,6 +298,7 @@ impl CardResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/cardkit-v1/card/update)
+    #[inline]
     pub fn update(&self, card_id: String, body: CardUpdateBody) -> CardUpdateRequest {
         CardUpdateRequest {
             client: self.client.clone(),
@@ -556,12 +570,14 @@ pub enum CardElementContentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CardElementContentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardElementContentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -569,11 +585,13 @@ impl ::std::ops::Deref for CardElementContentError {
     }
 }
 impl ::std::fmt::Display for CardElementContentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CardElementContentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -589,12 +607,14 @@ pub enum CardElementCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CardElementCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardElementCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -602,11 +622,13 @@ impl ::std::ops::Deref for CardElementCreateError {
     }
 }
 impl ::std::fmt::Display for CardElementCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CardElementCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -622,12 +644,14 @@ pub enum CardElementDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CardElementDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardElementDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -635,11 +659,13 @@ impl ::std::ops::Deref for CardElementDeleteError {
     }
 }
 impl ::std::fmt::Display for CardElementDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CardElementDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -655,12 +681,14 @@ pub enum CardElementPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CardElementPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardElementPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -668,11 +696,13 @@ impl ::std::ops::Deref for CardElementPatchError {
     }
 }
 impl ::std::fmt::Display for CardElementPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CardElementPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -688,12 +718,14 @@ pub enum CardElementUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CardElementUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardElementUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -701,11 +733,13 @@ impl ::std::ops::Deref for CardElementUpdateError {
     }
 }
 impl ::std::fmt::Display for CardElementUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CardElementUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -721,12 +755,14 @@ pub enum CardBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CardBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -734,11 +770,13 @@ impl ::std::ops::Deref for CardBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for CardBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CardBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -754,12 +792,14 @@ pub enum CardCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CardCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -767,11 +807,13 @@ impl ::std::ops::Deref for CardCreateError {
     }
 }
 impl ::std::fmt::Display for CardCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CardCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -787,12 +829,14 @@ pub enum CardIdConvertError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CardIdConvertError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardIdConvertError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -800,11 +844,13 @@ impl ::std::ops::Deref for CardIdConvertError {
     }
 }
 impl ::std::fmt::Display for CardIdConvertError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CardIdConvertError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -820,12 +866,14 @@ pub enum CardSettingsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CardSettingsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardSettingsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -833,11 +881,13 @@ impl ::std::ops::Deref for CardSettingsError {
     }
 }
 impl ::std::fmt::Display for CardSettingsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CardSettingsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -853,12 +903,14 @@ pub enum CardUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CardUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CardUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -866,11 +918,13 @@ impl ::std::ops::Deref for CardUpdateError {
     }
 }
 impl ::std::fmt::Display for CardUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CardUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -913,6 +967,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InsertBefore => "insert_before",
@@ -923,6 +978,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "insert_before" => Self::InsertBefore,
@@ -933,6 +989,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -958,6 +1015,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1094,6 +1152,7 @@ pub struct CardCreateData {
 rt::json_object!(CardCreateData { card_id = "card_id" required, });
 impl CardCreateData {
     /// A `CardCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(card_id: impl Into<String>) -> Self {
         Self {
             card_id: Into::into(card_id),
@@ -1151,6 +1210,7 @@ pub enum CardType {
 }
 impl CardType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CardJson => "card_json",
@@ -1159,6 +1219,7 @@ impl CardType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "card_json" => Self::CardJson,
@@ -1167,6 +1228,7 @@ impl CardType {
     }
 }
 impl ::std::fmt::Display for CardType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1192,6 +1254,7 @@ impl rt::FromJson for CardType {
 }
 impl rt::Validate for CardType {}
 impl AsRef<str> for CardType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1211,6 +1274,7 @@ pub struct Card {
 rt::json_object!(Card { r#type = "type" required, data = "data" required, });
 impl Card {
     /// A `Card` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: CardType, data: String) -> Self {
         Self { r#type, data }
     }

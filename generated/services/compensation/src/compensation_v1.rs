@@ -15,80 +15,94 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `archive` resource.
+    #[inline]
     pub fn archive(&self) -> ArchiveResource {
         ArchiveResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `change_reason` resource.
+    #[inline]
     pub fn change_reason(&self) -> ChangeReasonResource {
         ChangeReasonResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `indicator` resource.
+    #[inline]
     pub fn indicator(&self) -> IndicatorResource {
         IndicatorResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `item` resource.
+    #[inline]
     pub fn item(&self) -> ItemResource {
         ItemResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `item_category` resource.
+    #[inline]
     pub fn item_category(&self) -> ItemCategoryResource {
         ItemCategoryResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `lump_sum_payment` resource.
+    #[inline]
     pub fn lump_sum_payment(&self) -> LumpSumPaymentResource {
         LumpSumPaymentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `plan` resource.
+    #[inline]
     pub fn plan(&self) -> PlanResource {
         PlanResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `recurring_payment` resource.
+    #[inline]
     pub fn recurring_payment(&self) -> RecurringPaymentResource {
         RecurringPaymentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `social_archive` resource.
+    #[inline]
     pub fn social_archive(&self) -> SocialArchiveResource {
         SocialArchiveResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `social_archive_adjust_record` resource.
+    #[inline]
     pub fn social_archive_adjust_record(&self) -> SocialArchiveAdjustRecordResource {
         SocialArchiveAdjustRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `social_insurance` resource.
+    #[inline]
     pub fn social_insurance(&self) -> SocialInsuranceResource {
         SocialInsuranceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `social_plan` resource.
+    #[inline]
     pub fn social_plan(&self) -> SocialPlanResource {
         SocialPlanResource {
             client: self.client.clone(),
@@ -155,6 +169,7 @@ impl ArchiveResource {
     ///   - `2290042` (Code2290042, HTTP 400): regular item values ​​are either all empty or all null. Values ​​must be positive numbers and cannot be greater than 9223372036854775807. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/archive/create)
+    #[inline]
     pub fn create(
         &self,
         user_id_type: UserIdType,
@@ -185,6 +200,7 @@ impl ArchiveResource {
     ///   - `2290006` (ThePlanNotExistPleaseCheck, HTTP 400): The plan not exist, please check plan_tid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/archive/query)
+    #[inline]
     pub fn query(
         &self,
         page_size: i64,
@@ -221,6 +237,7 @@ impl ChangeReasonResource {
     ///   - `2290003` (InvalidUserIdCannotFindEmployment, HTTP 400): Invalid user ID, cannot find employment. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/change_reason/list)
+    #[inline]
     pub fn list(&self, page_size: i64) -> ChangeReasonListRequest {
         ChangeReasonListRequest {
             client: self.client.clone(),
@@ -249,6 +266,7 @@ impl IndicatorResource {
     ///   - `2290003` (InvalidUserIdCannotFindEmployment, HTTP 400): Invalid user ID, cannot find employment. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/indicator/list)
+    #[inline]
     pub fn list(&self, page_size: i64) -> IndicatorListRequest {
         IndicatorListRequest {
             client: self.client.clone(),
@@ -277,6 +295,7 @@ impl ItemResource {
     ///   - `2290003` (InvalidUserIdCannotFindEmployment, HTTP 400): Invalid user ID, cannot find employment. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/item/list)
+    #[inline]
     pub fn list(&self, page_size: i64) -> ItemListRequest {
         ItemListRequest {
             client: self.client.clone(),
@@ -306,6 +325,7 @@ impl ItemCategoryResource {
     ///   - `2290003` (InvalidUserIdCannotFindEmployment, HTTP 400): Invalid user ID, cannot find employment. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/item_category/list)
+    #[inline]
     pub fn list(&self) -> ItemCategoryListRequest {
         ItemCategoryListRequest {
             client: self.client.clone(),
@@ -334,6 +354,7 @@ impl LumpSumPaymentResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/lump_sum_payment/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         user_id_type: impl Into<UserIdType>,
@@ -357,6 +378,7 @@ impl LumpSumPaymentResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/lump_sum_payment/batch_remove)
+    #[inline]
     pub fn batch_remove(&self) -> LumpSumPaymentBatchRemoveRequest {
         LumpSumPaymentBatchRemoveRequest {
             client: self.client.clone(),
@@ -376,6 +398,7 @@ impl LumpSumPaymentResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/lump_sum_payment/batch_update)
+    #[inline]
     pub fn batch_update(&self) -> LumpSumPaymentBatchUpdateRequest {
         LumpSumPaymentBatchUpdateRequest {
             client: self.client.clone(),
@@ -396,6 +419,7 @@ impl LumpSumPaymentResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/lump_sum_payment/query)
+    #[inline]
     pub fn query(
         &self,
         page_size: i64,
@@ -423,6 +447,7 @@ impl LumpSumPaymentResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/lump_sum_payment/query_detail)
+    #[inline]
     pub fn query_detail(
         &self,
         page_size: i64,
@@ -457,6 +482,7 @@ impl PlanResource {
     ///   - `2290003` (InvalidUserIdCannotFindEmployment, HTTP 400): Invalid user ID, cannot find employment. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/plan/list)
+    #[inline]
     pub fn list(&self, page_size: i64) -> PlanListRequest {
         PlanListRequest {
             client: self.client.clone(),
@@ -487,6 +513,7 @@ impl RecurringPaymentResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/recurring_payment/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         user_id_type: impl Into<UserIdType>,
@@ -512,6 +539,7 @@ impl RecurringPaymentResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/recurring_payment/batch_remove)
+    #[inline]
     pub fn batch_remove(
         &self,
         body: LumpSumPaymentBatchRemoveBody,
@@ -537,6 +565,7 @@ impl RecurringPaymentResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/recurring_payment/batch_update)
+    #[inline]
     pub fn batch_update(&self) -> RecurringPaymentBatchUpdateRequest {
         RecurringPaymentBatchUpdateRequest {
             client: self.client.clone(),
@@ -558,6 +587,7 @@ impl RecurringPaymentResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/recurring_payment/query)
+    #[inline]
     pub fn query(
         &self,
         page_size: i64,
@@ -595,6 +625,7 @@ impl SocialArchiveResource {
     ///   - `2290003` (InvalidUserIdCannotFindEmployment, HTTP 400): Invalid user ID, cannot find employment. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/social_archive/query)
+    #[inline]
     pub fn query(
         &self,
         user_id_type: UserIdType,
@@ -629,6 +660,7 @@ impl SocialArchiveAdjustRecordResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/social_archive_adjust_record/query)
+    #[inline]
     pub fn query(
         &self,
         user_id_type: UserIdType,
@@ -662,6 +694,7 @@ impl SocialInsuranceResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/social_insurance/list)
+    #[inline]
     pub fn list(&self) -> SocialInsuranceListRequest {
         SocialInsuranceListRequest {
             client: self.client.clone(),
@@ -689,6 +722,7 @@ impl SocialPlanResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/social_plan/list)
+    #[inline]
     pub fn list(&self, effective_date: String, page_size: i64) -> SocialPlanListRequest {
         SocialPlanListRequest {
             client: self.client.clone(),
@@ -713,6 +747,7 @@ impl SocialPlanResource {
     ///   - `2290002` (EffectiveTimeIsInvalidCorrectExample, HTTP 400): effective time is invalid, correct example: 2024-01-01. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/compensation-v1/social_plan/query)
+    #[inline]
     pub fn query(&self, body: SocialPlanQueryBody) -> SocialPlanQueryRequest {
         SocialPlanQueryRequest {
             client: self.client.clone(),
@@ -731,6 +766,7 @@ pub struct ArchiveCreateRequest {
 }
 impl ArchiveCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -767,11 +803,13 @@ impl ArchiveQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `231432433`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -807,6 +845,7 @@ impl ChangeReasonListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `12314342`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -852,6 +891,7 @@ impl IndicatorListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `123423321`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -898,6 +938,7 @@ impl ItemListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `5234233214`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -905,6 +946,7 @@ impl ItemListRequest {
     /// 薪酬项类型（不传则认为查询所有类型薪酬项）
     ///
     /// Constraints: example `bonus`.
+    #[inline]
     pub fn item_type(mut self, item_type: impl Into<ItemType>) -> Self {
         self.item_type = Some(Into::into(item_type));
         self
@@ -949,6 +991,7 @@ impl ItemCategoryListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `100`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -956,6 +999,7 @@ impl ItemCategoryListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `231412341234`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -999,6 +1043,7 @@ pub struct LumpSumPaymentBatchCreateRequest {
 }
 impl LumpSumPaymentBatchCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: LumpSumPaymentBatchCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -1030,6 +1075,7 @@ pub struct LumpSumPaymentBatchRemoveRequest {
 }
 impl LumpSumPaymentBatchRemoveRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: LumpSumPaymentBatchRemoveBody) -> Self {
         self.body = Some(body);
         self
@@ -1060,6 +1106,7 @@ pub struct LumpSumPaymentBatchUpdateRequest {
 }
 impl LumpSumPaymentBatchUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: LumpSumPaymentBatchUpdateBody) -> Self {
         self.body = Some(body);
         self
@@ -1093,11 +1140,13 @@ pub struct LumpSumPaymentQueryRequest {
 }
 impl LumpSumPaymentQueryRequest {
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: LumpSumPaymentQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -1148,11 +1197,13 @@ pub struct LumpSumPaymentQueryDetailRequest {
 }
 impl LumpSumPaymentQueryDetailRequest {
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: LumpSumPaymentQueryDetailBody) -> Self {
         self.body = Some(body);
         self
@@ -1203,6 +1254,7 @@ impl PlanListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `213432123`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1244,6 +1296,7 @@ pub struct RecurringPaymentBatchCreateRequest {
 }
 impl RecurringPaymentBatchCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: RecurringPaymentBatchCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -1301,11 +1354,13 @@ pub struct RecurringPaymentBatchUpdateRequest {
 }
 impl RecurringPaymentBatchUpdateRequest {
     /// 用户ID类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: RecurringPaymentBatchUpdateBody) -> Self {
         self.body = Some(body);
         self
@@ -1340,11 +1395,13 @@ pub struct RecurringPaymentQueryRequest {
 }
 impl RecurringPaymentQueryRequest {
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: RecurringPaymentQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -1471,11 +1528,13 @@ pub struct SocialPlanListRequest {
 }
 impl SocialPlanListRequest {
     /// 为空从头开始遍历，将上一次请求返回的token作为新请求的token，进行翻页
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 社保方案/公积金方案
+    #[inline]
     pub fn insurance_type(mut self, insurance_type: impl Into<InsuranceType>) -> Self {
         self.insurance_type = Some(Into::into(insurance_type));
         self
@@ -1627,6 +1686,7 @@ pub enum ArchiveCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ArchiveCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -1733,6 +1793,7 @@ impl From<rt::Error> for ArchiveCreateError {
 }
 impl ::std::ops::Deref for ArchiveCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -1782,11 +1843,13 @@ impl ::std::ops::Deref for ArchiveCreateError {
     }
 }
 impl ::std::fmt::Display for ArchiveCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ArchiveCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1815,6 +1878,7 @@ pub enum ArchiveQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ArchiveQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -1835,6 +1899,7 @@ impl From<rt::Error> for ArchiveQueryError {
 }
 impl ::std::ops::Deref for ArchiveQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -1848,11 +1913,13 @@ impl ::std::ops::Deref for ArchiveQueryError {
     }
 }
 impl ::std::fmt::Display for ArchiveQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ArchiveQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1875,6 +1942,7 @@ pub enum ChangeReasonListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChangeReasonListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -1890,6 +1958,7 @@ impl From<rt::Error> for ChangeReasonListError {
 }
 impl ::std::ops::Deref for ChangeReasonListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -1900,11 +1969,13 @@ impl ::std::ops::Deref for ChangeReasonListError {
     }
 }
 impl ::std::fmt::Display for ChangeReasonListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChangeReasonListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1927,6 +1998,7 @@ pub enum IndicatorListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for IndicatorListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -1942,6 +2014,7 @@ impl From<rt::Error> for IndicatorListError {
 }
 impl ::std::ops::Deref for IndicatorListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -1952,11 +2025,13 @@ impl ::std::ops::Deref for IndicatorListError {
     }
 }
 impl ::std::fmt::Display for IndicatorListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for IndicatorListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1979,6 +2054,7 @@ pub enum ItemListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ItemListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -1994,6 +2070,7 @@ impl From<rt::Error> for ItemListError {
 }
 impl ::std::ops::Deref for ItemListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2004,11 +2081,13 @@ impl ::std::ops::Deref for ItemListError {
     }
 }
 impl ::std::fmt::Display for ItemListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ItemListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2031,6 +2110,7 @@ pub enum ItemCategoryListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ItemCategoryListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2046,6 +2126,7 @@ impl From<rt::Error> for ItemCategoryListError {
 }
 impl ::std::ops::Deref for ItemCategoryListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2056,11 +2137,13 @@ impl ::std::ops::Deref for ItemCategoryListError {
     }
 }
 impl ::std::fmt::Display for ItemCategoryListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ItemCategoryListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2081,6 +2164,7 @@ pub enum LumpSumPaymentBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LumpSumPaymentBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2093,6 +2177,7 @@ impl From<rt::Error> for LumpSumPaymentBatchCreateError {
 }
 impl ::std::ops::Deref for LumpSumPaymentBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2102,11 +2187,13 @@ impl ::std::ops::Deref for LumpSumPaymentBatchCreateError {
     }
 }
 impl ::std::fmt::Display for LumpSumPaymentBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LumpSumPaymentBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2127,6 +2214,7 @@ pub enum LumpSumPaymentBatchRemoveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LumpSumPaymentBatchRemoveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2139,6 +2227,7 @@ impl From<rt::Error> for LumpSumPaymentBatchRemoveError {
 }
 impl ::std::ops::Deref for LumpSumPaymentBatchRemoveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2148,11 +2237,13 @@ impl ::std::ops::Deref for LumpSumPaymentBatchRemoveError {
     }
 }
 impl ::std::fmt::Display for LumpSumPaymentBatchRemoveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LumpSumPaymentBatchRemoveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2173,6 +2264,7 @@ pub enum LumpSumPaymentBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LumpSumPaymentBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2185,6 +2277,7 @@ impl From<rt::Error> for LumpSumPaymentBatchUpdateError {
 }
 impl ::std::ops::Deref for LumpSumPaymentBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2194,11 +2287,13 @@ impl ::std::ops::Deref for LumpSumPaymentBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for LumpSumPaymentBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LumpSumPaymentBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2219,6 +2314,7 @@ pub enum LumpSumPaymentQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LumpSumPaymentQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2231,6 +2327,7 @@ impl From<rt::Error> for LumpSumPaymentQueryError {
 }
 impl ::std::ops::Deref for LumpSumPaymentQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2240,11 +2337,13 @@ impl ::std::ops::Deref for LumpSumPaymentQueryError {
     }
 }
 impl ::std::fmt::Display for LumpSumPaymentQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LumpSumPaymentQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2265,6 +2364,7 @@ pub enum LumpSumPaymentQueryDetailError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LumpSumPaymentQueryDetailError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2277,6 +2377,7 @@ impl From<rt::Error> for LumpSumPaymentQueryDetailError {
 }
 impl ::std::ops::Deref for LumpSumPaymentQueryDetailError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2286,11 +2387,13 @@ impl ::std::ops::Deref for LumpSumPaymentQueryDetailError {
     }
 }
 impl ::std::fmt::Display for LumpSumPaymentQueryDetailError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LumpSumPaymentQueryDetailError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2313,6 +2416,7 @@ pub enum PlanListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PlanListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2328,6 +2432,7 @@ impl From<rt::Error> for PlanListError {
 }
 impl ::std::ops::Deref for PlanListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2338,11 +2443,13 @@ impl ::std::ops::Deref for PlanListError {
     }
 }
 impl ::std::fmt::Display for PlanListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PlanListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2363,6 +2470,7 @@ pub enum RecurringPaymentBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RecurringPaymentBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2375,6 +2483,7 @@ impl From<rt::Error> for RecurringPaymentBatchCreateError {
 }
 impl ::std::ops::Deref for RecurringPaymentBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2384,11 +2493,13 @@ impl ::std::ops::Deref for RecurringPaymentBatchCreateError {
     }
 }
 impl ::std::fmt::Display for RecurringPaymentBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RecurringPaymentBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2409,6 +2520,7 @@ pub enum RecurringPaymentBatchRemoveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RecurringPaymentBatchRemoveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2421,6 +2533,7 @@ impl From<rt::Error> for RecurringPaymentBatchRemoveError {
 }
 impl ::std::ops::Deref for RecurringPaymentBatchRemoveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2430,11 +2543,13 @@ impl ::std::ops::Deref for RecurringPaymentBatchRemoveError {
     }
 }
 impl ::std::fmt::Display for RecurringPaymentBatchRemoveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RecurringPaymentBatchRemoveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2455,6 +2570,7 @@ pub enum RecurringPaymentBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RecurringPaymentBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2467,6 +2583,7 @@ impl From<rt::Error> for RecurringPaymentBatchUpdateError {
 }
 impl ::std::ops::Deref for RecurringPaymentBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2476,11 +2593,13 @@ impl ::std::ops::Deref for RecurringPaymentBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for RecurringPaymentBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RecurringPaymentBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2501,6 +2620,7 @@ pub enum RecurringPaymentQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RecurringPaymentQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2513,6 +2633,7 @@ impl From<rt::Error> for RecurringPaymentQueryError {
 }
 impl ::std::ops::Deref for RecurringPaymentQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2522,11 +2643,13 @@ impl ::std::ops::Deref for RecurringPaymentQueryError {
     }
 }
 impl ::std::fmt::Display for RecurringPaymentQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RecurringPaymentQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2549,6 +2672,7 @@ pub enum SocialArchiveQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SocialArchiveQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2564,6 +2688,7 @@ impl From<rt::Error> for SocialArchiveQueryError {
 }
 impl ::std::ops::Deref for SocialArchiveQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2574,11 +2699,13 @@ impl ::std::ops::Deref for SocialArchiveQueryError {
     }
 }
 impl ::std::fmt::Display for SocialArchiveQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SocialArchiveQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2599,6 +2726,7 @@ pub enum SocialArchiveAdjustRecordQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SocialArchiveAdjustRecordQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2611,6 +2739,7 @@ impl From<rt::Error> for SocialArchiveAdjustRecordQueryError {
 }
 impl ::std::ops::Deref for SocialArchiveAdjustRecordQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2620,11 +2749,13 @@ impl ::std::ops::Deref for SocialArchiveAdjustRecordQueryError {
     }
 }
 impl ::std::fmt::Display for SocialArchiveAdjustRecordQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SocialArchiveAdjustRecordQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2645,6 +2776,7 @@ pub enum SocialInsuranceListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SocialInsuranceListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2657,6 +2789,7 @@ impl From<rt::Error> for SocialInsuranceListError {
 }
 impl ::std::ops::Deref for SocialInsuranceListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2666,11 +2799,13 @@ impl ::std::ops::Deref for SocialInsuranceListError {
     }
 }
 impl ::std::fmt::Display for SocialInsuranceListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SocialInsuranceListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2691,6 +2826,7 @@ pub enum SocialPlanListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SocialPlanListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2703,6 +2839,7 @@ impl From<rt::Error> for SocialPlanListError {
 }
 impl ::std::ops::Deref for SocialPlanListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2712,11 +2849,13 @@ impl ::std::ops::Deref for SocialPlanListError {
     }
 }
 impl ::std::fmt::Display for SocialPlanListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SocialPlanListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2737,6 +2876,7 @@ pub enum SocialPlanQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SocialPlanQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2290001 => Self::ParamIsEmpty(api),
@@ -2749,6 +2889,7 @@ impl From<rt::Error> for SocialPlanQueryError {
 }
 impl ::std::ops::Deref for SocialPlanQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsEmpty(api) => &**api,
@@ -2758,11 +2899,13 @@ impl ::std::ops::Deref for SocialPlanQueryError {
     }
 }
 impl ::std::fmt::Display for SocialPlanQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SocialPlanQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2787,6 +2930,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -2798,6 +2942,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -2809,6 +2954,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2834,6 +2980,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2860,6 +3007,7 @@ rt::json_object!(
 );
 impl ItemValueList {
     /// An `ItemValueList` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(item_id: String, item_value: String) -> Self {
         Self {
             item_id,
@@ -2985,6 +3133,7 @@ rt::json_object!(
 );
 impl ArchiveItem {
     /// An `ArchiveItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(item_id: String, item_result: String) -> Self {
         Self {
             item_id,
@@ -3017,6 +3166,7 @@ rt::json_object!(
 );
 impl ArchiveIndicator {
     /// An `ArchiveIndicator` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(indicator_id: String, indicator_result: String) -> Self {
         Self {
             indicator_id,
@@ -3099,6 +3249,7 @@ rt::json_object!(
 impl Archive {
     /// An `Archive` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         user_id: String,
         id: String,
@@ -3151,6 +3302,7 @@ rt::json_object!(
 );
 impl ArchiveQueryData {
     /// An `ArchiveQueryData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<Archive>, has_more: bool) -> Self {
         Self {
             items,
@@ -3173,6 +3325,7 @@ pub enum ActiveStatus {
 }
 impl ActiveStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -3182,6 +3335,7 @@ impl ActiveStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -3191,6 +3345,7 @@ impl ActiveStatus {
     }
 }
 impl ::std::fmt::Display for ActiveStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -3260,6 +3415,7 @@ rt::json_object!(
 );
 impl Reason {
     /// A `Reason` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         name: String,
@@ -3299,6 +3455,7 @@ rt::json_object!(
 );
 impl ChangeReasonListData {
     /// A `ChangeReasonListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<Reason>, has_more: bool) -> Self {
         Self {
             items,
@@ -3323,6 +3480,7 @@ pub enum ValueType {
 }
 impl ValueType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Money => "money",
@@ -3333,6 +3491,7 @@ impl ValueType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "money" => Self::Money,
@@ -3343,6 +3502,7 @@ impl ValueType {
     }
 }
 impl ::std::fmt::Display for ValueType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3368,6 +3528,7 @@ impl rt::FromJson for ValueType {
 }
 impl rt::Validate for ValueType {}
 impl AsRef<str> for ValueType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3401,6 +3562,7 @@ rt::json_object!(
 );
 impl Indicator {
     /// An `Indicator` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         name: String,
@@ -3438,6 +3600,7 @@ rt::json_object!(
 );
 impl IndicatorListData {
     /// An `IndicatorListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<Indicator>) -> Self {
         Self {
             items,
@@ -3462,6 +3625,7 @@ pub enum ItemType {
 }
 impl ItemType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Salary => "salary",
@@ -3472,6 +3636,7 @@ impl ItemType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "salary" => Self::Salary,
@@ -3482,6 +3647,7 @@ impl ItemType {
     }
 }
 impl ::std::fmt::Display for ItemType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3507,6 +3673,7 @@ impl rt::FromJson for ItemType {
 }
 impl rt::Validate for ItemType {}
 impl AsRef<str> for ItemType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3538,6 +3705,7 @@ pub enum PayOffFrequencyType {
 }
 impl PayOffFrequencyType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Year => "year",
@@ -3554,6 +3722,7 @@ impl PayOffFrequencyType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "year" => Self::Year,
@@ -3570,6 +3739,7 @@ impl PayOffFrequencyType {
     }
 }
 impl ::std::fmt::Display for PayOffFrequencyType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3595,6 +3765,7 @@ impl rt::FromJson for PayOffFrequencyType {
 }
 impl rt::Validate for PayOffFrequencyType {}
 impl AsRef<str> for PayOffFrequencyType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3654,6 +3825,7 @@ rt::json_object!(
 impl Item {
     /// An `Item` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: String,
         name: String,
@@ -3701,6 +3873,7 @@ rt::json_object!(
 );
 impl ItemListData {
     /// An `ItemListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<Item>, has_more: bool) -> Self {
         Self {
             items,
@@ -3730,6 +3903,7 @@ rt::json_object!(
 );
 impl Category {
     /// A `Category` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, name: String) -> Self {
         Self { id, name, i18n_names: None }
     }
@@ -3767,6 +3941,7 @@ pub enum IssuanceStatus {
 }
 impl IssuanceStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ToBeIssued => "to_be_issued",
@@ -3776,6 +3951,7 @@ impl IssuanceStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "to_be_issued" => Self::ToBeIssued,
@@ -3785,6 +3961,7 @@ impl IssuanceStatus {
     }
 }
 impl ::std::fmt::Display for IssuanceStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3810,6 +3987,7 @@ impl rt::FromJson for IssuanceStatus {
 }
 impl rt::Validate for IssuanceStatus {}
 impl AsRef<str> for IssuanceStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3829,6 +4007,7 @@ pub enum IssuanceWay {
 }
 impl IssuanceWay {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WithSalary => "with_salary",
@@ -3839,6 +4018,7 @@ impl IssuanceWay {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "with_salary" => Self::WithSalary,
@@ -3849,6 +4029,7 @@ impl IssuanceWay {
     }
 }
 impl ::std::fmt::Display for IssuanceWay {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3874,6 +4055,7 @@ impl rt::FromJson for IssuanceWay {
 }
 impl rt::Validate for IssuanceWay {}
 impl AsRef<str> for IssuanceWay {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3939,6 +4121,7 @@ rt::json_object!(
 );
 impl Detail {
     /// A `Detail` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         issuance_amount: String,
         issuance_status: IssuanceStatus,
@@ -4024,6 +4207,7 @@ rt::json_object!(
 impl Record {
     /// A `Record` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         unique_id: String,
         user_id: String,
@@ -4132,6 +4316,7 @@ pub enum Code {
 }
 impl Code {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -4171,6 +4356,7 @@ impl Code {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -4210,6 +4396,7 @@ impl Code {
     }
 }
 impl ::std::fmt::Display for Code {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4419,6 +4606,7 @@ rt::json_object!(
 );
 impl LumpSumPaymentBatchUpdateBodyRecord {
     /// A `LumpSumPaymentBatchUpdateBodyRecord` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         total_amount: String,
         currency_id: String,
@@ -4560,6 +4748,7 @@ pub enum ApplySource {
 }
 impl ApplySource {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -4574,6 +4763,7 @@ impl ApplySource {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -4588,6 +4778,7 @@ impl ApplySource {
     }
 }
 impl ::std::fmt::Display for ApplySource {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4627,6 +4818,7 @@ pub enum BindingPeriodOffboardingType {
 }
 impl BindingPeriodOffboardingType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Yes => "yes",
@@ -4637,6 +4829,7 @@ impl BindingPeriodOffboardingType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "yes" => Self::Yes,
@@ -4647,6 +4840,7 @@ impl BindingPeriodOffboardingType {
     }
 }
 impl ::std::fmt::Display for BindingPeriodOffboardingType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4672,6 +4866,7 @@ impl rt::FromJson for BindingPeriodOffboardingType {
 }
 impl rt::Validate for BindingPeriodOffboardingType {}
 impl AsRef<str> for BindingPeriodOffboardingType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4882,6 +5077,7 @@ pub enum LumpSumPaymentQueryDetailBodyIssuanceWay {
 }
 impl LumpSumPaymentQueryDetailBodyIssuanceWay {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WithSalary => "with_salary",
@@ -4893,6 +5089,7 @@ impl LumpSumPaymentQueryDetailBodyIssuanceWay {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "with_salary" => Self::WithSalary,
@@ -4904,6 +5101,7 @@ impl LumpSumPaymentQueryDetailBodyIssuanceWay {
     }
 }
 impl ::std::fmt::Display for LumpSumPaymentQueryDetailBodyIssuanceWay {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4929,6 +5127,7 @@ impl rt::FromJson for LumpSumPaymentQueryDetailBodyIssuanceWay {
 }
 impl rt::Validate for LumpSumPaymentQueryDetailBodyIssuanceWay {}
 impl AsRef<str> for LumpSumPaymentQueryDetailBodyIssuanceWay {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5074,6 +5273,7 @@ pub enum LeftType {
 }
 impl LeftType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -5095,6 +5295,7 @@ impl LeftType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -5116,6 +5317,7 @@ impl LeftType {
     }
 }
 impl ::std::fmt::Display for LeftType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5153,6 +5355,7 @@ pub enum Operator {
 }
 impl Operator {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -5162,6 +5365,7 @@ impl Operator {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -5171,6 +5375,7 @@ impl Operator {
     }
 }
 impl ::std::fmt::Display for Operator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5244,6 +5449,7 @@ pub enum AdjustmentType {
 }
 impl AdjustmentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Manual => "manual",
@@ -5254,6 +5460,7 @@ impl AdjustmentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "manual" => Self::Manual,
@@ -5264,6 +5471,7 @@ impl AdjustmentType {
     }
 }
 impl ::std::fmt::Display for AdjustmentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5289,6 +5497,7 @@ impl rt::FromJson for AdjustmentType {
 }
 impl rt::Validate for AdjustmentType {}
 impl AsRef<str> for AdjustmentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5356,6 +5565,7 @@ pub enum ProbationDiscountType {
 }
 impl ProbationDiscountType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Percentum => "percentum",
@@ -5369,6 +5579,7 @@ impl ProbationDiscountType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "percentum" => Self::Percentum,
@@ -5382,6 +5593,7 @@ impl ProbationDiscountType {
     }
 }
 impl ::std::fmt::Display for ProbationDiscountType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5407,6 +5619,7 @@ impl rt::FromJson for ProbationDiscountType {
 }
 impl rt::Validate for ProbationDiscountType {}
 impl AsRef<str> for ProbationDiscountType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5456,6 +5669,7 @@ rt::json_object!(
 );
 impl PlanIndicator {
     /// A `PlanIndicator` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(indicator_id: impl Into<String>) -> Self {
         Self {
             indicator_id: Into::into(indicator_id),
@@ -5517,6 +5731,7 @@ rt::json_object!(
 impl Plan {
     /// A `Plan` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: String,
         tid: String,
@@ -5566,6 +5781,7 @@ rt::json_object!(
 );
 impl PlanListData {
     /// A `PlanListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<Plan>, has_more: bool) -> Self {
         Self {
             items,
@@ -5634,6 +5850,7 @@ rt::json_object!(
 impl RecurringPaymentBatchCreateBodyRecord {
     /// A `RecurringPaymentBatchCreateBodyRecord` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         unique_id: String,
         user_id: String,
@@ -5716,6 +5933,7 @@ pub enum OperateResultCode {
 }
 impl OperateResultCode {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -5742,6 +5960,7 @@ impl OperateResultCode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -5768,6 +5987,7 @@ impl OperateResultCode {
     }
 }
 impl ::std::fmt::Display for OperateResultCode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5870,6 +6090,7 @@ rt::json_object!(
 );
 impl RecurringPaymentBatchUpdateBodyRecord {
     /// A `RecurringPaymentBatchUpdateBodyRecord` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         each_amount: String,
@@ -6093,6 +6314,7 @@ pub enum InsuranceType {
 }
 impl InsuranceType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SocialInsurance => "social_insurance",
@@ -6102,6 +6324,7 @@ impl InsuranceType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "social_insurance" => Self::SocialInsurance,
@@ -6111,6 +6334,7 @@ impl InsuranceType {
     }
 }
 impl ::std::fmt::Display for InsuranceType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6136,6 +6360,7 @@ impl rt::FromJson for InsuranceType {
 }
 impl rt::Validate for InsuranceType {}
 impl AsRef<str> for InsuranceType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6155,6 +6380,7 @@ pub enum InsuranceStatus {
 }
 impl InsuranceStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Contribution => "contribution",
@@ -6165,6 +6391,7 @@ impl InsuranceStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "contribution" => Self::Contribution,
@@ -6175,6 +6402,7 @@ impl InsuranceStatus {
     }
 }
 impl ::std::fmt::Display for InsuranceStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6200,6 +6428,7 @@ impl rt::FromJson for InsuranceStatus {
 }
 impl rt::Validate for InsuranceStatus {}
 impl AsRef<str> for InsuranceStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6217,6 +6446,7 @@ pub enum AccountType {
 }
 impl AccountType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AssociatedCompany => "associated_company",
@@ -6226,6 +6456,7 @@ impl AccountType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "associated_company" => Self::AssociatedCompany,
@@ -6235,6 +6466,7 @@ impl AccountType {
     }
 }
 impl ::std::fmt::Display for AccountType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6260,6 +6492,7 @@ impl rt::FromJson for AccountType {
 }
 impl rt::Validate for AccountType {}
 impl AsRef<str> for AccountType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6279,6 +6512,7 @@ pub enum PaymentRoundingRule {
 }
 impl PaymentRoundingRule {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rounding => "rounding",
@@ -6289,6 +6523,7 @@ impl PaymentRoundingRule {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "rounding" => Self::Rounding,
@@ -6299,6 +6534,7 @@ impl PaymentRoundingRule {
     }
 }
 impl ::std::fmt::Display for PaymentRoundingRule {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6324,6 +6560,7 @@ impl rt::FromJson for PaymentRoundingRule {
 }
 impl rt::Validate for PaymentRoundingRule {}
 impl AsRef<str> for PaymentRoundingRule {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6362,6 +6599,7 @@ rt::json_object!(
 );
 impl CompanySetting {
     /// A `CompanySetting` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         lower_limit: String,
         upper_limit: String,
@@ -6396,6 +6634,7 @@ pub enum PaymentFrequency {
 }
 impl PaymentFrequency {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Annually => "annually",
@@ -6406,6 +6645,7 @@ impl PaymentFrequency {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "annually" => Self::Annually,
@@ -6416,6 +6656,7 @@ impl PaymentFrequency {
     }
 }
 impl ::std::fmt::Display for PaymentFrequency {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6441,6 +6682,7 @@ impl rt::FromJson for PaymentFrequency {
 }
 impl rt::Validate for PaymentFrequency {}
 impl AsRef<str> for PaymentFrequency {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6478,6 +6720,7 @@ rt::json_object!(
 );
 impl InsuranceDetail {
     /// An `InsuranceDetail` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         insurance_id: String,
         company_deduction: String,
@@ -6564,6 +6807,7 @@ rt::json_object!(
 );
 impl ArchiveDetail {
     /// An `ArchiveDetail` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         description: IssuanceDetailText,
         insurance_type: InsuranceType,
@@ -6602,6 +6846,7 @@ rt::json_object!(
 );
 impl SocialArchiveQueryDataArchive {
     /// A `SocialArchiveQueryDataArchive` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: String, details: Vec<ArchiveDetail>) -> Self {
         Self { user_id, details }
     }
@@ -6616,6 +6861,7 @@ pub struct SocialArchiveQueryData {
 rt::json_object!(SocialArchiveQueryData { archives = "archives" required, });
 impl SocialArchiveQueryData {
     /// A `SocialArchiveQueryData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(archives: Vec<SocialArchiveQueryDataArchive>) -> Self {
         Self { archives }
     }
@@ -6634,6 +6880,7 @@ pub enum RecordType {
 }
 impl RecordType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Increase => "increase",
@@ -6643,6 +6890,7 @@ impl RecordType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "increase" => Self::Increase,
@@ -6652,6 +6900,7 @@ impl RecordType {
     }
 }
 impl ::std::fmt::Display for RecordType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6677,6 +6926,7 @@ impl rt::FromJson for RecordType {
 }
 impl rt::Validate for RecordType {}
 impl AsRef<str> for RecordType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6749,6 +6999,7 @@ rt::json_object!(
 );
 impl Insurance {
     /// An `Insurance` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         name: IssuanceDetailText,
@@ -6806,6 +7057,7 @@ pub struct Scope {
 rt::json_object!(Scope { is_all = "is_all" required, rules = "rules" optional, });
 impl Scope {
     /// A `Scope` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(is_all: bool) -> Self {
         Self { is_all, rules: None }
     }
@@ -6837,6 +7089,7 @@ rt::json_object!(
 );
 impl ItemDetailItem {
     /// An `ItemDetailItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         item_id: String,
         item_name: IssuanceDetailText,
@@ -6893,6 +7146,7 @@ rt::json_object!(
 impl SocialPlanListDataPlan {
     /// A `SocialPlanListDataPlan` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         plan_id: String,
         plan_tid: String,
@@ -6957,6 +7211,7 @@ rt::json_object!(SocialPlanQueryData { plans = "plans" optional, });
 impl rt::Validate for SocialPlanQueryData {}
 impl rt::paging::Page for ChangeReasonListData {
     type Item = Reason;
+    #[inline]
     fn into_parts(self) -> (Vec<Reason>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))
@@ -6964,6 +7219,7 @@ impl rt::paging::Page for ChangeReasonListData {
 }
 impl rt::paging::Page for IndicatorListData {
     type Item = Indicator;
+    #[inline]
     fn into_parts(self) -> (Vec<Indicator>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items, self.page_token.filter(|_| more))
@@ -6971,6 +7227,7 @@ impl rt::paging::Page for IndicatorListData {
 }
 impl rt::paging::Page for ItemListData {
     type Item = Item;
+    #[inline]
     fn into_parts(self) -> (Vec<Item>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))
@@ -6978,6 +7235,7 @@ impl rt::paging::Page for ItemListData {
 }
 impl rt::paging::Page for ItemCategoryListData {
     type Item = Category;
+    #[inline]
     fn into_parts(self) -> (Vec<Category>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6985,6 +7243,7 @@ impl rt::paging::Page for ItemCategoryListData {
 }
 impl rt::paging::Page for LumpSumPaymentQueryData {
     type Item = LumpSumPaymentQueryDataRecord;
+    #[inline]
     fn into_parts(self) -> (Vec<LumpSumPaymentQueryDataRecord>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.records.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6992,6 +7251,7 @@ impl rt::paging::Page for LumpSumPaymentQueryData {
 }
 impl rt::paging::Page for LumpSumPaymentQueryDetailData {
     type Item = RecordDetail2;
+    #[inline]
     fn into_parts(self) -> (Vec<RecordDetail2>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.records.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6999,6 +7259,7 @@ impl rt::paging::Page for LumpSumPaymentQueryDetailData {
 }
 impl rt::paging::Page for PlanListData {
     type Item = Plan;
+    #[inline]
     fn into_parts(self) -> (Vec<Plan>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))
@@ -7006,6 +7267,7 @@ impl rt::paging::Page for PlanListData {
 }
 impl rt::paging::Page for RecurringPaymentQueryData {
     type Item = RecurringPaymentQueryDataRecord;
+    #[inline]
     fn into_parts(self) -> (Vec<RecurringPaymentQueryDataRecord>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.records.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -7013,6 +7275,7 @@ impl rt::paging::Page for RecurringPaymentQueryData {
 }
 impl rt::paging::Page for SocialPlanListData {
     type Item = SocialPlanListDataPlan;
+    #[inline]
     fn into_parts(self) -> (Vec<SocialPlanListDataPlan>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.plans.unwrap_or_default(), self.page_token.filter(|_| more))

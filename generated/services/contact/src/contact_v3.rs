@@ -17,92 +17,108 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `custom_attr` resource.
+    #[inline]
     pub fn custom_attr(&self) -> CustomAttrResource {
         CustomAttrResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `department` resource.
+    #[inline]
     pub fn department(&self) -> DepartmentResource {
         DepartmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `employee_type_enum` resource.
+    #[inline]
     pub fn employee_type_enum(&self) -> EmployeeTypeEnumResource {
         EmployeeTypeEnumResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `functional_role_member` resource.
+    #[inline]
     pub fn functional_role_member(&self) -> FunctionalRoleMemberResource {
         FunctionalRoleMemberResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `functional_role` resource.
+    #[inline]
     pub fn functional_role(&self) -> FunctionalRoleResource {
         FunctionalRoleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `group_member` resource.
+    #[inline]
     pub fn group_member(&self) -> GroupMemberResource {
         GroupMemberResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `group` resource.
+    #[inline]
     pub fn group(&self) -> GroupResource {
         GroupResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_family` resource.
+    #[inline]
     pub fn job_family(&self) -> JobFamilyResource {
         JobFamilyResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_level` resource.
+    #[inline]
     pub fn job_level(&self) -> JobLevelResource {
         JobLevelResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_title` resource.
+    #[inline]
     pub fn job_title(&self) -> JobTitleResource {
         JobTitleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `scope` resource.
+    #[inline]
     pub fn scope(&self) -> ScopeResource {
         ScopeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `unit` resource.
+    #[inline]
     pub fn unit(&self) -> UnitResource {
         UnitResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user` resource.
+    #[inline]
     pub fn user(&self) -> UserResource {
         UserResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `work_city` resource.
+    #[inline]
     pub fn work_city(&self) -> WorkCityResource {
         WorkCityResource {
             client: self.client.clone(),
@@ -129,6 +145,7 @@ impl CustomAttrResource {
     ///   - `40011` (PageSizeTooLarge, HTTP 400): page size is more than 100 error. The page size is out of range: the doc page says 1–50 (checked before sending), the metadata's message says more than 100.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/custom_attr/list)
+    #[inline]
     pub fn list(&self) -> CustomAttrListRequest {
         CustomAttrListRequest {
             client: self.client.clone(),
@@ -166,6 +183,7 @@ impl DepartmentResource {
     ///   - `40004` (NoDeptAuthority, HTTP 403): no dept authority error. The department is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/batch)
+    #[inline]
     pub fn batch(&self, department_ids: Vec<String>) -> DepartmentBatchRequest {
         DepartmentBatchRequest {
             client: self.client.clone(),
@@ -197,6 +215,7 @@ impl DepartmentResource {
     ///   - `40004` (NoDeptAuthority, HTTP 403): no dept authority error. The department is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/children)
+    #[inline]
     pub fn children(
         &self,
         department_id: impl Into<String>,
@@ -253,6 +272,7 @@ impl DepartmentResource {
     ///   - `43029` (DeptNameNotContainSeparator, HTTP 400): dept name not contain separator. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/create)
+    #[inline]
     pub fn create(&self, body: DepartmentCreateBody) -> DepartmentCreateRequest {
         DepartmentCreateRequest {
             client: self.client.clone(),
@@ -283,6 +303,7 @@ impl DepartmentResource {
     ///   - `40004` (NoDeptAuthority, HTTP 403): no dept authority error. The department is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/list)
+    #[inline]
     pub fn list(&self) -> DepartmentListRequest {
         DepartmentListRequest {
             client: self.client.clone(),
@@ -314,6 +335,7 @@ impl DepartmentResource {
     ///   - `42008` (TenantIdIsInvalidError, HTTP 401): tenant id is invalid error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/delete)
+    #[inline]
     pub fn delete(&self, department_id: impl Into<String>) -> DepartmentDeleteRequest {
         DepartmentDeleteRequest {
             client: self.client.clone(),
@@ -340,6 +362,7 @@ impl DepartmentResource {
     ///   - `40015` (DepartmentNotExist, HTTP 400): department not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/get)
+    #[inline]
     pub fn get(&self, department_id: impl Into<String>) -> DepartmentGetRequest {
         DepartmentGetRequest {
             client: self.client.clone(),
@@ -384,6 +407,7 @@ impl DepartmentResource {
     ///   - `43031` (UnableToEditDataFromExternal, HTTP 400): Unable to edit data from external data sources. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/patch)
+    #[inline]
     pub fn patch(&self, department_id: impl Into<String>) -> DepartmentPatchRequest {
         DepartmentPatchRequest {
             client: self.client.clone(),
@@ -432,6 +456,7 @@ impl DepartmentResource {
     ///   - `43031` (UnableToEditDataFromExternal, HTTP 400): Unable to edit data from external data sources. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/update)
+    #[inline]
     pub fn update(
         &self,
         department_id: String,
@@ -480,6 +505,7 @@ impl DepartmentResource {
     ///   - `44102` (MissDepartmentIdError, HTTP 400): miss department_id error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/parent)
+    #[inline]
     pub fn parent(&self, department_id: impl Into<String>) -> DepartmentParentRequest {
         DepartmentParentRequest {
             client: self.client.clone(),
@@ -505,6 +531,7 @@ impl DepartmentResource {
     ///   - `48002` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/search)
+    #[inline]
     pub fn search(
         &self,
         body: DepartmentSearchBody,
@@ -535,6 +562,7 @@ impl DepartmentResource {
     ///   - `40020` (DepartmentDoNotHasAChat, HTTP 403): department do not has a chat error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/unbind_department_chat)
+    #[inline]
     pub fn unbind_department_chat(
         &self,
         body: DepartmentUnbindDepartmentChatBody,
@@ -561,6 +589,7 @@ impl DepartmentResource {
     ///   - `42008` (TenantIdIsInvalidError, HTTP 401): tenant id is invalid error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/update_department_id)
+    #[inline]
     pub fn update_department_id(
         &self,
         department_id: String,
@@ -594,6 +623,7 @@ impl EmployeeTypeEnumResource {
     ///   - `42303` (ExceedContentMaxNum, HTTP 400): exceed content max num. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/employee_type_enum/create)
+    #[inline]
     pub fn create(
         &self,
         body: EmployeeTypeEnumCreateBody,
@@ -614,6 +644,7 @@ impl EmployeeTypeEnumResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/employee_type_enum/list)
+    #[inline]
     pub fn list(&self) -> EmployeeTypeEnumListRequest {
         EmployeeTypeEnumListRequest {
             client: self.client.clone(),
@@ -632,6 +663,7 @@ impl EmployeeTypeEnumResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/employee_type_enum/delete)
+    #[inline]
     pub fn delete(&self, enum_id: impl Into<String>) -> EmployeeTypeEnumDeleteRequest {
         EmployeeTypeEnumDeleteRequest {
             client: self.client.clone(),
@@ -649,6 +681,7 @@ impl EmployeeTypeEnumResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/employee_type_enum/update)
+    #[inline]
     pub fn update(
         &self,
         enum_id: String,
@@ -682,6 +715,7 @@ impl FunctionalRoleMemberResource {
     ///   - `41209` (YouVeReachedTheMaximumNumber, HTTP 400): You've reached the maximum number of members for each role. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role-member/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         role_id: String,
@@ -708,6 +742,7 @@ impl FunctionalRoleMemberResource {
     ///   - `41202` (RoleIdIsNotExist, HTTP 404): role id is not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role-member/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         role_id: impl Into<String>,
@@ -734,6 +769,7 @@ impl FunctionalRoleMemberResource {
     ///   - `41203` (MemberIdIsNotExist, HTTP 404): member id is not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role-member/get)
+    #[inline]
     pub fn get(
         &self,
         role_id: String,
@@ -762,6 +798,7 @@ impl FunctionalRoleMemberResource {
     ///   - `41202` (RoleIdIsNotExist, HTTP 404): role id is not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role-member/list)
+    #[inline]
     pub fn list(&self, role_id: impl Into<String>) -> FunctionalRoleMemberListRequest {
         FunctionalRoleMemberListRequest {
             client: self.client.clone(),
@@ -788,6 +825,7 @@ impl FunctionalRoleMemberResource {
     ///   - `41211` (DeptIdIsNotHasPerm, HTTP 400): dept id is not has perm. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role-member/scopes)
+    #[inline]
     pub fn scopes(
         &self,
         role_id: String,
@@ -822,6 +860,7 @@ impl FunctionalRoleResource {
     ///   - `41208` (TenantRoleNotMore500, HTTP 400): tenant role not more 500. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role/create)
+    #[inline]
     pub fn create(&self, body: FunctionalRoleCreateBody) -> FunctionalRoleCreateRequest {
         FunctionalRoleCreateRequest {
             client: self.client.clone(),
@@ -842,6 +881,7 @@ impl FunctionalRoleResource {
     ///   - `41206` (FunctionalRoleHasMembersCanNot, HTTP 400): functional role has members, can not delete. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role/delete)
+    #[inline]
     pub fn delete(&self, role_id: impl Into<String>) -> FunctionalRoleDeleteRequest {
         FunctionalRoleDeleteRequest {
             client: self.client.clone(),
@@ -863,6 +903,7 @@ impl FunctionalRoleResource {
     ///   - `41213` (SystemRoleNotSupportUpdate, HTTP 400): system role not support update. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/functional_role/update)
+    #[inline]
     pub fn update(
         &self,
         role_id: String,
@@ -906,6 +947,7 @@ impl GroupMemberResource {
     ///   - `42011` (GroupMemberDepartmentReachedTheUpper, HTTP 400): group member department reached the upper limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group-member/add)
+    #[inline]
     pub fn add(
         &self,
         group_id: String,
@@ -940,6 +982,7 @@ impl GroupMemberResource {
     ///   - `42009` (NoUserGroupAuthorityError, HTTP 403): no user group authority error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group-member/batch_add)
+    #[inline]
     pub fn batch_add(&self, group_id: impl Into<String>) -> GroupMemberBatchAddRequest {
         GroupMemberBatchAddRequest {
             client: self.client.clone(),
@@ -967,6 +1010,7 @@ impl GroupMemberResource {
     ///   - `41050` (NoUserAuthority, HTTP 400): no user authority error. The user is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group-member/batch_remove)
+    #[inline]
     pub fn batch_remove(
         &self,
         group_id: String,
@@ -999,6 +1043,7 @@ impl GroupMemberResource {
     ///   - `41050` (NoUserAuthority, HTTP 400): no user authority error. The user is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group-member/remove)
+    #[inline]
     pub fn remove(
         &self,
         group_id: String,
@@ -1030,6 +1075,7 @@ impl GroupMemberResource {
     ///   - `42009` (NoUserGroupAuthorityError, HTTP 403): no user group authority error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group-member/simplelist)
+    #[inline]
     pub fn simplelist(
         &self,
         group_id: impl Into<String>,
@@ -1084,6 +1130,7 @@ impl GroupResource {
     ///   - `42027` (GroupVisibleScopeIsNotValid, HTTP 400): group visible scope is not valid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/create)
+    #[inline]
     pub fn create(&self, body: GroupCreateBody) -> GroupCreateRequest {
         GroupCreateRequest {
             client: self.client.clone(),
@@ -1109,6 +1156,7 @@ impl GroupResource {
     ///   - `42015` (UserGroupDisable, HTTP 400): user group disable. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/delete)
+    #[inline]
     pub fn delete(&self, group_id: impl Into<String>) -> GroupDeleteRequest {
         GroupDeleteRequest {
             client: self.client.clone(),
@@ -1131,6 +1179,7 @@ impl GroupResource {
     ///   - `42029` (ExistSomeFieldOpenapiNotSupport, HTTP 400): exist some field openapi not support, please  manage the group in admin platform. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/get)
+    #[inline]
     pub fn get(&self, group_id: impl Into<String>) -> GroupGetRequest {
         GroupGetRequest {
             client: self.client.clone(),
@@ -1169,6 +1218,7 @@ impl GroupResource {
     ///   - `42027` (GroupVisibleScopeIsNotValid, HTTP 400): group visible scope is not valid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/patch)
+    #[inline]
     pub fn patch(&self, group_id: impl Into<String>) -> GroupPatchRequest {
         GroupPatchRequest {
             client: self.client.clone(),
@@ -1198,6 +1248,7 @@ impl GroupResource {
     ///   - `41050` (NoUserAuthority, HTTP 400): no user authority error. The user is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/member_belong)
+    #[inline]
     pub fn member_belong(
         &self,
         member_id: impl Into<String>,
@@ -1226,6 +1277,7 @@ impl GroupResource {
     ///   - `40012` (InvalidPageToken, HTTP 400): page token is invalid error. Pass a `page_token` exactly as the previous page returned it, or none for the first page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/group/simplelist)
+    #[inline]
     pub fn simplelist(&self) -> GroupSimplelistRequest {
         GroupSimplelistRequest {
             client: self.client.clone(),
@@ -1265,6 +1317,7 @@ impl JobFamilyResource {
     ///   - `42413` (JobFamilyExceedLevelNumber, HTTP 400): job family exceed level number. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_family/create)
+    #[inline]
     pub fn create(&self, body: JobFamilyCreateBody) -> JobFamilyCreateRequest {
         JobFamilyCreateRequest {
             client: self.client.clone(),
@@ -1282,6 +1335,7 @@ impl JobFamilyResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_family/list)
+    #[inline]
     pub fn list(&self) -> JobFamilyListRequest {
         JobFamilyListRequest {
             client: self.client.clone(),
@@ -1304,6 +1358,7 @@ impl JobFamilyResource {
     ///   - `42402` (JobFamilyNotExist, HTTP 404): job family not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_family/delete)
+    #[inline]
     pub fn delete(&self, job_family_id: impl Into<String>) -> JobFamilyDeleteRequest {
         JobFamilyDeleteRequest {
             client: self.client.clone(),
@@ -1322,6 +1377,7 @@ impl JobFamilyResource {
     ///   - `42404` (JobFamilyNameNotValid, HTTP 400): job family name not valid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_family/get)
+    #[inline]
     pub fn get(&self, job_family_id: impl Into<String>) -> JobFamilyGetRequest {
         JobFamilyGetRequest {
             client: self.client.clone(),
@@ -1351,6 +1407,7 @@ impl JobFamilyResource {
     ///   - `42413` (JobFamilyExceedLevelNumber, HTTP 400): job family exceed level number. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_family/update)
+    #[inline]
     pub fn update(&self, job_family_id: impl Into<String>) -> JobFamilyUpdateRequest {
         JobFamilyUpdateRequest {
             client: self.client.clone(),
@@ -1385,6 +1442,7 @@ impl JobLevelResource {
     ///   - `42308` (JobLevelInvalidOrder, HTTP 400): job level invalid order. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_level/create)
+    #[inline]
     pub fn create(&self, body: JobLevelCreateBody) -> JobLevelCreateRequest {
         JobLevelCreateRequest {
             client: self.client.clone(),
@@ -1402,6 +1460,7 @@ impl JobLevelResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_level/list)
+    #[inline]
     pub fn list(&self) -> JobLevelListRequest {
         JobLevelListRequest {
             client: self.client.clone(),
@@ -1423,6 +1482,7 @@ impl JobLevelResource {
     ///   - `42302` (ParamI18nContentDuplicate, HTTP 400): param i18n_content duplicate. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_level/delete)
+    #[inline]
     pub fn delete(&self, job_level_id: impl Into<String>) -> JobLevelDeleteRequest {
         JobLevelDeleteRequest {
             client: self.client.clone(),
@@ -1441,6 +1501,7 @@ impl JobLevelResource {
     ///   - `42301` (ParamContentDuplicate, HTTP 400): param content duplicate. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_level/get)
+    #[inline]
     pub fn get(&self, job_level_id: impl Into<String>) -> JobLevelGetRequest {
         JobLevelGetRequest {
             client: self.client.clone(),
@@ -1466,6 +1527,7 @@ impl JobLevelResource {
     ///   - `42308` (JobLevelInvalidOrder, HTTP 400): job level invalid order. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_level/update)
+    #[inline]
     pub fn update(&self, job_level_id: impl Into<String>) -> JobLevelUpdateRequest {
         JobLevelUpdateRequest {
             client: self.client.clone(),
@@ -1492,6 +1554,7 @@ impl JobTitleResource {
     ///   - `40001` (ParamError, HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `user.batch` words it "param is invalid" (metadata) or "invalid parameter" (doc page).
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_title/get)
+    #[inline]
     pub fn get(&self, job_title_id: impl Into<String>) -> JobTitleGetRequest {
         JobTitleGetRequest {
             client: self.client.clone(),
@@ -1511,6 +1574,7 @@ impl JobTitleResource {
     ///   - `40001` (ParamError, HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `user.batch` words it "param is invalid" (metadata) or "invalid parameter" (doc page).
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/job_title/list)
+    #[inline]
     pub fn list(&self) -> JobTitleListRequest {
         JobTitleListRequest {
             client: self.client.clone(),
@@ -1541,6 +1605,7 @@ impl ScopeResource {
     ///   - `40012` (InvalidPageToken, HTTP 400): page token is invalid error. Pass a `page_token` exactly as the previous page returned it, or none for the first page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/scope/list)
+    #[inline]
     pub fn list(&self) -> ScopeListRequest {
         ScopeListRequest {
             client: self.client.clone(),
@@ -1574,6 +1639,7 @@ impl UnitResource {
     ///   - `40004` (NoDeptAuthority, HTTP 403): no dept authority error. The department is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/bind_department)
+    #[inline]
     pub fn bind_department(
         &self,
         body: UnitBindDepartmentBody,
@@ -1602,6 +1668,7 @@ impl UnitResource {
     ///   - `43059` (UnitNumberExceedLimit, HTTP 400): unit number exceed limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/create)
+    #[inline]
     pub fn create(&self, body: UnitCreateBody) -> UnitCreateRequest {
         UnitCreateRequest {
             client: self.client.clone(),
@@ -1623,6 +1690,7 @@ impl UnitResource {
     ///   - `40012` (InvalidPageToken, HTTP 400): page token is invalid error. Pass a `page_token` exactly as the previous page returned it, or none for the first page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/list)
+    #[inline]
     pub fn list(&self) -> UnitListRequest {
         UnitListRequest {
             client: self.client.clone(),
@@ -1644,6 +1712,7 @@ impl UnitResource {
     ///   - `43057` (UnitTypeIsQuotedByOther, HTTP 400): unit type is quoted by other businesses. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/delete)
+    #[inline]
     pub fn delete(&self, unit_id: impl Into<String>) -> UnitDeleteRequest {
         UnitDeleteRequest {
             client: self.client.clone(),
@@ -1664,6 +1733,7 @@ impl UnitResource {
     ///   - `43051` (UnitIdInvalid, HTTP 400): unit_id invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/get)
+    #[inline]
     pub fn get(&self, unit_id: impl Into<String>) -> UnitGetRequest {
         UnitGetRequest {
             client: self.client.clone(),
@@ -1685,6 +1755,7 @@ impl UnitResource {
     ///   - `43055` (UnitNameAndTypeRepeat, HTTP 400): unit name and type repeat. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/patch)
+    #[inline]
     pub fn patch(&self, unit_id: impl Into<String>) -> UnitPatchRequest {
         UnitPatchRequest {
             client: self.client.clone(),
@@ -1708,6 +1779,7 @@ impl UnitResource {
     ///   - `43051` (UnitIdInvalid, HTTP 400): unit_id invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/list_department)
+    #[inline]
     pub fn list_department(
         &self,
         unit_id: impl Into<String>,
@@ -1736,6 +1808,7 @@ impl UnitResource {
     ///   - `40004` (NoDeptAuthority, HTTP 403): no dept authority error. The department is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/unit/unbind_department)
+    #[inline]
     pub fn unbind_department(
         &self,
         body: UnitBindDepartmentBody,
@@ -1767,6 +1840,7 @@ impl UserResource {
     ///   - `40001` (ParamError, HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `user.batch` words it "param is invalid" (metadata) or "invalid parameter" (doc page).
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/basic_batch)
+    #[inline]
     pub fn basic_batch(&self, body: UserBasicBatchBody) -> UserBasicBatchRequest {
         UserBasicBatchRequest {
             client: self.client.clone(),
@@ -1791,6 +1865,7 @@ impl UserResource {
     ///   - `41050` (NoUserAuthority, HTTP 400): no user authority error. The user is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/batch)
+    #[inline]
     pub fn batch(&self, user_ids: Vec<AnyUserId>) -> UserBatchRequest {
         UserBatchRequest {
             client: self.client.clone(),
@@ -1813,6 +1888,7 @@ impl UserResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/batch_get_id)
+    #[inline]
     pub fn batch_get_id(&self) -> UserBatchGetIdRequest {
         UserBatchGetIdRequest {
             client: self.client.clone(),
@@ -1926,6 +2002,7 @@ impl UserResource {
     ///   - `41410` (UserPrimaryDeptMustBeThe, HTTP 400): user primary dept must be the first department in the order. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/create)
+    #[inline]
     pub fn create(&self, body: UserCreateBody) -> UserCreateRequest {
         UserCreateRequest {
             client: self.client.clone(),
@@ -1951,6 +2028,7 @@ impl UserResource {
     ///   - `40004` (NoDeptAuthority, HTTP 403): no dept authority error. The department is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/list)
+    #[inline]
     pub fn list(&self) -> UserListRequest {
         UserListRequest {
             client: self.client.clone(),
@@ -1982,6 +2060,7 @@ impl UserResource {
     ///   - `44062` (AccordingToTheSettingsThisMember, HTTP 400): According to the settings, this member's account can only be deleted through Member life cycle. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/delete)
+    #[inline]
     pub fn delete(&self, user_id: impl Into<String>) -> UserDeleteRequest {
         UserDeleteRequest {
             client: self.client.clone(),
@@ -2007,6 +2086,7 @@ impl UserResource {
     ///   - `41050` (NoUserAuthority, HTTP 400): no user authority error. The user is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/get)
+    #[inline]
     pub fn get(&self, user_id: impl Into<AnyUserId>) -> UserGetRequest {
         UserGetRequest {
             client: self.client.clone(),
@@ -2121,6 +2201,7 @@ impl UserResource {
     ///   - `41410` (UserPrimaryDeptMustBeThe, HTTP 400): user primary dept must be the first department in the order. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/patch)
+    #[inline]
     pub fn patch(&self, user_id: impl Into<String>) -> UserPatchRequest {
         UserPatchRequest {
             client: self.client.clone(),
@@ -2227,6 +2308,7 @@ impl UserResource {
     ///   - `41410` (UserPrimaryDeptMustBeThe, HTTP 400): user primary dept must be the first department in the order. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/update)
+    #[inline]
     pub fn update(&self, user_id: String, body: UserUpdateBody) -> UserUpdateRequest {
         UserUpdateRequest {
             client: self.client.clone(),
@@ -2253,6 +2335,7 @@ impl UserResource {
     ///   - `41050` (NoUserAuthority, HTTP 400): no user authority error. The user is outside the app's contact data scope (通讯录权限范围); widen the scope in the developer console.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/find_by_department)
+    #[inline]
     pub fn find_by_department(
         &self,
         department_id: impl Into<DepartmentId>,
@@ -2294,6 +2377,7 @@ impl UserResource {
     ///   - `44050` (NoPermissionForSubscriptions, HTTP 403): no permission for subscriptions. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/resurrect)
+    #[inline]
     pub fn resurrect(&self, user_id: impl Into<String>) -> UserResurrectRequest {
         UserResurrectRequest {
             client: self.client.clone(),
@@ -2321,6 +2405,7 @@ impl UserResource {
     ///   - `41054` (NeedSendEmailButNotSet, HTTP 400): need send email but not set mail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/update_user_id)
+    #[inline]
     pub fn update_user_id(
         &self,
         user_id: String,
@@ -2352,6 +2437,7 @@ impl WorkCityResource {
     ///   - `40001` (ParamError, HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `user.batch` words it "param is invalid" (metadata) or "invalid parameter" (doc page).
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/work_city/get)
+    #[inline]
     pub fn get(&self, work_city_id: impl Into<String>) -> WorkCityGetRequest {
         WorkCityGetRequest {
             client: self.client.clone(),
@@ -2371,6 +2457,7 @@ impl WorkCityResource {
     ///   - `40001` (ParamError, HTTP 400): param error. A parameter is wrong (an id of another kind than `user_id_type` says, a malformed id); check the request. `user.batch` words it "param is invalid" (metadata) or "invalid parameter" (doc page).
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/work_city/list)
+    #[inline]
     pub fn list(&self) -> WorkCityListRequest {
         WorkCityListRequest {
             client: self.client.clone(),
@@ -2392,6 +2479,7 @@ impl CustomAttrListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2399,6 +2487,7 @@ impl CustomAttrListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `88cf55cfc289`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2444,6 +2533,7 @@ impl DepartmentBatchRequest {
     /// 说明请求中department_id_list参数所使用的部门ID类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentBatchDepartmentIdType>,
@@ -2454,6 +2544,7 @@ impl DepartmentBatchRequest {
     /// 指定调用结果中包含用户（如部门leader）关联的用户ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentBatchUserIdType>,
@@ -2462,6 +2553,7 @@ impl DepartmentBatchRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2500,6 +2592,7 @@ impl DepartmentChildrenRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -2512,6 +2605,7 @@ impl DepartmentChildrenRequest {
     /// 不同 ID 的说明与department_id的获取方式参见 [部门ID说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/field-overview#23857fe0)
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -2522,6 +2616,7 @@ impl DepartmentChildrenRequest {
     /// 是否递归获取子部门
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn fetch_child(mut self, fetch_child: bool) -> Self {
         self.fetch_child = Some(fetch_child);
         self
@@ -2529,16 +2624,19 @@ impl DepartmentChildrenRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2589,6 +2687,7 @@ pub struct DepartmentCreateRequest {
 }
 impl DepartmentCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -2599,6 +2698,7 @@ impl DepartmentCreateRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// 不同 ID 的说明参见[部门ID说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/field-overview#23857fe0)
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -2609,6 +2709,7 @@ impl DepartmentCreateRequest {
     /// 用于幂等判断是否为同一请求，避免重复创建。字符串类型，自行生成。
     ///
     /// Constraints: example `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -2648,6 +2749,7 @@ impl DepartmentListRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -2658,6 +2760,7 @@ impl DepartmentListRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -2668,6 +2771,7 @@ impl DepartmentListRequest {
     /// 父部门的ID，填上获取部门下所有子部门，此处填写的 ID 必须是 department_id_type 指定的 ID。
     ///
     /// Constraints: example `od-80884c92e43e`.
+    #[inline]
     pub fn parent_department_id(
         mut self,
         parent_department_id: impl Into<String>,
@@ -2678,6 +2782,7 @@ impl DepartmentListRequest {
     /// 是否递归获取子部门
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn fetch_child(mut self, fetch_child: bool) -> Self {
         self.fetch_child = Some(fetch_child);
         self
@@ -2685,6 +2790,7 @@ impl DepartmentListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2692,11 +2798,13 @@ impl DepartmentListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
     ///
     /// Constraints: example `5bc498db4617`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2747,6 +2855,7 @@ impl DepartmentDeleteRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -2783,6 +2892,7 @@ impl DepartmentGetRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -2795,6 +2905,7 @@ impl DepartmentGetRequest {
     /// 不同 ID 的说明 [部门ID说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/field-overview#23857fe0)
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -2803,6 +2914,7 @@ impl DepartmentGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2838,6 +2950,7 @@ impl DepartmentPatchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -2848,6 +2961,7 @@ impl DepartmentPatchRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -2856,6 +2970,7 @@ impl DepartmentPatchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: DepartmentPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -2892,6 +3007,7 @@ impl DepartmentUpdateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -2902,6 +3018,7 @@ impl DepartmentUpdateRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -2941,6 +3058,7 @@ pub struct DepartmentParentRequest {
 }
 impl DepartmentParentRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -2949,6 +3067,7 @@ impl DepartmentParentRequest {
         self
     }
     /// 此次调用中使用的部门ID的类型
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -2957,6 +3076,7 @@ impl DepartmentParentRequest {
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2964,11 +3084,13 @@ impl DepartmentParentRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3020,6 +3142,7 @@ pub struct DepartmentSearchRequest {
 }
 impl DepartmentSearchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -3028,6 +3151,7 @@ impl DepartmentSearchRequest {
         self
     }
     /// 此次调用中使用的部门ID的类型
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -3036,6 +3160,7 @@ impl DepartmentSearchRequest {
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3043,6 +3168,7 @@ impl DepartmentSearchRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3091,6 +3217,7 @@ pub struct DepartmentUnbindDepartmentChatRequest {
 }
 impl DepartmentUnbindDepartmentChatRequest {
     /// 此次调用中使用的部门ID的类型，默认为"open_department_id"
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -3125,6 +3252,7 @@ pub struct DepartmentUpdateDepartmentIdRequest {
 }
 impl DepartmentUpdateDepartmentIdRequest {
     /// 此次调用中使用的部门ID的类型
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -3184,6 +3312,7 @@ pub struct EmployeeTypeEnumListRequest {
 }
 impl EmployeeTypeEnumListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3191,6 +3320,7 @@ impl EmployeeTypeEnumListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3288,6 +3418,7 @@ impl FunctionalRoleMemberBatchCreateRequest {
     /// 成员ID类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentBatchUserIdType>,
@@ -3330,6 +3461,7 @@ impl FunctionalRoleMemberBatchDeleteRequest {
     /// 成员ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentBatchUserIdType>,
@@ -3338,6 +3470,7 @@ impl FunctionalRoleMemberBatchDeleteRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: FunctionalRoleMemberBatchCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -3378,6 +3511,7 @@ impl FunctionalRoleMemberGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentBatchUserIdType>,
@@ -3388,6 +3522,7 @@ impl FunctionalRoleMemberGetRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -3429,6 +3564,7 @@ impl FunctionalRoleMemberListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3436,6 +3572,7 @@ impl FunctionalRoleMemberListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `dawdewd`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3443,6 +3580,7 @@ impl FunctionalRoleMemberListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentBatchUserIdType>,
@@ -3453,6 +3591,7 @@ impl FunctionalRoleMemberListRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -3508,6 +3647,7 @@ impl FunctionalRoleMemberScopesRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentBatchUserIdType>,
@@ -3518,6 +3658,7 @@ impl FunctionalRoleMemberScopesRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -3655,6 +3796,7 @@ pub struct GroupMemberBatchAddRequest {
 }
 impl GroupMemberBatchAddRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: GroupMemberBatchAddBody) -> Self {
         self.body = Some(body);
         self
@@ -3740,11 +3882,13 @@ impl GroupMemberSimplelistRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3754,6 +3898,7 @@ impl GroupMemberSimplelistRequest {
     /// 当member_type=department时候，member_id_type表示department_id_type，枚举值open_id和department_id。
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn member_id_type(mut self, member_id_type: impl Into<MemberIdType>) -> Self {
         self.member_id_type = Some(Into::into(member_id_type));
         self
@@ -3761,6 +3906,7 @@ impl GroupMemberSimplelistRequest {
     /// 欲获取的用户组成员类型。
     ///
     /// Constraints: server default `user`; example `user`.
+    #[inline]
     pub fn member_type(
         mut self,
         member_type: impl Into<GroupMemberSimplelistMemberType>,
@@ -3801,6 +3947,7 @@ impl GroupCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -3811,6 +3958,7 @@ impl GroupCreateRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentBatchDepartmentIdType>,
@@ -3870,6 +4018,7 @@ impl GroupGetRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -3880,6 +4029,7 @@ impl GroupGetRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentBatchDepartmentIdType>,
@@ -3917,6 +4067,7 @@ impl GroupPatchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -3927,6 +4078,7 @@ impl GroupPatchRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -3935,6 +4087,7 @@ impl GroupPatchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: GroupPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -3972,6 +4125,7 @@ impl GroupMemberBelongRequest {
     /// 成员ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn member_id_type(
         mut self,
         member_id_type: impl Into<DepartmentBatchUserIdType>,
@@ -3982,6 +4136,7 @@ impl GroupMemberBelongRequest {
     /// 欲获取的用户组类型
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn group_type(mut self, group_type: impl Into<LeaderType>) -> Self {
         self.group_type = Some(Into::into(group_type));
         self
@@ -3989,11 +4144,13 @@ impl GroupMemberBelongRequest {
     /// 分页查询大小
     ///
     /// Constraints: server default `500`; example `500`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页查询Token
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4029,6 +4186,7 @@ impl GroupSimplelistRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4036,6 +4194,7 @@ impl GroupSimplelistRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `AQD9/Rn9eij9Pm39ED40/awYzLqkWY7yjhFg4pZPXsb1deCmu9%2BnFKOKwcJ4WaOQ`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4043,6 +4202,7 @@ impl GroupSimplelistRequest {
     /// 用户组类型
     ///
     /// Constraints: server default `1`; example `1`.
+    #[inline]
     pub fn r#type(mut self, r#type: impl Into<LeaderType>) -> Self {
         self.r#type = Some(Into::into(r#type));
         self
@@ -4113,6 +4273,7 @@ impl JobFamilyListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4120,6 +4281,7 @@ impl JobFamilyListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `"3"`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4127,6 +4289,7 @@ impl JobFamilyListRequest {
     /// 序列名称,传入该字段时，可查询指定序列名称对应的序列信息
     ///
     /// Constraints: example `2-2`.
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(Into::into(name));
         self
@@ -4215,6 +4378,7 @@ pub struct JobFamilyUpdateRequest {
 }
 impl JobFamilyUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobFamilyCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -4271,6 +4435,7 @@ impl JobLevelListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4278,6 +4443,7 @@ impl JobLevelListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `"3"`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4285,6 +4451,7 @@ impl JobLevelListRequest {
     /// 传入该字段时，可查询指定职级名称对应的职级信息。
     ///
     /// Constraints: example `高级`.
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(Into::into(name));
         self
@@ -4371,6 +4538,7 @@ pub struct JobLevelUpdateRequest {
 }
 impl JobLevelUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobLevelCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -4401,6 +4569,7 @@ pub struct JobTitleGetRequest {
 }
 impl JobTitleGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4433,6 +4602,7 @@ impl JobTitleListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4440,11 +4610,13 @@ impl JobTitleListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `"xxx"`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4491,6 +4663,7 @@ impl ScopeListRequest {
     /// 返回值的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `user_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentBatchUserIdType>,
@@ -4501,6 +4674,7 @@ impl ScopeListRequest {
     /// 返回值的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -4511,6 +4685,7 @@ impl ScopeListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `AQD9/Rn9eij9Pm39ED40/dk53s4Ebp882DYfFaPFbz00L4CMZJrqGdzNyc8BcZtDbwVUvRmQTvyMYicnGWrde9X56TgdBuS+JKiSIkdexPw=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4518,6 +4693,7 @@ impl ScopeListRequest {
     /// 分页大小，返回值所有列表长度之和不超过这个值
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4597,11 +4773,13 @@ impl UnitListRequest {
     /// 分页大小，默认50，取值范围 1-100
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4675,6 +4853,7 @@ pub struct UnitPatchRequest {
 }
 impl UnitPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UnitPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -4709,6 +4888,7 @@ impl UnitListDepartmentRequest {
     /// 此次调用中预获取的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -4717,6 +4897,7 @@ impl UnitListDepartmentRequest {
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4724,6 +4905,7 @@ impl UnitListDepartmentRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4781,6 +4963,7 @@ impl UserBasicBatchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -4789,6 +4972,7 @@ impl UserBasicBatchRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4824,6 +5008,7 @@ impl UserBatchRequest {
     /// Kind of user id in the request and the response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4831,6 +5016,7 @@ impl UserBatchRequest {
     /// Kind of department id in the request and the response.
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -4839,6 +5025,7 @@ impl UserBatchRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4873,6 +5060,7 @@ impl UserBatchGetIdRequest {
     /// 返回的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `user_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentBatchUserIdType>,
@@ -4881,6 +5069,7 @@ impl UserBatchGetIdRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserBatchGetIdBody) -> Self {
         self.body = Some(body);
         self
@@ -4915,6 +5104,7 @@ impl UserCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -4927,6 +5117,7 @@ impl UserCreateRequest {
     /// 不同 ID 的说明参见[部门ID说明](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/field-overview#23857fe0)
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -4937,6 +5128,7 @@ impl UserCreateRequest {
     /// 用于幂等判断是否为同一请求，避免重复创建。字符串类型，自行生成。
     ///
     /// Constraints: example `xxxx-xxxxx-xxx`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -4975,6 +5167,7 @@ impl UserListRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -4985,6 +5178,7 @@ impl UserListRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -4993,11 +5187,13 @@ impl UserListRequest {
         self
     }
     /// 填写该字段表示获取部门下所有用户，选填。
+    #[inline]
     pub fn department_id(mut self, department_id: impl Into<String>) -> Self {
         self.department_id = Some(Into::into(department_id));
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -5005,11 +5201,13 @@ impl UserListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5060,6 +5258,7 @@ impl UserDeleteRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -5068,6 +5267,7 @@ impl UserDeleteRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserDeleteBody) -> Self {
         self.body = Some(body);
         self
@@ -5103,6 +5303,7 @@ impl UserGetRequest {
     /// Kind of user id in the request and the response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5110,6 +5311,7 @@ impl UserGetRequest {
     /// Kind of department id in the request and the response.
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -5118,6 +5320,7 @@ impl UserGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5154,6 +5357,7 @@ impl UserPatchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -5164,6 +5368,7 @@ impl UserPatchRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -5172,11 +5377,13 @@ impl UserPatchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5214,6 +5421,7 @@ impl UserUpdateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -5224,6 +5432,7 @@ impl UserUpdateRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -5265,6 +5474,7 @@ impl UserFindByDepartmentRequest {
     /// Kind of user id in the request and the response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5272,6 +5482,7 @@ impl UserFindByDepartmentRequest {
     /// Kind of department id in the request and the response.
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -5282,16 +5493,19 @@ impl UserFindByDepartmentRequest {
     /// Users per page.
     ///
     /// Constraints: ≥ 1; ≤ 50; server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Token of the page to fetch; omit for the first page.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5344,6 +5558,7 @@ impl UserResurrectRequest {
     /// 用户id类型
     ///
     /// Constraints: server default `open_id`; example `user_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentBatchUserIdType>,
@@ -5354,6 +5569,7 @@ impl UserResurrectRequest {
     /// 部门id类型
     ///
     /// Constraints: server default `open_department_id`; example `department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentChildrenDepartmentIdType>,
@@ -5362,6 +5578,7 @@ impl UserResurrectRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserResurrectBody) -> Self {
         self.body = Some(body);
         self
@@ -5395,6 +5612,7 @@ pub struct UserUpdateUserIdRequest {
 }
 impl UserUpdateUserIdRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DepartmentChildrenUserIdType>,
@@ -5429,6 +5647,7 @@ pub struct WorkCityGetRequest {
 }
 impl WorkCityGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5461,6 +5680,7 @@ impl WorkCityListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -5468,11 +5688,13 @@ impl WorkCityListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `"xxx"`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5518,6 +5740,7 @@ pub enum CustomAttrListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomAttrListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40012 => Self::InvalidPageToken(api),
@@ -5528,6 +5751,7 @@ impl From<rt::Error> for CustomAttrListError {
 }
 impl ::std::ops::Deref for CustomAttrListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidPageToken(api) => &**api,
@@ -5537,11 +5761,13 @@ impl ::std::ops::Deref for CustomAttrListError {
     }
 }
 impl ::std::fmt::Display for CustomAttrListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomAttrListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5578,6 +5804,7 @@ pub enum DepartmentBatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentBatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -5602,6 +5829,7 @@ impl From<rt::Error> for DepartmentBatchError {
 }
 impl ::std::ops::Deref for DepartmentBatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -5619,11 +5847,13 @@ impl ::std::ops::Deref for DepartmentBatchError {
     }
 }
 impl ::std::fmt::Display for DepartmentBatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentBatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5658,6 +5888,7 @@ pub enum DepartmentChildrenError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentChildrenError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 43010 => {
@@ -5681,6 +5912,7 @@ impl From<rt::Error> for DepartmentChildrenError {
 }
 impl ::std::ops::Deref for DepartmentChildrenError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BigDeptForbidRecursionError(api) => &**api,
@@ -5697,11 +5929,13 @@ impl ::std::ops::Deref for DepartmentChildrenError {
     }
 }
 impl ::std::fmt::Display for DepartmentChildrenError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentChildrenError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5774,6 +6008,7 @@ pub enum DepartmentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 43005 => Self::DuplicateOrderError(api),
@@ -5832,6 +6067,7 @@ impl From<rt::Error> for DepartmentCreateError {
 }
 impl ::std::ops::Deref for DepartmentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::DuplicateOrderError(api) => &**api,
@@ -5867,11 +6103,13 @@ impl ::std::ops::Deref for DepartmentCreateError {
     }
 }
 impl ::std::fmt::Display for DepartmentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5906,6 +6144,7 @@ pub enum DepartmentListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 43010 => {
@@ -5929,6 +6168,7 @@ impl From<rt::Error> for DepartmentListError {
 }
 impl ::std::ops::Deref for DepartmentListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BigDeptForbidRecursionError(api) => &**api,
@@ -5945,11 +6185,13 @@ impl ::std::ops::Deref for DepartmentListError {
     }
 }
 impl ::std::fmt::Display for DepartmentListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5980,6 +6222,7 @@ pub enum DepartmentDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 43011 => {
@@ -6001,6 +6244,7 @@ impl From<rt::Error> for DepartmentDeleteError {
 }
 impl ::std::ops::Deref for DepartmentDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::DeleteHasMemberDeptError(api) => &**api,
@@ -6015,11 +6259,13 @@ impl ::std::ops::Deref for DepartmentDeleteError {
     }
 }
 impl ::std::fmt::Display for DepartmentDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6050,6 +6296,7 @@ pub enum DepartmentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -6067,6 +6314,7 @@ impl From<rt::Error> for DepartmentGetError {
 }
 impl ::std::ops::Deref for DepartmentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -6081,11 +6329,13 @@ impl ::std::ops::Deref for DepartmentGetError {
     }
 }
 impl ::std::fmt::Display for DepartmentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6146,6 +6396,7 @@ pub enum DepartmentPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 43005 => Self::DuplicateOrderError(api),
@@ -6194,6 +6445,7 @@ impl From<rt::Error> for DepartmentPatchError {
 }
 impl ::std::ops::Deref for DepartmentPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::DuplicateOrderError(api) => &**api,
@@ -6223,11 +6475,13 @@ impl ::std::ops::Deref for DepartmentPatchError {
     }
 }
 impl ::std::fmt::Display for DepartmentPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6296,6 +6550,7 @@ pub enum DepartmentUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 43005 => Self::DuplicateOrderError(api),
@@ -6348,6 +6603,7 @@ impl From<rt::Error> for DepartmentUpdateError {
 }
 impl ::std::ops::Deref for DepartmentUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::DuplicateOrderError(api) => &**api,
@@ -6381,11 +6637,13 @@ impl ::std::ops::Deref for DepartmentUpdateError {
     }
 }
 impl ::std::fmt::Display for DepartmentUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6448,6 +6706,7 @@ pub enum DepartmentParentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentParentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 43001 => Self::DeptUnitRepeatError(api),
@@ -6497,6 +6756,7 @@ impl From<rt::Error> for DepartmentParentError {
 }
 impl ::std::ops::Deref for DepartmentParentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::DeptUnitRepeatError(api) => &**api,
@@ -6527,11 +6787,13 @@ impl ::std::ops::Deref for DepartmentParentError {
     }
 }
 impl ::std::fmt::Display for DepartmentParentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentParentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6552,6 +6814,7 @@ pub enum DepartmentSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 48001 => Self::InvalidParam(api),
@@ -6562,6 +6825,7 @@ impl From<rt::Error> for DepartmentSearchError {
 }
 impl ::std::ops::Deref for DepartmentSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -6571,11 +6835,13 @@ impl ::std::ops::Deref for DepartmentSearchError {
     }
 }
 impl ::std::fmt::Display for DepartmentSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6600,6 +6866,7 @@ pub enum DepartmentUnbindDepartmentChatError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentUnbindDepartmentChatError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40002 => Self::ProcessRootDeptError(api),
@@ -6614,6 +6881,7 @@ impl From<rt::Error> for DepartmentUnbindDepartmentChatError {
 }
 impl ::std::ops::Deref for DepartmentUnbindDepartmentChatError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ProcessRootDeptError(api) => &**api,
@@ -6625,11 +6893,13 @@ impl ::std::ops::Deref for DepartmentUnbindDepartmentChatError {
     }
 }
 impl ::std::fmt::Display for DepartmentUnbindDepartmentChatError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentUnbindDepartmentChatError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6654,6 +6924,7 @@ pub enum DepartmentUpdateDepartmentIdError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentUpdateDepartmentIdError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -6670,6 +6941,7 @@ impl From<rt::Error> for DepartmentUpdateDepartmentIdError {
 }
 impl ::std::ops::Deref for DepartmentUpdateDepartmentIdError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -6681,11 +6953,13 @@ impl ::std::ops::Deref for DepartmentUpdateDepartmentIdError {
     }
 }
 impl ::std::fmt::Display for DepartmentUpdateDepartmentIdError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentUpdateDepartmentIdError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6708,6 +6982,7 @@ pub enum EmployeeTypeEnumCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeTypeEnumCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 42301 => Self::ParamContentDuplicate(api),
@@ -6721,6 +6996,7 @@ impl From<rt::Error> for EmployeeTypeEnumCreateError {
 }
 impl ::std::ops::Deref for EmployeeTypeEnumCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamContentDuplicate(api) => &**api,
@@ -6731,11 +7007,13 @@ impl ::std::ops::Deref for EmployeeTypeEnumCreateError {
     }
 }
 impl ::std::fmt::Display for EmployeeTypeEnumCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeTypeEnumCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6752,12 +7030,14 @@ pub enum EmployeeTypeEnumListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeTypeEnumListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeEnumListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -6765,11 +7045,13 @@ impl ::std::ops::Deref for EmployeeTypeEnumListError {
     }
 }
 impl ::std::fmt::Display for EmployeeTypeEnumListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeTypeEnumListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6785,12 +7067,14 @@ pub enum EmployeeTypeEnumDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeTypeEnumDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeEnumDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -6798,11 +7082,13 @@ impl ::std::ops::Deref for EmployeeTypeEnumDeleteError {
     }
 }
 impl ::std::fmt::Display for EmployeeTypeEnumDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeTypeEnumDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6818,12 +7104,14 @@ pub enum EmployeeTypeEnumUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeTypeEnumUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeEnumUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -6831,11 +7119,13 @@ impl ::std::ops::Deref for EmployeeTypeEnumUpdateError {
     }
 }
 impl ::std::fmt::Display for EmployeeTypeEnumUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeTypeEnumUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6855,6 +7145,7 @@ pub enum FunctionalRoleMemberBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FunctionalRoleMemberBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 41202 => Self::RoleIdIsNotExist(api),
@@ -6867,6 +7158,7 @@ impl From<rt::Error> for FunctionalRoleMemberBatchCreateError {
 }
 impl ::std::ops::Deref for FunctionalRoleMemberBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RoleIdIsNotExist(api) => &**api,
@@ -6876,11 +7168,13 @@ impl ::std::ops::Deref for FunctionalRoleMemberBatchCreateError {
     }
 }
 impl ::std::fmt::Display for FunctionalRoleMemberBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FunctionalRoleMemberBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6899,6 +7193,7 @@ pub enum FunctionalRoleMemberBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FunctionalRoleMemberBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 41202 => Self::RoleIdIsNotExist(api),
@@ -6908,6 +7203,7 @@ impl From<rt::Error> for FunctionalRoleMemberBatchDeleteError {
 }
 impl ::std::ops::Deref for FunctionalRoleMemberBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RoleIdIsNotExist(api) => &**api,
@@ -6916,11 +7212,13 @@ impl ::std::ops::Deref for FunctionalRoleMemberBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for FunctionalRoleMemberBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FunctionalRoleMemberBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6941,6 +7239,7 @@ pub enum FunctionalRoleMemberGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FunctionalRoleMemberGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 41202 => Self::RoleIdIsNotExist(api),
@@ -6951,6 +7250,7 @@ impl From<rt::Error> for FunctionalRoleMemberGetError {
 }
 impl ::std::ops::Deref for FunctionalRoleMemberGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RoleIdIsNotExist(api) => &**api,
@@ -6960,11 +7260,13 @@ impl ::std::ops::Deref for FunctionalRoleMemberGetError {
     }
 }
 impl ::std::fmt::Display for FunctionalRoleMemberGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FunctionalRoleMemberGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6985,6 +7287,7 @@ pub enum FunctionalRoleMemberListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FunctionalRoleMemberListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -6995,6 +7298,7 @@ impl From<rt::Error> for FunctionalRoleMemberListError {
 }
 impl ::std::ops::Deref for FunctionalRoleMemberListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -7004,11 +7308,13 @@ impl ::std::ops::Deref for FunctionalRoleMemberListError {
     }
 }
 impl ::std::fmt::Display for FunctionalRoleMemberListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FunctionalRoleMemberListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7031,6 +7337,7 @@ pub enum FunctionalRoleMemberScopesError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FunctionalRoleMemberScopesError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 41202 => Self::RoleIdIsNotExist(api),
@@ -7042,6 +7349,7 @@ impl From<rt::Error> for FunctionalRoleMemberScopesError {
 }
 impl ::std::ops::Deref for FunctionalRoleMemberScopesError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RoleIdIsNotExist(api) => &**api,
@@ -7052,11 +7360,13 @@ impl ::std::ops::Deref for FunctionalRoleMemberScopesError {
     }
 }
 impl ::std::fmt::Display for FunctionalRoleMemberScopesError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FunctionalRoleMemberScopesError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7077,6 +7387,7 @@ pub enum FunctionalRoleCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FunctionalRoleCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 41201 => Self::RoleNameIsExist(api),
@@ -7087,6 +7398,7 @@ impl From<rt::Error> for FunctionalRoleCreateError {
 }
 impl ::std::ops::Deref for FunctionalRoleCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RoleNameIsExist(api) => &**api,
@@ -7096,11 +7408,13 @@ impl ::std::ops::Deref for FunctionalRoleCreateError {
     }
 }
 impl ::std::fmt::Display for FunctionalRoleCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FunctionalRoleCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7121,6 +7435,7 @@ pub enum FunctionalRoleDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FunctionalRoleDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 41202 => Self::RoleIdIsNotExist(api),
@@ -7133,6 +7448,7 @@ impl From<rt::Error> for FunctionalRoleDeleteError {
 }
 impl ::std::ops::Deref for FunctionalRoleDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RoleIdIsNotExist(api) => &**api,
@@ -7142,11 +7458,13 @@ impl ::std::ops::Deref for FunctionalRoleDeleteError {
     }
 }
 impl ::std::fmt::Display for FunctionalRoleDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FunctionalRoleDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7169,6 +7487,7 @@ pub enum FunctionalRoleUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FunctionalRoleUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 41202 => Self::RoleIdIsNotExist(api),
@@ -7182,6 +7501,7 @@ impl From<rt::Error> for FunctionalRoleUpdateError {
 }
 impl ::std::ops::Deref for FunctionalRoleUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RoleIdIsNotExist(api) => &**api,
@@ -7192,11 +7512,13 @@ impl ::std::ops::Deref for FunctionalRoleUpdateError {
     }
 }
 impl ::std::fmt::Display for FunctionalRoleUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FunctionalRoleUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7239,6 +7561,7 @@ pub enum GroupMemberAddError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupMemberAddError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -7272,6 +7595,7 @@ impl From<rt::Error> for GroupMemberAddError {
 }
 impl ::std::ops::Deref for GroupMemberAddError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7292,11 +7616,13 @@ impl ::std::ops::Deref for GroupMemberAddError {
     }
 }
 impl ::std::fmt::Display for GroupMemberAddError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupMemberAddError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7335,6 +7661,7 @@ pub enum GroupMemberBatchAddError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupMemberBatchAddError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 41050 => Self::NoUserAuthority(api),
@@ -7362,6 +7689,7 @@ impl From<rt::Error> for GroupMemberBatchAddError {
 }
 impl ::std::ops::Deref for GroupMemberBatchAddError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NoUserAuthority(api) => &**api,
@@ -7380,11 +7708,13 @@ impl ::std::ops::Deref for GroupMemberBatchAddError {
     }
 }
 impl ::std::fmt::Display for GroupMemberBatchAddError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupMemberBatchAddError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7417,6 +7747,7 @@ pub enum GroupMemberBatchRemoveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupMemberBatchRemoveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -7437,6 +7768,7 @@ impl From<rt::Error> for GroupMemberBatchRemoveError {
 }
 impl ::std::ops::Deref for GroupMemberBatchRemoveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -7452,11 +7784,13 @@ impl ::std::ops::Deref for GroupMemberBatchRemoveError {
     }
 }
 impl ::std::fmt::Display for GroupMemberBatchRemoveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupMemberBatchRemoveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7491,6 +7825,7 @@ pub enum GroupMemberRemoveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupMemberRemoveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -7514,6 +7849,7 @@ impl From<rt::Error> for GroupMemberRemoveError {
 }
 impl ::std::ops::Deref for GroupMemberRemoveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7530,11 +7866,13 @@ impl ::std::ops::Deref for GroupMemberRemoveError {
     }
 }
 impl ::std::fmt::Display for GroupMemberRemoveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupMemberRemoveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7567,6 +7905,7 @@ pub enum GroupMemberSimplelistError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupMemberSimplelistError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -7589,6 +7928,7 @@ impl From<rt::Error> for GroupMemberSimplelistError {
 }
 impl ::std::ops::Deref for GroupMemberSimplelistError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7604,11 +7944,13 @@ impl ::std::ops::Deref for GroupMemberSimplelistError {
     }
 }
 impl ::std::fmt::Display for GroupMemberSimplelistError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupMemberSimplelistError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7667,6 +8009,7 @@ pub enum GroupCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -7718,6 +8061,7 @@ impl From<rt::Error> for GroupCreateError {
 }
 impl ::std::ops::Deref for GroupCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7746,11 +8090,13 @@ impl ::std::ops::Deref for GroupCreateError {
     }
 }
 impl ::std::fmt::Display for GroupCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7777,6 +8123,7 @@ pub enum GroupDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -7794,6 +8141,7 @@ impl From<rt::Error> for GroupDeleteError {
 }
 impl ::std::ops::Deref for GroupDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7806,11 +8154,13 @@ impl ::std::ops::Deref for GroupDeleteError {
     }
 }
 impl ::std::fmt::Display for GroupDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7833,6 +8183,7 @@ pub enum GroupGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -7846,6 +8197,7 @@ impl From<rt::Error> for GroupGetError {
 }
 impl ::std::ops::Deref for GroupGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7856,11 +8208,13 @@ impl ::std::ops::Deref for GroupGetError {
     }
 }
 impl ::std::fmt::Display for GroupGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7911,6 +8265,7 @@ pub enum GroupPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -7956,6 +8311,7 @@ impl From<rt::Error> for GroupPatchError {
 }
 impl ::std::ops::Deref for GroupPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7980,11 +8336,13 @@ impl ::std::ops::Deref for GroupPatchError {
     }
 }
 impl ::std::fmt::Display for GroupPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8017,6 +8375,7 @@ pub enum GroupMemberBelongError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupMemberBelongError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -8035,6 +8394,7 @@ impl From<rt::Error> for GroupMemberBelongError {
 }
 impl ::std::ops::Deref for GroupMemberBelongError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -8050,11 +8410,13 @@ impl ::std::ops::Deref for GroupMemberBelongError {
     }
 }
 impl ::std::fmt::Display for GroupMemberBelongError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupMemberBelongError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8077,6 +8439,7 @@ pub enum GroupSimplelistError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for GroupSimplelistError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -8088,6 +8451,7 @@ impl From<rt::Error> for GroupSimplelistError {
 }
 impl ::std::ops::Deref for GroupSimplelistError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8098,11 +8462,13 @@ impl ::std::ops::Deref for GroupSimplelistError {
     }
 }
 impl ::std::fmt::Display for GroupSimplelistError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for GroupSimplelistError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8145,6 +8511,7 @@ pub enum JobFamilyCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 42400 => Self::ParamIsInvalid42400(api),
@@ -8182,6 +8549,7 @@ impl From<rt::Error> for JobFamilyCreateError {
 }
 impl ::std::ops::Deref for JobFamilyCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid42400(api) => &**api,
@@ -8202,11 +8570,13 @@ impl ::std::ops::Deref for JobFamilyCreateError {
     }
 }
 impl ::std::fmt::Display for JobFamilyCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8223,12 +8593,14 @@ pub enum JobFamilyListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -8236,11 +8608,13 @@ impl ::std::ops::Deref for JobFamilyListError {
     }
 }
 impl ::std::fmt::Display for JobFamilyListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8262,6 +8636,7 @@ pub enum JobFamilyDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 42411 => {
@@ -8277,6 +8652,7 @@ impl From<rt::Error> for JobFamilyDeleteError {
 }
 impl ::std::ops::Deref for JobFamilyDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::JobFamilyHasChildCanNot(api) => &**api,
@@ -8287,11 +8663,13 @@ impl ::std::ops::Deref for JobFamilyDeleteError {
     }
 }
 impl ::std::fmt::Display for JobFamilyDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8310,6 +8688,7 @@ pub enum JobFamilyGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 42404 => Self::JobFamilyNameNotValid(api),
@@ -8319,6 +8698,7 @@ impl From<rt::Error> for JobFamilyGetError {
 }
 impl ::std::ops::Deref for JobFamilyGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::JobFamilyNameNotValid(api) => &**api,
@@ -8327,11 +8707,13 @@ impl ::std::ops::Deref for JobFamilyGetError {
     }
 }
 impl ::std::fmt::Display for JobFamilyGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8372,6 +8754,7 @@ pub enum JobFamilyUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 42403 => {
@@ -8406,6 +8789,7 @@ impl From<rt::Error> for JobFamilyUpdateError {
 }
 impl ::std::ops::Deref for JobFamilyUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::JobFamilyTenantLockFail(api) => &**api,
@@ -8425,11 +8809,13 @@ impl ::std::ops::Deref for JobFamilyUpdateError {
     }
 }
 impl ::std::fmt::Display for JobFamilyUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8464,6 +8850,7 @@ pub enum JobLevelCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 42300 => {
@@ -8489,6 +8876,7 @@ impl From<rt::Error> for JobLevelCreateError {
 }
 impl ::std::ops::Deref for JobLevelCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::JobLevelReachTheUpperLimit(api) => &**api,
@@ -8505,11 +8893,13 @@ impl ::std::ops::Deref for JobLevelCreateError {
     }
 }
 impl ::std::fmt::Display for JobLevelCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8526,12 +8916,14 @@ pub enum JobLevelListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -8539,11 +8931,13 @@ impl ::std::ops::Deref for JobLevelListError {
     }
 }
 impl ::std::fmt::Display for JobLevelListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8563,6 +8957,7 @@ pub enum JobLevelDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 42301 => Self::ParamContentDuplicate(api),
@@ -8575,6 +8970,7 @@ impl From<rt::Error> for JobLevelDeleteError {
 }
 impl ::std::ops::Deref for JobLevelDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamContentDuplicate(api) => &**api,
@@ -8584,11 +8980,13 @@ impl ::std::ops::Deref for JobLevelDeleteError {
     }
 }
 impl ::std::fmt::Display for JobLevelDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8607,6 +9005,7 @@ pub enum JobLevelGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 42301 => Self::ParamContentDuplicate(api),
@@ -8616,6 +9015,7 @@ impl From<rt::Error> for JobLevelGetError {
 }
 impl ::std::ops::Deref for JobLevelGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamContentDuplicate(api) => &**api,
@@ -8624,11 +9024,13 @@ impl ::std::ops::Deref for JobLevelGetError {
     }
 }
 impl ::std::fmt::Display for JobLevelGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8661,6 +9063,7 @@ pub enum JobLevelUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 42302 => {
@@ -8683,6 +9086,7 @@ impl From<rt::Error> for JobLevelUpdateError {
 }
 impl ::std::ops::Deref for JobLevelUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamI18nContentDuplicate(api) => &**api,
@@ -8698,11 +9102,13 @@ impl ::std::ops::Deref for JobLevelUpdateError {
     }
 }
 impl ::std::fmt::Display for JobLevelUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8721,6 +9127,7 @@ pub enum JobTitleGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobTitleGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -8730,6 +9137,7 @@ impl From<rt::Error> for JobTitleGetError {
 }
 impl ::std::ops::Deref for JobTitleGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -8738,11 +9146,13 @@ impl ::std::ops::Deref for JobTitleGetError {
     }
 }
 impl ::std::fmt::Display for JobTitleGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobTitleGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8761,6 +9171,7 @@ pub enum JobTitleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobTitleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -8770,6 +9181,7 @@ impl From<rt::Error> for JobTitleListError {
 }
 impl ::std::ops::Deref for JobTitleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -8778,11 +9190,13 @@ impl ::std::ops::Deref for JobTitleListError {
     }
 }
 impl ::std::fmt::Display for JobTitleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobTitleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8803,6 +9217,7 @@ pub enum ScopeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ScopeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40011 => Self::PageSizeTooLarge(api),
@@ -8813,6 +9228,7 @@ impl From<rt::Error> for ScopeListError {
 }
 impl ::std::ops::Deref for ScopeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageSizeTooLarge(api) => &**api,
@@ -8822,11 +9238,13 @@ impl ::std::ops::Deref for ScopeListError {
     }
 }
 impl ::std::fmt::Display for ScopeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ScopeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8855,6 +9273,7 @@ pub enum UnitBindDepartmentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UnitBindDepartmentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -8873,6 +9292,7 @@ impl From<rt::Error> for UnitBindDepartmentError {
 }
 impl ::std::ops::Deref for UnitBindDepartmentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8886,11 +9306,13 @@ impl ::std::ops::Deref for UnitBindDepartmentError {
     }
 }
 impl ::std::fmt::Display for UnitBindDepartmentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UnitBindDepartmentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8923,6 +9345,7 @@ pub enum UnitCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UnitCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -8941,6 +9364,7 @@ impl From<rt::Error> for UnitCreateError {
 }
 impl ::std::ops::Deref for UnitCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8956,11 +9380,13 @@ impl ::std::ops::Deref for UnitCreateError {
     }
 }
 impl ::std::fmt::Display for UnitCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UnitCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8983,6 +9409,7 @@ pub enum UnitListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UnitListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -8994,6 +9421,7 @@ impl From<rt::Error> for UnitListError {
 }
 impl ::std::ops::Deref for UnitListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9004,11 +9432,13 @@ impl ::std::ops::Deref for UnitListError {
     }
 }
 impl ::std::fmt::Display for UnitListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UnitListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9031,6 +9461,7 @@ pub enum UnitDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UnitDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -9044,6 +9475,7 @@ impl From<rt::Error> for UnitDeleteError {
 }
 impl ::std::ops::Deref for UnitDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9054,11 +9486,13 @@ impl ::std::ops::Deref for UnitDeleteError {
     }
 }
 impl ::std::fmt::Display for UnitDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UnitDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9079,6 +9513,7 @@ pub enum UnitGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UnitGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -9089,6 +9524,7 @@ impl From<rt::Error> for UnitGetError {
 }
 impl ::std::ops::Deref for UnitGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9098,11 +9534,13 @@ impl ::std::ops::Deref for UnitGetError {
     }
 }
 impl ::std::fmt::Display for UnitGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UnitGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9127,6 +9565,7 @@ pub enum UnitPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UnitPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -9139,6 +9578,7 @@ impl From<rt::Error> for UnitPatchError {
 }
 impl ::std::ops::Deref for UnitPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9150,11 +9590,13 @@ impl ::std::ops::Deref for UnitPatchError {
     }
 }
 impl ::std::fmt::Display for UnitPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UnitPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9179,6 +9621,7 @@ pub enum UnitListDepartmentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UnitListDepartmentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -9191,6 +9634,7 @@ impl From<rt::Error> for UnitListDepartmentError {
 }
 impl ::std::ops::Deref for UnitListDepartmentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9202,11 +9646,13 @@ impl ::std::ops::Deref for UnitListDepartmentError {
     }
 }
 impl ::std::fmt::Display for UnitListDepartmentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UnitListDepartmentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9233,6 +9679,7 @@ pub enum UnitUnbindDepartmentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UnitUnbindDepartmentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40003 => Self::InternalError(api),
@@ -9248,6 +9695,7 @@ impl From<rt::Error> for UnitUnbindDepartmentError {
 }
 impl ::std::ops::Deref for UnitUnbindDepartmentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9260,11 +9708,13 @@ impl ::std::ops::Deref for UnitUnbindDepartmentError {
     }
 }
 impl ::std::fmt::Display for UnitUnbindDepartmentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UnitUnbindDepartmentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9283,6 +9733,7 @@ pub enum UserBasicBatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserBasicBatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -9292,6 +9743,7 @@ impl From<rt::Error> for UserBasicBatchError {
 }
 impl ::std::ops::Deref for UserBasicBatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -9300,11 +9752,13 @@ impl ::std::ops::Deref for UserBasicBatchError {
     }
 }
 impl ::std::fmt::Display for UserBasicBatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserBasicBatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9327,6 +9781,7 @@ pub enum UserBatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserBatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -9338,6 +9793,7 @@ impl From<rt::Error> for UserBatchError {
 }
 impl ::std::ops::Deref for UserBatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -9348,11 +9804,13 @@ impl ::std::ops::Deref for UserBatchError {
     }
 }
 impl ::std::fmt::Display for UserBatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserBatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9369,12 +9827,14 @@ pub enum UserBatchGetIdError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserBatchGetIdError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for UserBatchGetIdError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -9382,11 +9842,13 @@ impl ::std::ops::Deref for UserBatchGetIdError {
     }
 }
 impl ::std::fmt::Display for UserBatchGetIdError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserBatchGetIdError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9588,6 +10050,7 @@ pub enum UserCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -9821,6 +10284,7 @@ impl From<rt::Error> for UserCreateError {
 }
 impl ::std::ops::Deref for UserCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -9921,11 +10385,13 @@ impl ::std::ops::Deref for UserCreateError {
     }
 }
 impl ::std::fmt::Display for UserCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9950,6 +10416,7 @@ pub enum UserListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 41050 => Self::NoUserAuthority(api),
@@ -9962,6 +10429,7 @@ impl From<rt::Error> for UserListError {
 }
 impl ::std::ops::Deref for UserListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NoUserAuthority(api) => &**api,
@@ -9973,11 +10441,13 @@ impl ::std::ops::Deref for UserListError {
     }
 }
 impl ::std::fmt::Display for UserListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10008,6 +10478,7 @@ pub enum UserDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -10031,6 +10502,7 @@ impl From<rt::Error> for UserDeleteError {
 }
 impl ::std::ops::Deref for UserDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -10045,11 +10517,13 @@ impl ::std::ops::Deref for UserDeleteError {
     }
 }
 impl ::std::fmt::Display for UserDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10074,6 +10548,7 @@ pub enum UserGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -10086,6 +10561,7 @@ impl From<rt::Error> for UserGetError {
 }
 impl ::std::ops::Deref for UserGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -10097,11 +10573,13 @@ impl ::std::ops::Deref for UserGetError {
     }
 }
 impl ::std::fmt::Display for UserGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10302,6 +10780,7 @@ pub enum UserPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -10544,6 +11023,7 @@ impl From<rt::Error> for UserPatchError {
 }
 impl ::std::ops::Deref for UserPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -10643,11 +11123,13 @@ impl ::std::ops::Deref for UserPatchError {
     }
 }
 impl ::std::fmt::Display for UserPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10830,6 +11312,7 @@ pub enum UserUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -11051,6 +11534,7 @@ impl From<rt::Error> for UserUpdateError {
 }
 impl ::std::ops::Deref for UserUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -11141,11 +11625,13 @@ impl ::std::ops::Deref for UserUpdateError {
     }
 }
 impl ::std::fmt::Display for UserUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11170,6 +11656,7 @@ pub enum UserFindByDepartmentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserFindByDepartmentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40004 => Self::NoDeptAuthority(api),
@@ -11182,6 +11669,7 @@ impl From<rt::Error> for UserFindByDepartmentError {
 }
 impl ::std::ops::Deref for UserFindByDepartmentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NoDeptAuthority(api) => &**api,
@@ -11193,11 +11681,13 @@ impl ::std::ops::Deref for UserFindByDepartmentError {
     }
 }
 impl ::std::fmt::Display for UserFindByDepartmentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserFindByDepartmentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11244,6 +11734,7 @@ pub enum UserResurrectError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserResurrectError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 44028 => Self::ExceedRecoverableTime(api),
@@ -11285,6 +11776,7 @@ impl From<rt::Error> for UserResurrectError {
 }
 impl ::std::ops::Deref for UserResurrectError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ExceedRecoverableTime(api) => &**api,
@@ -11307,11 +11799,13 @@ impl ::std::ops::Deref for UserResurrectError {
     }
 }
 impl ::std::fmt::Display for UserResurrectError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserResurrectError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11340,6 +11834,7 @@ pub enum UserUpdateUserIdError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserUpdateUserIdError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -11358,6 +11853,7 @@ impl From<rt::Error> for UserUpdateUserIdError {
 }
 impl ::std::ops::Deref for UserUpdateUserIdError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -11371,11 +11867,13 @@ impl ::std::ops::Deref for UserUpdateUserIdError {
     }
 }
 impl ::std::fmt::Display for UserUpdateUserIdError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserUpdateUserIdError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11394,6 +11892,7 @@ pub enum WorkCityGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkCityGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -11403,6 +11902,7 @@ impl From<rt::Error> for WorkCityGetError {
 }
 impl ::std::ops::Deref for WorkCityGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -11411,11 +11911,13 @@ impl ::std::ops::Deref for WorkCityGetError {
     }
 }
 impl ::std::fmt::Display for WorkCityGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkCityGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11434,6 +11936,7 @@ pub enum WorkCityListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkCityListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 40001 => Self::ParamError(api),
@@ -11443,6 +11946,7 @@ impl From<rt::Error> for WorkCityListError {
 }
 impl ::std::ops::Deref for WorkCityListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamError(api) => &**api,
@@ -11451,11 +11955,13 @@ impl ::std::ops::Deref for WorkCityListError {
     }
 }
 impl ::std::fmt::Display for WorkCityListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkCityListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11476,6 +11982,7 @@ pub enum OptionType {
 }
 impl OptionType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "TEXT",
@@ -11485,6 +11992,7 @@ impl OptionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "TEXT" => Self::Text,
@@ -11494,6 +12002,7 @@ impl OptionType {
     }
 }
 impl ::std::fmt::Display for OptionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11519,6 +12028,7 @@ impl rt::FromJson for OptionType {
 }
 impl rt::Validate for OptionType {}
 impl AsRef<str> for OptionType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11545,6 +12055,7 @@ rt::json_object!(
 );
 impl OptionsOption {
     /// An `OptionsOption` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, value: String) -> Self {
         Self { id, value, name: None }
     }
@@ -11570,6 +12081,7 @@ rt::json_object!(
 );
 impl Options {
     /// An `Options` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(option_type: OptionType, options: Vec<OptionsOption>) -> Self {
         Self {
             default_option_id: None,
@@ -11611,6 +12123,7 @@ rt::json_object!(
 );
 impl Attr {
     /// An `Attr` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, r#type: String) -> Self {
         Self {
             id,
@@ -11653,6 +12166,7 @@ pub enum DepartmentBatchDepartmentIdType {
 }
 impl DepartmentBatchDepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenDepartmentId => "open_department_id",
@@ -11662,6 +12176,7 @@ impl DepartmentBatchDepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_department_id" => Self::OpenDepartmentId,
@@ -11671,6 +12186,7 @@ impl DepartmentBatchDepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentBatchDepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11696,6 +12212,7 @@ impl rt::FromJson for DepartmentBatchDepartmentIdType {
 }
 impl rt::Validate for DepartmentBatchDepartmentIdType {}
 impl AsRef<str> for DepartmentBatchDepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11715,6 +12232,7 @@ pub enum DepartmentBatchUserIdType {
 }
 impl DepartmentBatchUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -11725,6 +12243,7 @@ impl DepartmentBatchUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -11735,6 +12254,7 @@ impl DepartmentBatchUserIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentBatchUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11760,6 +12280,7 @@ impl rt::FromJson for DepartmentBatchUserIdType {
 }
 impl rt::Validate for DepartmentBatchUserIdType {}
 impl AsRef<str> for DepartmentBatchUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11800,6 +12321,7 @@ pub enum LeaderType {
 }
 impl LeaderType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -11809,6 +12331,7 @@ impl LeaderType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -11818,6 +12341,7 @@ impl LeaderType {
     }
 }
 impl ::std::fmt::Display for LeaderType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -11855,6 +12379,7 @@ rt::json_object!(
 );
 impl Leader {
     /// A `Leader` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(leader_type: LeaderType, leader_id: String) -> Self {
         Self { leader_type, leader_id }
     }
@@ -11923,6 +12448,7 @@ rt::json_object!(
 );
 impl Department {
     /// A `Department` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, parent_department_id: String) -> Self {
         Self {
             name,
@@ -11967,6 +12493,7 @@ pub enum DepartmentChildrenUserIdType {
 }
 impl DepartmentChildrenUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -11977,6 +12504,7 @@ impl DepartmentChildrenUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -11987,6 +12515,7 @@ impl DepartmentChildrenUserIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentChildrenUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12012,6 +12541,7 @@ impl rt::FromJson for DepartmentChildrenUserIdType {
 }
 impl rt::Validate for DepartmentChildrenUserIdType {}
 impl AsRef<str> for DepartmentChildrenUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12029,6 +12559,7 @@ pub enum DepartmentChildrenDepartmentIdType {
 }
 impl DepartmentChildrenDepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DepartmentId => "department_id",
@@ -12038,6 +12569,7 @@ impl DepartmentChildrenDepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "department_id" => Self::DepartmentId,
@@ -12047,6 +12579,7 @@ impl DepartmentChildrenDepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentChildrenDepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12072,6 +12605,7 @@ impl rt::FromJson for DepartmentChildrenDepartmentIdType {
 }
 impl rt::Validate for DepartmentChildrenDepartmentIdType {}
 impl AsRef<str> for DepartmentChildrenDepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12287,6 +12821,7 @@ rt::json_object!(
 );
 impl DepartmentUpdateDataDepartment {
     /// A `DepartmentUpdateDataDepartment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, parent_department_id: String) -> Self {
         Self {
             name,
@@ -12341,6 +12876,7 @@ rt::json_object!(
 );
 impl DepartmentSearchData {
     /// A `DepartmentSearchData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool) -> Self {
         Self {
             items: None,
@@ -12414,6 +12950,7 @@ rt::json_object!(
 );
 impl EmployeeTypeEnum {
     /// An `EmployeeTypeEnum` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: String, enum_type: LeaderType, enum_status: LeaderType) -> Self {
         Self {
             enum_id: None,
@@ -12480,6 +13017,7 @@ pub enum Reason {
 }
 impl Reason {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -12493,6 +13031,7 @@ impl Reason {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -12506,6 +13045,7 @@ impl Reason {
     }
 }
 impl ::std::fmt::Display for Reason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -12548,6 +13088,7 @@ rt::json_object!(
 );
 impl FunctionalRoleMemberBatchCreateDataResult {
     /// A `FunctionalRoleMemberBatchCreateDataResult` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: String, reason: Reason) -> Self {
         Self { user_id, reason }
     }
@@ -12584,6 +13125,7 @@ pub enum ScopeType {
 }
 impl ScopeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "All",
@@ -12594,6 +13136,7 @@ impl ScopeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "All" => Self::All,
@@ -12604,6 +13147,7 @@ impl ScopeType {
     }
 }
 impl ::std::fmt::Display for ScopeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12629,6 +13173,7 @@ impl rt::FromJson for ScopeType {
 }
 impl rt::Validate for ScopeType {}
 impl AsRef<str> for ScopeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12713,6 +13258,7 @@ pub struct FunctionalRoleCreateData {
 rt::json_object!(FunctionalRoleCreateData { role_id = "role_id" required, });
 impl FunctionalRoleCreateData {
     /// A `FunctionalRoleCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(role_id: impl Into<String>) -> Self {
         Self {
             role_id: Into::into(role_id),
@@ -12731,6 +13277,7 @@ pub enum MemberType {
 }
 impl MemberType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -12739,6 +13286,7 @@ impl MemberType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -12747,6 +13295,7 @@ impl MemberType {
     }
 }
 impl ::std::fmt::Display for MemberType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12772,6 +13321,7 @@ impl rt::FromJson for MemberType {
 }
 impl rt::Validate for MemberType {}
 impl AsRef<str> for MemberType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12811,6 +13361,7 @@ rt::json_object!(
 );
 impl GroupMemberBatchAddBodyMember {
     /// A `GroupMemberBatchAddBodyMember` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(member_id: String, member_type: String) -> Self {
         Self {
             member_id,
@@ -12844,6 +13395,7 @@ rt::json_object!(
 );
 impl GroupMemberBatchAddDataResult {
     /// A `GroupMemberBatchAddDataResult` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(member_id: String, code: i64) -> Self {
         Self { member_id, code }
     }
@@ -12893,6 +13445,7 @@ pub enum MemberIdType {
 }
 impl MemberIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -12904,6 +13457,7 @@ impl MemberIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -12915,6 +13469,7 @@ impl MemberIdType {
     }
 }
 impl ::std::fmt::Display for MemberIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12940,6 +13495,7 @@ impl rt::FromJson for MemberIdType {
 }
 impl rt::Validate for MemberIdType {}
 impl AsRef<str> for MemberIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12957,6 +13513,7 @@ pub enum GroupMemberSimplelistMemberType {
 }
 impl GroupMemberSimplelistMemberType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -12966,6 +13523,7 @@ impl GroupMemberSimplelistMemberType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -12975,6 +13533,7 @@ impl GroupMemberSimplelistMemberType {
     }
 }
 impl ::std::fmt::Display for GroupMemberSimplelistMemberType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13000,6 +13559,7 @@ impl rt::FromJson for GroupMemberSimplelistMemberType {
 }
 impl rt::Validate for GroupMemberSimplelistMemberType {}
 impl AsRef<str> for GroupMemberSimplelistMemberType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13020,6 +13580,7 @@ rt::json_object!(
 );
 impl GroupMemberSimplelistData {
     /// A `GroupMemberSimplelistData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         memberlist: Vec<GroupMemberBatchAddBodyMember>,
         page_token: String,
@@ -13075,6 +13636,7 @@ pub struct GroupCreateData {
 rt::json_object!(GroupCreateData { group_id = "group_id" required, });
 impl GroupCreateData {
     /// A `GroupCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
             group_id: Into::into(group_id),
@@ -13117,6 +13679,7 @@ rt::json_object!(
 );
 impl Group {
     /// A `Group` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, name: String) -> Self {
         Self {
             id,
@@ -13138,6 +13701,7 @@ pub struct GroupGetData {
 rt::json_object!(GroupGetData { group = "group" required, });
 impl GroupGetData {
     /// A `GroupGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(group: impl Into<Group>) -> Self {
         Self { group: Into::into(group) }
     }
@@ -13217,6 +13781,7 @@ rt::json_object!(
 );
 impl GrouplistItem {
     /// A `GrouplistItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, name: String) -> Self {
         Self {
             id,
@@ -13250,6 +13815,7 @@ rt::json_object!(
 );
 impl GroupSimplelistData {
     /// A `GroupSimplelistData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(grouplist: Vec<GrouplistItem>, has_more: bool) -> Self {
         Self {
             grouplist,
@@ -13563,6 +14129,7 @@ pub struct UnitCreateData {
 rt::json_object!(UnitCreateData { unit_id = "unit_id" required, });
 impl UnitCreateData {
     /// An `UnitCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(unit_id: impl Into<String>) -> Self {
         Self {
             unit_id: Into::into(unit_id),
@@ -13586,6 +14153,7 @@ rt::json_object!(
 );
 impl UnitlistItem {
     /// An `UnitlistItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(unit_id: String, name: String, unit_type: String) -> Self {
         Self { unit_id, name, unit_type }
     }
@@ -13607,6 +14175,7 @@ rt::json_object!(
 );
 impl UnitListData {
     /// An `UnitListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(unitlist: Vec<UnitlistItem>, has_more: bool, page_token: String) -> Self {
         Self {
             unitlist,
@@ -13625,6 +14194,7 @@ pub struct UnitGetData {
 rt::json_object!(UnitGetData { unit = "unit" required, });
 impl UnitGetData {
     /// An `UnitGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(unit: impl Into<UnitlistItem>) -> Self {
         Self { unit: Into::into(unit) }
     }
@@ -13654,6 +14224,7 @@ rt::json_object!(
 );
 impl DepartmentlistItem {
     /// A `DepartmentlistItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(unit_id: String, department_id: String) -> Self {
         Self { unit_id, department_id }
     }
@@ -13675,6 +14246,7 @@ rt::json_object!(
 );
 impl UnitListDepartmentData {
     /// An `UnitListDepartmentData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         departmentlist: Vec<DepartmentlistItem>,
         has_more: bool,
@@ -13738,6 +14310,7 @@ pub enum UserGender {
 }
 impl UserGender {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -13749,6 +14322,7 @@ impl UserGender {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -13760,6 +14334,7 @@ impl UserGender {
     }
 }
 impl ::std::fmt::Display for UserGender {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -13860,6 +14435,7 @@ pub struct ValueGenericUser {
 rt::json_object!(ValueGenericUser { id = "id" required, r#type = "type" required, });
 impl ValueGenericUser {
     /// A `ValueGenericUser` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, r#type: i64) -> Self {
         Self { id, r#type }
     }
@@ -14312,6 +14888,7 @@ rt::json_object!(
 );
 impl UserCreateDataUser {
     /// An `UserCreateDataUser` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, mobile: String) -> Self {
         Self {
             union_id: None,
@@ -14517,6 +15094,7 @@ rt::json_object!(
 );
 impl UserListDataUser {
     /// An `UserListDataUser` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, mobile: String) -> Self {
         Self {
             union_id: None,
@@ -14584,6 +15162,7 @@ pub enum ProcessingType {
 }
 impl ProcessingType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "1",
@@ -14594,6 +15173,7 @@ impl ProcessingType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "1" => Self::Value1,
@@ -14604,6 +15184,7 @@ impl ProcessingType {
     }
 }
 impl ::std::fmt::Display for ProcessingType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14629,6 +15210,7 @@ impl rt::FromJson for ProcessingType {
 }
 impl rt::Validate for ProcessingType {}
 impl AsRef<str> for ProcessingType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14649,6 +15231,7 @@ rt::json_object!(
 );
 impl EmailAcceptor {
     /// An `EmailAcceptor` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(processing_type: impl Into<ProcessingType>) -> Self {
         Self {
             processing_type: Into::into(processing_type),
@@ -14916,6 +15499,7 @@ rt::json_object!(
 );
 impl UserPatchDataUser {
     /// An `UserPatchDataUser` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, mobile: String) -> Self {
         Self {
             union_id: None,
@@ -15158,6 +15742,7 @@ rt::json_object!(
 );
 impl UserUpdateDataUser {
     /// An `UserUpdateDataUser` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, mobile: String) -> Self {
         Self {
             union_id: None,
@@ -15216,6 +15801,7 @@ rt::json_object!(
 );
 impl UserResurrectBodyDepartment {
     /// An `UserResurrectBodyDepartment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(department_id: i64) -> Self {
         Self {
             department_id,
@@ -15301,39 +15887,47 @@ impl rt::Validate for WorkCityListData {}
 pub struct OpenId(String);
 impl OpenId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for OpenId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for OpenId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&OpenId> for OpenId {
+    #[inline]
     fn from(value: &OpenId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for OpenId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for OpenId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -15363,39 +15957,47 @@ impl rt::Validate for OpenId {}
 pub struct UnionId(String);
 impl UnionId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for UnionId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for UnionId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&UnionId> for UnionId {
+    #[inline]
     fn from(value: &UnionId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for UnionId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for UnionId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -15425,39 +16027,47 @@ impl rt::Validate for UnionId {}
 pub struct UserId(String);
 impl UserId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for UserId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for UserId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&UserId> for UserId {
+    #[inline]
     fn from(value: &UserId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for UserId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for UserId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -15487,39 +16097,47 @@ impl rt::Validate for UserId {}
 pub struct AnyUserId(String);
 impl AnyUserId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for AnyUserId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for AnyUserId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&AnyUserId> for AnyUserId {
+    #[inline]
     fn from(value: &AnyUserId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for AnyUserId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for AnyUserId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -15549,39 +16167,47 @@ impl rt::Validate for AnyUserId {}
 pub struct DepartmentId(String);
 impl DepartmentId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for DepartmentId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for DepartmentId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&DepartmentId> for DepartmentId {
+    #[inline]
     fn from(value: &DepartmentId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for DepartmentId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for DepartmentId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -15621,6 +16247,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -15631,6 +16258,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -15641,6 +16269,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15666,6 +16295,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15683,6 +16313,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenDepartmentId => "open_department_id",
@@ -15692,6 +16323,7 @@ impl DepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_department_id" => Self::OpenDepartmentId,
@@ -15701,6 +16333,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15726,6 +16359,7 @@ impl rt::FromJson for DepartmentIdType {
 }
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15749,6 +16383,7 @@ pub enum EmployeeType {
 }
 impl EmployeeType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Regular => 1,
@@ -15761,6 +16396,7 @@ impl EmployeeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Regular,
@@ -15773,6 +16409,7 @@ impl EmployeeType {
     }
 }
 impl ::std::fmt::Display for EmployeeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -15816,6 +16453,7 @@ pub enum CustomAttrType {
 }
 impl CustomAttrType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "TEXT",
@@ -15828,6 +16466,7 @@ impl CustomAttrType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "TEXT" => Self::Text,
@@ -15840,6 +16479,7 @@ impl CustomAttrType {
     }
 }
 impl ::std::fmt::Display for CustomAttrType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15865,6 +16505,7 @@ impl rt::FromJson for CustomAttrType {
 }
 impl rt::Validate for CustomAttrType {}
 impl AsRef<str> for CustomAttrType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15886,6 +16527,7 @@ pub enum Gender {
 }
 impl Gender {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Undisclosed => 0,
@@ -15897,6 +16539,7 @@ impl Gender {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Undisclosed,
@@ -15908,6 +16551,7 @@ impl Gender {
     }
 }
 impl ::std::fmt::Display for Gender {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -15998,6 +16642,7 @@ pub struct GenericUser {
 rt::json_object!(GenericUser { id = "id" required, r#type = "type" required, });
 impl GenericUser {
     /// A `GenericUser` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, r#type: i32) -> Self {
         Self { id, r#type }
     }
@@ -16249,6 +16894,7 @@ pub struct UserData {
 rt::json_object!(UserData { user = "user" required, });
 impl UserData {
     /// An `UserData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user: impl Into<User>) -> Self {
         Self { user: Into::into(user) }
     }
@@ -16279,6 +16925,7 @@ rt::json_object!(
 impl rt::Validate for UserPage {}
 impl rt::paging::Page for CustomAttrListData {
     type Item = Attr;
+    #[inline]
     fn into_parts(self) -> (Vec<Attr>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16286,6 +16933,7 @@ impl rt::paging::Page for CustomAttrListData {
 }
 impl rt::paging::Page for DepartmentChildrenData {
     type Item = Department;
+    #[inline]
     fn into_parts(self) -> (Vec<Department>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16293,6 +16941,7 @@ impl rt::paging::Page for DepartmentChildrenData {
 }
 impl rt::paging::Page for DepartmentSearchData {
     type Item = Department;
+    #[inline]
     fn into_parts(self) -> (Vec<Department>, Option<String>) {
         let more = self.has_more;
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16300,6 +16949,7 @@ impl rt::paging::Page for DepartmentSearchData {
 }
 impl rt::paging::Page for EmployeeTypeEnumListData {
     type Item = EmployeeTypeEnum;
+    #[inline]
     fn into_parts(self) -> (Vec<EmployeeTypeEnum>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16307,6 +16957,7 @@ impl rt::paging::Page for EmployeeTypeEnumListData {
 }
 impl rt::paging::Page for FunctionalRoleMemberListData {
     type Item = Member;
+    #[inline]
     fn into_parts(self) -> (Vec<Member>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.members.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16314,6 +16965,7 @@ impl rt::paging::Page for FunctionalRoleMemberListData {
 }
 impl rt::paging::Page for GroupSimplelistData {
     type Item = GrouplistItem;
+    #[inline]
     fn into_parts(self) -> (Vec<GrouplistItem>, Option<String>) {
         let more = self.has_more;
         (self.grouplist, self.page_token.filter(|_| more))
@@ -16321,6 +16973,7 @@ impl rt::paging::Page for GroupSimplelistData {
 }
 impl rt::paging::Page for JobFamilyListData {
     type Item = JobFamily;
+    #[inline]
     fn into_parts(self) -> (Vec<JobFamily>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16328,6 +16981,7 @@ impl rt::paging::Page for JobFamilyListData {
 }
 impl rt::paging::Page for JobLevelListData {
     type Item = JobLevel;
+    #[inline]
     fn into_parts(self) -> (Vec<JobLevel>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16335,6 +16989,7 @@ impl rt::paging::Page for JobLevelListData {
 }
 impl rt::paging::Page for JobTitleListData {
     type Item = JobTitle;
+    #[inline]
     fn into_parts(self) -> (Vec<JobTitle>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16342,6 +16997,7 @@ impl rt::paging::Page for JobTitleListData {
 }
 impl rt::paging::Page for UserListData {
     type Item = UserListDataUser;
+    #[inline]
     fn into_parts(self) -> (Vec<UserListDataUser>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16349,6 +17005,7 @@ impl rt::paging::Page for UserListData {
 }
 impl rt::paging::Page for UserPage {
     type Item = User;
+    #[inline]
     fn into_parts(self) -> (Vec<User>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16356,6 +17013,7 @@ impl rt::paging::Page for UserPage {
 }
 impl rt::paging::Page for WorkCityListData {
     type Item = WorkCity;
+    #[inline]
     fn into_parts(self) -> (Vec<WorkCity>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

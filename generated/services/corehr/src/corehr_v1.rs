@@ -15,206 +15,241 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `assigned_user` resource.
+    #[inline]
     pub fn assigned_user(&self) -> AssignedUserResource {
         AssignedUserResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `authorization` resource.
+    #[inline]
     pub fn authorization(&self) -> AuthorizationResource {
         AuthorizationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `common_data_id` resource.
+    #[inline]
     pub fn common_data_id(&self) -> CommonDataIdResource {
         CommonDataIdResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `common_data_meta_data` resource.
+    #[inline]
     pub fn common_data_meta_data(&self) -> CommonDataMetaDataResource {
         CommonDataMetaDataResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `company` resource.
+    #[inline]
     pub fn company(&self) -> CompanyResource {
         CompanyResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `compensation_standard` resource.
+    #[inline]
     pub fn compensation_standard(&self) -> CompensationStandardResource {
         CompensationStandardResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `contract` resource.
+    #[inline]
     pub fn contract(&self) -> ContractResource {
         ContractResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `country_region` resource.
+    #[inline]
     pub fn country_region(&self) -> CountryRegionResource {
         CountryRegionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `currency` resource.
+    #[inline]
     pub fn currency(&self) -> CurrencyResource {
         CurrencyResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `custom_field` resource.
+    #[inline]
     pub fn custom_field(&self) -> CustomFieldResource {
         CustomFieldResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `department` resource.
+    #[inline]
     pub fn department(&self) -> DepartmentResource {
         DepartmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `employee_type` resource.
+    #[inline]
     pub fn employee_type(&self) -> EmployeeTypeResource {
         EmployeeTypeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `employment` resource.
+    #[inline]
     pub fn employment(&self) -> EmploymentResource {
         EmploymentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file` resource.
+    #[inline]
     pub fn file(&self) -> FileResource {
         FileResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job` resource.
+    #[inline]
     pub fn job(&self) -> JobResource {
         JobResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_change` resource.
+    #[inline]
     pub fn job_change(&self) -> JobChangeResource {
         JobChangeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_data` resource.
+    #[inline]
     pub fn job_data(&self) -> JobDataResource {
         JobDataResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_family` resource.
+    #[inline]
     pub fn job_family(&self) -> JobFamilyResource {
         JobFamilyResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_level` resource.
+    #[inline]
     pub fn job_level(&self) -> JobLevelResource {
         JobLevelResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `leave` resource.
+    #[inline]
     pub fn leave(&self) -> LeaveResource {
         LeaveResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `leave_granting_record` resource.
+    #[inline]
     pub fn leave_granting_record(&self) -> LeaveGrantingRecordResource {
         LeaveGrantingRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `location` resource.
+    #[inline]
     pub fn location(&self) -> LocationResource {
         LocationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `national_id_type` resource.
+    #[inline]
     pub fn national_id_type(&self) -> NationalIdTypeResource {
         NationalIdTypeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `offboarding` resource.
+    #[inline]
     pub fn offboarding(&self) -> OffboardingResource {
         OffboardingResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `person` resource.
+    #[inline]
     pub fn person(&self) -> PersonResource {
         PersonResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `pre_hire` resource.
+    #[inline]
     pub fn pre_hire(&self) -> PreHireResource {
         PreHireResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `process_form_variable_data` resource.
+    #[inline]
     pub fn process_form_variable_data(&self) -> ProcessFormVariableDataResource {
         ProcessFormVariableDataResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `security_group` resource.
+    #[inline]
     pub fn security_group(&self) -> SecurityGroupResource {
         SecurityGroupResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `subdivision` resource.
+    #[inline]
     pub fn subdivision(&self) -> SubdivisionResource {
         SubdivisionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `subregion` resource.
+    #[inline]
     pub fn subregion(&self) -> SubregionResource {
         SubregionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `transfer_reason` resource.
+    #[inline]
     pub fn transfer_reason(&self) -> TransferReasonResource {
         TransferReasonResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `transfer_type` resource.
+    #[inline]
     pub fn transfer_type(&self) -> TransferTypeResource {
         TransferTypeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `working_hours_type` resource.
+    #[inline]
     pub fn working_hours_type(&self) -> WorkingHoursTypeResource {
         WorkingHoursTypeResource {
             client: self.client.clone(),
@@ -245,6 +280,7 @@ impl AssignedUserResource {
     ///   - `1161501` (Code1161501, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/assigned_user/search)
+    #[inline]
     pub fn search(&self, body: AssignedUserSearchBody) -> AssignedUserSearchRequest {
         AssignedUserSearchRequest {
             client: self.client.clone(),
@@ -278,6 +314,7 @@ impl AuthorizationResource {
     ///   - `1161501` (Code1161501, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/authorization/add_role_assign)
+    #[inline]
     pub fn add_role_assign(
         &self,
         employment_id: String,
@@ -309,6 +346,7 @@ impl AuthorizationResource {
     ///   - `1161501` (Code1161501, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/authorization/get_by_param)
+    #[inline]
     pub fn get_by_param(
         &self,
         employment_id: impl Into<String>,
@@ -336,6 +374,7 @@ impl AuthorizationResource {
     ///   - `1161501` (Code1161501, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/authorization/query)
+    #[inline]
     pub fn query(&self) -> AuthorizationQueryRequest {
         AuthorizationQueryRequest {
             client: self.client.clone(),
@@ -366,6 +405,7 @@ impl AuthorizationResource {
     ///   - `1161501` (Code1161501, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/authorization/remove_role_assign)
+    #[inline]
     pub fn remove_role_assign(
         &self,
         employment_id: String,
@@ -397,6 +437,7 @@ impl AuthorizationResource {
     ///   - `1161501` (Code1161501, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/authorization/update_role_assign)
+    #[inline]
     pub fn update_role_assign(
         &self,
         employment_id: String,
@@ -431,6 +472,7 @@ impl CommonDataIdResource {
     ///   - `1160001` (ParamInvalid, HTTP 400): Param Invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/common_data-id/convert)
+    #[inline]
     pub fn convert(
         &self,
         id_transform_type: IdTransformType,
@@ -473,6 +515,7 @@ impl CommonDataMetaDataResource {
     ///   - `1162034` (TheAssociatedEnumSetDoesNot, HTTP 400): the associated enum set does not support changes yet. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/common_data-meta_data/add_enum_option)
+    #[inline]
     pub fn add_enum_option(
         &self,
         body: CommonDataMetaDataAddEnumOptionBody,
@@ -504,6 +547,7 @@ impl CommonDataMetaDataResource {
     ///   - `1162040` (EnumOptionDoesNotExist, HTTP 400): enum option does not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/common_data-meta_data/edit_enum_option)
+    #[inline]
     pub fn edit_enum_option(
         &self,
         body: CommonDataMetaDataEditEnumOptionBody,
@@ -535,6 +579,7 @@ impl CompanyResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/company/create)
+    #[inline]
     pub fn create(&self, body: CompanyCreateBody) -> CompanyCreateRequest {
         CompanyCreateRequest {
             client: self.client.clone(),
@@ -556,6 +601,7 @@ impl CompanyResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/company/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> CompanyListRequest {
         CompanyListRequest {
             client: self.client.clone(),
@@ -578,6 +624,7 @@ impl CompanyResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/company/delete)
+    #[inline]
     pub fn delete(&self, company_id: impl Into<String>) -> CompanyDeleteRequest {
         CompanyDeleteRequest {
             client: self.client.clone(),
@@ -598,6 +645,7 @@ impl CompanyResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/company/get)
+    #[inline]
     pub fn get(&self, company_id: impl Into<String>) -> CompanyGetRequest {
         CompanyGetRequest {
             client: self.client.clone(),
@@ -622,6 +670,7 @@ impl CompanyResource {
     ///   - `1160103` (RequestIdRepeat, HTTP 500): request ID repeat. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/company/patch)
+    #[inline]
     pub fn patch(&self, company_id: impl Into<String>) -> CompanyPatchRequest {
         CompanyPatchRequest {
             client: self.client.clone(),
@@ -659,6 +708,7 @@ impl CompensationStandardResource {
     ///   - `1160003` (MatchingCompensationStandardsNoPermission, HTTP 400): matching compensation standards no permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/compensation_standard/match)
+    #[inline]
     pub fn r#match(
         &self,
         reference_object_id: impl Into<String>,
@@ -720,6 +770,7 @@ impl ContractResource {
     ///   - `1160546` (ConflictingContractsExisted, HTTP 400): Conflicting contracts existed. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/contract/create)
+    #[inline]
     pub fn create(&self, body: ContractCreateBody) -> ContractCreateRequest {
         ContractCreateRequest {
             client: self.client.clone(),
@@ -740,6 +791,7 @@ impl ContractResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/contract/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> ContractListRequest {
         ContractListRequest {
             client: self.client.clone(),
@@ -760,6 +812,7 @@ impl ContractResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/contract/delete)
+    #[inline]
     pub fn delete(&self, contract_id: impl Into<String>) -> ContractDeleteRequest {
         ContractDeleteRequest {
             client: self.client.clone(),
@@ -779,6 +832,7 @@ impl ContractResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/contract/get)
+    #[inline]
     pub fn get(&self, contract_id: impl Into<String>) -> ContractGetRequest {
         ContractGetRequest {
             client: self.client.clone(),
@@ -801,6 +855,7 @@ impl ContractResource {
     ///   - `1160546` (ConflictingContractsExisted, HTTP 400): Conflicting contracts existed. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/contract/patch)
+    #[inline]
     pub fn patch(&self, contract_id: impl Into<String>) -> ContractPatchRequest {
         ContractPatchRequest {
             client: self.client.clone(),
@@ -837,6 +892,7 @@ impl CountryRegionResource {
     ///   - `1160107` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/country_region/get)
+    #[inline]
     pub fn get(&self, country_region_id: impl Into<String>) -> CountryRegionGetRequest {
         CountryRegionGetRequest {
             client: self.client.clone(),
@@ -864,6 +920,7 @@ impl CountryRegionResource {
     ///   - `1160107` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/country_region/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> CountryRegionListRequest {
         CountryRegionListRequest {
             client: self.client.clone(),
@@ -899,6 +956,7 @@ impl CurrencyResource {
     ///   - `1160107` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/currency/get)
+    #[inline]
     pub fn get(&self, currency_id: impl Into<String>) -> CurrencyGetRequest {
         CurrencyGetRequest {
             client: self.client.clone(),
@@ -926,6 +984,7 @@ impl CurrencyResource {
     ///   - `1160107` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/currency/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> CurrencyListRequest {
         CurrencyListRequest {
             client: self.client.clone(),
@@ -959,6 +1018,7 @@ impl CustomFieldResource {
     ///   - `1162020` (FieldDoesNotExist, HTTP 400): field does not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/custom_field/get_by_param)
+    #[inline]
     pub fn get_by_param(
         &self,
         object_api_name: String,
@@ -984,6 +1044,7 @@ impl CustomFieldResource {
     ///   - `1160997` (UnknownMetaRpcError, HTTP 500): unknown meta rpc error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/custom_field/list_object_api_name)
+    #[inline]
     pub fn list_object_api_name(
         &self,
         page_size: impl Into<String>,
@@ -1009,6 +1070,7 @@ impl CustomFieldResource {
     ///   - `1162010` (ObjectDoesNotExist, HTTP 400): object does not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/custom_field/query)
+    #[inline]
     pub fn query(&self, object_api_name_list: Vec<String>) -> CustomFieldQueryRequest {
         CustomFieldQueryRequest {
             client: self.client.clone(),
@@ -1063,6 +1125,7 @@ impl DepartmentResource {
     ///   - `1160402` (Code1160402, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/department/create)
+    #[inline]
     pub fn create(&self, body: DepartmentCreateBody) -> DepartmentCreateRequest {
         DepartmentCreateRequest {
             client: self.client.clone(),
@@ -1087,6 +1150,7 @@ impl DepartmentResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/department/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> DepartmentListRequest {
         DepartmentListRequest {
             client: self.client.clone(),
@@ -1114,6 +1178,7 @@ impl DepartmentResource {
     ///   - `1160354` (ServiceRateLimitingProtectionPleaseTry, HTTP 400): service rate limiting protection, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/department/delete)
+    #[inline]
     pub fn delete(&self, department_id: impl Into<String>) -> DepartmentDeleteRequest {
         DepartmentDeleteRequest {
             client: self.client.clone(),
@@ -1134,6 +1199,7 @@ impl DepartmentResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/department/get)
+    #[inline]
     pub fn get(&self, department_id: impl Into<String>) -> DepartmentGetRequest {
         DepartmentGetRequest {
             client: self.client.clone(),
@@ -1182,6 +1248,7 @@ impl DepartmentResource {
     ///   - `1160354` (ServiceRateLimitingProtectionPleaseTry, HTTP 400): service rate limiting protection, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/department/patch)
+    #[inline]
     pub fn patch(
         &self,
         department_id: String,
@@ -1217,6 +1284,7 @@ impl EmployeeTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employee_type/create)
+    #[inline]
     pub fn create(&self, body: EmployeeTypeCreateBody) -> EmployeeTypeCreateRequest {
         EmployeeTypeCreateRequest {
             client: self.client.clone(),
@@ -1238,6 +1306,7 @@ impl EmployeeTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employee_type/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> EmployeeTypeListRequest {
         EmployeeTypeListRequest {
             client: self.client.clone(),
@@ -1259,6 +1328,7 @@ impl EmployeeTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employee_type/delete)
+    #[inline]
     pub fn delete(
         &self,
         employee_type_id: impl Into<String>,
@@ -1282,6 +1352,7 @@ impl EmployeeTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employee_type/get)
+    #[inline]
     pub fn get(&self, employee_type_id: impl Into<String>) -> EmployeeTypeGetRequest {
         EmployeeTypeGetRequest {
             client: self.client.clone(),
@@ -1302,6 +1373,7 @@ impl EmployeeTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employee_type/patch)
+    #[inline]
     pub fn patch(
         &self,
         employee_type_id: impl Into<String>,
@@ -1343,6 +1415,7 @@ impl EmploymentResource {
     ///   - `1160025` (Code1160025, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employment/create)
+    #[inline]
     pub fn create(&self, body: EmploymentCreateBody) -> EmploymentCreateRequest {
         EmploymentCreateRequest {
             client: self.client.clone(),
@@ -1365,6 +1438,7 @@ impl EmploymentResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employment/delete)
+    #[inline]
     pub fn delete(&self, employment_id: impl Into<String>) -> EmploymentDeleteRequest {
         EmploymentDeleteRequest {
             client: self.client.clone(),
@@ -1388,6 +1462,7 @@ impl EmploymentResource {
     ///   - `1160025` (Code1160025, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/employment/patch)
+    #[inline]
     pub fn patch(&self, employment_id: impl Into<String>) -> EmploymentPatchRequest {
         EmploymentPatchRequest {
             client: self.client.clone(),
@@ -1418,6 +1493,7 @@ impl FileResource {
     ///   - `1160001` (ParamInvalid, HTTP 400): Param Invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/file/get)
+    #[inline]
     pub fn get(&self, id: impl Into<String>) -> FileGetRequest {
         FileGetRequest {
             client: self.client.clone(),
@@ -1443,6 +1519,7 @@ impl JobResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job/create)
+    #[inline]
     pub fn create(&self, body: JobCreateBody) -> JobCreateRequest {
         JobCreateRequest {
             client: self.client.clone(),
@@ -1464,6 +1541,7 @@ impl JobResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> JobListRequest {
         JobListRequest {
             client: self.client.clone(),
@@ -1487,6 +1565,7 @@ impl JobResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job/delete)
+    #[inline]
     pub fn delete(&self, job_id: impl Into<String>) -> JobDeleteRequest {
         JobDeleteRequest {
             client: self.client.clone(),
@@ -1507,6 +1586,7 @@ impl JobResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job/get)
+    #[inline]
     pub fn get(&self, job_id: impl Into<String>) -> JobGetRequest {
         JobGetRequest {
             client: self.client.clone(),
@@ -1525,6 +1605,7 @@ impl JobResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job/patch)
+    #[inline]
     pub fn patch(&self, job_id: impl Into<String>) -> JobPatchRequest {
         JobPatchRequest {
             client: self.client.clone(),
@@ -1604,6 +1685,7 @@ impl JobChangeResource {
     ///   - `1165006` (ContractEndDateCanTBe, HTTP 400): Contract end date can't be earlier than contract start date. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_change/create)
+    #[inline]
     pub fn create(&self, body: JobChangeCreateBody) -> JobChangeCreateRequest {
         JobChangeCreateRequest {
             client: self.client.clone(),
@@ -1640,6 +1722,7 @@ impl JobDataResource {
     ///   - `1160998` (UnknownVaultRpcError, HTTP 500): unknown vault rpc error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_data/create)
+    #[inline]
     pub fn create(&self, body: JobDataCreateBody) -> JobDataCreateRequest {
         JobDataCreateRequest {
             client: self.client.clone(),
@@ -1670,6 +1753,7 @@ impl JobDataResource {
     ///   - `1160998` (UnknownVaultRpcError, HTTP 500): unknown vault rpc error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_data/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> JobDataListRequest {
         JobDataListRequest {
             client: self.client.clone(),
@@ -1698,6 +1782,7 @@ impl JobDataResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_data/delete)
+    #[inline]
     pub fn delete(&self, job_data_id: impl Into<String>) -> JobDataDeleteRequest {
         JobDataDeleteRequest {
             client: self.client.clone(),
@@ -1725,6 +1810,7 @@ impl JobDataResource {
     ///   - `1160998` (UnknownVaultRpcError, HTTP 500): unknown vault rpc error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_data/get)
+    #[inline]
     pub fn get(&self, job_data_id: impl Into<String>) -> JobDataGetRequest {
         JobDataGetRequest {
             client: self.client.clone(),
@@ -1755,6 +1841,7 @@ impl JobDataResource {
     ///   - `1160813` (DuplicateEntryRecord, HTTP 500): duplicate entry record. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_data/patch)
+    #[inline]
     pub fn patch(&self, job_data_id: impl Into<String>) -> JobDataPatchRequest {
         JobDataPatchRequest {
             client: self.client.clone(),
@@ -1787,6 +1874,7 @@ impl JobFamilyResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_family/create)
+    #[inline]
     pub fn create(&self, body: JobFamilyCreateBody) -> JobFamilyCreateRequest {
         JobFamilyCreateRequest {
             client: self.client.clone(),
@@ -1808,6 +1896,7 @@ impl JobFamilyResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_family/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> JobFamilyListRequest {
         JobFamilyListRequest {
             client: self.client.clone(),
@@ -1829,6 +1918,7 @@ impl JobFamilyResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_family/delete)
+    #[inline]
     pub fn delete(&self, job_family_id: impl Into<String>) -> JobFamilyDeleteRequest {
         JobFamilyDeleteRequest {
             client: self.client.clone(),
@@ -1849,6 +1939,7 @@ impl JobFamilyResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_family/get)
+    #[inline]
     pub fn get(&self, job_family_id: impl Into<String>) -> JobFamilyGetRequest {
         JobFamilyGetRequest {
             client: self.client.clone(),
@@ -1869,6 +1960,7 @@ impl JobFamilyResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_family/patch)
+    #[inline]
     pub fn patch(&self, job_family_id: impl Into<String>) -> JobFamilyPatchRequest {
         JobFamilyPatchRequest {
             client: self.client.clone(),
@@ -1898,6 +1990,7 @@ impl JobLevelResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_level/create)
+    #[inline]
     pub fn create(&self, body: JobLevelCreateBody) -> JobLevelCreateRequest {
         JobLevelCreateRequest {
             client: self.client.clone(),
@@ -1919,6 +2012,7 @@ impl JobLevelResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_level/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> JobLevelListRequest {
         JobLevelListRequest {
             client: self.client.clone(),
@@ -1940,6 +2034,7 @@ impl JobLevelResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_level/delete)
+    #[inline]
     pub fn delete(&self, job_level_id: impl Into<String>) -> JobLevelDeleteRequest {
         JobLevelDeleteRequest {
             client: self.client.clone(),
@@ -1960,6 +2055,7 @@ impl JobLevelResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_level/get)
+    #[inline]
     pub fn get(&self, job_level_id: impl Into<String>) -> JobLevelGetRequest {
         JobLevelGetRequest {
             client: self.client.clone(),
@@ -1980,6 +2076,7 @@ impl JobLevelResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_level/patch)
+    #[inline]
     pub fn patch(&self, job_level_id: impl Into<String>) -> JobLevelPatchRequest {
         JobLevelPatchRequest {
             client: self.client.clone(),
@@ -2010,6 +2107,7 @@ impl LeaveResource {
     ///   - `1160003` (MatchingCompensationStandardsNoPermission, HTTP 400): matching compensation standards no permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/calendar_by_scope)
+    #[inline]
     pub fn calendar_by_scope(&self) -> LeaveCalendarByScopeRequest {
         LeaveCalendarByScopeRequest {
             client: self.client.clone(),
@@ -2074,6 +2172,7 @@ impl LeaveResource {
     ///   - `1160035` (NoPermissionToAccessTheEmployee, HTTP 400): No permission to access the employee data. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/leave_balances)
+    #[inline]
     pub fn leave_balances(
         &self,
         page_size: impl Into<String>,
@@ -2140,6 +2239,7 @@ impl LeaveResource {
     ///   - `1160035` (NoPermissionToAccessTheEmployee, HTTP 400): No permission to access the employee data. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/leave_request_history)
+    #[inline]
     pub fn leave_request_history(
         &self,
         page_size: impl Into<String>,
@@ -2223,6 +2323,7 @@ impl LeaveResource {
     ///   - `1160035` (NoPermissionToAccessTheEmployee, HTTP 400): No permission to access the employee data. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/leave_types)
+    #[inline]
     pub fn leave_types(&self, page_size: impl Into<String>) -> LeaveLeaveTypesRequest {
         LeaveLeaveTypesRequest {
             client: self.client.clone(),
@@ -2245,6 +2346,7 @@ impl LeaveResource {
     ///   - `1160501` (TheEffectiveDateOfJobStatus, HTTP 400): The effective date of job status change must be must be no earlier than the onboarding date. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/work_calendar)
+    #[inline]
     pub fn work_calendar(
         &self,
         body: LeaveWorkCalendarBody,
@@ -2269,6 +2371,7 @@ impl LeaveResource {
     ///   - `1160503` (UnknownError1160503, HTTP 200): unknown error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave/work_calendar_date)
+    #[inline]
     pub fn work_calendar_date(
         &self,
         body: LeaveWorkCalendarDateBody,
@@ -2337,6 +2440,7 @@ impl LeaveGrantingRecordResource {
     ///   - `1160035` (NoPermissionToAccessTheEmployee, HTTP 400): No permission to access the employee data. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave_granting_record/create)
+    #[inline]
     pub fn create(
         &self,
         body: LeaveGrantingRecordCreateBody,
@@ -2397,6 +2501,7 @@ impl LeaveGrantingRecordResource {
     ///   - `1160035` (NoPermissionToAccessTheEmployee, HTTP 400): No permission to access the employee data. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/leave_granting_record/delete)
+    #[inline]
     pub fn delete(
         &self,
         leave_granting_record_id: impl Into<String>,
@@ -2465,6 +2570,7 @@ impl LocationResource {
     ///   - `1160354` (ServiceRateLimitingProtectionPleaseTry, HTTP 400): service rate limiting protection, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/location/create)
+    #[inline]
     pub fn create(&self, body: LocationCreateBody) -> LocationCreateRequest {
         LocationCreateRequest {
             client: self.client.clone(),
@@ -2486,6 +2592,7 @@ impl LocationResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/location/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> LocationListRequest {
         LocationListRequest {
             client: self.client.clone(),
@@ -2509,6 +2616,7 @@ impl LocationResource {
     ///   - `1160354` (ServiceRateLimitingProtectionPleaseTry, HTTP 400): service rate limiting protection, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/location/delete)
+    #[inline]
     pub fn delete(&self, location_id: impl Into<String>) -> LocationDeleteRequest {
         LocationDeleteRequest {
             client: self.client.clone(),
@@ -2529,6 +2637,7 @@ impl LocationResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/location/get)
+    #[inline]
     pub fn get(&self, location_id: impl Into<String>) -> LocationGetRequest {
         LocationGetRequest {
             client: self.client.clone(),
@@ -2556,6 +2665,7 @@ impl NationalIdTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/national_id_type/create)
+    #[inline]
     pub fn create(&self, body: NationalIdTypeCreateBody) -> NationalIdTypeCreateRequest {
         NationalIdTypeCreateRequest {
             client: self.client.clone(),
@@ -2577,6 +2687,7 @@ impl NationalIdTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/national_id_type/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> NationalIdTypeListRequest {
         NationalIdTypeListRequest {
             client: self.client.clone(),
@@ -2601,6 +2712,7 @@ impl NationalIdTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/national_id_type/delete)
+    #[inline]
     pub fn delete(
         &self,
         national_id_type_id: impl Into<String>,
@@ -2624,6 +2736,7 @@ impl NationalIdTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/national_id_type/get)
+    #[inline]
     pub fn get(
         &self,
         national_id_type_id: impl Into<String>,
@@ -2647,6 +2760,7 @@ impl NationalIdTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/national_id_type/patch)
+    #[inline]
     pub fn patch(
         &self,
         national_id_type_id: impl Into<String>,
@@ -2688,6 +2802,7 @@ impl OffboardingResource {
     ///   - `1161000` (UnknownError1161000, HTTP 500): unknown error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/offboarding/query)
+    #[inline]
     pub fn query(&self) -> OffboardingQueryRequest {
         OffboardingQueryRequest {
             client: self.client.clone(),
@@ -2714,6 +2829,7 @@ impl OffboardingResource {
     ///   - `1160999` (UnknownError, HTTP 500): unknown error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/offboarding/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> OffboardingSearchRequest {
         OffboardingSearchRequest {
             client: self.client.clone(),
@@ -2758,6 +2874,7 @@ impl OffboardingResource {
     ///   - `1160631` (EmployeeIsNotExistOrHas, HTTP 400): employee is not exist or has offboarded. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/offboarding/submit)
+    #[inline]
     pub fn submit(&self, body: OffboardingSubmitBody) -> OffboardingSubmitRequest {
         OffboardingSubmitRequest {
             client: self.client.clone(),
@@ -2892,6 +3009,7 @@ impl PersonResource {
     ///   - `1160020` (WhenCalculatingTheLeaveBalanceThere, HTTP 400): When calculating the leave balance, there is no leave plan version that matches the employee. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/create)
+    #[inline]
     pub fn create(&self, body: PersonCreateBody) -> PersonCreateRequest {
         PersonCreateRequest {
             client: self.client.clone(),
@@ -2913,6 +3031,7 @@ impl PersonResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/delete)
+    #[inline]
     pub fn delete(&self, person_id: impl Into<String>) -> PersonDeleteRequest {
         PersonDeleteRequest {
             client: self.client.clone(),
@@ -2933,6 +3052,7 @@ impl PersonResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/get)
+    #[inline]
     pub fn get(&self, person_id: impl Into<String>) -> PersonGetRequest {
         PersonGetRequest {
             client: self.client.clone(),
@@ -2956,6 +3076,7 @@ impl PersonResource {
     ///   - `1160020` (WhenCalculatingTheLeaveBalanceThere, HTTP 400): When calculating the leave balance, there is no leave plan version that matches the employee. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/patch)
+    #[inline]
     pub fn patch(&self, person_id: impl Into<String>) -> PersonPatchRequest {
         PersonPatchRequest {
             client: self.client.clone(),
@@ -2977,6 +3098,7 @@ impl PersonResource {
     ///   - `1161011` (SystemException, HTTP 500): system exception. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/person/upload)
+    #[inline]
     pub fn upload(&self, body: PersonUploadBody) -> PersonUploadRequest {
         PersonUploadRequest {
             client: self.client.clone(),
@@ -3004,6 +3126,7 @@ impl PreHireResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/pre_hire/delete)
+    #[inline]
     pub fn delete(&self, pre_hire_id: impl Into<String>) -> PreHireDeleteRequest {
         PreHireDeleteRequest {
             client: self.client.clone(),
@@ -3024,6 +3147,7 @@ impl PreHireResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/pre_hire/get)
+    #[inline]
     pub fn get(&self, pre_hire_id: impl Into<String>) -> PreHireGetRequest {
         PreHireGetRequest {
             client: self.client.clone(),
@@ -3052,6 +3176,7 @@ impl PreHireResource {
     ///   - `1160025` (Code1160025, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/pre_hire/patch)
+    #[inline]
     pub fn patch(
         &self,
         pre_hire_id: String,
@@ -3100,6 +3225,7 @@ impl PreHireResource {
     ///   - `1164420` (AttachmentFieldTypeError, HTTP 400): Attachment field type error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/pre_hire/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> PreHireListRequest {
         PreHireListRequest {
             client: self.client.clone(),
@@ -3129,6 +3255,7 @@ impl ProcessFormVariableDataResource {
     ///   - `1160500` (EffectiveDateCanTBeEmpty, HTTP 400): Effective date can't be empty. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/process-form_variable_data/get)
+    #[inline]
     pub fn get(
         &self,
         process_id: impl Into<String>,
@@ -3164,6 +3291,7 @@ impl SecurityGroupResource {
     ///   - `1161501` (Code1161501, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/security_group/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> SecurityGroupListRequest {
         SecurityGroupListRequest {
             client: self.client.clone(),
@@ -3189,6 +3317,7 @@ impl SecurityGroupResource {
     ///   - `1161501` (Code1161501, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/security_group/query)
+    #[inline]
     pub fn query(&self, body: SecurityGroupQueryBody) -> SecurityGroupQueryRequest {
         SecurityGroupQueryRequest {
             client: self.client.clone(),
@@ -3224,6 +3353,7 @@ impl SubdivisionResource {
     ///   - `1160107` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/subdivision/get)
+    #[inline]
     pub fn get(&self, subdivision_id: impl Into<String>) -> SubdivisionGetRequest {
         SubdivisionGetRequest {
             client: self.client.clone(),
@@ -3251,6 +3381,7 @@ impl SubdivisionResource {
     ///   - `1160107` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/subdivision/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> SubdivisionListRequest {
         SubdivisionListRequest {
             client: self.client.clone(),
@@ -3287,6 +3418,7 @@ impl SubregionResource {
     ///   - `1160107` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/subregion/get)
+    #[inline]
     pub fn get(&self, subregion_id: impl Into<String>) -> SubregionGetRequest {
         SubregionGetRequest {
             client: self.client.clone(),
@@ -3314,6 +3446,7 @@ impl SubregionResource {
     ///   - `1160107` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/subregion/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> SubregionListRequest {
         SubregionListRequest {
             client: self.client.clone(),
@@ -3348,6 +3481,7 @@ impl TransferReasonResource {
     ///   - `1160107` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/transfer_reason/query)
+    #[inline]
     pub fn query(&self) -> TransferReasonQueryRequest {
         TransferReasonQueryRequest {
             client: self.client.clone(),
@@ -3382,6 +3516,7 @@ impl TransferTypeResource {
     ///   - `1160107` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/transfer_type/query)
+    #[inline]
     pub fn query(&self) -> TransferTypeQueryRequest {
         TransferTypeQueryRequest {
             client: self.client.clone(),
@@ -3411,6 +3546,7 @@ impl WorkingHoursTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/working_hours_type/create)
+    #[inline]
     pub fn create(
         &self,
         body: WorkingHoursTypeCreateBody,
@@ -3435,6 +3571,7 @@ impl WorkingHoursTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/working_hours_type/list)
+    #[inline]
     pub fn list(&self, page_size: impl Into<String>) -> WorkingHoursTypeListRequest {
         WorkingHoursTypeListRequest {
             client: self.client.clone(),
@@ -3456,6 +3593,7 @@ impl WorkingHoursTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/working_hours_type/delete)
+    #[inline]
     pub fn delete(
         &self,
         working_hours_type_id: impl Into<String>,
@@ -3479,6 +3617,7 @@ impl WorkingHoursTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/working_hours_type/get)
+    #[inline]
     pub fn get(
         &self,
         working_hours_type_id: impl Into<String>,
@@ -3502,6 +3641,7 @@ impl WorkingHoursTypeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/working_hours_type/patch)
+    #[inline]
     pub fn patch(
         &self,
         working_hours_type_id: impl Into<String>,
@@ -3526,6 +3666,7 @@ impl AssignedUserSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3560,6 +3701,7 @@ impl AuthorizationAddRoleAssignRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3596,6 +3738,7 @@ impl AuthorizationGetByParamRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3634,6 +3777,7 @@ impl AuthorizationQueryRequest {
     /// 员工ID列表，最大100个（不传则默认查询全部员工）
     ///
     /// Sent as one `employment_id_list=…` per item (`?employment_id_list=a&employment_id_list=b`).
+    #[inline]
     pub fn employment_id_list(mut self, employment_id_list: Vec<String>) -> Self {
         self.employment_id_list = Some(employment_id_list);
         self
@@ -3641,6 +3785,7 @@ impl AuthorizationQueryRequest {
     /// 角色 ID 列表，最大 100 个
     ///
     /// Sent as one `role_id_list=…` per item (`?role_id_list=a&role_id_list=b`).
+    #[inline]
     pub fn role_id_list(mut self, role_id_list: Vec<String>) -> Self {
         self.role_id_list = Some(role_id_list);
         self
@@ -3648,6 +3793,7 @@ impl AuthorizationQueryRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `6969864184272078374`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3655,6 +3801,7 @@ impl AuthorizationQueryRequest {
     /// 每页获取记录数量，最大20
     ///
     /// Constraints: example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: impl Into<String>) -> Self {
         self.page_size = Some(Into::into(page_size));
         self
@@ -3662,6 +3809,7 @@ impl AuthorizationQueryRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3669,6 +3817,7 @@ impl AuthorizationQueryRequest {
     /// 授权时间大于
     ///
     /// Constraints: example `1729773628`.
+    #[inline]
     pub fn updated_at_gte(mut self, updated_at_gte: impl Into<String>) -> Self {
         self.updated_at_gte = Some(Into::into(updated_at_gte));
         self
@@ -3676,6 +3825,7 @@ impl AuthorizationQueryRequest {
     /// 授权时间小于
     ///
     /// Constraints: example `1729773628`.
+    #[inline]
     pub fn updated_at_lte(mut self, updated_at_lte: impl Into<String>) -> Self {
         self.updated_at_lte = Some(Into::into(updated_at_lte));
         self
@@ -3713,6 +3863,7 @@ impl AuthorizationRemoveRoleAssignRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3752,6 +3903,7 @@ impl AuthorizationUpdateRoleAssignRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3794,6 +3946,7 @@ impl CommonDataIdConvertRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn feishu_user_id_type(
         mut self,
         feishu_user_id_type: impl Into<FeishuUserIdType>,
@@ -3804,6 +3957,7 @@ impl CommonDataIdConvertRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn feishu_department_id_type(
         mut self,
         feishu_department_id_type: impl Into<FeishuDepartmentIdType>,
@@ -3845,6 +3999,7 @@ impl CommonDataMetaDataAddEnumOptionRequest {
     /// 根据 client_token 是否一致来判断是否为同一请求
     ///
     /// Constraints: example `6727817538283013641`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -3882,6 +4037,7 @@ impl CommonDataMetaDataEditEnumOptionRequest {
     /// 根据 client_token 是否一致来判断是否为同一请求
     ///
     /// Constraints: example `6727817538283013641`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -3919,6 +4075,7 @@ impl CompanyCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -3952,6 +4109,7 @@ impl CompanyListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3959,6 +4117,7 @@ impl CompanyListRequest {
     /// 生效日期
     ///
     /// Constraints: example `2022-01-01`.
+    #[inline]
     pub fn effective_date(mut self, effective_date: impl Into<String>) -> Self {
         self.effective_date = Some(Into::into(effective_date));
         self
@@ -4037,16 +4196,19 @@ impl CompanyPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: CompanyPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4109,6 +4271,7 @@ impl CompensationStandardMatchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4116,6 +4279,7 @@ impl CompensationStandardMatchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -4126,11 +4290,13 @@ impl CompensationStandardMatchRequest {
     /// 雇员ID
     ///
     /// Constraints: example `7124293751317038636`.
+    #[inline]
     pub fn employment_id(mut self, employment_id: impl Into<String>) -> Self {
         self.employment_id = Some(Into::into(employment_id));
         self
     }
     /// 薪资标准的关联对象，项目或者指标
+    #[inline]
     pub fn reference_object_api(
         mut self,
         reference_object_api: impl Into<ReferenceObjectApi>,
@@ -4141,6 +4307,7 @@ impl CompensationStandardMatchRequest {
     /// 部门ID
     ///
     /// Constraints: example `od-53899868dd0da32292a2d809f0518c8f`.
+    #[inline]
     pub fn department_id(mut self, department_id: impl Into<String>) -> Self {
         self.department_id = Some(Into::into(department_id));
         self
@@ -4148,6 +4315,7 @@ impl CompensationStandardMatchRequest {
     /// 工作地点ID
     ///
     /// Constraints: example `7094869485965870636`.
+    #[inline]
     pub fn work_location_id(mut self, work_location_id: impl Into<String>) -> Self {
         self.work_location_id = Some(Into::into(work_location_id));
         self
@@ -4155,6 +4323,7 @@ impl CompensationStandardMatchRequest {
     /// 公司ID
     ///
     /// Constraints: example `7091599096804394540`.
+    #[inline]
     pub fn company_id(mut self, company_id: impl Into<String>) -> Self {
         self.company_id = Some(Into::into(company_id));
         self
@@ -4162,6 +4331,7 @@ impl CompensationStandardMatchRequest {
     /// 职务序列ID
     ///
     /// Constraints: example `7039313681989502508`.
+    #[inline]
     pub fn job_family_id(mut self, job_family_id: impl Into<String>) -> Self {
         self.job_family_id = Some(Into::into(job_family_id));
         self
@@ -4169,6 +4339,7 @@ impl CompensationStandardMatchRequest {
     /// 职务ID
     ///
     /// Constraints: example `7342883436321097257`.
+    #[inline]
     pub fn job_id(mut self, job_id: impl Into<String>) -> Self {
         self.job_id = Some(Into::into(job_id));
         self
@@ -4176,6 +4347,7 @@ impl CompensationStandardMatchRequest {
     /// 职级ID
     ///
     /// Constraints: example `7086415175263258156`.
+    #[inline]
     pub fn job_level_id(mut self, job_level_id: impl Into<String>) -> Self {
         self.job_level_id = Some(Into::into(job_level_id));
         self
@@ -4183,6 +4355,7 @@ impl CompensationStandardMatchRequest {
     /// 人员类型ID
     ///
     /// Constraints: example `7039310401359775276`.
+    #[inline]
     pub fn employee_type_id(mut self, employee_type_id: impl Into<String>) -> Self {
         self.employee_type_id = Some(Into::into(employee_type_id));
         self
@@ -4190,6 +4363,7 @@ impl CompensationStandardMatchRequest {
     /// 招聘类型
     ///
     /// Constraints: example `experienced_professionals`.
+    #[inline]
     pub fn recruitment_type(
         mut self,
         recruitment_type: impl Into<RecruitmentType>,
@@ -4200,6 +4374,7 @@ impl CompensationStandardMatchRequest {
     /// 定调薪原因ID
     ///
     /// Constraints: example `6967639606963471117`.
+    #[inline]
     pub fn cpst_change_reason_id(
         mut self,
         cpst_change_reason_id: impl Into<String>,
@@ -4210,6 +4385,7 @@ impl CompensationStandardMatchRequest {
     /// 薪资方案ID
     ///
     /// Constraints: example `6967639606963471118`.
+    #[inline]
     pub fn cpst_plan_id(mut self, cpst_plan_id: impl Into<String>) -> Self {
         self.cpst_plan_id = Some(Into::into(cpst_plan_id));
         self
@@ -4217,6 +4393,7 @@ impl CompensationStandardMatchRequest {
     /// 薪级薪等ID
     ///
     /// Constraints: example `6967639606963471119`.
+    #[inline]
     pub fn cpst_salary_level_id(
         mut self,
         cpst_salary_level_id: impl Into<String>,
@@ -4227,6 +4404,7 @@ impl CompensationStandardMatchRequest {
     /// 生效时间
     ///
     /// Constraints: example `1660924800000`.
+    #[inline]
     pub fn effective_time(mut self, effective_time: impl Into<String>) -> Self {
         self.effective_time = Some(Into::into(effective_time));
         self
@@ -4234,6 +4412,7 @@ impl CompensationStandardMatchRequest {
     /// 绩效评估项ID
     ///
     /// Constraints: example `7382324314454492716`.
+    #[inline]
     pub fn performance_indicator_id(
         mut self,
         performance_indicator_id: impl Into<String>,
@@ -4244,6 +4423,7 @@ impl CompensationStandardMatchRequest {
     /// 绩效等级ID
     ///
     /// Constraints: example `7382324475995670060`.
+    #[inline]
     pub fn performance_score_grade_id(
         mut self,
         performance_score_grade_id: impl Into<String>,
@@ -4254,6 +4434,7 @@ impl CompensationStandardMatchRequest {
     /// 自定义组织1 IDs
     ///
     /// Constraints: example `7530538330711508524`.
+    #[inline]
     pub fn custom_org_1_ids(mut self, custom_org_1_ids: impl Into<String>) -> Self {
         self.custom_org_1_ids = Some(Into::into(custom_org_1_ids));
         self
@@ -4261,6 +4442,7 @@ impl CompensationStandardMatchRequest {
     /// 自定义组织2 IDs
     ///
     /// Constraints: example `7530538330711508524`.
+    #[inline]
     pub fn custom_org_2_ids(mut self, custom_org_2_ids: impl Into<String>) -> Self {
         self.custom_org_2_ids = Some(Into::into(custom_org_2_ids));
         self
@@ -4268,6 +4450,7 @@ impl CompensationStandardMatchRequest {
     /// 自定义组织3 IDs
     ///
     /// Constraints: example `7530538330711508524`.
+    #[inline]
     pub fn custom_org_3_ids(mut self, custom_org_3_ids: impl Into<String>) -> Self {
         self.custom_org_3_ids = Some(Into::into(custom_org_3_ids));
         self
@@ -4275,6 +4458,7 @@ impl CompensationStandardMatchRequest {
     /// 自定义组织4 IDs
     ///
     /// Constraints: example `7530538330711508524`.
+    #[inline]
     pub fn custom_org_4_ids(mut self, custom_org_4_ids: impl Into<String>) -> Self {
         self.custom_org_4_ids = Some(Into::into(custom_org_4_ids));
         self
@@ -4282,6 +4466,7 @@ impl CompensationStandardMatchRequest {
     /// 自定义组织5 IDs
     ///
     /// Constraints: example `7530538330711508524`.
+    #[inline]
     pub fn custom_org_5_ids(mut self, custom_org_5_ids: impl Into<String>) -> Self {
         self.custom_org_5_ids = Some(Into::into(custom_org_5_ids));
         self
@@ -4289,6 +4474,7 @@ impl CompensationStandardMatchRequest {
     /// 自定义组织6 IDs
     ///
     /// Constraints: example `7530538330711508524`.
+    #[inline]
     pub fn custom_org_6_ids(mut self, custom_org_6_ids: impl Into<String>) -> Self {
         self.custom_org_6_ids = Some(Into::into(custom_org_6_ids));
         self
@@ -4296,6 +4482,7 @@ impl CompensationStandardMatchRequest {
     /// 自定义组织7 IDs
     ///
     /// Constraints: example `7530538330711508524`.
+    #[inline]
     pub fn custom_org_7_ids(mut self, custom_org_7_ids: impl Into<String>) -> Self {
         self.custom_org_7_ids = Some(Into::into(custom_org_7_ids));
         self
@@ -4303,6 +4490,7 @@ impl CompensationStandardMatchRequest {
     /// 自定义组织8 IDs
     ///
     /// Constraints: example `7530538330711508524`.
+    #[inline]
     pub fn custom_org_8_ids(mut self, custom_org_8_ids: impl Into<String>) -> Self {
         self.custom_org_8_ids = Some(Into::into(custom_org_8_ids));
         self
@@ -4310,6 +4498,7 @@ impl CompensationStandardMatchRequest {
     /// 自定义组织9 IDs
     ///
     /// Constraints: example `7530538330711508524`.
+    #[inline]
     pub fn custom_org_9_ids(mut self, custom_org_9_ids: impl Into<String>) -> Self {
         self.custom_org_9_ids = Some(Into::into(custom_org_9_ids));
         self
@@ -4317,11 +4506,13 @@ impl CompensationStandardMatchRequest {
     /// 自定义组织10 IDs
     ///
     /// Constraints: example `7530538330711508524`.
+    #[inline]
     pub fn custom_org_10_ids(mut self, custom_org_10_ids: impl Into<String>) -> Self {
         self.custom_org_10_ids = Some(Into::into(custom_org_10_ids));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4389,6 +4580,7 @@ impl ContractCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -4421,6 +4613,7 @@ impl ContractListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4497,11 +4690,13 @@ impl ContractPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ContractCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -4557,6 +4752,7 @@ impl CountryRegionListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4610,6 +4806,7 @@ impl CurrencyListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4667,6 +4864,7 @@ impl CustomFieldListObjectApiNameRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `2`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4727,6 +4925,7 @@ impl DepartmentCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -4734,6 +4933,7 @@ impl DepartmentCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4741,6 +4941,7 @@ impl DepartmentCreateRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -4782,6 +4983,7 @@ impl DepartmentListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `6966234786251671053`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4789,6 +4991,7 @@ impl DepartmentListRequest {
     /// 部门ID列表
     ///
     /// Sent as one `department_id_list=…` per item (`?department_id_list=a&department_id_list=b`).
+    #[inline]
     pub fn department_id_list(mut self, department_id_list: Vec<String>) -> Self {
         self.department_id_list = Some(department_id_list);
         self
@@ -4796,6 +4999,7 @@ impl DepartmentListRequest {
     /// 部门名称列表，需精确匹配
     ///
     /// Sent as one `name_list=…` per item (`?name_list=a&name_list=b`).
+    #[inline]
     pub fn name_list(mut self, name_list: Vec<String>) -> Self {
         self.name_list = Some(name_list);
         self
@@ -4803,6 +5007,7 @@ impl DepartmentListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4810,6 +5015,7 @@ impl DepartmentListRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -4871,6 +5077,7 @@ impl DepartmentGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4878,6 +5085,7 @@ impl DepartmentGetRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -4916,6 +5124,7 @@ impl DepartmentPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -4923,6 +5132,7 @@ impl DepartmentPatchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4930,6 +5140,7 @@ impl DepartmentPatchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -4968,6 +5179,7 @@ impl EmployeeTypeCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -5000,6 +5212,7 @@ impl EmployeeTypeListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -5076,11 +5289,13 @@ impl EmployeeTypePatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EmployeeTypeCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -5114,6 +5329,7 @@ impl EmploymentCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -5146,6 +5362,7 @@ impl EmploymentDeleteRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5180,6 +5397,7 @@ impl EmploymentPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -5187,6 +5405,7 @@ impl EmploymentPatchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5194,6 +5413,7 @@ impl EmploymentPatchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -5202,6 +5422,7 @@ impl EmploymentPatchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EmploymentPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -5259,6 +5480,7 @@ impl JobCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -5293,6 +5515,7 @@ impl JobListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -5300,6 +5523,7 @@ impl JobListRequest {
     /// 名称
     ///
     /// Constraints: example `keyword`.
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(Into::into(name));
         self
@@ -5307,6 +5531,7 @@ impl JobListRequest {
     /// 语言
     ///
     /// Constraints: example `zh`.
+    #[inline]
     pub fn query_language(mut self, query_language: impl Into<String>) -> Self {
         self.query_language = Some(Into::into(query_language));
         self
@@ -5385,11 +5610,13 @@ impl JobPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -5424,6 +5651,7 @@ impl JobChangeCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<JobChangeCreateUserIdType>,
@@ -5434,6 +5662,7 @@ impl JobChangeCreateRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -5472,6 +5701,7 @@ impl JobDataCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -5479,6 +5709,7 @@ impl JobDataCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5486,6 +5717,7 @@ impl JobDataCreateRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -5530,6 +5762,7 @@ impl JobDataListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `6966233443957048869`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -5537,6 +5770,7 @@ impl JobDataListRequest {
     /// 雇佣 ID
     ///
     /// Constraints: example `7072306364927985196`.
+    #[inline]
     pub fn employment_id(mut self, employment_id: impl Into<String>) -> Self {
         self.employment_id = Some(Into::into(employment_id));
         self
@@ -5544,6 +5778,7 @@ impl JobDataListRequest {
     /// 任职信息 ID 列表，最大 100 个（不传则默认查询全部任职信息）
     ///
     /// Sent as one `job_data_id_list=…` per item (`?job_data_id_list=a&job_data_id_list=b`).
+    #[inline]
     pub fn job_data_id_list(mut self, job_data_id_list: Vec<String>) -> Self {
         self.job_data_id_list = Some(job_data_id_list);
         self
@@ -5551,6 +5786,7 @@ impl JobDataListRequest {
     /// 部门 ID
     ///
     /// Constraints: example `6887868781834536462`.
+    #[inline]
     pub fn department_id(mut self, department_id: impl Into<String>) -> Self {
         self.department_id = Some(Into::into(department_id));
         self
@@ -5558,6 +5794,7 @@ impl JobDataListRequest {
     /// 职务 ID
     ///
     /// Constraints: example `6893014062142064135`.
+    #[inline]
     pub fn job_id(mut self, job_id: impl Into<String>) -> Self {
         self.job_id = Some(Into::into(job_id));
         self
@@ -5565,6 +5802,7 @@ impl JobDataListRequest {
     /// 是否获取所有任职记录，true 为获取员工所有版本的任职记录，false 为仅获取当前生效的任职记录，默认为 false
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn get_all_version(mut self, get_all_version: bool) -> Self {
         self.get_all_version = Some(get_all_version);
         self
@@ -5572,6 +5810,7 @@ impl JobDataListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5579,6 +5818,7 @@ impl JobDataListRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -5643,6 +5883,7 @@ impl JobDataGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5650,6 +5891,7 @@ impl JobDataGetRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -5689,6 +5931,7 @@ impl JobDataPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -5696,6 +5939,7 @@ impl JobDataPatchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5703,6 +5947,7 @@ impl JobDataPatchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -5715,11 +5960,13 @@ impl JobDataPatchRequest {
     /// - 仅在新增任职版本时生效，当 version_id 不为空时该字段不生效
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn strict_verify(mut self, strict_verify: impl Into<String>) -> Self {
         self.strict_verify = Some(Into::into(strict_verify));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobDataPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -5756,6 +6003,7 @@ impl JobFamilyCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -5788,6 +6036,7 @@ impl JobFamilyListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -5864,11 +6113,13 @@ impl JobFamilyPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobFamilyCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -5902,6 +6153,7 @@ impl JobLevelCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -5934,6 +6186,7 @@ impl JobLevelListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6010,11 +6263,13 @@ impl JobLevelPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobLevelCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -6054,6 +6309,7 @@ impl LeaveCalendarByScopeRequest {
     /// 用户所属部门的ID列表
     ///
     /// Constraints: example `"6722331851580982798"`.
+    #[inline]
     pub fn wk_department_id(mut self, wk_department_id: impl Into<String>) -> Self {
         self.wk_department_id = Some(Into::into(wk_department_id));
         self
@@ -6061,6 +6317,7 @@ impl LeaveCalendarByScopeRequest {
     /// 国家/地区 ID
     ///
     /// Constraints: example `"6722331851580982798"`.
+    #[inline]
     pub fn wk_country_region_id(
         mut self,
         wk_country_region_id: impl Into<String>,
@@ -6071,6 +6328,7 @@ impl LeaveCalendarByScopeRequest {
     /// 人员类型
     ///
     /// Constraints: example `"6722331851580982798"`.
+    #[inline]
     pub fn wk_employee_type_id(
         mut self,
         wk_employee_type_id: impl Into<String>,
@@ -6081,6 +6339,7 @@ impl LeaveCalendarByScopeRequest {
     /// 工作地点
     ///
     /// Constraints: example `"6722331851580982798"`.
+    #[inline]
     pub fn wk_work_location_id(
         mut self,
         wk_work_location_id: impl Into<String>,
@@ -6091,6 +6350,7 @@ impl LeaveCalendarByScopeRequest {
     /// 工时制度
     ///
     /// Constraints: example `"11344254"`.
+    #[inline]
     pub fn wk_working_hours_type_id(
         mut self,
         wk_working_hours_type_id: impl Into<String>,
@@ -6101,6 +6361,7 @@ impl LeaveCalendarByScopeRequest {
     /// 职务序列
     ///
     /// Constraints: example `"12345"`.
+    #[inline]
     pub fn wk_job_family_id(mut self, wk_job_family_id: impl Into<String>) -> Self {
         self.wk_job_family_id = Some(Into::into(wk_job_family_id));
         self
@@ -6108,11 +6369,13 @@ impl LeaveCalendarByScopeRequest {
     /// 公司 ID
     ///
     /// Constraints: example `"24465434"`.
+    #[inline]
     pub fn wk_company_id(mut self, wk_company_id: impl Into<String>) -> Self {
         self.wk_company_id = Some(Into::into(wk_company_id));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6160,6 +6423,7 @@ impl LeaveLeaveBalancesRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6167,6 +6431,7 @@ impl LeaveLeaveBalancesRequest {
     /// 查询截止日期，即截止到某天余额数据的日期（不传则默认为当天）
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn as_of_date(mut self, as_of_date: impl Into<String>) -> Self {
         self.as_of_date = Some(Into::into(as_of_date));
         self
@@ -6174,6 +6439,7 @@ impl LeaveLeaveBalancesRequest {
     /// 员工 ID 列表，最大 100 个（不传则默认查询全部员工）
     ///
     /// Sent as one `employment_id_list=…` per item (`?employment_id_list=a&employment_id_list=b`).
+    #[inline]
     pub fn employment_id_list(mut self, employment_id_list: Vec<String>) -> Self {
         self.employment_id_list = Some(employment_id_list);
         self
@@ -6181,6 +6447,7 @@ impl LeaveLeaveBalancesRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6188,6 +6455,7 @@ impl LeaveLeaveBalancesRequest {
     /// 查询时区
     ///
     /// Constraints: example `Asia/Shanghai`.
+    #[inline]
     pub fn time_zone(mut self, time_zone: impl Into<String>) -> Self {
         self.time_zone = Some(Into::into(time_zone));
         self
@@ -6195,6 +6463,7 @@ impl LeaveLeaveBalancesRequest {
     /// 是否获取离职折算字段
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn include_offboard(mut self, include_offboard: bool) -> Self {
         self.include_offboard = Some(include_offboard);
         self
@@ -6253,6 +6522,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6260,6 +6530,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 员工 ID 列表，最大 100 个（不传则默认查询全部员工）
     ///
     /// Sent as one `employment_id_list=…` per item (`?employment_id_list=a&employment_id_list=b`).
+    #[inline]
     pub fn employment_id_list(mut self, employment_id_list: Vec<String>) -> Self {
         self.employment_id_list = Some(employment_id_list);
         self
@@ -6267,6 +6538,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 休假发起人 ID 列表，最大 100 个
     ///
     /// Sent as one `initiator_id_list=…` per item (`?initiator_id_list=a&initiator_id_list=b`).
+    #[inline]
     pub fn initiator_id_list(mut self, initiator_id_list: Vec<String>) -> Self {
         self.initiator_id_list = Some(initiator_id_list);
         self
@@ -6294,6 +6566,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// - 9：已撤回
     ///
     /// Sent as one `leave_request_status=…` per item (`?leave_request_status=a&leave_request_status=b`).
+    #[inline]
     pub fn leave_request_status(mut self, leave_request_status: Vec<String>) -> Self {
         self.leave_request_status = Some(leave_request_status);
         self
@@ -6301,6 +6574,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 假期类型 ID 列表，枚举值可通过【获取假期类型列表】接口获取
     ///
     /// Sent as one `leave_type_id_list=…` per item (`?leave_type_id_list=a&leave_type_id_list=b`).
+    #[inline]
     pub fn leave_type_id_list(mut self, leave_type_id_list: Vec<String>) -> Self {
         self.leave_type_id_list = Some(leave_type_id_list);
         self
@@ -6308,6 +6582,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 休假开始时间晚于等于的日期
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn leave_start_date_min(
         mut self,
         leave_start_date_min: impl Into<String>,
@@ -6318,6 +6593,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 休假开始时间早于等于的日期
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn leave_start_date_max(
         mut self,
         leave_start_date_max: impl Into<String>,
@@ -6328,6 +6604,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 休假结束时间晚于等于的日期
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn leave_end_date_min(mut self, leave_end_date_min: impl Into<String>) -> Self {
         self.leave_end_date_min = Some(Into::into(leave_end_date_min));
         self
@@ -6335,6 +6612,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 休假结束时间早于等于的日期
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn leave_end_date_max(mut self, leave_end_date_max: impl Into<String>) -> Self {
         self.leave_end_date_max = Some(Into::into(leave_end_date_max));
         self
@@ -6342,6 +6620,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 休假发起时间晚于等于的日期
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn leave_submit_date_min(
         mut self,
         leave_submit_date_min: impl Into<String>,
@@ -6352,6 +6631,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 休假发起时间早于等于的日期
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn leave_submit_date_max(
         mut self,
         leave_submit_date_max: impl Into<String>,
@@ -6362,6 +6642,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6369,6 +6650,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 请假记录更新时间晚于等于的时间
     ///
     /// Constraints: example `2022-10-24 10:00:00`.
+    #[inline]
     pub fn leave_update_time_min(
         mut self,
         leave_update_time_min: impl Into<String>,
@@ -6379,6 +6661,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 请假记录更新时间早于等于的时间
     ///
     /// Constraints: example `2022-10-24 10:00:00`.
+    #[inline]
     pub fn leave_update_time_max(
         mut self,
         leave_update_time_max: impl Into<String>,
@@ -6389,6 +6672,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 是否返回请假详情，若为true，将在每条请假记录的details字段返回请假详情
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn return_detail(mut self, return_detail: bool) -> Self {
         self.return_detail = Some(return_detail);
         self
@@ -6396,6 +6680,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 指定过滤长/短假类型，0表示不过滤，1表示仅获取短假，2表示仅获取长假, 默认0
     ///
     /// Constraints: server default `0`; example `1`.
+    #[inline]
     pub fn leave_term_type(mut self, leave_term_type: i64) -> Self {
         self.leave_term_type = Some(leave_term_type);
         self
@@ -6403,6 +6688,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 请假记录所在时区
     ///
     /// Constraints: example `Asia/Shanghai`.
+    #[inline]
     pub fn time_zone(mut self, time_zone: impl Into<String>) -> Self {
         self.time_zone = Some(Into::into(time_zone));
         self
@@ -6410,6 +6696,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 请假记录数据源，1表示中国大陆休假，2表示海外休假，不传或0表示不过滤
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn data_source(mut self, data_source: i64) -> Self {
         self.data_source = Some(data_source);
         self
@@ -6417,6 +6704,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 请假记录DB更新时间晚于等于的时间
     ///
     /// Constraints: example `2022-10-24 10:00:00`.
+    #[inline]
     pub fn db_update_time_min(mut self, db_update_time_min: impl Into<String>) -> Self {
         self.db_update_time_min = Some(Into::into(db_update_time_min));
         self
@@ -6424,6 +6712,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// 请假记录DB更新时间早于等于的时间
     ///
     /// Constraints: example `2022-10-24 10:00:00`.
+    #[inline]
     pub fn db_update_time_max(mut self, db_update_time_max: impl Into<String>) -> Self {
         self.db_update_time_max = Some(Into::into(db_update_time_max));
         self
@@ -6431,6 +6720,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// WorkDay专用 是否返回0值的请假记录，若为true，将返回0值的请假记录
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn wd_need_amount_zero_records(
         mut self,
         wd_need_amount_zero_records: bool,
@@ -6441,6 +6731,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// WorkDay专用 是否拒绝和取消的请假记录，若为true，将返回拒绝和取消的请假记录
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn wd_need_denied_and_canceled_record(
         mut self,
         wd_need_denied_and_canceled_record: bool,
@@ -6453,6 +6744,7 @@ impl LeaveLeaveRequestHistoryRequest {
     /// WorkDay专用 扣薪类型, 1不参与算薪 2影响算薪 3不影响算薪
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn wd_paid_type(mut self, wd_paid_type: i64) -> Self {
         self.wd_paid_type = Some(wd_paid_type);
         self
@@ -6519,6 +6811,7 @@ impl LeaveLeaveTypesRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6532,6 +6825,7 @@ impl LeaveLeaveTypesRequest {
     /// - 2：已停用
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn status(mut self, status: impl Into<String>) -> Self {
         self.status = Some(Into::into(status));
         self
@@ -6539,6 +6833,7 @@ impl LeaveLeaveTypesRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6593,6 +6888,7 @@ pub struct LeaveWorkCalendarDateRequest {
 }
 impl LeaveWorkCalendarDateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6627,6 +6923,7 @@ impl LeaveGrantingRecordCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6683,6 +6980,7 @@ impl LocationCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -6715,6 +7013,7 @@ impl LocationListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `7094095584361137708`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6790,6 +7089,7 @@ impl NationalIdTypeCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -6827,6 +7127,7 @@ impl NationalIdTypeListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6834,6 +7135,7 @@ impl NationalIdTypeListRequest {
     /// 证件类型
     ///
     /// Constraints: example `regular_passport`.
+    #[inline]
     pub fn identification_type(
         mut self,
         identification_type: impl Into<String>,
@@ -6844,6 +7146,7 @@ impl NationalIdTypeListRequest {
     /// 证件类型编码
     ///
     /// Constraints: example `MYS-ID`.
+    #[inline]
     pub fn code(mut self, code: impl Into<String>) -> Self {
         self.code = Some(Into::into(code));
         self
@@ -6851,6 +7154,7 @@ impl NationalIdTypeListRequest {
     /// 国家地区ID
     ///
     /// Constraints: example `6862995749043439111`.
+    #[inline]
     pub fn country_region_id(mut self, country_region_id: impl Into<String>) -> Self {
         self.country_region_id = Some(Into::into(country_region_id));
         self
@@ -6930,11 +7234,13 @@ impl NationalIdTypePatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: NationalIdTypeCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -6968,11 +7274,13 @@ pub struct OffboardingQueryRequest {
 }
 impl OffboardingQueryRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: OffboardingQueryBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7009,6 +7317,7 @@ impl OffboardingSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7016,6 +7325,7 @@ impl OffboardingSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7023,6 +7333,7 @@ impl OffboardingSearchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7031,11 +7342,13 @@ impl OffboardingSearchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: OffboardingSearchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7088,6 +7401,7 @@ impl OffboardingSubmitRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7120,6 +7434,7 @@ impl PersonCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -7172,6 +7487,7 @@ pub struct PersonGetRequest {
 }
 impl PersonGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<PersonGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7204,11 +7520,13 @@ impl PersonPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PersonCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -7310,6 +7628,7 @@ impl PreHirePatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -7344,6 +7663,7 @@ impl PreHireListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7351,6 +7671,7 @@ impl PreHireListRequest {
     /// 待入职ID列表
     ///
     /// Sent as one `pre_hire_ids=…` per item (`?pre_hire_ids=a&pre_hire_ids=b`).
+    #[inline]
     pub fn pre_hire_ids(mut self, pre_hire_ids: Vec<String>) -> Self {
         self.pre_hire_ids = Some(pre_hire_ids);
         self
@@ -7407,6 +7728,7 @@ impl SecurityGroupListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7438,6 +7760,7 @@ impl SecurityGroupQueryRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7496,6 +7819,7 @@ impl SubdivisionListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7503,6 +7827,7 @@ impl SubdivisionListRequest {
     /// 国家/地区id，填写后只查询该国家/地区下的省份/行政区
     ///
     /// Constraints: example `100`.
+    #[inline]
     pub fn country_region_id(mut self, country_region_id: impl Into<String>) -> Self {
         self.country_region_id = Some(Into::into(country_region_id));
         self
@@ -7558,6 +7883,7 @@ impl SubregionListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7565,6 +7891,7 @@ impl SubregionListRequest {
     /// 省份/行政区id，填写后只查询该省份/行政区下的城市/区域
     ///
     /// Constraints: example `100`.
+    #[inline]
     pub fn subdivision_id(mut self, subdivision_id: impl Into<String>) -> Self {
         self.subdivision_id = Some(Into::into(subdivision_id));
         self
@@ -7598,6 +7925,7 @@ impl TransferReasonQueryRequest {
     /// 异动原因状态
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn active(mut self, active: bool) -> Self {
         self.active = Some(active);
         self
@@ -7605,6 +7933,7 @@ impl TransferReasonQueryRequest {
     /// 异动原因唯一标识，多条时最多数量为10
     ///
     /// Sent as one `transfer_reason_unique_identifier=…` per item (`?transfer_reason_unique_identifier=a&transfer_reason_unique_identifier=b`).
+    #[inline]
     pub fn transfer_reason_unique_identifier(
         mut self,
         transfer_reason_unique_identifier: Vec<String>,
@@ -7613,6 +7942,7 @@ impl TransferReasonQueryRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7649,6 +7979,7 @@ impl TransferTypeQueryRequest {
     /// 异动类型状态
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn active(mut self, active: bool) -> Self {
         self.active = Some(active);
         self
@@ -7656,6 +7987,7 @@ impl TransferTypeQueryRequest {
     /// 异动类型唯一标识，多条时最多数量为10
     ///
     /// Sent as one `transfer_type_unique_identifier=…` per item (`?transfer_type_unique_identifier=a&transfer_type_unique_identifier=b`).
+    #[inline]
     pub fn transfer_type_unique_identifier(
         mut self,
         transfer_type_unique_identifier: Vec<String>,
@@ -7664,6 +7996,7 @@ impl TransferTypeQueryRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7699,6 +8032,7 @@ impl WorkingHoursTypeCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -7733,6 +8067,7 @@ impl WorkingHoursTypeListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7813,11 +8148,13 @@ impl WorkingHoursTypePatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: WorkingHoursTypeCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -7862,6 +8199,7 @@ pub enum AssignedUserSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AssignedUserSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161401 => Self::Code1161401(api),
@@ -7876,6 +8214,7 @@ impl From<rt::Error> for AssignedUserSearchError {
 }
 impl ::std::ops::Deref for AssignedUserSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1161401(api) => &**api,
@@ -7889,11 +8228,13 @@ impl ::std::ops::Deref for AssignedUserSearchError {
     }
 }
 impl ::std::fmt::Display for AssignedUserSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AssignedUserSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7918,6 +8259,7 @@ pub enum AuthorizationAddRoleAssignError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AuthorizationAddRoleAssignError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161401 => Self::Code1161401(api),
@@ -7930,6 +8272,7 @@ impl From<rt::Error> for AuthorizationAddRoleAssignError {
 }
 impl ::std::ops::Deref for AuthorizationAddRoleAssignError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1161401(api) => &**api,
@@ -7941,11 +8284,13 @@ impl ::std::ops::Deref for AuthorizationAddRoleAssignError {
     }
 }
 impl ::std::fmt::Display for AuthorizationAddRoleAssignError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AuthorizationAddRoleAssignError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7966,6 +8311,7 @@ pub enum AuthorizationGetByParamError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AuthorizationGetByParamError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161404 => Self::Code1161404(api),
@@ -7976,6 +8322,7 @@ impl From<rt::Error> for AuthorizationGetByParamError {
 }
 impl ::std::ops::Deref for AuthorizationGetByParamError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1161404(api) => &**api,
@@ -7985,11 +8332,13 @@ impl ::std::ops::Deref for AuthorizationGetByParamError {
     }
 }
 impl ::std::fmt::Display for AuthorizationGetByParamError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AuthorizationGetByParamError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8014,6 +8363,7 @@ pub enum AuthorizationQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AuthorizationQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161401 => Self::Code1161401(api),
@@ -8026,6 +8376,7 @@ impl From<rt::Error> for AuthorizationQueryError {
 }
 impl ::std::ops::Deref for AuthorizationQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1161401(api) => &**api,
@@ -8037,11 +8388,13 @@ impl ::std::ops::Deref for AuthorizationQueryError {
     }
 }
 impl ::std::fmt::Display for AuthorizationQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AuthorizationQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8064,6 +8417,7 @@ pub enum AuthorizationRemoveRoleAssignError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AuthorizationRemoveRoleAssignError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161401 => Self::Code1161401(api),
@@ -8075,6 +8429,7 @@ impl From<rt::Error> for AuthorizationRemoveRoleAssignError {
 }
 impl ::std::ops::Deref for AuthorizationRemoveRoleAssignError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1161401(api) => &**api,
@@ -8085,11 +8440,13 @@ impl ::std::ops::Deref for AuthorizationRemoveRoleAssignError {
     }
 }
 impl ::std::fmt::Display for AuthorizationRemoveRoleAssignError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AuthorizationRemoveRoleAssignError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8114,6 +8471,7 @@ pub enum AuthorizationUpdateRoleAssignError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AuthorizationUpdateRoleAssignError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161401 => Self::Code1161401(api),
@@ -8126,6 +8484,7 @@ impl From<rt::Error> for AuthorizationUpdateRoleAssignError {
 }
 impl ::std::ops::Deref for AuthorizationUpdateRoleAssignError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1161401(api) => &**api,
@@ -8137,11 +8496,13 @@ impl ::std::ops::Deref for AuthorizationUpdateRoleAssignError {
     }
 }
 impl ::std::fmt::Display for AuthorizationUpdateRoleAssignError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AuthorizationUpdateRoleAssignError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8160,6 +8521,7 @@ pub enum CommonDataIdConvertError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CommonDataIdConvertError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::ParamInvalid(api),
@@ -8169,6 +8531,7 @@ impl From<rt::Error> for CommonDataIdConvertError {
 }
 impl ::std::ops::Deref for CommonDataIdConvertError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamInvalid(api) => &**api,
@@ -8177,11 +8540,13 @@ impl ::std::ops::Deref for CommonDataIdConvertError {
     }
 }
 impl ::std::fmt::Display for CommonDataIdConvertError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CommonDataIdConvertError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8214,6 +8579,7 @@ pub enum CommonDataMetaDataAddEnumOptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CommonDataMetaDataAddEnumOptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161999 => {
@@ -8238,6 +8604,7 @@ impl From<rt::Error> for CommonDataMetaDataAddEnumOptionError {
 }
 impl ::std::ops::Deref for CommonDataMetaDataAddEnumOptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::SystemErrorPleaseTryAgainLater(api) => &**api,
@@ -8253,11 +8620,13 @@ impl ::std::ops::Deref for CommonDataMetaDataAddEnumOptionError {
     }
 }
 impl ::std::fmt::Display for CommonDataMetaDataAddEnumOptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CommonDataMetaDataAddEnumOptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8292,6 +8661,7 @@ pub enum CommonDataMetaDataEditEnumOptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CommonDataMetaDataEditEnumOptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161999 => {
@@ -8319,6 +8689,7 @@ impl From<rt::Error> for CommonDataMetaDataEditEnumOptionError {
 }
 impl ::std::ops::Deref for CommonDataMetaDataEditEnumOptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::SystemErrorPleaseTryAgainLater(api) => &**api,
@@ -8335,11 +8706,13 @@ impl ::std::ops::Deref for CommonDataMetaDataEditEnumOptionError {
     }
 }
 impl ::std::fmt::Display for CommonDataMetaDataEditEnumOptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CommonDataMetaDataEditEnumOptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8356,12 +8729,14 @@ pub enum CompanyCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CompanyCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CompanyCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -8369,11 +8744,13 @@ impl ::std::ops::Deref for CompanyCreateError {
     }
 }
 impl ::std::fmt::Display for CompanyCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CompanyCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8389,12 +8766,14 @@ pub enum CompanyListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CompanyListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CompanyListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -8402,11 +8781,13 @@ impl ::std::ops::Deref for CompanyListError {
     }
 }
 impl ::std::fmt::Display for CompanyListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CompanyListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8422,12 +8803,14 @@ pub enum CompanyDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CompanyDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CompanyDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -8435,11 +8818,13 @@ impl ::std::ops::Deref for CompanyDeleteError {
     }
 }
 impl ::std::fmt::Display for CompanyDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CompanyDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8455,12 +8840,14 @@ pub enum CompanyGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CompanyGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for CompanyGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -8468,11 +8855,13 @@ impl ::std::ops::Deref for CompanyGetError {
     }
 }
 impl ::std::fmt::Display for CompanyGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CompanyGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8496,6 +8885,7 @@ pub enum CompanyPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CompanyPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160004 => Self::ClientTokenRepeat(api),
@@ -8508,6 +8898,7 @@ impl From<rt::Error> for CompanyPatchError {
 }
 impl ::std::ops::Deref for CompanyPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ClientTokenRepeat(api) => &**api,
@@ -8519,11 +8910,13 @@ impl ::std::ops::Deref for CompanyPatchError {
     }
 }
 impl ::std::fmt::Display for CompanyPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CompanyPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8552,6 +8945,7 @@ pub enum CompensationStandardMatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CompensationStandardMatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161001 => Self::RpcCallError(api),
@@ -8572,6 +8966,7 @@ impl From<rt::Error> for CompensationStandardMatchError {
 }
 impl ::std::ops::Deref for CompensationStandardMatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RpcCallError(api) => &**api,
@@ -8585,11 +8980,13 @@ impl ::std::ops::Deref for CompensationStandardMatchError {
     }
 }
 impl ::std::fmt::Display for CompensationStandardMatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CompensationStandardMatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8610,6 +9007,7 @@ pub enum ContractCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ContractCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160545 => {
@@ -8624,6 +9022,7 @@ impl From<rt::Error> for ContractCreateError {
 }
 impl ::std::ops::Deref for ContractCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::EffectiveTimeHasBeenOccupied(api) => &**api,
@@ -8633,11 +9032,13 @@ impl ::std::ops::Deref for ContractCreateError {
     }
 }
 impl ::std::fmt::Display for ContractCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ContractCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8654,12 +9055,14 @@ pub enum ContractListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ContractListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ContractListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -8667,11 +9070,13 @@ impl ::std::ops::Deref for ContractListError {
     }
 }
 impl ::std::fmt::Display for ContractListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ContractListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8687,12 +9092,14 @@ pub enum ContractDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ContractDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ContractDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -8700,11 +9107,13 @@ impl ::std::ops::Deref for ContractDeleteError {
     }
 }
 impl ::std::fmt::Display for ContractDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ContractDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8720,12 +9129,14 @@ pub enum ContractGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ContractGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ContractGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -8733,11 +9144,13 @@ impl ::std::ops::Deref for ContractGetError {
     }
 }
 impl ::std::fmt::Display for ContractGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ContractGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8757,6 +9170,7 @@ pub enum ContractPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ContractPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160545 => {
@@ -8771,6 +9185,7 @@ impl From<rt::Error> for ContractPatchError {
 }
 impl ::std::ops::Deref for ContractPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::EffectiveTimeHasBeenOccupied(api) => &**api,
@@ -8780,11 +9195,13 @@ impl ::std::ops::Deref for ContractPatchError {
     }
 }
 impl ::std::fmt::Display for ContractPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ContractPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8815,6 +9232,7 @@ pub enum CountryRegionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CountryRegionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::MarshalError(api),
@@ -8834,6 +9252,7 @@ impl From<rt::Error> for CountryRegionGetError {
 }
 impl ::std::ops::Deref for CountryRegionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -8848,11 +9267,13 @@ impl ::std::ops::Deref for CountryRegionGetError {
     }
 }
 impl ::std::fmt::Display for CountryRegionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CountryRegionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8883,6 +9304,7 @@ pub enum CountryRegionListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CountryRegionListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::MarshalError(api),
@@ -8902,6 +9324,7 @@ impl From<rt::Error> for CountryRegionListError {
 }
 impl ::std::ops::Deref for CountryRegionListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -8916,11 +9339,13 @@ impl ::std::ops::Deref for CountryRegionListError {
     }
 }
 impl ::std::fmt::Display for CountryRegionListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CountryRegionListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8951,6 +9376,7 @@ pub enum CurrencyGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CurrencyGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::MarshalError(api),
@@ -8970,6 +9396,7 @@ impl From<rt::Error> for CurrencyGetError {
 }
 impl ::std::ops::Deref for CurrencyGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -8984,11 +9411,13 @@ impl ::std::ops::Deref for CurrencyGetError {
     }
 }
 impl ::std::fmt::Display for CurrencyGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CurrencyGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9019,6 +9448,7 @@ pub enum CurrencyListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CurrencyListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::MarshalError(api),
@@ -9038,6 +9468,7 @@ impl From<rt::Error> for CurrencyListError {
 }
 impl ::std::ops::Deref for CurrencyListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -9052,11 +9483,13 @@ impl ::std::ops::Deref for CurrencyListError {
     }
 }
 impl ::std::fmt::Display for CurrencyListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CurrencyListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9083,6 +9516,7 @@ pub enum CustomFieldGetByParamError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomFieldGetByParamError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160005 => {
@@ -9100,6 +9534,7 @@ impl From<rt::Error> for CustomFieldGetByParamError {
 }
 impl ::std::ops::Deref for CustomFieldGetByParamError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::CustomFieldFormatError1160005(api) => &**api,
@@ -9112,11 +9547,13 @@ impl ::std::ops::Deref for CustomFieldGetByParamError {
     }
 }
 impl ::std::fmt::Display for CustomFieldGetByParamError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomFieldGetByParamError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9137,6 +9574,7 @@ pub enum CustomFieldListObjectApiNameError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomFieldListObjectApiNameError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160009 => Self::PageTokenFormatError(api),
@@ -9147,6 +9585,7 @@ impl From<rt::Error> for CustomFieldListObjectApiNameError {
 }
 impl ::std::ops::Deref for CustomFieldListObjectApiNameError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenFormatError(api) => &**api,
@@ -9156,11 +9595,13 @@ impl ::std::ops::Deref for CustomFieldListObjectApiNameError {
     }
 }
 impl ::std::fmt::Display for CustomFieldListObjectApiNameError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomFieldListObjectApiNameError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9183,6 +9624,7 @@ pub enum CustomFieldQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomFieldQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160005 => {
@@ -9196,6 +9638,7 @@ impl From<rt::Error> for CustomFieldQueryError {
 }
 impl ::std::ops::Deref for CustomFieldQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::CustomFieldFormatError1160005(api) => &**api,
@@ -9206,11 +9649,13 @@ impl ::std::ops::Deref for CustomFieldQueryError {
     }
 }
 impl ::std::fmt::Display for CustomFieldQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomFieldQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9279,6 +9724,7 @@ pub enum DepartmentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160004 => Self::ClientTokenRepeat(api),
@@ -9325,6 +9771,7 @@ impl From<rt::Error> for DepartmentCreateError {
 }
 impl ::std::ops::Deref for DepartmentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ClientTokenRepeat(api) => &**api,
@@ -9358,11 +9805,13 @@ impl ::std::ops::Deref for DepartmentCreateError {
     }
 }
 impl ::std::fmt::Display for DepartmentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9379,12 +9828,14 @@ pub enum DepartmentListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for DepartmentListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -9392,11 +9843,13 @@ impl ::std::ops::Deref for DepartmentListError {
     }
 }
 impl ::std::fmt::Display for DepartmentListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9416,6 +9869,7 @@ pub enum DepartmentDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160265 => Self::Code1160265(api),
@@ -9428,6 +9882,7 @@ impl From<rt::Error> for DepartmentDeleteError {
 }
 impl ::std::ops::Deref for DepartmentDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160265(api) => &**api,
@@ -9437,11 +9892,13 @@ impl ::std::ops::Deref for DepartmentDeleteError {
     }
 }
 impl ::std::fmt::Display for DepartmentDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9458,12 +9915,14 @@ pub enum DepartmentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for DepartmentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -9471,11 +9930,13 @@ impl ::std::ops::Deref for DepartmentGetError {
     }
 }
 impl ::std::fmt::Display for DepartmentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9541,6 +10002,7 @@ pub enum DepartmentPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::MarshalError(api),
@@ -9586,6 +10048,7 @@ impl From<rt::Error> for DepartmentPatchError {
 }
 impl ::std::ops::Deref for DepartmentPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -9618,11 +10081,13 @@ impl ::std::ops::Deref for DepartmentPatchError {
     }
 }
 impl ::std::fmt::Display for DepartmentPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9639,12 +10104,14 @@ pub enum EmployeeTypeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeTypeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -9652,11 +10119,13 @@ impl ::std::ops::Deref for EmployeeTypeCreateError {
     }
 }
 impl ::std::fmt::Display for EmployeeTypeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeTypeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9672,12 +10141,14 @@ pub enum EmployeeTypeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeTypeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -9685,11 +10156,13 @@ impl ::std::ops::Deref for EmployeeTypeListError {
     }
 }
 impl ::std::fmt::Display for EmployeeTypeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeTypeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9705,12 +10178,14 @@ pub enum EmployeeTypeDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeTypeDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -9718,11 +10193,13 @@ impl ::std::ops::Deref for EmployeeTypeDeleteError {
     }
 }
 impl ::std::fmt::Display for EmployeeTypeDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeTypeDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9738,12 +10215,14 @@ pub enum EmployeeTypeGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeTypeGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypeGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -9751,11 +10230,13 @@ impl ::std::ops::Deref for EmployeeTypeGetError {
     }
 }
 impl ::std::fmt::Display for EmployeeTypeGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeTypeGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9771,12 +10252,14 @@ pub enum EmployeeTypePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeTypePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeeTypePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -9784,11 +10267,13 @@ impl ::std::ops::Deref for EmployeeTypePatchError {
     }
 }
 impl ::std::fmt::Display for EmployeeTypePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeTypePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9822,6 +10307,7 @@ pub enum EmploymentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmploymentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160011 => Self::Code1160011(api),
@@ -9843,6 +10329,7 @@ impl From<rt::Error> for EmploymentCreateError {
 }
 impl ::std::ops::Deref for EmploymentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160011(api) => &**api,
@@ -9859,11 +10346,13 @@ impl ::std::ops::Deref for EmploymentCreateError {
     }
 }
 impl ::std::fmt::Display for EmploymentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmploymentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9880,12 +10369,14 @@ pub enum EmploymentDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmploymentDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmploymentDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -9893,11 +10384,13 @@ impl ::std::ops::Deref for EmploymentDeleteError {
     }
 }
 impl ::std::fmt::Display for EmploymentDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmploymentDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9915,6 +10408,7 @@ pub enum EmploymentPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmploymentPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160025 => Self::Code1160025(api),
@@ -9924,6 +10418,7 @@ impl From<rt::Error> for EmploymentPatchError {
 }
 impl ::std::ops::Deref for EmploymentPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160025(api) => &**api,
@@ -9932,11 +10427,13 @@ impl ::std::ops::Deref for EmploymentPatchError {
     }
 }
 impl ::std::fmt::Display for EmploymentPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmploymentPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9955,6 +10452,7 @@ pub enum FileGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::ParamInvalid(api),
@@ -9964,6 +10462,7 @@ impl From<rt::Error> for FileGetError {
 }
 impl ::std::ops::Deref for FileGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamInvalid(api) => &**api,
@@ -9972,11 +10471,13 @@ impl ::std::ops::Deref for FileGetError {
     }
 }
 impl ::std::fmt::Display for FileGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9993,12 +10494,14 @@ pub enum JobCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10006,11 +10509,13 @@ impl ::std::ops::Deref for JobCreateError {
     }
 }
 impl ::std::fmt::Display for JobCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10026,12 +10531,14 @@ pub enum JobListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10039,11 +10546,13 @@ impl ::std::ops::Deref for JobListError {
     }
 }
 impl ::std::fmt::Display for JobListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10059,12 +10568,14 @@ pub enum JobDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10072,11 +10583,13 @@ impl ::std::ops::Deref for JobDeleteError {
     }
 }
 impl ::std::fmt::Display for JobDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10092,12 +10605,14 @@ pub enum JobGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10105,11 +10620,13 @@ impl ::std::ops::Deref for JobGetError {
     }
 }
 impl ::std::fmt::Display for JobGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10125,12 +10642,14 @@ pub enum JobPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10138,11 +10657,13 @@ impl ::std::ops::Deref for JobPatchError {
     }
 }
 impl ::std::fmt::Display for JobPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10256,6 +10777,7 @@ pub enum JobChangeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobChangeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160100 => {
@@ -10403,6 +10925,7 @@ impl From<rt::Error> for JobChangeCreateError {
 }
 impl ::std::ops::Deref for JobChangeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheJobStatusChangeTypeCan(api) => &**api,
@@ -10459,11 +10982,13 @@ impl ::std::ops::Deref for JobChangeCreateError {
     }
 }
 impl ::std::fmt::Display for JobChangeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobChangeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10492,6 +11017,7 @@ pub enum JobDataCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobDataCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160004 => Self::ClientTokenRepeat(api),
@@ -10510,6 +11036,7 @@ impl From<rt::Error> for JobDataCreateError {
 }
 impl ::std::ops::Deref for JobDataCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ClientTokenRepeat(api) => &**api,
@@ -10523,11 +11050,13 @@ impl ::std::ops::Deref for JobDataCreateError {
     }
 }
 impl ::std::fmt::Display for JobDataCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobDataCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10556,6 +11085,7 @@ pub enum JobDataListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobDataListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160004 => Self::ClientTokenRepeat(api),
@@ -10574,6 +11104,7 @@ impl From<rt::Error> for JobDataListError {
 }
 impl ::std::ops::Deref for JobDataListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ClientTokenRepeat(api) => &**api,
@@ -10587,11 +11118,13 @@ impl ::std::ops::Deref for JobDataListError {
     }
 }
 impl ::std::fmt::Display for JobDataListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobDataListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10608,12 +11141,14 @@ pub enum JobDataDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobDataDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobDataDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10621,11 +11156,13 @@ impl ::std::ops::Deref for JobDataDeleteError {
     }
 }
 impl ::std::fmt::Display for JobDataDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobDataDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10653,6 +11190,7 @@ pub enum JobDataGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobDataGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160004 => Self::ClientTokenRepeat(api),
@@ -10671,6 +11209,7 @@ impl From<rt::Error> for JobDataGetError {
 }
 impl ::std::ops::Deref for JobDataGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ClientTokenRepeat(api) => &**api,
@@ -10684,11 +11223,13 @@ impl ::std::ops::Deref for JobDataGetError {
     }
 }
 impl ::std::fmt::Display for JobDataGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobDataGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10719,6 +11260,7 @@ pub enum JobDataPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobDataPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160004 => Self::ClientTokenRepeat(api),
@@ -10738,6 +11280,7 @@ impl From<rt::Error> for JobDataPatchError {
 }
 impl ::std::ops::Deref for JobDataPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ClientTokenRepeat(api) => &**api,
@@ -10752,11 +11295,13 @@ impl ::std::ops::Deref for JobDataPatchError {
     }
 }
 impl ::std::fmt::Display for JobDataPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobDataPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10773,12 +11318,14 @@ pub enum JobFamilyCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10786,11 +11333,13 @@ impl ::std::ops::Deref for JobFamilyCreateError {
     }
 }
 impl ::std::fmt::Display for JobFamilyCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10806,12 +11355,14 @@ pub enum JobFamilyListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10819,11 +11370,13 @@ impl ::std::ops::Deref for JobFamilyListError {
     }
 }
 impl ::std::fmt::Display for JobFamilyListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10839,12 +11392,14 @@ pub enum JobFamilyDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10852,11 +11407,13 @@ impl ::std::ops::Deref for JobFamilyDeleteError {
     }
 }
 impl ::std::fmt::Display for JobFamilyDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10872,12 +11429,14 @@ pub enum JobFamilyGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10885,11 +11444,13 @@ impl ::std::ops::Deref for JobFamilyGetError {
     }
 }
 impl ::std::fmt::Display for JobFamilyGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10905,12 +11466,14 @@ pub enum JobFamilyPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobFamilyPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10918,11 +11481,13 @@ impl ::std::ops::Deref for JobFamilyPatchError {
     }
 }
 impl ::std::fmt::Display for JobFamilyPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10938,12 +11503,14 @@ pub enum JobLevelCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10951,11 +11518,13 @@ impl ::std::ops::Deref for JobLevelCreateError {
     }
 }
 impl ::std::fmt::Display for JobLevelCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10971,12 +11540,14 @@ pub enum JobLevelListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -10984,11 +11555,13 @@ impl ::std::ops::Deref for JobLevelListError {
     }
 }
 impl ::std::fmt::Display for JobLevelListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11004,12 +11577,14 @@ pub enum JobLevelDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -11017,11 +11592,13 @@ impl ::std::ops::Deref for JobLevelDeleteError {
     }
 }
 impl ::std::fmt::Display for JobLevelDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11037,12 +11614,14 @@ pub enum JobLevelGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -11050,11 +11629,13 @@ impl ::std::ops::Deref for JobLevelGetError {
     }
 }
 impl ::std::fmt::Display for JobLevelGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11070,12 +11651,14 @@ pub enum JobLevelPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for JobLevelPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -11083,11 +11666,13 @@ impl ::std::ops::Deref for JobLevelPatchError {
     }
 }
 impl ::std::fmt::Display for JobLevelPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11109,6 +11694,7 @@ pub enum LeaveCalendarByScopeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LeaveCalendarByScopeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::ParamInvalid(api),
@@ -11124,6 +11710,7 @@ impl From<rt::Error> for LeaveCalendarByScopeError {
 }
 impl ::std::ops::Deref for LeaveCalendarByScopeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamInvalid(api) => &**api,
@@ -11134,11 +11721,13 @@ impl ::std::ops::Deref for LeaveCalendarByScopeError {
     }
 }
 impl ::std::fmt::Display for LeaveCalendarByScopeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LeaveCalendarByScopeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11227,6 +11816,7 @@ pub enum LeaveLeaveBalancesError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LeaveLeaveBalancesError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::ParamInvalid(api),
@@ -11319,6 +11909,7 @@ impl From<rt::Error> for LeaveLeaveBalancesError {
 }
 impl ::std::ops::Deref for LeaveLeaveBalancesError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamInvalid(api) => &**api,
@@ -11362,11 +11953,13 @@ impl ::std::ops::Deref for LeaveLeaveBalancesError {
     }
 }
 impl ::std::fmt::Display for LeaveLeaveBalancesError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LeaveLeaveBalancesError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11455,6 +12048,7 @@ pub enum LeaveLeaveRequestHistoryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LeaveLeaveRequestHistoryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::ParamInvalid(api),
@@ -11547,6 +12141,7 @@ impl From<rt::Error> for LeaveLeaveRequestHistoryError {
 }
 impl ::std::ops::Deref for LeaveLeaveRequestHistoryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamInvalid(api) => &**api,
@@ -11590,11 +12185,13 @@ impl ::std::ops::Deref for LeaveLeaveRequestHistoryError {
     }
 }
 impl ::std::fmt::Display for LeaveLeaveRequestHistoryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LeaveLeaveRequestHistoryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11683,6 +12280,7 @@ pub enum LeaveLeaveTypesError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LeaveLeaveTypesError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::ParamInvalid(api),
@@ -11775,6 +12373,7 @@ impl From<rt::Error> for LeaveLeaveTypesError {
 }
 impl ::std::ops::Deref for LeaveLeaveTypesError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamInvalid(api) => &**api,
@@ -11818,11 +12417,13 @@ impl ::std::ops::Deref for LeaveLeaveTypesError {
     }
 }
 impl ::std::fmt::Display for LeaveLeaveTypesError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LeaveLeaveTypesError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11841,6 +12442,7 @@ pub enum LeaveWorkCalendarError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LeaveWorkCalendarError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160501 => {
@@ -11852,6 +12454,7 @@ impl From<rt::Error> for LeaveWorkCalendarError {
 }
 impl ::std::ops::Deref for LeaveWorkCalendarError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheEffectiveDateOfJobStatus(api) => &**api,
@@ -11860,11 +12463,13 @@ impl ::std::ops::Deref for LeaveWorkCalendarError {
     }
 }
 impl ::std::fmt::Display for LeaveWorkCalendarError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LeaveWorkCalendarError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11887,6 +12492,7 @@ pub enum LeaveWorkCalendarDateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LeaveWorkCalendarDateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160501 => {
@@ -11902,6 +12508,7 @@ impl From<rt::Error> for LeaveWorkCalendarDateError {
 }
 impl ::std::ops::Deref for LeaveWorkCalendarDateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheEffectiveDateOfJobStatus(api) => &**api,
@@ -11912,11 +12519,13 @@ impl ::std::ops::Deref for LeaveWorkCalendarDateError {
     }
 }
 impl ::std::fmt::Display for LeaveWorkCalendarDateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LeaveWorkCalendarDateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12005,6 +12614,7 @@ pub enum LeaveGrantingRecordCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LeaveGrantingRecordCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::ParamInvalid(api),
@@ -12097,6 +12707,7 @@ impl From<rt::Error> for LeaveGrantingRecordCreateError {
 }
 impl ::std::ops::Deref for LeaveGrantingRecordCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamInvalid(api) => &**api,
@@ -12140,11 +12751,13 @@ impl ::std::ops::Deref for LeaveGrantingRecordCreateError {
     }
 }
 impl ::std::fmt::Display for LeaveGrantingRecordCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LeaveGrantingRecordCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12233,6 +12846,7 @@ pub enum LeaveGrantingRecordDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LeaveGrantingRecordDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::ParamInvalid(api),
@@ -12325,6 +12939,7 @@ impl From<rt::Error> for LeaveGrantingRecordDeleteError {
 }
 impl ::std::ops::Deref for LeaveGrantingRecordDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamInvalid(api) => &**api,
@@ -12368,11 +12983,13 @@ impl ::std::ops::Deref for LeaveGrantingRecordDeleteError {
     }
 }
 impl ::std::fmt::Display for LeaveGrantingRecordDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LeaveGrantingRecordDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12465,6 +13082,7 @@ pub enum LocationCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160004 => Self::ClientTokenRepeat(api),
@@ -12551,6 +13169,7 @@ impl From<rt::Error> for LocationCreateError {
 }
 impl ::std::ops::Deref for LocationCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ClientTokenRepeat(api) => &**api,
@@ -12596,11 +13215,13 @@ impl ::std::ops::Deref for LocationCreateError {
     }
 }
 impl ::std::fmt::Display for LocationCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12617,12 +13238,14 @@ pub enum LocationListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -12630,11 +13253,13 @@ impl ::std::ops::Deref for LocationListError {
     }
 }
 impl ::std::fmt::Display for LocationListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12654,6 +13279,7 @@ pub enum LocationDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160265 => Self::Code1160265(api),
@@ -12666,6 +13292,7 @@ impl From<rt::Error> for LocationDeleteError {
 }
 impl ::std::ops::Deref for LocationDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160265(api) => &**api,
@@ -12675,11 +13302,13 @@ impl ::std::ops::Deref for LocationDeleteError {
     }
 }
 impl ::std::fmt::Display for LocationDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12696,12 +13325,14 @@ pub enum LocationGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -12709,11 +13340,13 @@ impl ::std::ops::Deref for LocationGetError {
     }
 }
 impl ::std::fmt::Display for LocationGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12729,12 +13362,14 @@ pub enum NationalIdTypeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NationalIdTypeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NationalIdTypeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -12742,11 +13377,13 @@ impl ::std::ops::Deref for NationalIdTypeCreateError {
     }
 }
 impl ::std::fmt::Display for NationalIdTypeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NationalIdTypeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12762,12 +13399,14 @@ pub enum NationalIdTypeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NationalIdTypeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NationalIdTypeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -12775,11 +13414,13 @@ impl ::std::ops::Deref for NationalIdTypeListError {
     }
 }
 impl ::std::fmt::Display for NationalIdTypeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NationalIdTypeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12795,12 +13436,14 @@ pub enum NationalIdTypeDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NationalIdTypeDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NationalIdTypeDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -12808,11 +13451,13 @@ impl ::std::ops::Deref for NationalIdTypeDeleteError {
     }
 }
 impl ::std::fmt::Display for NationalIdTypeDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NationalIdTypeDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12828,12 +13473,14 @@ pub enum NationalIdTypeGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NationalIdTypeGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NationalIdTypeGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -12841,11 +13488,13 @@ impl ::std::ops::Deref for NationalIdTypeGetError {
     }
 }
 impl ::std::fmt::Display for NationalIdTypeGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NationalIdTypeGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12861,12 +13510,14 @@ pub enum NationalIdTypePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NationalIdTypePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NationalIdTypePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -12874,11 +13525,13 @@ impl ::std::ops::Deref for NationalIdTypePatchError {
     }
 }
 impl ::std::fmt::Display for NationalIdTypePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NationalIdTypePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12916,6 +13569,7 @@ pub enum OffboardingQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OffboardingQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160103 => Self::RequestIdRepeat(api),
@@ -12945,6 +13599,7 @@ impl From<rt::Error> for OffboardingQueryError {
 }
 impl ::std::ops::Deref for OffboardingQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequestIdRepeat(api) => &**api,
@@ -12963,11 +13618,13 @@ impl ::std::ops::Deref for OffboardingQueryError {
     }
 }
 impl ::std::fmt::Display for OffboardingQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OffboardingQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12992,6 +13649,7 @@ pub enum OffboardingSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OffboardingSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160102 => Self::UnmarshalError(api),
@@ -13006,6 +13664,7 @@ impl From<rt::Error> for OffboardingSearchError {
 }
 impl ::std::ops::Deref for OffboardingSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnmarshalError(api) => &**api,
@@ -13017,11 +13676,13 @@ impl ::std::ops::Deref for OffboardingSearchError {
     }
 }
 impl ::std::fmt::Display for OffboardingSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OffboardingSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13078,6 +13739,7 @@ pub enum OffboardingSubmitError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OffboardingSubmitError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160103 => Self::RequestIdRepeat(api),
@@ -13132,6 +13794,7 @@ impl From<rt::Error> for OffboardingSubmitError {
 }
 impl ::std::ops::Deref for OffboardingSubmitError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequestIdRepeat(api) => &**api,
@@ -13159,11 +13822,13 @@ impl ::std::ops::Deref for OffboardingSubmitError {
     }
 }
 impl ::std::fmt::Display for OffboardingSubmitError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OffboardingSubmitError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13392,6 +14057,7 @@ pub enum PersonCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PersonCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1164001 => {
@@ -13698,6 +14364,7 @@ impl From<rt::Error> for PersonCreateError {
 }
 impl ::std::ops::Deref for PersonCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::DirectManagerWasOffboarded(api) => &**api,
@@ -13811,11 +14478,13 @@ impl ::std::ops::Deref for PersonCreateError {
     }
 }
 impl ::std::fmt::Display for PersonCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PersonCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13832,12 +14501,14 @@ pub enum PersonDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PersonDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for PersonDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -13845,11 +14516,13 @@ impl ::std::ops::Deref for PersonDeleteError {
     }
 }
 impl ::std::fmt::Display for PersonDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PersonDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13865,12 +14538,14 @@ pub enum PersonGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PersonGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for PersonGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -13878,11 +14553,13 @@ impl ::std::ops::Deref for PersonGetError {
     }
 }
 impl ::std::fmt::Display for PersonGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PersonGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13902,6 +14579,7 @@ pub enum PersonPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PersonPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160019 => {
@@ -13916,6 +14594,7 @@ impl From<rt::Error> for PersonPatchError {
 }
 impl ::std::ops::Deref for PersonPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheSumOfCostCenterApportionment(api) => &**api,
@@ -13925,11 +14604,13 @@ impl ::std::ops::Deref for PersonPatchError {
     }
 }
 impl ::std::fmt::Display for PersonPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PersonPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13948,6 +14629,7 @@ pub enum PersonUploadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PersonUploadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161011 => Self::SystemException(api),
@@ -13957,6 +14639,7 @@ impl From<rt::Error> for PersonUploadError {
 }
 impl ::std::ops::Deref for PersonUploadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::SystemException(api) => &**api,
@@ -13965,11 +14648,13 @@ impl ::std::ops::Deref for PersonUploadError {
     }
 }
 impl ::std::fmt::Display for PersonUploadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PersonUploadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13986,12 +14671,14 @@ pub enum PreHireDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for PreHireDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -13999,11 +14686,13 @@ impl ::std::ops::Deref for PreHireDeleteError {
     }
 }
 impl ::std::fmt::Display for PreHireDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14019,12 +14708,14 @@ pub enum PreHireGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for PreHireGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -14032,11 +14723,13 @@ impl ::std::ops::Deref for PreHireGetError {
     }
 }
 impl ::std::fmt::Display for PreHireGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14068,6 +14761,7 @@ pub enum PreHirePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHirePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161019 => Self::DuplicateCostCenter(api),
@@ -14096,6 +14790,7 @@ impl From<rt::Error> for PreHirePatchError {
 }
 impl ::std::ops::Deref for PreHirePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::DuplicateCostCenter(api) => &**api,
@@ -14111,11 +14806,13 @@ impl ::std::ops::Deref for PreHirePatchError {
     }
 }
 impl ::std::fmt::Display for PreHirePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHirePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14176,6 +14873,7 @@ pub enum PreHireListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1164005 => {
@@ -14246,6 +14944,7 @@ impl From<rt::Error> for PreHireListError {
 }
 impl ::std::ops::Deref for PreHireListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TenantOrOperatorNotFound(api) => &**api,
@@ -14275,11 +14974,13 @@ impl ::std::ops::Deref for PreHireListError {
     }
 }
 impl ::std::fmt::Display for PreHireListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14300,6 +15001,7 @@ pub enum ProcessFormVariableDataGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessFormVariableDataGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160100 => {
@@ -14314,6 +15016,7 @@ impl From<rt::Error> for ProcessFormVariableDataGetError {
 }
 impl ::std::ops::Deref for ProcessFormVariableDataGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheJobStatusChangeTypeCan(api) => &**api,
@@ -14323,11 +15026,13 @@ impl ::std::ops::Deref for ProcessFormVariableDataGetError {
     }
 }
 impl ::std::fmt::Display for ProcessFormVariableDataGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessFormVariableDataGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14358,6 +15063,7 @@ pub enum SecurityGroupListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SecurityGroupListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161401 => Self::Code1161401(api),
@@ -14373,6 +15079,7 @@ impl From<rt::Error> for SecurityGroupListError {
 }
 impl ::std::ops::Deref for SecurityGroupListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1161401(api) => &**api,
@@ -14387,11 +15094,13 @@ impl ::std::ops::Deref for SecurityGroupListError {
     }
 }
 impl ::std::fmt::Display for SecurityGroupListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SecurityGroupListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14416,6 +15125,7 @@ pub enum SecurityGroupQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SecurityGroupQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161403 => Self::Code1161403(api),
@@ -14428,6 +15138,7 @@ impl From<rt::Error> for SecurityGroupQueryError {
 }
 impl ::std::ops::Deref for SecurityGroupQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1161403(api) => &**api,
@@ -14439,11 +15150,13 @@ impl ::std::ops::Deref for SecurityGroupQueryError {
     }
 }
 impl ::std::fmt::Display for SecurityGroupQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SecurityGroupQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14474,6 +15187,7 @@ pub enum SubdivisionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SubdivisionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::MarshalError(api),
@@ -14493,6 +15207,7 @@ impl From<rt::Error> for SubdivisionGetError {
 }
 impl ::std::ops::Deref for SubdivisionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -14507,11 +15222,13 @@ impl ::std::ops::Deref for SubdivisionGetError {
     }
 }
 impl ::std::fmt::Display for SubdivisionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SubdivisionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14542,6 +15259,7 @@ pub enum SubdivisionListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SubdivisionListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::MarshalError(api),
@@ -14561,6 +15279,7 @@ impl From<rt::Error> for SubdivisionListError {
 }
 impl ::std::ops::Deref for SubdivisionListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -14575,11 +15294,13 @@ impl ::std::ops::Deref for SubdivisionListError {
     }
 }
 impl ::std::fmt::Display for SubdivisionListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SubdivisionListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14610,6 +15331,7 @@ pub enum SubregionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SubregionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::MarshalError(api),
@@ -14629,6 +15351,7 @@ impl From<rt::Error> for SubregionGetError {
 }
 impl ::std::ops::Deref for SubregionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -14643,11 +15366,13 @@ impl ::std::ops::Deref for SubregionGetError {
     }
 }
 impl ::std::fmt::Display for SubregionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SubregionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14678,6 +15403,7 @@ pub enum SubregionListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SubregionListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::MarshalError(api),
@@ -14697,6 +15423,7 @@ impl From<rt::Error> for SubregionListError {
 }
 impl ::std::ops::Deref for SubregionListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -14711,11 +15438,13 @@ impl ::std::ops::Deref for SubregionListError {
     }
 }
 impl ::std::fmt::Display for SubregionListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SubregionListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14746,6 +15475,7 @@ pub enum TransferReasonQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TransferReasonQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::MarshalError(api),
@@ -14765,6 +15495,7 @@ impl From<rt::Error> for TransferReasonQueryError {
 }
 impl ::std::ops::Deref for TransferReasonQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -14779,11 +15510,13 @@ impl ::std::ops::Deref for TransferReasonQueryError {
     }
 }
 impl ::std::fmt::Display for TransferReasonQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TransferReasonQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14814,6 +15547,7 @@ pub enum TransferTypeQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TransferTypeQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::MarshalError(api),
@@ -14833,6 +15567,7 @@ impl From<rt::Error> for TransferTypeQueryError {
 }
 impl ::std::ops::Deref for TransferTypeQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -14847,11 +15582,13 @@ impl ::std::ops::Deref for TransferTypeQueryError {
     }
 }
 impl ::std::fmt::Display for TransferTypeQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TransferTypeQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14868,12 +15605,14 @@ pub enum WorkingHoursTypeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkingHoursTypeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for WorkingHoursTypeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -14881,11 +15620,13 @@ impl ::std::ops::Deref for WorkingHoursTypeCreateError {
     }
 }
 impl ::std::fmt::Display for WorkingHoursTypeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkingHoursTypeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14901,12 +15642,14 @@ pub enum WorkingHoursTypeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkingHoursTypeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for WorkingHoursTypeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -14914,11 +15657,13 @@ impl ::std::ops::Deref for WorkingHoursTypeListError {
     }
 }
 impl ::std::fmt::Display for WorkingHoursTypeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkingHoursTypeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14934,12 +15679,14 @@ pub enum WorkingHoursTypeDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkingHoursTypeDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for WorkingHoursTypeDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -14947,11 +15694,13 @@ impl ::std::ops::Deref for WorkingHoursTypeDeleteError {
     }
 }
 impl ::std::fmt::Display for WorkingHoursTypeDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkingHoursTypeDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14967,12 +15716,14 @@ pub enum WorkingHoursTypeGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkingHoursTypeGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for WorkingHoursTypeGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -14980,11 +15731,13 @@ impl ::std::ops::Deref for WorkingHoursTypeGetError {
     }
 }
 impl ::std::fmt::Display for WorkingHoursTypeGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkingHoursTypeGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15000,12 +15753,14 @@ pub enum WorkingHoursTypePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkingHoursTypePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for WorkingHoursTypePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -15013,11 +15768,13 @@ impl ::std::ops::Deref for WorkingHoursTypePatchError {
     }
 }
 impl ::std::fmt::Display for WorkingHoursTypePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkingHoursTypePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15041,6 +15798,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -15052,6 +15810,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -15063,6 +15822,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15088,6 +15848,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15110,6 +15871,7 @@ rt::json_object!(
 );
 impl ManagementScopeListItem {
     /// A `ManagementScopeListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(management_dimension: String, obj_id: String) -> Self {
         Self {
             management_dimension,
@@ -15166,6 +15928,7 @@ rt::json_object!(
 );
 impl User {
     /// An `User` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(employment_id: impl Into<String>) -> Self {
         Self {
             employment_id: Into::into(employment_id),
@@ -15211,6 +15974,7 @@ rt::json_object!(
 );
 impl AssignedOrganizationItemItem {
     /// An `AssignedOrganizationItemItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(org_key: impl Into<String>) -> Self {
         Self {
             org_key: Into::into(org_key),
@@ -15300,6 +16064,7 @@ rt::json_object!(
 );
 impl Role {
     /// A `Role` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, code: String) -> Self {
         Self {
             id,
@@ -15329,6 +16094,7 @@ rt::json_object!(
 );
 impl AssignedOrganizationListItemItem {
     /// An `AssignedOrganizationListItemItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(org_key: String, org_id_list: Vec<String>) -> Self {
         Self {
             org_key,
@@ -15467,6 +16233,7 @@ rt::json_object!(
 );
 impl RoleAuthorization {
     /// A `RoleAuthorization` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         employment_id: String,
         permission_detail_list: Vec<PermissionDetailListItem>,
@@ -15531,6 +16298,7 @@ rt::json_object!(
 );
 impl PermissionDetailListItemRole {
     /// A `PermissionDetailListItemRole` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         code: String,
@@ -15589,6 +16357,7 @@ rt::json_object!(
 );
 impl Authorization {
     /// An `Authorization` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         employment_id: String,
         permission_detail_list: Vec<AuthorizationPermissionDetailListItem>,
@@ -15636,6 +16405,7 @@ pub enum IdTransformType {
 }
 impl IdTransformType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -15647,6 +16417,7 @@ impl IdTransformType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -15658,6 +16429,7 @@ impl IdTransformType {
     }
 }
 impl ::std::fmt::Display for IdTransformType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -15701,6 +16473,7 @@ pub enum IdType {
 }
 impl IdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -15713,6 +16486,7 @@ impl IdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -15725,6 +16499,7 @@ impl IdType {
     }
 }
 impl ::std::fmt::Display for IdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15750,6 +16525,7 @@ impl rt::FromJson for IdType {
 }
 impl rt::Validate for IdType {}
 impl AsRef<str> for IdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15769,6 +16545,7 @@ pub enum FeishuUserIdType {
 }
 impl FeishuUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -15779,6 +16556,7 @@ impl FeishuUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -15789,6 +16567,7 @@ impl FeishuUserIdType {
     }
 }
 impl ::std::fmt::Display for FeishuUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15814,6 +16593,7 @@ impl rt::FromJson for FeishuUserIdType {
 }
 impl rt::Validate for FeishuUserIdType {}
 impl AsRef<str> for FeishuUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15831,6 +16611,7 @@ pub enum FeishuDepartmentIdType {
 }
 impl FeishuDepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenDepartmentId => "open_department_id",
@@ -15840,6 +16621,7 @@ impl FeishuDepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_department_id" => Self::OpenDepartmentId,
@@ -15849,6 +16631,7 @@ impl FeishuDepartmentIdType {
     }
 }
 impl ::std::fmt::Display for FeishuDepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15874,6 +16657,7 @@ impl rt::FromJson for FeishuDepartmentIdType {
 }
 impl rt::Validate for FeishuDepartmentIdType {}
 impl AsRef<str> for FeishuDepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15924,6 +16708,7 @@ rt::json_object!(
 );
 impl EnumFieldOption {
     /// An `EnumFieldOption` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(option_api_name: String, name: Name) -> Self {
         Self { option_api_name, name }
     }
@@ -15969,6 +16754,7 @@ rt::json_object!(
 );
 impl CommonDataMetaDataAddEnumOptionDataEnumFieldOption {
     /// A `CommonDataMetaDataAddEnumOptionDataEnumFieldOption` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(option_api_name: String, name: Name) -> Self {
         Self {
             option_api_name,
@@ -16015,6 +16801,7 @@ rt::json_object!(
 );
 impl CommonDataMetaDataEditEnumOptionBodyEnumFieldOption {
     /// A `CommonDataMetaDataEditEnumOptionBodyEnumFieldOption` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(option_api_name: String, active: bool, name: Name) -> Self {
         Self {
             option_api_name,
@@ -16059,6 +16846,7 @@ pub struct NameItem {
 rt::json_object!(NameItem { lang = "lang" required, value = "value" required, });
 impl NameItem {
     /// A `NameItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(lang: String, value: String) -> Self {
         Self { lang, value }
     }
@@ -16081,6 +16869,7 @@ rt::json_object!(
 );
 impl CustomField {
     /// A `CustomField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_name: String, value: String) -> Self {
         Self { field_name, value }
     }
@@ -16120,6 +16909,7 @@ rt::json_object!(
 );
 impl HiberarchyCommon {
     /// A `HiberarchyCommon` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<NameItem>, active: bool) -> Self {
         Self {
             parent_id: None,
@@ -16144,6 +16934,7 @@ pub struct Type {
 rt::json_object!(Type { enum_name = "enum_name" required, });
 impl Type {
     /// A `Type` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(enum_name: impl Into<String>) -> Self {
         Self {
             enum_name: Into::into(enum_name),
@@ -16185,6 +16976,7 @@ rt::json_object!(
 );
 impl Phone {
     /// A `Phone` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(area_code: Type, phone_number: String) -> Self {
         Self { area_code, phone_number }
     }
@@ -16304,6 +17096,7 @@ rt::json_object!(
 );
 impl RegisteredOfficeAddressInfo {
     /// A `RegisteredOfficeAddressInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: impl Into<String>) -> Self {
         Self {
             country_region_id: Into::into(country_region_id),
@@ -16405,6 +17198,7 @@ rt::json_object!(
 );
 impl HiberarchyCommonType {
     /// A `HiberarchyCommonType` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(enum_name: impl Into<String>) -> Self {
         Self {
             enum_name: Into::into(enum_name),
@@ -16454,6 +17248,7 @@ rt::json_object!(
 );
 impl CompanyHiberarchyCommon {
     /// A `CompanyHiberarchyCommon` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<NameItem>, active: bool) -> Self {
         Self {
             parent_id: None,
@@ -16516,6 +17311,7 @@ rt::json_object!(
 );
 impl CompanyPhone {
     /// A `CompanyPhone` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(area_code: HiberarchyCommonType, phone_number: String) -> Self {
         Self { area_code, phone_number }
     }
@@ -16588,6 +17384,7 @@ rt::json_object!(
 );
 impl Company {
     /// A `Company` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(hiberarchy_common: impl Into<CompanyHiberarchyCommon>) -> Self {
         Self {
             id: None,
@@ -16787,6 +17584,7 @@ rt::json_object!(
 );
 impl CompanyRegisteredOfficeAddressInfo {
     /// A `CompanyRegisteredOfficeAddressInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: impl Into<String>) -> Self {
         Self {
             full_address_local_script: None,
@@ -16889,6 +17687,7 @@ rt::json_object!(
 );
 impl CompanyListDataCompany {
     /// A `CompanyListDataCompany` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(hiberarchy_common: impl Into<CompanyHiberarchyCommon>) -> Self {
         Self {
             id: None,
@@ -16972,6 +17771,7 @@ rt::json_object!(
 );
 impl CompanyPatchBodyHiberarchyCommon {
     /// A `CompanyPatchBodyHiberarchyCommon` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(effective_time: impl Into<String>) -> Self {
         Self {
             parent_id: None,
@@ -17053,6 +17853,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenDepartmentId => "open_department_id",
@@ -17063,6 +17864,7 @@ impl DepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_department_id" => Self::OpenDepartmentId,
@@ -17073,6 +17875,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17098,6 +17901,7 @@ impl rt::FromJson for DepartmentIdType {
 }
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17115,6 +17919,7 @@ pub enum ReferenceObjectApi {
 }
 impl ReferenceObjectApi {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CpstItem => "cpst_item",
@@ -17124,6 +17929,7 @@ impl ReferenceObjectApi {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "cpst_item" => Self::CpstItem,
@@ -17133,6 +17939,7 @@ impl ReferenceObjectApi {
     }
 }
 impl ::std::fmt::Display for ReferenceObjectApi {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17158,6 +17965,7 @@ impl rt::FromJson for ReferenceObjectApi {
 }
 impl rt::Validate for ReferenceObjectApi {}
 impl AsRef<str> for ReferenceObjectApi {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17177,6 +17985,7 @@ pub enum RecruitmentType {
 }
 impl RecruitmentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ExperiencedProfessionals => "experienced_professionals",
@@ -17187,6 +17996,7 @@ impl RecruitmentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "experienced_professionals" => Self::ExperiencedProfessionals,
@@ -17197,6 +18007,7 @@ impl RecruitmentType {
     }
 }
 impl ::std::fmt::Display for RecruitmentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17222,6 +18033,7 @@ impl rt::FromJson for RecruitmentType {
 }
 impl rt::Validate for RecruitmentType {}
 impl AsRef<str> for RecruitmentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17257,6 +18069,7 @@ pub enum ApiName {
 }
 impl ApiName {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StandardValue => "standard_value",
@@ -17267,6 +18080,7 @@ impl ApiName {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "standard_value" => Self::StandardValue,
@@ -17277,6 +18091,7 @@ impl ApiName {
     }
 }
 impl ::std::fmt::Display for ApiName {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17302,6 +18117,7 @@ impl rt::FromJson for ApiName {
 }
 impl rt::Validate for ApiName {}
 impl AsRef<str> for ApiName {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17530,6 +18346,7 @@ rt::json_object!(
 );
 impl Contract {
     /// A `Contract` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         effective_time: String,
         employment_id: String,
@@ -17607,6 +18424,7 @@ rt::json_object!(
 );
 impl CountryRegion {
     /// A `CountryRegion` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         name: Vec<NameItem>,
@@ -17731,6 +18549,7 @@ rt::json_object!(
 );
 impl TextFieldSetting {
     /// A `TextFieldSetting` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(max_length: i64) -> Self {
         Self {
             is_multilingual: None,
@@ -17875,6 +18694,7 @@ pub struct CalculatedFieldSetting {
 rt::json_object!(CalculatedFieldSetting { r#type = "type" required, });
 impl CalculatedFieldSetting {
     /// A `CalculatedFieldSetting` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: i64) -> Self {
         Self { r#type }
     }
@@ -17962,6 +18782,7 @@ rt::json_object!(
 );
 impl Data {
     /// A `Data` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: Name,
         description: Name,
@@ -18077,6 +18898,7 @@ rt::json_object!(
 );
 impl DepartmentCreateBodyHiberarchyCommon {
     /// A `DepartmentCreateBodyHiberarchyCommon` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<NameItem>, active: bool) -> Self {
         Self {
             parent_id: None,
@@ -18177,6 +18999,7 @@ rt::json_object!(
 );
 impl DepartmentHiberarchyCommon {
     /// A `DepartmentHiberarchyCommon` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<NameItem>, active: bool) -> Self {
         Self {
             parent_id: None,
@@ -18240,6 +19063,7 @@ rt::json_object!(
 );
 impl Department {
     /// A `Department` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         hiberarchy_common: DepartmentHiberarchyCommon,
         effective_time: String,
@@ -18409,6 +19233,7 @@ rt::json_object!(
 );
 impl EmployeeType {
     /// An `EmployeeType` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<NameItem>, default_employee_type: bool, active: bool) -> Self {
         Self {
             id: None,
@@ -18475,6 +19300,7 @@ rt::json_object!(
 );
 impl WorkEmailListItem {
     /// A `WorkEmailListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: Into::into(email),
@@ -18573,6 +19399,7 @@ rt::json_object!(
 );
 impl EmploymentWorkEmailListItem {
     /// An `EmploymentWorkEmailListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: Into::into(email),
@@ -18735,6 +19562,7 @@ rt::json_object!(
 );
 impl Employment {
     /// An `Employment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         effective_time: String,
         employment_type: HiberarchyCommonType,
@@ -18994,6 +19822,7 @@ rt::json_object!(
 );
 impl EmploymentPatchDataEmployment {
     /// An `EmploymentPatchDataEmployment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         effective_time: String,
         employment_type: HiberarchyCommonType,
@@ -19151,6 +19980,7 @@ rt::json_object!(
 );
 impl Job {
     /// A `Job` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<NameItem>, active: bool, effective_time: String) -> Self {
         Self {
             id: None,
@@ -19216,6 +20046,7 @@ pub enum JobChangeCreateUserIdType {
 }
 impl JobChangeCreateUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -19228,6 +20059,7 @@ impl JobChangeCreateUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -19240,6 +20072,7 @@ impl JobChangeCreateUserIdType {
     }
 }
 impl ::std::fmt::Display for JobChangeCreateUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -19265,6 +20098,7 @@ impl rt::FromJson for JobChangeCreateUserIdType {
 }
 impl rt::Validate for JobChangeCreateUserIdType {}
 impl AsRef<str> for JobChangeCreateUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -19282,6 +20116,7 @@ pub enum TransferMode {
 }
 impl TransferMode {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -19291,6 +20126,7 @@ impl TransferMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -19300,6 +20136,7 @@ impl TransferMode {
     }
 }
 impl ::std::fmt::Display for TransferMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -19359,6 +20196,7 @@ rt::json_object!(
 );
 impl OriginalEmploymentChangeCustomField {
     /// An `OriginalEmploymentChangeCustomField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(custom_api_name: String, value: String) -> Self {
         Self { custom_api_name, value }
     }
@@ -19738,6 +20576,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -19751,6 +20590,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -19764,6 +20604,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -19812,6 +20653,7 @@ rt::json_object!(
 );
 impl OriginalEmploymentChangeCustomField2 {
     /// An `OriginalEmploymentChangeCustomField2` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(custom_api_name: String, value: String) -> Self {
         Self {
             custom_api_name,
@@ -20447,6 +21289,7 @@ rt::json_object!(
 );
 impl JobData {
     /// A `JobData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         employee_type_id: String,
         primary_job_data: bool,
@@ -20644,6 +21487,7 @@ rt::json_object!(
 );
 impl JobDataListDataData {
     /// A `JobDataListDataData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         employee_type_id: String,
         primary_job_data: bool,
@@ -20853,6 +21697,7 @@ rt::json_object!(
 );
 impl JobDataGetDataJobData {
     /// A `JobDataGetDataJobData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         employee_type_id: String,
         primary_job_data: bool,
@@ -21119,6 +21964,7 @@ rt::json_object!(
 );
 impl JobFamily {
     /// A `JobFamily` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<NameItem>, active: bool, effective_time: String) -> Self {
         Self {
             id: None,
@@ -21242,6 +22088,7 @@ rt::json_object!(
 );
 impl JobLevel {
     /// A `JobLevel` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(level_order: i64, name: Vec<NameItem>, active: bool) -> Self {
         Self {
             id: None,
@@ -21379,6 +22226,7 @@ rt::json_object!(
 );
 impl LeaveBalanceListItem {
     /// A `LeaveBalanceListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         leave_type_id: String,
         leave_type_name: Vec<NameItem>,
@@ -21430,6 +22278,7 @@ rt::json_object!(
 );
 impl EmploymentLeaveBalanceListItem {
     /// An `EmploymentLeaveBalanceListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         employment_id: String,
         employment_name: Vec<NameItem>,
@@ -21496,6 +22345,7 @@ rt::json_object!(
 );
 impl Detail {
     /// A `Detail` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         leave_request_id: String,
         leave_date: String,
@@ -21535,6 +22385,7 @@ rt::json_object!(
 );
 impl LeaveCorrectProcessInfoItem {
     /// A `LeaveCorrectProcessInfoItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         process_id: String,
         process_status: String,
@@ -21714,6 +22565,7 @@ rt::json_object!(
 impl LeaveRequestListItem {
     /// A `LeaveRequestListItem` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         leave_request_id: String,
         employment_id: String,
@@ -21802,6 +22654,7 @@ rt::json_object!(
 );
 impl LeaveSubtypeListItem {
     /// A `LeaveSubtypeListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(leave_type_id: String, leave_type_name: Vec<NameItem>) -> Self {
         Self {
             leave_type_id,
@@ -21851,6 +22704,7 @@ rt::json_object!(
 );
 impl LeaveTypeListItem {
     /// A `LeaveTypeListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         leave_type_id: String,
         leave_type_name: Vec<NameItem>,
@@ -21905,6 +22759,7 @@ pub enum SortOrder {
 }
 impl SortOrder {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -21914,6 +22769,7 @@ impl SortOrder {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -21923,6 +22779,7 @@ impl SortOrder {
     }
 }
 impl ::std::fmt::Display for SortOrder {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -21962,6 +22819,7 @@ pub enum SortI18n {
 }
 impl SortI18n {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -21972,6 +22830,7 @@ impl SortI18n {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -21982,6 +22841,7 @@ impl SortI18n {
     }
 }
 impl ::std::fmt::Display for SortI18n {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -22065,6 +22925,7 @@ rt::json_object!(
 );
 impl WkOption {
     /// A `WkOption` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(limit: i64) -> Self {
         Self {
             count: None,
@@ -22117,6 +22978,7 @@ rt::json_object!(
 );
 impl WorkCalendar {
     /// A `WorkCalendar` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(calendar_id: String, enable: bool) -> Self {
         Self {
             calendar_id,
@@ -22188,6 +23050,7 @@ pub enum DateType {
 }
 impl DateType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DayOff => "day_off",
@@ -22198,6 +23061,7 @@ impl DateType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "day_off" => Self::DayOff,
@@ -22208,6 +23072,7 @@ impl DateType {
     }
 }
 impl ::std::fmt::Display for DateType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -22233,6 +23098,7 @@ impl rt::FromJson for DateType {
 }
 impl rt::Validate for DateType {}
 impl AsRef<str> for DateType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -22391,6 +23257,7 @@ rt::json_object!(
 impl LeaveGrantingRecord {
     /// A `LeaveGrantingRecord` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: String,
         employment_id: String,
@@ -22561,6 +23428,7 @@ rt::json_object!(
 );
 impl Address {
     /// An `Address` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: impl Into<String>) -> Self {
         Self {
             country_region_id: Into::into(country_region_id),
@@ -22773,6 +23641,7 @@ rt::json_object!(
 );
 impl LocationAddress {
     /// A `LocationAddress` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: impl Into<String>) -> Self {
         Self {
             full_address_local_script: None,
@@ -22857,6 +23726,7 @@ rt::json_object!(
 );
 impl Location {
     /// A `Location` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         hiberarchy_common: CompanyHiberarchyCommon,
         effective_time: String,
@@ -22981,6 +23851,7 @@ rt::json_object!(
 );
 impl NationalIdType {
     /// A `NationalIdType` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         country_region_id: String,
         name: Vec<NameItem>,
@@ -23111,6 +23982,7 @@ pub enum Statuse {
 }
 impl Statuse {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Approving => "Approving",
@@ -23124,6 +23996,7 @@ impl Statuse {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Approving" => Self::Approving,
@@ -23137,6 +24010,7 @@ impl Statuse {
     }
 }
 impl ::std::fmt::Display for Statuse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -23162,6 +24036,7 @@ impl rt::FromJson for Statuse {
 }
 impl rt::Validate for Statuse {}
 impl AsRef<str> for Statuse {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -23481,6 +24356,7 @@ pub enum OffboardingMode {
 }
 impl OffboardingMode {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -23489,6 +24365,7 @@ impl OffboardingMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -23497,6 +24374,7 @@ impl OffboardingMode {
     }
 }
 impl ::std::fmt::Display for OffboardingMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -23718,6 +24596,7 @@ rt::json_object!(
 );
 impl NameListItem {
     /// A `NameListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: String, name_type: Type) -> Self {
         Self {
             local_primary: None,
@@ -23777,6 +24656,7 @@ rt::json_object!(
 );
 impl PhoneListItem {
     /// A `PhoneListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
             international_area_code: None,
@@ -23906,6 +24786,7 @@ rt::json_object!(
 );
 impl AddressListItem {
     /// An `AddressListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: impl Into<String>) -> Self {
         Self {
             country_region_id: Into::into(country_region_id),
@@ -23951,6 +24832,7 @@ rt::json_object!(
 );
 impl EmailListItem {
     /// An `EmailListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: Into::into(email),
@@ -24033,6 +24915,7 @@ rt::json_object!(
 );
 impl EducationListItem {
     /// An `EducationListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(school: Vec<NameItem>) -> Self {
         Self {
             school,
@@ -24096,6 +24979,7 @@ rt::json_object!(
 );
 impl BankAccountListItem {
     /// A `BankAccountListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(bank_account_number: String, account_holder: String) -> Self {
         Self {
             bank_name: None,
@@ -24151,6 +25035,7 @@ rt::json_object!(
 );
 impl NationalIdListItem {
     /// A `NationalIdListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         national_id_type_id: String,
         national_id_number: String,
@@ -24187,6 +25072,7 @@ rt::json_object!(
 );
 impl DependentListItemPhone {
     /// A `DependentListItemPhone` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
             international_area_code: None,
@@ -24316,6 +25202,7 @@ rt::json_object!(
 );
 impl DependentListItemAddress {
     /// A `DependentListItemAddress` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -24422,6 +25309,7 @@ rt::json_object!(
 );
 impl DependentListItem {
     /// A `DependentListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(relationship: impl Into<Type>) -> Self {
         Self {
             name: None,
@@ -24649,6 +25537,7 @@ rt::json_object!(
 );
 impl PersonNameListItem {
     /// A `PersonNameListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: String, name_type: HiberarchyCommonType) -> Self {
         Self {
             local_primary: None,
@@ -24714,6 +25603,7 @@ rt::json_object!(
 );
 impl PersonPhoneListItem {
     /// A `PersonPhoneListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
             international_area_code: None,
@@ -24858,6 +25748,7 @@ rt::json_object!(
 );
 impl PersonAddressListItem {
     /// A `PersonAddressListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: impl Into<String>) -> Self {
         Self {
             full_address_local_script: None,
@@ -24936,6 +25827,7 @@ rt::json_object!(
 );
 impl PersonEducationListItem {
     /// A `PersonEducationListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(school: Vec<NameItem>) -> Self {
         Self {
             school,
@@ -24999,6 +25891,7 @@ rt::json_object!(
 );
 impl PersonBankAccountListItem {
     /// A `PersonBankAccountListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(bank_account_number: String, account_holder: String) -> Self {
         Self {
             bank_name: None,
@@ -25123,6 +26016,7 @@ rt::json_object!(
 );
 impl DependentListItemName {
     /// A `DependentListItemName` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: String, name_type: HiberarchyCommonType) -> Self {
         Self {
             local_primary: None,
@@ -25176,6 +26070,7 @@ rt::json_object!(
 );
 impl DependentListItemPhone2 {
     /// A `DependentListItemPhone2` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
             international_area_code: None,
@@ -25251,6 +26146,7 @@ rt::json_object!(
 );
 impl PersonDependentListItem {
     /// A `PersonDependentListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(relationship: impl Into<HiberarchyCommonType>) -> Self {
         Self {
             name: None,
@@ -25291,6 +26187,7 @@ rt::json_object!(
 );
 impl PhoneIstItem {
     /// A `PhoneIstItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
             international_area_code: None,
@@ -25435,6 +26332,7 @@ rt::json_object!(
 );
 impl Person {
     /// A `Person` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name_list: Vec<PersonNameListItem>) -> Self {
         Self {
             phone_number: None,
@@ -25488,6 +26386,7 @@ pub enum PersonGetUserIdType {
 }
 impl PersonGetUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PeopleEmployeeId => "people_employee_id",
@@ -25496,6 +26395,7 @@ impl PersonGetUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "people_employee_id" => Self::PeopleEmployeeId,
@@ -25504,6 +26404,7 @@ impl PersonGetUserIdType {
     }
 }
 impl ::std::fmt::Display for PersonGetUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -25529,6 +26430,7 @@ impl rt::FromJson for PersonGetUserIdType {
 }
 impl rt::Validate for PersonGetUserIdType {}
 impl AsRef<str> for PersonGetUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -25588,6 +26490,7 @@ rt::json_object!(
 );
 impl PersonBankAccountListItem2 {
     /// A `PersonBankAccountListItem2` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(bank_account_number: String, account_holder: String) -> Self {
         Self {
             bank_name: None,
@@ -25675,6 +26578,7 @@ rt::json_object!(
 );
 impl PersonDependentListItem2 {
     /// A `PersonDependentListItem2` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(relationship: impl Into<HiberarchyCommonType>) -> Self {
         Self {
             name: None,
@@ -25820,6 +26724,7 @@ rt::json_object!(
 );
 impl PersonGetDataPerson {
     /// A `PersonGetDataPerson` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name_list: Vec<PersonNameListItem>) -> Self {
         Self {
             phone_number: None,
@@ -25984,6 +26889,7 @@ rt::json_object!(
 );
 impl PersonPatchDataPerson {
     /// A `PersonPatchDataPerson` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name_list: Vec<PersonNameListItem>) -> Self {
         Self {
             phone_number: None,
@@ -26039,6 +26945,7 @@ pub struct PersonUploadBody {
 impl rt::Validate for PersonUploadBody {}
 impl rt::Form for PersonUploadBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.file_content {
@@ -26095,6 +27002,7 @@ rt::json_object!(
 );
 impl PreHire {
     /// A `PreHire` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         employee_type: HiberarchyCommonType,
         employee_type_id: String,
@@ -26217,6 +27125,7 @@ rt::json_object!(
 );
 impl Hire {
     /// A `Hire` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         employee_type: HiberarchyCommonType,
         employee_type_id: String,
@@ -26565,6 +27474,7 @@ rt::json_object!(
 );
 impl ItemListItem {
     /// An `ItemListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(role_key: String, department_id: String) -> Self {
         Self {
             role_key,
@@ -26613,6 +27523,7 @@ rt::json_object!(
 );
 impl HrbpListItem {
     /// A `HrbpListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(employment_id_list: Vec<String>) -> Self {
         Self {
             employment_id_list,
@@ -26652,6 +27563,7 @@ rt::json_object!(
 );
 impl Subdivision {
     /// A `Subdivision` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         name: Vec<NameItem>,
@@ -26719,6 +27631,7 @@ rt::json_object!(
 );
 impl Subregion {
     /// A `Subregion` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, name: Vec<NameItem>, subdivision_id: String) -> Self {
         Self {
             id,
@@ -26904,6 +27817,7 @@ rt::json_object!(
 );
 impl WorkingHoursType {
     /// A `WorkingHoursType` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<NameItem>, default_for_job: bool, active: bool) -> Self {
         Self {
             id: None,
@@ -26948,6 +27862,7 @@ rt::json_object!(
 impl rt::Validate for WorkingHoursTypeListData {}
 impl rt::paging::Page for OffboardingSearchData {
     type Item = OffboardingSearchDataOffboarding;
+    #[inline]
     fn into_parts(self) -> (Vec<OffboardingSearchDataOffboarding>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,50 +15,59 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `approval_groups` resource.
+    #[inline]
     pub fn approval_groups(&self) -> ApprovalGroupsResource {
         ApprovalGroupsResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `approver` resource.
+    #[inline]
     pub fn approver(&self) -> ApproverResource {
         ApproverResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `basic_info_bank` resource.
+    #[inline]
     pub fn basic_info_bank(&self) -> BasicInfoBankResource {
         BasicInfoBankResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `basic_info_bank_branch` resource.
+    #[inline]
     pub fn basic_info_bank_branch(&self) -> BasicInfoBankBranchResource {
         BasicInfoBankBranchResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `basic_info_city` resource.
+    #[inline]
     pub fn basic_info_city(&self) -> BasicInfoCityResource {
         BasicInfoCityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `basic_info_country_region` resource.
+    #[inline]
     pub fn basic_info_country_region(&self) -> BasicInfoCountryRegionResource {
         BasicInfoCountryRegionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `basic_info_country_region_subdivision` resource.
+    #[inline]
     pub fn basic_info_country_region_subdivision(
         &self,
     ) -> BasicInfoCountryRegionSubdivisionResource {
@@ -67,120 +76,140 @@ impl Client {
         }
     }
     /// Endpoints of the `basic_info_currency` resource.
+    #[inline]
     pub fn basic_info_currency(&self) -> BasicInfoCurrencyResource {
         BasicInfoCurrencyResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `basic_info_district` resource.
+    #[inline]
     pub fn basic_info_district(&self) -> BasicInfoDistrictResource {
         BasicInfoDistrictResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `basic_info_language` resource.
+    #[inline]
     pub fn basic_info_language(&self) -> BasicInfoLanguageResource {
         BasicInfoLanguageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `basic_info_nationality` resource.
+    #[inline]
     pub fn basic_info_nationality(&self) -> BasicInfoNationalityResource {
         BasicInfoNationalityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `basic_info_time_zone` resource.
+    #[inline]
     pub fn basic_info_time_zone(&self) -> BasicInfoTimeZoneResource {
         BasicInfoTimeZoneResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `bp` resource.
+    #[inline]
     pub fn bp(&self) -> BpResource {
         BpResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `company` resource.
+    #[inline]
     pub fn company(&self) -> CompanyResource {
         CompanyResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `contract` resource.
+    #[inline]
     pub fn contract(&self) -> ContractResource {
         ContractResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `cost_allocation` resource.
+    #[inline]
     pub fn cost_allocation(&self) -> CostAllocationResource {
         CostAllocationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `cost_center_version` resource.
+    #[inline]
     pub fn cost_center_version(&self) -> CostCenterVersionResource {
         CostCenterVersionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `cost_center` resource.
+    #[inline]
     pub fn cost_center(&self) -> CostCenterResource {
         CostCenterResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `custom_org` resource.
+    #[inline]
     pub fn custom_org(&self) -> CustomOrgResource {
         CustomOrgResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `default_cost_center` resource.
+    #[inline]
     pub fn default_cost_center(&self) -> DefaultCostCenterResource {
         DefaultCostCenterResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `department` resource.
+    #[inline]
     pub fn department(&self) -> DepartmentResource {
         DepartmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `draft` resource.
+    #[inline]
     pub fn draft(&self) -> DraftResource {
         DraftResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `employee_custom_org` resource.
+    #[inline]
     pub fn employee_custom_org(&self) -> EmployeeCustomOrgResource {
         EmployeeCustomOrgResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `employee` resource.
+    #[inline]
     pub fn employee(&self) -> EmployeeResource {
         EmployeeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `employees_additional_job` resource.
+    #[inline]
     pub fn employees_additional_job(&self) -> EmployeesAdditionalJobResource {
         EmployeesAdditionalJobResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `employees_bp` resource.
+    #[inline]
     pub fn employees_bp(&self) -> EmployeesBpResource {
         EmployeesBpResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `employees_international_assignment` resource.
+    #[inline]
     pub fn employees_international_assignment(
         &self,
     ) -> EmployeesInternationalAssignmentResource {
@@ -189,120 +218,140 @@ impl Client {
         }
     }
     /// Endpoints of the `employees_job_data` resource.
+    #[inline]
     pub fn employees_job_data(&self) -> EmployeesJobDataResource {
         EmployeesJobDataResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `enum` resource.
+    #[inline]
     pub fn r#enum(&self) -> EnumResource {
         EnumResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job` resource.
+    #[inline]
     pub fn job(&self) -> JobResource {
         JobResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_change` resource.
+    #[inline]
     pub fn job_change(&self) -> JobChangeResource {
         JobChangeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_family` resource.
+    #[inline]
     pub fn job_family(&self) -> JobFamilyResource {
         JobFamilyResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_grade` resource.
+    #[inline]
     pub fn job_grade(&self) -> JobGradeResource {
         JobGradeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_level` resource.
+    #[inline]
     pub fn job_level(&self) -> JobLevelResource {
         JobLevelResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `location_address` resource.
+    #[inline]
     pub fn location_address(&self) -> LocationAddressResource {
         LocationAddressResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `location` resource.
+    #[inline]
     pub fn location(&self) -> LocationResource {
         LocationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `offboarding` resource.
+    #[inline]
     pub fn offboarding(&self) -> OffboardingResource {
         OffboardingResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `pathway` resource.
+    #[inline]
     pub fn pathway(&self) -> PathwayResource {
         PathwayResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `person` resource.
+    #[inline]
     pub fn person(&self) -> PersonResource {
         PersonResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `position` resource.
+    #[inline]
     pub fn position(&self) -> PositionResource {
         PositionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `pre_hire` resource.
+    #[inline]
     pub fn pre_hire(&self) -> PreHireResource {
         PreHireResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `probation_assessment` resource.
+    #[inline]
     pub fn probation_assessment(&self) -> ProbationAssessmentResource {
         ProbationAssessmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `probation` resource.
+    #[inline]
     pub fn probation(&self) -> ProbationResource {
         ProbationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `process_approver` resource.
+    #[inline]
     pub fn process_approver(&self) -> ProcessApproverResource {
         ProcessApproverResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `process_extra` resource.
+    #[inline]
     pub fn process_extra(&self) -> ProcessExtraResource {
         ProcessExtraResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `process_form_variable_data` resource.
+    #[inline]
     pub fn process_form_variable_data(&self) -> ProcessFormVariableDataResource {
         ProcessFormVariableDataResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `process_query_flow_data_template` resource.
+    #[inline]
     pub fn process_query_flow_data_template(
         &self,
     ) -> ProcessQueryFlowDataTemplateResource {
@@ -311,60 +360,70 @@ impl Client {
         }
     }
     /// Endpoints of the `process_transfer` resource.
+    #[inline]
     pub fn process_transfer(&self) -> ProcessTransferResource {
         ProcessTransferResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `process` resource.
+    #[inline]
     pub fn process(&self) -> ProcessResource {
         ProcessResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `process_revoke` resource.
+    #[inline]
     pub fn process_revoke(&self) -> ProcessRevokeResource {
         ProcessRevokeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `process_start` resource.
+    #[inline]
     pub fn process_start(&self) -> ProcessStartResource {
         ProcessStartResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `process_withdraw` resource.
+    #[inline]
     pub fn process_withdraw(&self) -> ProcessWithdrawResource {
         ProcessWithdrawResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `report_detail_row` resource.
+    #[inline]
     pub fn report_detail_row(&self) -> ReportDetailRowResource {
         ReportDetailRowResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `signature_file` resource.
+    #[inline]
     pub fn signature_file(&self) -> SignatureFileResource {
         SignatureFileResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `signature_node` resource.
+    #[inline]
     pub fn signature_node(&self) -> SignatureNodeResource {
         SignatureNodeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `signature_template` resource.
+    #[inline]
     pub fn signature_template(&self) -> SignatureTemplateResource {
         SignatureTemplateResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `signature_template_info_with_thumbnail` resource.
+    #[inline]
     pub fn signature_template_info_with_thumbnail(
         &self,
     ) -> SignatureTemplateInfoWithThumbnailResource {
@@ -373,18 +432,21 @@ impl Client {
         }
     }
     /// Endpoints of the `workforce_plan` resource.
+    #[inline]
     pub fn workforce_plan(&self) -> WorkforcePlanResource {
         WorkforcePlanResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `workforce_plan_detail` resource.
+    #[inline]
     pub fn workforce_plan_detail(&self) -> WorkforcePlanDetailResource {
         WorkforcePlanDetailResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `workforce_plan_detail_row` resource.
+    #[inline]
     pub fn workforce_plan_detail_row(&self) -> WorkforcePlanDetailRowResource {
         WorkforcePlanDetailRowResource {
             client: self.client.clone(),
@@ -413,6 +475,7 @@ impl ApprovalGroupsResource {
     ///   - `1161000` (AdjustmentDraftNotFound, HTTP 200): Adjustment draft not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/approval_groups/get)
+    #[inline]
     pub fn get(&self, process_id: impl Into<String>) -> ApprovalGroupsGetRequest {
         ApprovalGroupsGetRequest {
             client: self.client.clone(),
@@ -436,6 +499,7 @@ impl ApprovalGroupsResource {
     ///   - `1161000` (AdjustmentDraftNotFound, HTTP 200): Adjustment draft not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/approval_groups/open_query_department_change_list_by_ids)
+    #[inline]
     pub fn open_query_department_change_list_by_ids(
         &self,
         process_id: impl Into<String>,
@@ -462,6 +526,7 @@ impl ApprovalGroupsResource {
     ///   - `1161000` (AdjustmentDraftNotFound, HTTP 200): Adjustment draft not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/approval_groups/open_query_job_change_list_by_ids)
+    #[inline]
     pub fn open_query_job_change_list_by_ids(
         &self,
         process_id: impl Into<String>,
@@ -490,6 +555,7 @@ impl ApprovalGroupsResource {
     ///   - `1161000` (AdjustmentDraftNotFound, HTTP 200): Adjustment draft not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/approval_groups/open_query_position_change_list_by_ids)
+    #[inline]
     pub fn open_query_position_change_list_by_ids(
         &self,
         process_id: impl Into<String>,
@@ -525,6 +591,7 @@ impl ApproverResource {
     ///   - `1160121` (Code1160121, HTTP 400): 列表类型不存在. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/approver/list)
+    #[inline]
     pub fn list(&self, page_size: i64, user_id: String) -> ApproverListRequest {
         ApproverListRequest {
             client: self.client.clone(),
@@ -555,6 +622,7 @@ impl BasicInfoBankResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-bank/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> BasicInfoBankSearchRequest {
         BasicInfoBankSearchRequest {
             client: self.client.clone(),
@@ -583,6 +651,7 @@ impl BasicInfoBankBranchResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-bank_branch/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> BasicInfoBankBranchSearchRequest {
         BasicInfoBankBranchSearchRequest {
             client: self.client.clone(),
@@ -611,6 +680,7 @@ impl BasicInfoCityResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-city/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> BasicInfoCitySearchRequest {
         BasicInfoCitySearchRequest {
             client: self.client.clone(),
@@ -639,6 +709,7 @@ impl BasicInfoCountryRegionResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-country_region/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> BasicInfoCountryRegionSearchRequest {
         BasicInfoCountryRegionSearchRequest {
             client: self.client.clone(),
@@ -666,6 +737,7 @@ impl BasicInfoCountryRegionSubdivisionResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-country_region_subdivision/search)
+    #[inline]
     pub fn search(
         &self,
         page_size: i64,
@@ -697,6 +769,7 @@ impl BasicInfoCurrencyResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-currency/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> BasicInfoCurrencySearchRequest {
         BasicInfoCurrencySearchRequest {
             client: self.client.clone(),
@@ -725,6 +798,7 @@ impl BasicInfoDistrictResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-district/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> BasicInfoDistrictSearchRequest {
         BasicInfoDistrictSearchRequest {
             client: self.client.clone(),
@@ -753,6 +827,7 @@ impl BasicInfoLanguageResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-language/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> BasicInfoLanguageSearchRequest {
         BasicInfoLanguageSearchRequest {
             client: self.client.clone(),
@@ -781,6 +856,7 @@ impl BasicInfoNationalityResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-nationality/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> BasicInfoNationalitySearchRequest {
         BasicInfoNationalitySearchRequest {
             client: self.client.clone(),
@@ -809,6 +885,7 @@ impl BasicInfoTimeZoneResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/basic_info-time_zone/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> BasicInfoTimeZoneSearchRequest {
         BasicInfoTimeZoneSearchRequest {
             client: self.client.clone(),
@@ -844,6 +921,7 @@ impl BpResource {
     ///   - `1161501` (Code1161501, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/bp/get_by_department)
+    #[inline]
     pub fn get_by_department(
         &self,
         body: BpGetByDepartmentBody,
@@ -877,6 +955,7 @@ impl BpResource {
     ///   - `1161501` (Code1161501, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/bp/list)
+    #[inline]
     pub fn list(&self, page_size: i64) -> BpListRequest {
         BpListRequest {
             client: self.client.clone(),
@@ -913,6 +992,7 @@ impl CompanyResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/company/active)
+    #[inline]
     pub fn active(&self, body: CompanyActiveBody) -> CompanyActiveRequest {
         CompanyActiveRequest {
             client: self.client.clone(),
@@ -932,6 +1012,7 @@ impl CompanyResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/company/batch_get)
+    #[inline]
     pub fn batch_get(&self, body: CompanyBatchGetBody) -> CompanyBatchGetRequest {
         CompanyBatchGetRequest {
             client: self.client.clone(),
@@ -953,6 +1034,7 @@ impl CompanyResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/company/query_multi_timeline)
+    #[inline]
     pub fn query_multi_timeline(
         &self,
         body: CompanyQueryMultiTimelineBody,
@@ -974,6 +1056,7 @@ impl CompanyResource {
     ///   - `1160107` (ParamIsInvalid1160107, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/company/query_recent_change)
+    #[inline]
     pub fn query_recent_change(
         &self,
         page_size: i64,
@@ -1010,6 +1093,7 @@ impl ContractResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/contract/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> ContractSearchRequest {
         ContractSearchRequest {
             client: self.client.clone(),
@@ -1042,6 +1126,7 @@ impl CostAllocationResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_allocation/batch_query)
+    #[inline]
     pub fn batch_query(
         &self,
         body: CostAllocationBatchQueryBody,
@@ -1065,6 +1150,7 @@ impl CostAllocationResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_allocation/create_version)
+    #[inline]
     pub fn create_version(
         &self,
         body: CostAllocationCreateVersionBody,
@@ -1089,6 +1175,7 @@ impl CostAllocationResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_allocation/remove_version)
+    #[inline]
     pub fn remove_version(
         &self,
         body: CostAllocationRemoveVersionBody,
@@ -1113,6 +1200,7 @@ impl CostAllocationResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_allocation/update_version)
+    #[inline]
     pub fn update_version(
         &self,
         body: CostAllocationUpdateVersionBody,
@@ -1149,6 +1237,7 @@ impl CostCenterVersionResource {
     ///   - `1160406` (Code1160406, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center-version/create)
+    #[inline]
     pub fn create(
         &self,
         cost_center_id: String,
@@ -1174,6 +1263,7 @@ impl CostCenterVersionResource {
     ///   - `1160409` (Code1160409, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center-version/delete)
+    #[inline]
     pub fn delete(
         &self,
         cost_center_id: String,
@@ -1206,6 +1296,7 @@ impl CostCenterVersionResource {
     ///   - `1160406` (Code1160406, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center-version/patch)
+    #[inline]
     pub fn patch(
         &self,
         cost_center_id: String,
@@ -1245,6 +1336,7 @@ impl CostCenterResource {
     ///   - `1160406` (Code1160406, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/create)
+    #[inline]
     pub fn create(&self, body: CostCenterCreateBody) -> CostCenterCreateRequest {
         CostCenterCreateRequest {
             client: self.client.clone(),
@@ -1265,6 +1357,7 @@ impl CostCenterResource {
     ///   - `1160408` (Code1160408, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/delete)
+    #[inline]
     pub fn delete(
         &self,
         cost_center_id: String,
@@ -1295,6 +1388,7 @@ impl CostCenterResource {
     ///   - `1160406` (Code1160406, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/patch)
+    #[inline]
     pub fn patch(
         &self,
         cost_center_id: String,
@@ -1324,6 +1418,7 @@ impl CostCenterResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/query_multi_timeline)
+    #[inline]
     pub fn query_multi_timeline(
         &self,
         page_size: i64,
@@ -1349,6 +1444,7 @@ impl CostCenterResource {
     ///   - `1160107` (ParamIsInvalid1160107, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/query_recent_change)
+    #[inline]
     pub fn query_recent_change(
         &self,
         page_size: i64,
@@ -1379,6 +1475,7 @@ impl CostCenterResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> CostCenterSearchRequest {
         CostCenterSearchRequest {
             client: self.client.clone(),
@@ -1402,6 +1499,7 @@ impl CostCenterResource {
     ///   - `1160103` (NoPermission, HTTP 403): No permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/cost_center/tree)
+    #[inline]
     pub fn tree(&self, page_size: i64) -> CostCenterTreeRequest {
         CostCenterTreeRequest {
             client: self.client.clone(),
@@ -1439,6 +1537,7 @@ impl CustomOrgResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/active)
+    #[inline]
     pub fn active(&self, body: CustomOrgActiveBody) -> CustomOrgActiveRequest {
         CustomOrgActiveRequest {
             client: self.client.clone(),
@@ -1464,6 +1563,7 @@ impl CustomOrgResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/create)
+    #[inline]
     pub fn create(&self, body: CustomOrgCreateBody) -> CustomOrgCreateRequest {
         CustomOrgCreateRequest {
             client: self.client.clone(),
@@ -1486,6 +1586,7 @@ impl CustomOrgResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/delete_org)
+    #[inline]
     pub fn delete_org(&self, body: CustomOrgDeleteOrgBody) -> CustomOrgDeleteOrgRequest {
         CustomOrgDeleteOrgRequest {
             client: self.client.clone(),
@@ -1514,6 +1615,7 @@ impl CustomOrgResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/patch)
+    #[inline]
     pub fn patch(
         &self,
         org_id: String,
@@ -1542,6 +1644,7 @@ impl CustomOrgResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/query)
+    #[inline]
     pub fn query(
         &self,
         page_size: i64,
@@ -1567,6 +1670,7 @@ impl CustomOrgResource {
     ///   - `1160107` (ParamIsInvalid1160107, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/query_recent_change)
+    #[inline]
     pub fn query_recent_change(
         &self,
         page_size: i64,
@@ -1598,6 +1702,7 @@ impl CustomOrgResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/custom_org/update_rule)
+    #[inline]
     pub fn update_rule(
         &self,
         body: CustomOrgUpdateRuleBody,
@@ -1629,6 +1734,7 @@ impl DefaultCostCenterResource {
     ///   - `1160403` (Code1160403, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/default_cost_center/batch_query)
+    #[inline]
     pub fn batch_query(
         &self,
         body: CostAllocationBatchQueryBody,
@@ -1654,6 +1760,7 @@ impl DefaultCostCenterResource {
     ///   - `1160403` (Code1160403, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/default_cost_center/create_version)
+    #[inline]
     pub fn create_version(
         &self,
         body: DefaultCostCenterCreateVersionBody,
@@ -1680,6 +1787,7 @@ impl DefaultCostCenterResource {
     ///   - `1160403` (Code1160403, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/default_cost_center/remove_version)
+    #[inline]
     pub fn remove_version(
         &self,
         body: DefaultCostCenterRemoveVersionBody,
@@ -1706,6 +1814,7 @@ impl DefaultCostCenterResource {
     ///   - `1160403` (Code1160403, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/default_cost_center/update_version)
+    #[inline]
     pub fn update_version(
         &self,
         body: DefaultCostCenterUpdateVersionBody,
@@ -1741,6 +1850,7 @@ impl DepartmentResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/batch_get)
+    #[inline]
     pub fn batch_get(&self) -> DepartmentBatchGetRequest {
         DepartmentBatchGetRequest {
             client: self.client.clone(),
@@ -1764,6 +1874,7 @@ impl DepartmentResource {
     ///   - `1160265` (UnableToDeleteAsItS, HTTP 400): Unable to delete  as it's still in use. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/delete)
+    #[inline]
     pub fn delete_v2(
         &self,
         department_id: impl Into<String>,
@@ -1822,6 +1933,7 @@ impl DepartmentResource {
     ///   - `1160354` (ServiceRateLimitingProtectionPleaseTry, HTTP 400): service rate limiting protection, please try again later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/patch)
+    #[inline]
     pub fn patch_v2(
         &self,
         department_id: String,
@@ -1852,6 +1964,7 @@ impl DepartmentResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/parents)
+    #[inline]
     pub fn parents(&self, body: DepartmentParentsBody) -> DepartmentParentsRequest {
         DepartmentParentsRequest {
             client: self.client.clone(),
@@ -1876,6 +1989,7 @@ impl DepartmentResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/query_multi_timeline)
+    #[inline]
     pub fn query_multi_timeline(
         &self,
         page_size: i64,
@@ -1904,6 +2018,7 @@ impl DepartmentResource {
     ///   - `1160101` (Code1160101, HTTP 400): 参数非法. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/query_operation_logs)
+    #[inline]
     pub fn query_operation_logs(
         &self,
         page_size: i64,
@@ -1929,6 +2044,7 @@ impl DepartmentResource {
     ///   - `1160107` (ParamIsInvalid1160107, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/query_recent_change)
+    #[inline]
     pub fn query_recent_change(
         &self,
         page_size: i64,
@@ -1960,6 +2076,7 @@ impl DepartmentResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/query_timeline)
+    #[inline]
     pub fn query_timeline(
         &self,
         body: DepartmentQueryTimelineBody,
@@ -1990,6 +2107,7 @@ impl DepartmentResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> DepartmentSearchRequest {
         DepartmentSearchRequest {
             client: self.client.clone(),
@@ -2014,6 +2132,7 @@ impl DepartmentResource {
     ///   - `1160103` (NoPermission, HTTP 403): No permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/department/tree)
+    #[inline]
     pub fn tree(&self, page_size: i64) -> DepartmentTreeRequest {
         DepartmentTreeRequest {
             client: self.client.clone(),
@@ -2047,6 +2166,7 @@ impl DraftResource {
     ///   - `1162001` (ApprovalProcessNotFound, HTTP 200): Approval process not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/draft/get)
+    #[inline]
     pub fn get(&self, draft_id: impl Into<String>) -> DraftGetRequest {
         DraftGetRequest {
             client: self.client.clone(),
@@ -2075,6 +2195,7 @@ impl EmployeeCustomOrgResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee-custom_org/create_emp_custom_org)
+    #[inline]
     pub fn create_emp_custom_org(
         &self,
         user_id_type: EmployeeCustomOrgCreateEmpCustomOrgUserIdType,
@@ -2100,6 +2221,7 @@ impl EmployeeCustomOrgResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee-custom_org/del)
+    #[inline]
     pub fn del(&self, body: EmployeeCustomOrgDelBody) -> EmployeeCustomOrgDelRequest {
         EmployeeCustomOrgDelRequest {
             client: self.client.clone(),
@@ -2121,6 +2243,7 @@ impl EmployeeCustomOrgResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee-custom_org/edit_emp_custom_org)
+    #[inline]
     pub fn edit_emp_custom_org(
         &self,
         user_id_type: CustomOrgCreateUserIdType,
@@ -2147,6 +2270,7 @@ impl EmployeeCustomOrgResource {
     ///   - `1160403` (Code1160403, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee-custom_org/employment_custom_org_record)
+    #[inline]
     pub fn employment_custom_org_record(
         &self,
         user_ids: Vec<String>,
@@ -2174,6 +2298,7 @@ impl EmployeeCustomOrgResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee-custom_org/querybyid)
+    #[inline]
     pub fn querybyid(
         &self,
         job_data_custom_org_id: String,
@@ -2212,6 +2337,7 @@ impl EmployeeResource {
     ///   - `1160104` (CustomFieldFormatError, HTTP 500): custom field format error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee/batch_get)
+    #[inline]
     pub fn batch_get(&self) -> EmployeeBatchGetRequest {
         EmployeeBatchGetRequest {
             client: self.client.clone(),
@@ -2240,6 +2366,7 @@ impl EmployeeResource {
     ///   - `1160008` (Code1160008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee/create)
+    #[inline]
     pub fn create(&self) -> EmployeeCreateRequest {
         EmployeeCreateRequest {
             client: self.client.clone(),
@@ -2268,6 +2395,7 @@ impl EmployeeResource {
     ///   - `1160103` (NoPermission, HTTP 403): No permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employee/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> EmployeeSearchRequest {
         EmployeeSearchRequest {
             client: self.client.clone(),
@@ -2298,6 +2426,7 @@ impl EmployeesAdditionalJobResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-additional_job/batch)
+    #[inline]
     pub fn batch(&self) -> EmployeesAdditionalJobBatchRequest {
         EmployeesAdditionalJobBatchRequest {
             client: self.client.clone(),
@@ -2323,6 +2452,7 @@ impl EmployeesAdditionalJobResource {
     ///   - `1160002` (Code1160002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-additional_job/create)
+    #[inline]
     pub fn create(
         &self,
         body: EmployeesAdditionalJobCreateBody,
@@ -2349,6 +2479,7 @@ impl EmployeesAdditionalJobResource {
     ///   - `1160002` (Code1160002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-additional_job/delete)
+    #[inline]
     pub fn delete(
         &self,
         additional_job_id: impl Into<String>,
@@ -2373,6 +2504,7 @@ impl EmployeesAdditionalJobResource {
     ///   - `1160002` (Code1160002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-additional_job/patch)
+    #[inline]
     pub fn patch(
         &self,
         additional_job_id: impl Into<String>,
@@ -2413,6 +2545,7 @@ impl EmployeesBpResource {
     ///   - `1161501` (Code1161501, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-bp/batch_get)
+    #[inline]
     pub fn batch_get(
         &self,
         body: EmployeesBpBatchGetBody,
@@ -2444,6 +2577,7 @@ impl EmployeesInternationalAssignmentResource {
     ///   - `1160002` (Code1160002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-international_assignment/create)
+    #[inline]
     pub fn create(
         &self,
         body: EmployeesInternationalAssignmentCreateBody,
@@ -2470,6 +2604,7 @@ impl EmployeesInternationalAssignmentResource {
     ///   - `1160002` (Code1160002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-international_assignment/list)
+    #[inline]
     pub fn list(&self) -> EmployeesInternationalAssignmentListRequest {
         EmployeesInternationalAssignmentListRequest {
             client: self.client.clone(),
@@ -2515,6 +2650,7 @@ impl EmployeesInternationalAssignmentResource {
     ///   - `1160002` (Code1160002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-international_assignment/delete)
+    #[inline]
     pub fn delete(
         &self,
         international_assignment_id: impl Into<String>,
@@ -2538,6 +2674,7 @@ impl EmployeesInternationalAssignmentResource {
     ///   - `1160002` (Code1160002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-international_assignment/patch)
+    #[inline]
     pub fn patch(
         &self,
         international_assignment_id: impl Into<String>,
@@ -2577,6 +2714,7 @@ impl EmployeesJobDataResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-job_data/batch_get)
+    #[inline]
     pub fn batch_get(
         &self,
         body: EmployeesJobDataBatchGetBody,
@@ -2607,6 +2745,7 @@ impl EmployeesJobDataResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/employees-job_data/query)
+    #[inline]
     pub fn query(&self, page_size: i64) -> EmployeesJobDataQueryRequest {
         EmployeesJobDataQueryRequest {
             client: self.client.clone(),
@@ -2639,6 +2778,7 @@ impl EnumResource {
     ///   - `1160998` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/enum/search)
+    #[inline]
     pub fn search(&self) -> EnumSearchRequest {
         EnumSearchRequest {
             client: self.client.clone(),
@@ -2669,6 +2809,7 @@ impl JobResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job/batch_get)
+    #[inline]
     pub fn batch_get(&self) -> JobBatchGetRequest {
         JobBatchGetRequest {
             client: self.client.clone(),
@@ -2692,6 +2833,7 @@ impl JobResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job/get)
+    #[inline]
     pub fn get_v2(&self, job_id: impl Into<String>) -> JobGetV2Request {
         JobGetV2Request {
             client: self.client.clone(),
@@ -2714,6 +2856,7 @@ impl JobResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job/list)
+    #[inline]
     pub fn list_v2(&self, page_size: impl Into<String>) -> JobListV2Request {
         JobListV2Request {
             client: self.client.clone(),
@@ -2738,6 +2881,7 @@ impl JobResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job/query_multi_timeline)
+    #[inline]
     pub fn query_multi_timeline(
         &self,
         body: JobQueryMultiTimelineBody,
@@ -2759,6 +2903,7 @@ impl JobResource {
     ///   - `1160107` (ParamIsInvalid1160107, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job/query_recent_change)
+    #[inline]
     pub fn query_recent_change(
         &self,
         page_size: i64,
@@ -2794,6 +2939,7 @@ impl JobChangeResource {
     ///   - `1160100` (TheJobStatusChangeTypeCan, HTTP 400): The job status change type can't be empty. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_change/create)
+    #[inline]
     pub fn create_v2(&self, body: JobChangeCreateV2Body) -> JobChangeCreateV2Request {
         JobChangeCreateV2Request {
             client: self.client.clone(),
@@ -2815,6 +2961,7 @@ impl JobChangeResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_change/revoke)
+    #[inline]
     pub fn revoke(
         &self,
         job_change_id: String,
@@ -2849,6 +2996,7 @@ impl JobChangeResource {
     ///   - `1160107` (ParamIsInvalid1160107, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_change/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> JobChangeSearchRequest {
         JobChangeSearchRequest {
             client: self.client.clone(),
@@ -2882,6 +3030,7 @@ impl JobFamilyResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_family/batch_get)
+    #[inline]
     pub fn batch_get(&self) -> JobFamilyBatchGetRequest {
         JobFamilyBatchGetRequest {
             client: self.client.clone(),
@@ -2903,6 +3052,7 @@ impl JobFamilyResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_family/query_multi_timeline)
+    #[inline]
     pub fn query_multi_timeline(
         &self,
         body: JobFamilyQueryMultiTimelineBody,
@@ -2924,6 +3074,7 @@ impl JobFamilyResource {
     ///   - `1160107` (ParamIsInvalid1160107, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_family/query_recent_change)
+    #[inline]
     pub fn query_recent_change(
         &self,
         page_size: i64,
@@ -2959,6 +3110,7 @@ impl JobGradeResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_grade/create)
+    #[inline]
     pub fn create(&self, body: JobGradeCreateBody) -> JobGradeCreateRequest {
         JobGradeCreateRequest {
             client: self.client.clone(),
@@ -2980,6 +3132,7 @@ impl JobGradeResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_grade/delete)
+    #[inline]
     pub fn delete(&self, job_grade_id: impl Into<String>) -> JobGradeDeleteRequest {
         JobGradeDeleteRequest {
             client: self.client.clone(),
@@ -3000,6 +3153,7 @@ impl JobGradeResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_grade/patch)
+    #[inline]
     pub fn patch(&self, job_grade_id: impl Into<String>) -> JobGradePatchRequest {
         JobGradePatchRequest {
             client: self.client.clone(),
@@ -3023,6 +3177,7 @@ impl JobGradeResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_grade/query)
+    #[inline]
     pub fn query(&self, page_size: i64) -> JobGradeQueryRequest {
         JobGradeQueryRequest {
             client: self.client.clone(),
@@ -3043,6 +3198,7 @@ impl JobGradeResource {
     ///   - `1160107` (ParamIsInvalid1160107, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_grade/query_recent_change)
+    #[inline]
     pub fn query_recent_change(
         &self,
         page_size: i64,
@@ -3079,6 +3235,7 @@ impl JobLevelResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_level/batch_get)
+    #[inline]
     pub fn batch_get(&self) -> JobLevelBatchGetRequest {
         JobLevelBatchGetRequest {
             client: self.client.clone(),
@@ -3097,6 +3254,7 @@ impl JobLevelResource {
     ///   - `1160107` (ParamIsInvalid1160107, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/job_level/query_recent_change)
+    #[inline]
     pub fn query_recent_change(
         &self,
         page_size: i64,
@@ -3129,6 +3287,7 @@ impl LocationAddressResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location-address/create)
+    #[inline]
     pub fn create(
         &self,
         location_id: String,
@@ -3153,6 +3312,7 @@ impl LocationAddressResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location-address/delete)
+    #[inline]
     pub fn delete(
         &self,
         location_id: String,
@@ -3175,6 +3335,7 @@ impl LocationAddressResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location-address/patch)
+    #[inline]
     pub fn patch(
         &self,
         location_id: String,
@@ -3209,6 +3370,7 @@ impl LocationResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location/active)
+    #[inline]
     pub fn active(&self, body: LocationActiveBody) -> LocationActiveRequest {
         LocationActiveRequest {
             client: self.client.clone(),
@@ -3228,6 +3390,7 @@ impl LocationResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location/batch_get)
+    #[inline]
     pub fn batch_get(&self, body: LocationBatchGetBody) -> LocationBatchGetRequest {
         LocationBatchGetRequest {
             client: self.client.clone(),
@@ -3245,6 +3408,7 @@ impl LocationResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location/patch)
+    #[inline]
     pub fn patch(
         &self,
         location_id: String,
@@ -3272,6 +3436,7 @@ impl LocationResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location/query_multi_timeline)
+    #[inline]
     pub fn query_multi_timeline(
         &self,
         body: LocationQueryMultiTimelineBody,
@@ -3293,6 +3458,7 @@ impl LocationResource {
     ///   - `1160107` (ParamIsInvalid1160107, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/location/query_recent_change)
+    #[inline]
     pub fn query_recent_change(
         &self,
         page_size: i64,
@@ -3358,6 +3524,7 @@ impl OffboardingResource {
     ///   - `1161002` (TheCurrentOffboardingRecordIsUnder, HTTP 400): The current offboarding record is under withdrawal approval; it cannot be edited. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/offboarding/edit)
+    #[inline]
     pub fn edit(&self, body: OffboardingEditBody) -> OffboardingEditRequest {
         OffboardingEditRequest {
             client: self.client.clone(),
@@ -3388,6 +3555,7 @@ impl OffboardingResource {
     ///   - `1160206` (TheCurrentOffboardingRecordIsUnder1160206, HTTP 400): The current offboarding record is under withdrawal approval; it cannot be withdrawn. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/offboarding/revoke)
+    #[inline]
     pub fn revoke(&self, body: OffboardingRevokeBody) -> OffboardingRevokeRequest {
         OffboardingRevokeRequest {
             client: self.client.clone(),
@@ -3437,6 +3605,7 @@ impl OffboardingResource {
     ///   - `1160702` (OffboardingProcessHasNotActiveVersion, HTTP 500): offboarding process has not active version. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/offboarding/submit_v2)
+    #[inline]
     pub fn submit_v2(
         &self,
         body: OffboardingSubmitV2Body,
@@ -3468,6 +3637,7 @@ impl PathwayResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pathway/active)
+    #[inline]
     pub fn active(&self, body: PathwayActiveBody) -> PathwayActiveRequest {
         PathwayActiveRequest {
             client: self.client.clone(),
@@ -3489,6 +3659,7 @@ impl PathwayResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pathway/batch_get)
+    #[inline]
     pub fn batch_get(&self) -> PathwayBatchGetRequest {
         PathwayBatchGetRequest {
             client: self.client.clone(),
@@ -3509,6 +3680,7 @@ impl PathwayResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pathway/create)
+    #[inline]
     pub fn create(&self, body: PathwayCreateBody) -> PathwayCreateRequest {
         PathwayCreateRequest {
             client: self.client.clone(),
@@ -3528,6 +3700,7 @@ impl PathwayResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pathway/delete)
+    #[inline]
     pub fn delete(&self, pathway_id: impl Into<String>) -> PathwayDeleteRequest {
         PathwayDeleteRequest {
             client: self.client.clone(),
@@ -3548,6 +3721,7 @@ impl PathwayResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pathway/patch)
+    #[inline]
     pub fn patch(&self, pathway_id: impl Into<String>) -> PathwayPatchRequest {
         PathwayPatchRequest {
             client: self.client.clone(),
@@ -3583,6 +3757,7 @@ impl PersonResource {
     ///   - `1160999` (UnknownError, HTTP 500): unknown error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/person/create)
+    #[inline]
     pub fn create_v2(&self, body: PersonCreateV2Body) -> PersonCreateV2Request {
         PersonCreateV2Request {
             client: self.client.clone(),
@@ -3608,6 +3783,7 @@ impl PersonResource {
     ///   - `1160999` (UnknownError, HTTP 500): unknown error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/person/patch)
+    #[inline]
     pub fn patch_v2(&self, person_id: impl Into<String>) -> PersonPatchV2Request {
         PersonPatchV2Request {
             client: self.client.clone(),
@@ -3649,6 +3825,7 @@ impl PositionResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/active)
+    #[inline]
     pub fn active(&self, body: PositionActiveBody) -> PositionActiveRequest {
         PositionActiveRequest {
             client: self.client.clone(),
@@ -3694,6 +3871,7 @@ impl PositionResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/create)
+    #[inline]
     pub fn create(&self, body: PositionCreateBody) -> PositionCreateRequest {
         PositionCreateRequest {
             client: self.client.clone(),
@@ -3717,6 +3895,7 @@ impl PositionResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/del_position)
+    #[inline]
     pub fn del_position(&self, body: PositionCreateData) -> PositionDelPositionRequest {
         PositionDelPositionRequest {
             client: self.client.clone(),
@@ -3766,6 +3945,7 @@ impl PositionResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/patch)
+    #[inline]
     pub fn patch(
         &self,
         position_id: String,
@@ -3793,6 +3973,7 @@ impl PositionResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/query)
+    #[inline]
     pub fn query(&self, page_size: i64) -> PositionQueryRequest {
         PositionQueryRequest {
             client: self.client.clone(),
@@ -3815,6 +3996,7 @@ impl PositionResource {
     ///   - `1160107` (ParamIsInvalid1160107, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/position/query_recent_change)
+    #[inline]
     pub fn query_recent_change(
         &self,
         page_size: i64,
@@ -3931,6 +4113,7 @@ impl PreHireResource {
     ///   - `1161107` (IndividualsCanOnlyBeOnboardedOn, HTTP 400): Individuals can only be onboarded on or after the onboarding date. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/complete)
+    #[inline]
     pub fn complete(&self, pre_hire_id: impl Into<String>) -> PreHireCompleteRequest {
         PreHireCompleteRequest {
             client: self.client.clone(),
@@ -4060,6 +4243,7 @@ impl PreHireResource {
     ///   - `1161161` (ThePositionIsNotValidOr, HTTP 400): The position is not valid or does not exist on the hire date, please check. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/create)
+    #[inline]
     pub fn create(&self, body: PreHireCreateBody) -> PreHireCreateRequest {
         PreHireCreateRequest {
             client: self.client.clone(),
@@ -4081,6 +4265,7 @@ impl PreHireResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/delete)
+    #[inline]
     pub fn delete_v2(&self, pre_hire_id: impl Into<String>) -> PreHireDeleteV2Request {
         PreHireDeleteV2Request {
             client: self.client.clone(),
@@ -4195,6 +4380,7 @@ impl PreHireResource {
     ///   - `1161161` (ThePositionIsNotValidOr, HTTP 400): The position is not valid or does not exist on the hire date, please check. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/patch)
+    #[inline]
     pub fn patch_v2(&self, pre_hire_id: impl Into<String>) -> PreHirePatchV2Request {
         PreHirePatchV2Request {
             client: self.client.clone(),
@@ -4219,6 +4405,7 @@ impl PreHireResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/query)
+    #[inline]
     pub fn query(&self, page_size: i64) -> PreHireQueryRequest {
         PreHireQueryRequest {
             client: self.client.clone(),
@@ -4263,6 +4450,7 @@ impl PreHireResource {
     ///   - `1161127` (DuplicateWithTheExistingMailbox, HTTP 400): Duplicate with the existing mailbox. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/restore_flow_instance)
+    #[inline]
     pub fn restore_flow_instance(
         &self,
         body: PreHireRestoreFlowInstanceBody,
@@ -4291,6 +4479,7 @@ impl PreHireResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> PreHireSearchRequest {
         PreHireSearchRequest {
             client: self.client.clone(),
@@ -4323,6 +4512,7 @@ impl PreHireResource {
     ///   - `1161142` (NoticePeriodIsInvalid, HTTP 400): Notice period is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/transform_onboarding_task)
+    #[inline]
     pub fn transform_onboarding_task(
         &self,
         body: PreHireTransformOnboardingTaskBody,
@@ -4352,6 +4542,7 @@ impl PreHireResource {
     ///   - `1161098` (TheValuesOfTheRequiredFields, HTTP 400): The values of the required fields in the form are missing, and the task cannot be submitted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/transit_task)
+    #[inline]
     pub fn transit_task(
         &self,
         pre_hire_id: String,
@@ -4384,6 +4575,7 @@ impl PreHireResource {
     ///   - `1161604` (QpsOverLimit, HTTP 429): QPS over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/pre_hire/withdraw_onboarding)
+    #[inline]
     pub fn withdraw_onboarding(
         &self,
         body: PreHireWithdrawOnboardingBody,
@@ -4413,6 +4605,7 @@ impl ProbationAssessmentResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation-assessment/create)
+    #[inline]
     pub fn create(
         &self,
         body: ProbationAssessmentCreateBody,
@@ -4436,6 +4629,7 @@ impl ProbationAssessmentResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation-assessment/delete)
+    #[inline]
     pub fn delete(
         &self,
         assessment_id: impl Into<String>,
@@ -4457,6 +4651,7 @@ impl ProbationAssessmentResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation-assessment/patch)
+    #[inline]
     pub fn patch(
         &self,
         assessment_id: String,
@@ -4504,6 +4699,7 @@ impl ProbationResource {
     ///   - `1161047` (IncorrectPurposeOfProvidentFundCity, HTTP 400): Incorrect purpose of Provident Fund City. Please fill in the information again. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation/edit)
+    #[inline]
     pub fn edit(&self, body: ProbationEditBody) -> ProbationEditRequest {
         ProbationEditRequest {
             client: self.client.clone(),
@@ -4524,6 +4720,7 @@ impl ProbationResource {
     ///   - `1161025` (CostCenterWillBeDisabled, HTTP 400): Cost center  will be disabled. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation/enable_disable_assessment)
+    #[inline]
     pub fn enable_disable_assessment(
         &self,
         body: ProbationEnableDisableAssessmentBody,
@@ -4547,6 +4744,7 @@ impl ProbationResource {
     ///   - `1160017` (Code1160017, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation/search)
+    #[inline]
     pub fn search(&self, page_size: i64) -> ProbationSearchRequest {
         ProbationSearchRequest {
             client: self.client.clone(),
@@ -4570,6 +4768,7 @@ impl ProbationResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation/submit)
+    #[inline]
     pub fn submit(&self, body: ProbationSubmitBody) -> ProbationSubmitRequest {
         ProbationSubmitRequest {
             client: self.client.clone(),
@@ -4591,6 +4790,7 @@ impl ProbationResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/probation/withdraw)
+    #[inline]
     pub fn withdraw(&self, body: ProbationWithdrawBody) -> ProbationWithdrawRequest {
         ProbationWithdrawRequest {
             client: self.client.clone(),
@@ -4623,6 +4823,7 @@ impl ProcessApproverResource {
     ///   - `1161005` (InvalidDirectLeaderId, HTTP 400): invalid direct_leader_id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process-approver/update)
+    #[inline]
     pub fn update(
         &self,
         process_id: String,
@@ -4669,6 +4870,7 @@ impl ProcessExtraResource {
     ///   - `1160114` (Code1160114, HTTP 400): 审批人重复. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process-extra/update)
+    #[inline]
     pub fn update(
         &self,
         process_id: String,
@@ -4706,6 +4908,7 @@ impl ProcessFormVariableDataResource {
     ///   - `1161003` (InvalidJobId, HTTP 400): invalid job_id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process-form_variable_data/get)
+    #[inline]
     pub fn get_v2(
         &self,
         process_id: impl Into<String>,
@@ -4738,6 +4941,7 @@ impl ProcessQueryFlowDataTemplateResource {
     ///   - `1161002` (TheCurrentOffboardingRecordIsUnder, HTTP 400): The current offboarding record is under withdrawal approval; it cannot be edited. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process-query_flow_data_template/create)
+    #[inline]
     pub fn create(
         &self,
         body: ProcessQueryFlowDataTemplateCreateBody,
@@ -4777,6 +4981,7 @@ impl ProcessTransferResource {
     ///   - `1160025` (Code1160025, HTTP 500): 对不起，系统出现问题，请稍后重试. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process-transfer/update)
+    #[inline]
     pub fn update(
         &self,
         process_id: String,
@@ -4812,6 +5017,7 @@ impl ProcessResource {
     ///   - `1160102` (ParamIsInvalid1160102, HTTP 400): Param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process/flow_variable_data)
+    #[inline]
     pub fn flow_variable_data(
         &self,
         process_id: impl Into<String>,
@@ -4839,6 +5045,7 @@ impl ProcessResource {
     ///   - `1160101` (Code1160101, HTTP 400): 参数非法. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process/get)
+    #[inline]
     pub fn get(&self, process_id: impl Into<String>) -> ProcessGetRequest {
         ProcessGetRequest {
             client: self.client.clone(),
@@ -4861,6 +5068,7 @@ impl ProcessResource {
     ///   - `1160102` (ParamIsInvalid1160102, HTTP 400): Param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process/list)
+    #[inline]
     pub fn list(
         &self,
         page_size: i64,
@@ -4901,6 +5109,7 @@ impl ProcessRevokeResource {
     ///   - `1161008` (InvalidRecruitmentTypeId, HTTP 400): invalid recruitment_type_id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process_revoke/update)
+    #[inline]
     pub fn update(&self, process_id: impl Into<String>) -> ProcessRevokeUpdateRequest {
         ProcessRevokeUpdateRequest {
             client: self.client.clone(),
@@ -4933,6 +5142,7 @@ impl ProcessStartResource {
     ///   - `1161060` (Code1161060, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process_start/create)
+    #[inline]
     pub fn create(&self, body: ProcessStartCreateBody) -> ProcessStartCreateRequest {
         ProcessStartCreateRequest {
             client: self.client.clone(),
@@ -4964,6 +5174,7 @@ impl ProcessWithdrawResource {
     ///   - `1161006` (InvalidOnboardingLocationId, HTTP 400): invalid onboarding_location_id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/process_withdraw/update)
+    #[inline]
     pub fn update(&self, process_id: impl Into<String>) -> ProcessWithdrawUpdateRequest {
         ProcessWithdrawUpdateRequest {
             client: self.client.clone(),
@@ -4991,6 +5202,7 @@ impl ReportDetailRowResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/report_detail_row/batchDelete)
+    #[inline]
     pub fn batch_delete(
         &self,
         body: ReportDetailRowBatchDeleteBody,
@@ -5012,6 +5224,7 @@ impl ReportDetailRowResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/report_detail_row/batchSave)
+    #[inline]
     pub fn batch_save(
         &self,
         body: ReportDetailRowBatchDeleteBody,
@@ -5042,6 +5255,7 @@ impl SignatureFileResource {
     ///   - `1160002` (Code1160002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_file/download)
+    #[inline]
     pub fn download(
         &self,
         signature_file_id: impl Into<String>,
@@ -5066,6 +5280,7 @@ impl SignatureFileResource {
     ///   - `1160002` (Code1160002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_file/list)
+    #[inline]
     pub fn list(&self) -> SignatureFileListRequest {
         SignatureFileListRequest {
             client: self.client.clone(),
@@ -5094,6 +5309,7 @@ impl SignatureFileResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_file/list_by_biz_id)
+    #[inline]
     pub fn list_by_biz_id(
         &self,
         biz_process_id: String,
@@ -5123,6 +5339,7 @@ impl SignatureFileResource {
     ///   - `1160003` (Code1160003, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_file/query)
+    #[inline]
     pub fn query(&self) -> SignatureFileQueryRequest {
         SignatureFileQueryRequest {
             client: self.client.clone(),
@@ -5151,6 +5368,7 @@ impl SignatureFileResource {
     ///   - `1160002` (Code1160002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_file/terminate)
+    #[inline]
     pub fn terminate(
         &self,
         body: SignatureFileTerminateBody,
@@ -5182,6 +5400,7 @@ impl SignatureNodeResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_node/list_by_file_id)
+    #[inline]
     pub fn list_by_file_id(
         &self,
         file_id: impl Into<String>,
@@ -5212,6 +5431,7 @@ impl SignatureTemplateResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_template/search)
+    #[inline]
     pub fn search(&self) -> SignatureTemplateSearchRequest {
         SignatureTemplateSearchRequest {
             client: self.client.clone(),
@@ -5242,6 +5462,7 @@ impl SignatureTemplateInfoWithThumbnailResource {
     ///   - `1160102` (ParamIsInvalid1160102, HTTP 400): Param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/signature_template_info_with_thumbnail/list)
+    #[inline]
     pub fn list(&self) -> SignatureTemplateInfoWithThumbnailListRequest {
         SignatureTemplateInfoWithThumbnailListRequest {
             client: self.client.clone(),
@@ -5279,6 +5500,7 @@ impl WorkforcePlanResource {
     ///   - `1160100` (TheJobStatusChangeTypeCan, HTTP 400): The job status change type can't be empty. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/workforce_plan/list)
+    #[inline]
     pub fn list(&self) -> WorkforcePlanListRequest {
         WorkforcePlanListRequest {
             client: self.client.clone(),
@@ -5314,6 +5536,7 @@ impl WorkforcePlanDetailResource {
     ///   - `1161008` (InvalidRecruitmentTypeId, HTTP 400): invalid recruitment_type_id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/workforce_plan_detail/batch)
+    #[inline]
     pub fn batch(&self) -> WorkforcePlanDetailBatchRequest {
         WorkforcePlanDetailBatchRequest {
             client: self.client.clone(),
@@ -5340,6 +5563,7 @@ impl WorkforcePlanDetailResource {
     ///   - `1161008` (InvalidRecruitmentTypeId, HTTP 400): invalid recruitment_type_id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/workforce_plan_detail/batch_v2)
+    #[inline]
     pub fn batch_v2(&self) -> WorkforcePlanDetailBatchV2Request {
         WorkforcePlanDetailBatchV2Request {
             client: self.client.clone(),
@@ -5368,6 +5592,7 @@ impl WorkforcePlanDetailRowResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/workforce_plan_detail_row/batchDelete)
+    #[inline]
     pub fn batch_delete(
         &self,
         body: WorkforcePlanDetailRowBatchDeleteBody,
@@ -5389,6 +5614,7 @@ impl WorkforcePlanDetailRowResource {
     ///   - `1160001` (Code1160001, HTTP 400): 未能获取到租户Id和用户Id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/corehr-v2/workforce_plan_detail_row/batchSave)
+    #[inline]
     pub fn batch_save(
         &self,
         body: WorkforcePlanDetailRowBatchDeleteBody,
@@ -5411,6 +5637,7 @@ impl ApprovalGroupsGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5444,6 +5671,7 @@ impl ApprovalGroupsOpenQueryDepartmentChangeListByIdsRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5451,6 +5679,7 @@ impl ApprovalGroupsOpenQueryDepartmentChangeListByIdsRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -5459,6 +5688,7 @@ impl ApprovalGroupsOpenQueryDepartmentChangeListByIdsRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(
         mut self,
         body: ApprovalGroupsOpenQueryDepartmentChangeListByIdsBody,
@@ -5505,6 +5735,7 @@ impl ApprovalGroupsOpenQueryJobChangeListByIdsRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5512,6 +5743,7 @@ impl ApprovalGroupsOpenQueryJobChangeListByIdsRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -5520,6 +5752,7 @@ impl ApprovalGroupsOpenQueryJobChangeListByIdsRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApprovalGroupsOpenQueryJobChangeListByIdsBody) -> Self {
         self.body = Some(body);
         self
@@ -5563,6 +5796,7 @@ impl ApprovalGroupsOpenQueryPositionChangeListByIdsRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5570,6 +5804,7 @@ impl ApprovalGroupsOpenQueryPositionChangeListByIdsRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -5578,6 +5813,7 @@ impl ApprovalGroupsOpenQueryPositionChangeListByIdsRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(
         mut self,
         body: ApprovalGroupsOpenQueryPositionChangeListByIdsBody,
@@ -5625,6 +5861,7 @@ impl ApproverListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: server default `1`; example `1`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -5632,6 +5869,7 @@ impl ApproverListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5639,6 +5877,7 @@ impl ApproverListRequest {
     /// 任务状态
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn approver_status(
         mut self,
         approver_status: impl Into<ApproverStatus>,
@@ -5691,11 +5930,13 @@ impl BasicInfoBankSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `MDBH00000100`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BasicInfoBankSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -5744,11 +5985,13 @@ impl BasicInfoBankBranchSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `MDBK00000120`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BasicInfoBankBranchSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -5799,11 +6042,13 @@ impl BasicInfoCitySearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `7316867189967963685`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BasicInfoCitySearchBody) -> Self {
         self.body = Some(body);
         self
@@ -5852,11 +6097,13 @@ impl BasicInfoCountryRegionSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6862995772275688974`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BasicInfoCountryRegionSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -5910,11 +6157,13 @@ impl BasicInfoCountryRegionSubdivisionSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BasicInfoCountryRegionSubdivisionSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -5972,11 +6221,13 @@ impl BasicInfoCurrencySearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BasicInfoCurrencySearchBody) -> Self {
         self.body = Some(body);
         self
@@ -6027,11 +6278,13 @@ impl BasicInfoDistrictSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6863333352758314504`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BasicInfoDistrictSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -6082,11 +6335,13 @@ impl BasicInfoLanguageSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6862995772275688974`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BasicInfoLanguageSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -6137,11 +6392,13 @@ impl BasicInfoNationalitySearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `7075702743846897196`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BasicInfoNationalitySearchBody) -> Self {
         self.body = Some(body);
         self
@@ -6192,11 +6449,13 @@ impl BasicInfoTimeZoneSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6862995772275688974`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BasicInfoTimeZoneSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -6247,6 +6506,7 @@ impl BpGetByDepartmentRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6254,6 +6514,7 @@ impl BpGetByDepartmentRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -6292,6 +6553,7 @@ impl BpListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6299,6 +6561,7 @@ impl BpListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6306,6 +6569,7 @@ impl BpListRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -6427,6 +6691,7 @@ impl CompanyQueryRecentChangeRequest {
     /// 页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6464,6 +6729,7 @@ impl ContractSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6471,11 +6737,13 @@ impl ContractSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ContractSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -6524,6 +6792,7 @@ impl CostAllocationBatchQueryRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6559,6 +6828,7 @@ impl CostAllocationCreateVersionRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6566,6 +6836,7 @@ impl CostAllocationCreateVersionRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -6602,6 +6873,7 @@ impl CostAllocationRemoveVersionRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6609,6 +6881,7 @@ impl CostAllocationRemoveVersionRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `1245464678`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -6643,6 +6916,7 @@ impl CostAllocationUpdateVersionRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6650,6 +6924,7 @@ impl CostAllocationUpdateVersionRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `1245464678`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -6684,6 +6959,7 @@ impl CostCenterVersionCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6748,6 +7024,7 @@ impl CostCenterVersionPatchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6784,6 +7061,7 @@ impl CostCenterCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6842,6 +7120,7 @@ impl CostCenterPatchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6877,6 +7156,7 @@ impl CostCenterQueryMultiTimelineRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6884,6 +7164,7 @@ impl CostCenterQueryMultiTimelineRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6925,6 +7206,7 @@ impl CostCenterQueryRecentChangeRequest {
     /// 页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6962,6 +7244,7 @@ impl CostCenterSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6969,11 +7252,13 @@ impl CostCenterSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: CostCenterSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -7011,6 +7296,7 @@ impl CostCenterTreeRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7018,16 +7304,19 @@ impl CostCenterTreeRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: CostCenterTreeBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7087,6 +7376,7 @@ impl CustomOrgCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `1245464678`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -7094,6 +7384,7 @@ impl CustomOrgCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomOrgCreateUserIdType>,
@@ -7155,6 +7446,7 @@ impl CustomOrgPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `1245464678`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -7162,6 +7454,7 @@ impl CustomOrgPatchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7198,6 +7491,7 @@ impl CustomOrgQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7205,6 +7499,7 @@ impl CustomOrgQueryRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7242,6 +7537,7 @@ impl CustomOrgQueryRecentChangeRequest {
     /// 页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7301,6 +7597,7 @@ impl DefaultCostCenterBatchQueryRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7336,6 +7633,7 @@ impl DefaultCostCenterCreateVersionRequest {
     /// 幂等标识，服务端会忽略client_token重复的请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -7343,6 +7641,7 @@ impl DefaultCostCenterCreateVersionRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7382,6 +7681,7 @@ impl DefaultCostCenterRemoveVersionRequest {
     /// 幂等标识，服务端会忽略client_token重复的请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -7389,6 +7689,7 @@ impl DefaultCostCenterRemoveVersionRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7423,6 +7724,7 @@ impl DefaultCostCenterUpdateVersionRequest {
     /// 幂等标识，服务端会忽略client_token重复的请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -7430,6 +7732,7 @@ impl DefaultCostCenterUpdateVersionRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7464,6 +7767,7 @@ impl DepartmentBatchGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7471,6 +7775,7 @@ impl DepartmentBatchGetRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7479,6 +7784,7 @@ impl DepartmentBatchGetRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: DepartmentBatchGetBody) -> Self {
         self.body = Some(body);
         self
@@ -7512,6 +7818,7 @@ impl DepartmentDeleteV2Request {
     /// 此次删除中所使用的部门ID类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7549,6 +7856,7 @@ impl DepartmentPatchV2Request {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -7556,6 +7864,7 @@ impl DepartmentPatchV2Request {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7563,6 +7872,7 @@ impl DepartmentPatchV2Request {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7602,6 +7912,7 @@ impl DepartmentParentsRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7610,6 +7921,7 @@ impl DepartmentParentsRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7646,6 +7958,7 @@ impl DepartmentQueryMultiTimelineRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7653,6 +7966,7 @@ impl DepartmentQueryMultiTimelineRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7660,6 +7974,7 @@ impl DepartmentQueryMultiTimelineRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7705,6 +8020,7 @@ impl DepartmentQueryOperationLogsRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token,下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `2`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7712,6 +8028,7 @@ impl DepartmentQueryOperationLogsRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7757,6 +8074,7 @@ impl DepartmentQueryRecentChangeRequest {
     /// 页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7764,6 +8082,7 @@ impl DepartmentQueryRecentChangeRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7804,6 +8123,7 @@ impl DepartmentQueryTimelineRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7811,6 +8131,7 @@ impl DepartmentQueryTimelineRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7853,6 +8174,7 @@ impl DepartmentSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7860,6 +8182,7 @@ impl DepartmentSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7867,6 +8190,7 @@ impl DepartmentSearchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7875,11 +8199,13 @@ impl DepartmentSearchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: DepartmentSearchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7933,6 +8259,7 @@ impl DepartmentTreeRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7940,6 +8267,7 @@ impl DepartmentTreeRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -7948,11 +8276,13 @@ impl DepartmentTreeRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: DepartmentTreeBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7988,6 +8318,7 @@ impl DraftGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8051,6 +8382,7 @@ impl EmployeeCustomOrgDelRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8152,6 +8484,7 @@ impl EmployeeCustomOrgQuerybyidRequest {
     /// 版本IDs 。为空是查 全部的版本记录
     ///
     /// Sent as one `version_id=…` per item (`?version_id=a&version_id=b`).
+    #[inline]
     pub fn version_id(mut self, version_id: Vec<String>) -> Self {
         self.version_id = Some(version_id);
         self
@@ -8188,6 +8521,7 @@ impl EmployeeBatchGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8195,6 +8529,7 @@ impl EmployeeBatchGetRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -8203,6 +8538,7 @@ impl EmployeeBatchGetRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EmployeeBatchGetBody) -> Self {
         self.body = Some(body);
         self
@@ -8240,6 +8576,7 @@ impl EmployeeCreateRequest {
     /// 幂等标识，服务端会忽略client_token重复的请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -8249,6 +8586,7 @@ impl EmployeeCreateRequest {
     /// true: 是，要求rehire_employment_id
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn rehire(mut self, rehire: bool) -> Self {
         self.rehire = Some(rehire);
         self
@@ -8256,6 +8594,7 @@ impl EmployeeCreateRequest {
     /// 离职重聘员工雇佣ID, rehire
     ///
     /// Constraints: example `7140964208476371111`.
+    #[inline]
     pub fn rehire_employment_id(
         mut self,
         rehire_employment_id: impl Into<String>,
@@ -8266,6 +8605,7 @@ impl EmployeeCreateRequest {
     /// 是否强制提交，超编等场景需要用户确认影响才能提交
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn force_submit(mut self, force_submit: bool) -> Self {
         self.force_submit = Some(force_submit);
         self
@@ -8273,6 +8613,7 @@ impl EmployeeCreateRequest {
     /// 是否忽略工时制度自动生成规则
     ///
     /// Constraints: server default `false`; example `true`.
+    #[inline]
     pub fn ignore_working_hours_type_rule(
         mut self,
         ignore_working_hours_type_rule: bool,
@@ -8281,6 +8622,7 @@ impl EmployeeCreateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EmployeeCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -8323,6 +8665,7 @@ impl EmployeeSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -8330,6 +8673,7 @@ impl EmployeeSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8337,6 +8681,7 @@ impl EmployeeSearchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -8345,6 +8690,7 @@ impl EmployeeSearchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EmployeeSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -8397,6 +8743,7 @@ impl EmployeesAdditionalJobBatchRequest {
     /// 分页大小
     ///
     /// Constraints: server default `100`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -8404,6 +8751,7 @@ impl EmployeesAdditionalJobBatchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `Njg5MTI1MTcyMjYzMTg5MDQ0NQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -8411,6 +8759,7 @@ impl EmployeesAdditionalJobBatchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8418,6 +8767,7 @@ impl EmployeesAdditionalJobBatchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -8426,6 +8776,7 @@ impl EmployeesAdditionalJobBatchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EmployeesAdditionalJobBatchBody) -> Self {
         self.body = Some(body);
         self
@@ -8484,6 +8835,7 @@ impl EmployeesAdditionalJobCreateRequest {
     /// 操作的唯一标识，用于幂等校验。请求成功时，重复的client_token不会再创建、变更数据。
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -8491,6 +8843,7 @@ impl EmployeesAdditionalJobCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8498,6 +8851,7 @@ impl EmployeesAdditionalJobCreateRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -8565,6 +8919,7 @@ impl EmployeesAdditionalJobPatchRequest {
     /// 根据 client_token 是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -8572,6 +8927,7 @@ impl EmployeesAdditionalJobPatchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8579,6 +8935,7 @@ impl EmployeesAdditionalJobPatchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -8587,6 +8944,7 @@ impl EmployeesAdditionalJobPatchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EmployeesAdditionalJobPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -8627,6 +8985,7 @@ impl EmployeesBpBatchGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8661,6 +9020,7 @@ impl EmployeesInternationalAssignmentCreateRequest {
     /// 幂等标识，服务端会忽略 client_token 重复的请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -8668,6 +9028,7 @@ impl EmployeesInternationalAssignmentCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8675,6 +9036,7 @@ impl EmployeesInternationalAssignmentCreateRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -8744,6 +9106,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8751,6 +9114,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -8761,6 +9125,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `200`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -8768,6 +9133,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `123456`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -8777,6 +9143,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - 类型必须与 user_id_type 一致
     ///
     /// Sent as one `employment_ids=…` per item (`?employment_ids=a&employment_ids=b`).
+    #[inline]
     pub fn employment_ids(mut self, employment_ids: Vec<String>) -> Self {
         self.employment_ids = Some(employment_ids);
         self
@@ -8784,6 +9151,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// 外派 ID
     ///
     /// Sent as one `international_assignment_ids=…` per item (`?international_assignment_ids=a&international_assignment_ids=b`).
+    #[inline]
     pub fn international_assignment_ids(
         mut self,
         international_assignment_ids: Vec<String>,
@@ -8797,6 +9165,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// Constraints: example `- "2024-01-01~2024-02-02"
     /// - "~2024-02-02"
     /// - "2024-01-01~"`.
+    #[inline]
     pub fn effective_time(mut self, effective_time: impl Into<String>) -> Self {
         self.effective_time = Some(Into::into(effective_time));
         self
@@ -8807,6 +9176,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// Constraints: example `- "2024-01-01~2024-02-02"
     /// - "~2024-02-02"
     /// - "2024-01-01~"`.
+    #[inline]
     pub fn expiration_time(mut self, expiration_time: impl Into<String>) -> Self {
         self.expiration_time = Some(Into::into(expiration_time));
         self
@@ -8817,6 +9187,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - custom_api_name：employment_status
     ///
     /// Sent as one `employment_status_list=…` per item (`?employment_status_list=a&employment_status_list=b`).
+    #[inline]
     pub fn employment_status_list(
         mut self,
         employment_status_list: Vec<String>,
@@ -8831,6 +9202,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - \[读写外派地点\](corehr:employment.international_assignment.work_location:write)
     ///
     /// Sent as one `work_location_id_list=…` per item (`?work_location_id_list=a&work_location_id_list=b`).
+    #[inline]
     pub fn work_location_id_list(mut self, work_location_id_list: Vec<String>) -> Self {
         self.work_location_id_list = Some(work_location_id_list);
         self
@@ -8840,6 +9212,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - 类型与 department_id_type 一致
     ///
     /// Sent as one `department_id_list=…` per item (`?department_id_list=a&department_id_list=b`).
+    #[inline]
     pub fn department_id_list(mut self, department_id_list: Vec<String>) -> Self {
         self.department_id_list = Some(department_id_list);
         self
@@ -8849,6 +9222,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - 类型与 user_id_type 一致
     ///
     /// Sent as one `direct_manager_id_list=…` per item (`?direct_manager_id_list=a&direct_manager_id_list=b`).
+    #[inline]
     pub fn direct_manager_id_list(
         mut self,
         direct_manager_id_list: Vec<String>,
@@ -8861,6 +9235,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - 类型与 user_id_type 一致
     ///
     /// Sent as one `dotted_line_manager_id_list=…` per item (`?dotted_line_manager_id_list=a&dotted_line_manager_id_list=b`).
+    #[inline]
     pub fn dotted_line_manager_id_list(
         mut self,
         dotted_line_manager_id_list: Vec<String>,
@@ -8875,6 +9250,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - \[读写外派岗位\](corehr:employment.international_assignment.position:write)
     ///
     /// Sent as one `position_id_list=…` per item (`?position_id_list=a&position_id_list=b`).
+    #[inline]
     pub fn position_id_list(mut self, position_id_list: Vec<String>) -> Self {
         self.position_id_list = Some(position_id_list);
         self
@@ -8886,6 +9262,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - \[读写外派职务\](corehr:employment.international_assignment.job:write)
     ///
     /// Sent as one `job_id_list=…` per item (`?job_id_list=a&job_id_list=b`).
+    #[inline]
     pub fn job_id_list(mut self, job_id_list: Vec<String>) -> Self {
         self.job_id_list = Some(job_id_list);
         self
@@ -8894,6 +9271,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - 可通过[【批量查询序列】](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/corehr-v1/job_family/list)获取
     ///
     /// Sent as one `job_family_id_list=…` per item (`?job_family_id_list=a&job_family_id_list=b`).
+    #[inline]
     pub fn job_family_id_list(mut self, job_family_id_list: Vec<String>) -> Self {
         self.job_family_id_list = Some(job_family_id_list);
         self
@@ -8905,6 +9283,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - \[读写外派职级\](corehr:employment.international_assignment.job_level:write)
     ///
     /// Sent as one `job_level_id_list=…` per item (`?job_level_id_list=a&job_level_id_list=b`).
+    #[inline]
     pub fn job_level_id_list(mut self, job_level_id_list: Vec<String>) -> Self {
         self.job_level_id_list = Some(job_level_id_list);
         self
@@ -8916,6 +9295,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - \[读写外派职等\](corehr:employment.international_assignment.job_grade:write)
     ///
     /// Sent as one `job_grade_id_list=…` per item (`?job_grade_id_list=a&job_grade_id_list=b`).
+    #[inline]
     pub fn job_grade_id_list(mut self, job_grade_id_list: Vec<String>) -> Self {
         self.job_grade_id_list = Some(job_grade_id_list);
         self
@@ -8927,6 +9307,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - \[读写外派工时制度\](corehr:employment.international_assignment.working_hours_type:write)
     ///
     /// Sent as one `working_hours_type_id_list=…` per item (`?working_hours_type_id_list=a&working_hours_type_id_list=b`).
+    #[inline]
     pub fn working_hours_type_id_list(
         mut self,
         working_hours_type_id_list: Vec<String>,
@@ -8941,6 +9322,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - \[读写外派公司\](corehr:employment.international_assignment.service_company:write)
     ///
     /// Sent as one `service_company_list=…` per item (`?service_company_list=a&service_company_list=b`).
+    #[inline]
     pub fn service_company_list(mut self, service_company_list: Vec<String>) -> Self {
         self.service_company_list = Some(service_company_list);
         self
@@ -8950,6 +9332,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - 需要以下权限点之一：
     /// - \[读取外派周工作时长\](corehr:employment.international_assignment.weekly_working_hours:read)
     /// - \[读写外派周工作时长\](corehr:employment.international_assignment.weekly_working_hours:write)
+    #[inline]
     pub fn weekly_working_hours_v2(mut self, weekly_working_hours_v2: f64) -> Self {
         self.weekly_working_hours_v2 = Some(weekly_working_hours_v2);
         self
@@ -8963,6 +9346,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - \[读写外派排班类型\](corehr:employment.international_assignment.work_shift:write)
     ///
     /// Sent as one `work_shift_list=…` per item (`?work_shift_list=a&work_shift_list=b`).
+    #[inline]
     pub fn work_shift_list(mut self, work_shift_list: Vec<String>) -> Self {
         self.work_shift_list = Some(work_shift_list);
         self
@@ -8976,6 +9360,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - \[读写外派薪资类型\](corehr:employment.international_assignment.compensation_type:write)
     ///
     /// Sent as one `compensation_type_list=…` per item (`?compensation_type_list=a&compensation_type_list=b`).
+    #[inline]
     pub fn compensation_type_list(
         mut self,
         compensation_type_list: Vec<String>,
@@ -8989,6 +9374,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// Constraints: example `- "2024-01-01~2024-02-02"
     /// - "~2024-02-02"
     /// - "2024-01-01~"`.
+    #[inline]
     pub fn international_assignment_expected_end_date(
         mut self,
         international_assignment_expected_end_date: impl Into<String>,
@@ -9004,6 +9390,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - custom_api_name：international_assignment_status
     ///
     /// Sent as one `international_assignment_status_list=…` per item (`?international_assignment_status_list=a&international_assignment_status_list=b`).
+    #[inline]
     pub fn international_assignment_status_list(
         mut self,
         international_assignment_status_list: Vec<String>,
@@ -9019,6 +9406,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - custom_api_name：international_assignment_type
     ///
     /// Sent as one `international_assignment_type_list=…` per item (`?international_assignment_type_list=a&international_assignment_type_list=b`).
+    #[inline]
     pub fn international_assignment_type_list(
         mut self,
         international_assignment_type_list: Vec<String>,
@@ -9035,6 +9423,7 @@ impl EmployeesInternationalAssignmentListRequest {
     /// - \[读写外派工作日历\](corehr:employment.international_assignment.work_calendar:write)
     ///
     /// Sent as one `work_calendar_id_list=…` per item (`?work_calendar_id_list=a&work_calendar_id_list=b`).
+    #[inline]
     pub fn work_calendar_id_list(mut self, work_calendar_id_list: Vec<String>) -> Self {
         self.work_calendar_id_list = Some(work_calendar_id_list);
         self
@@ -9177,6 +9566,7 @@ impl EmployeesInternationalAssignmentPatchRequest {
     /// 幂等标识，服务端会忽略client_token重复的请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -9184,6 +9574,7 @@ impl EmployeesInternationalAssignmentPatchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9191,6 +9582,7 @@ impl EmployeesInternationalAssignmentPatchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9199,6 +9591,7 @@ impl EmployeesInternationalAssignmentPatchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EmployeesInternationalAssignmentPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -9242,6 +9635,7 @@ impl EmployeesJobDataBatchGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9249,6 +9643,7 @@ impl EmployeesJobDataBatchGetRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9290,6 +9685,7 @@ impl EmployeesJobDataQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -9297,6 +9693,7 @@ impl EmployeesJobDataQueryRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9304,6 +9701,7 @@ impl EmployeesJobDataQueryRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9312,6 +9710,7 @@ impl EmployeesJobDataQueryRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EmployeesJobDataQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -9346,6 +9745,7 @@ pub struct EnumSearchRequest {
 }
 impl EnumSearchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EnumSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -9377,11 +9777,13 @@ impl JobBatchGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobBatchGetBody) -> Self {
         self.body = Some(body);
         self
@@ -9438,6 +9840,7 @@ impl JobListV2Request {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -9445,6 +9848,7 @@ impl JobListV2Request {
     /// 名称
     ///
     /// Constraints: example `keyword`.
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(Into::into(name));
         self
@@ -9452,6 +9856,7 @@ impl JobListV2Request {
     /// 语言
     ///
     /// Constraints: example `zh`.
+    #[inline]
     pub fn query_language(mut self, query_language: impl Into<String>) -> Self {
         self.query_language = Some(Into::into(query_language));
         self
@@ -9512,6 +9917,7 @@ impl JobQueryRecentChangeRequest {
     /// 页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -9548,6 +9954,7 @@ impl JobChangeCreateV2Request {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<JobChangeCreateV2UserIdType>,
@@ -9558,6 +9965,7 @@ impl JobChangeCreateV2Request {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9595,6 +10003,7 @@ impl JobChangeRevokeRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<JobChangeCreateV2UserIdType>,
@@ -9635,6 +10044,7 @@ impl JobChangeSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -9642,6 +10052,7 @@ impl JobChangeSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9649,6 +10060,7 @@ impl JobChangeSearchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9657,11 +10069,13 @@ impl JobChangeSearchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobChangeSearchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -9711,6 +10125,7 @@ pub struct JobFamilyBatchGetRequest {
 }
 impl JobFamilyBatchGetRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobFamilyBatchGetBody) -> Self {
         self.body = Some(body);
         self
@@ -9769,6 +10184,7 @@ impl JobFamilyQueryRecentChangeRequest {
     /// 页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -9804,6 +10220,7 @@ impl JobGradeCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -9859,11 +10276,13 @@ impl JobGradePatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `1245464678`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobGradePatchBody) -> Self {
         self.body = Some(body);
         self
@@ -9898,11 +10317,13 @@ impl JobGradeQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobGradeQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -9938,6 +10359,7 @@ impl JobGradeQueryRecentChangeRequest {
     /// 页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -9970,6 +10392,7 @@ pub struct JobLevelBatchGetRequest {
 }
 impl JobLevelBatchGetRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobLevelBatchGetBody) -> Self {
         self.body = Some(body);
         self
@@ -10003,6 +10426,7 @@ impl JobLevelQueryRecentChangeRequest {
     /// 页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10040,6 +10464,7 @@ impl LocationAddressCreateRequest {
     /// 根据 client_token 是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -10047,6 +10472,7 @@ impl LocationAddressCreateRequest {
     /// 是否需要自定义传入国际化拉丁语系地址。如果传入true能够自定义传入address_line_xx的值，否则address_line_xx跟随local_address_line_xx的值
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn need_custom_latin_address(mut self, need_custom_latin_address: bool) -> Self {
         self.need_custom_latin_address = Some(need_custom_latin_address);
         self
@@ -10113,6 +10539,7 @@ impl LocationAddressPatchRequest {
     /// 根据 client_token 是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -10120,11 +10547,13 @@ impl LocationAddressPatchRequest {
     /// 是否需要自定义传入国际化拉丁语系地址。如果传入true能够自定义传入address_line_xx的值，否则address_line_xx跟随local_address_line_xx的值
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn need_custom_latin_address(mut self, need_custom_latin_address: bool) -> Self {
         self.need_custom_latin_address = Some(need_custom_latin_address);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: LocationAddressCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -10210,6 +10639,7 @@ impl LocationPatchRequest {
     /// 根据 client_token 是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -10270,6 +10700,7 @@ impl LocationQueryRecentChangeRequest {
     /// 页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10305,6 +10736,7 @@ impl OffboardingEditRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10337,6 +10769,7 @@ impl OffboardingRevokeRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10369,6 +10802,7 @@ impl OffboardingSubmitV2Request {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10425,6 +10859,7 @@ impl PathwayBatchGetRequest {
     /// 分页大小，最大 100，默认100
     ///
     /// Constraints: server default `100`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -10432,11 +10867,13 @@ impl PathwayBatchGetRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PathwayBatchGetBody) -> Self {
         self.body = Some(body);
         self
@@ -10470,6 +10907,7 @@ impl PathwayCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -10525,11 +10963,13 @@ impl PathwayPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `1245464678`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PathwayCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -10563,6 +11003,7 @@ impl PersonCreateV2Request {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -10597,6 +11038,7 @@ impl PersonPatchV2Request {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `12454646`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -10604,11 +11046,13 @@ impl PersonPatchV2Request {
     /// 根据no_need_query判断更新后是否做查询请求并返回个人信息
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn no_need_query(mut self, no_need_query: bool) -> Self {
         self.no_need_query = Some(no_need_query);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PersonCreateV2Body) -> Self {
         self.body = Some(body);
         self
@@ -10667,6 +11111,7 @@ impl PositionCreateRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `1245464678`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -10674,6 +11119,7 @@ impl PositionCreateRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -10735,6 +11181,7 @@ impl PositionPatchRequest {
     /// 根据client_token是否一致来判断是否为同一请求
     ///
     /// Constraints: example `1245464678`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -10742,6 +11189,7 @@ impl PositionPatchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -10782,6 +11230,7 @@ impl PositionQueryRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -10792,6 +11241,7 @@ impl PositionQueryRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10799,11 +11249,13 @@ impl PositionQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PositionQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -10841,6 +11293,7 @@ impl PositionQueryRecentChangeRequest {
     /// 页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10941,6 +11394,7 @@ pub struct PreHirePatchV2Request {
 }
 impl PreHirePatchV2Request {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PreHirePatchV2Body) -> Self {
         self.body = Some(body);
         self
@@ -10976,6 +11430,7 @@ impl PreHireQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10983,6 +11438,7 @@ impl PreHireQueryRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10990,6 +11446,7 @@ impl PreHireQueryRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -10998,6 +11455,7 @@ impl PreHireQueryRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PreHireQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -11073,6 +11531,7 @@ impl PreHireSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -11080,6 +11539,7 @@ impl PreHireSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11087,6 +11547,7 @@ impl PreHireSearchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -11095,6 +11556,7 @@ impl PreHireSearchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PreHireSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -11220,6 +11682,7 @@ impl ProbationAssessmentCreateRequest {
     /// 根据 client_token 是否一致来判断是否为同一请求
     ///
     /// Constraints: example `6822122262122064111`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -11227,6 +11690,7 @@ impl ProbationAssessmentCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11285,6 +11749,7 @@ impl ProbationAssessmentPatchRequest {
     /// 根据 client_token 是否一致来判断是否为同一请求
     ///
     /// Constraints: example `6822122262122064111`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -11318,6 +11783,7 @@ impl ProbationEditRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11376,6 +11842,7 @@ impl ProbationSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -11383,6 +11850,7 @@ impl ProbationSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11390,6 +11858,7 @@ impl ProbationSearchRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -11398,6 +11867,7 @@ impl ProbationSearchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ProbationSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -11448,6 +11918,7 @@ impl ProbationSubmitRequest {
     /// 根据 client_token 是否一致来判断是否为同一请求
     ///
     /// Constraints: example `6822122262122064111`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -11455,6 +11926,7 @@ impl ProbationSubmitRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11489,6 +11961,7 @@ impl ProbationWithdrawRequest {
     /// 根据 client_token 是否一致来判断是否为同一请求
     ///
     /// Constraints: example `6822122262122064111`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
@@ -11496,6 +11969,7 @@ impl ProbationWithdrawRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11532,6 +12006,7 @@ impl ProcessApproverUpdateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomOrgCreateUserIdType>,
@@ -11542,6 +12017,7 @@ impl ProcessApproverUpdateRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -11583,6 +12059,7 @@ impl ProcessExtraUpdateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomOrgCreateUserIdType>,
@@ -11620,6 +12097,7 @@ impl ProcessFormVariableDataGetV2Request {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomOrgCreateUserIdType>,
@@ -11630,6 +12108,7 @@ impl ProcessFormVariableDataGetV2Request {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -11668,6 +12147,7 @@ pub struct ProcessQueryFlowDataTemplateCreateRequest {
 }
 impl ProcessQueryFlowDataTemplateCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11708,6 +12188,7 @@ impl ProcessTransferUpdateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomOrgCreateUserIdType>,
@@ -11746,6 +12227,7 @@ impl ProcessFlowVariableDataRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomOrgCreateUserIdType>,
@@ -11756,6 +12238,7 @@ impl ProcessFlowVariableDataRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `people_corehr_department_id`; example `people_corehr_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -11766,6 +12249,7 @@ impl ProcessFlowVariableDataRequest {
     /// 需要查询变量key
     ///
     /// Sent as one `variable_keys=…` per item (`?variable_keys=a&variable_keys=b`).
+    #[inline]
     pub fn variable_keys(mut self, variable_keys: Vec<String>) -> Self {
         self.variable_keys = Some(variable_keys);
         self
@@ -11801,6 +12285,7 @@ impl ProcessGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11836,6 +12321,7 @@ impl ProcessListRequest {
     /// 查询流程状态列表。
     ///
     /// Sent as one `statuses=…` per item (`?statuses=a&statuses=b`).
+    #[inline]
     pub fn statuses(mut self, statuses: Vec<i64>) -> Self {
         self.statuses = Some(statuses);
         self
@@ -11843,6 +12329,7 @@ impl ProcessListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `7278949005675988535`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -11850,6 +12337,7 @@ impl ProcessListRequest {
     /// 流程定义ID
     ///
     /// Constraints: example `people_6961286846093788680_7081951411982077732`.
+    #[inline]
     pub fn flow_definition_id(mut self, flow_definition_id: impl Into<String>) -> Self {
         self.flow_definition_id = Some(Into::into(flow_definition_id));
         self
@@ -11898,6 +12386,7 @@ impl ProcessRevokeUpdateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomOrgCreateUserIdType>,
@@ -11906,6 +12395,7 @@ impl ProcessRevokeUpdateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ProcessRevokeUpdateBody) -> Self {
         self.body = Some(body);
         self
@@ -11940,6 +12430,7 @@ impl ProcessStartCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomOrgCreateUserIdType>,
@@ -11950,6 +12441,7 @@ impl ProcessStartCreateRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -11987,6 +12479,7 @@ impl ProcessWithdrawUpdateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomOrgCreateUserIdType>,
@@ -11995,6 +12488,7 @@ impl ProcessWithdrawUpdateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ProcessRevokeUpdateBody) -> Self {
         self.body = Some(body);
         self
@@ -12103,16 +12597,19 @@ impl SignatureFileListRequest {
     /// 电子签文件id
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn signature_file_id(mut self, signature_file_id: impl Into<String>) -> Self {
         self.signature_file_id = Some(Into::into(signature_file_id));
         self
     }
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12120,6 +12617,7 @@ impl SignatureFileListRequest {
     /// 电子签文件状态状态，多个状态之间为「或」的关系
     ///
     /// Constraints: example `sign_finished,terminated`.
+    #[inline]
     pub fn states(mut self, states: impl Into<String>) -> Self {
         self.states = Some(Into::into(states));
         self
@@ -12127,6 +12625,7 @@ impl SignatureFileListRequest {
     /// 更新时间早于等于某个时间点，按照东八区时区
     ///
     /// Constraints: example `2022-01-01 00:00:00`.
+    #[inline]
     pub fn update_time_start(mut self, update_time_start: impl Into<String>) -> Self {
         self.update_time_start = Some(Into::into(update_time_start));
         self
@@ -12134,6 +12633,7 @@ impl SignatureFileListRequest {
     /// 更新时间晚于等于某个时间点，按照东八区时区
     ///
     /// Constraints: example `2022-01-01 00:00:00`.
+    #[inline]
     pub fn update_time_end(mut self, update_time_end: impl Into<String>) -> Self {
         self.update_time_end = Some(Into::into(update_time_end));
         self
@@ -12141,6 +12641,7 @@ impl SignatureFileListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -12148,11 +12649,13 @@ impl SignatureFileListRequest {
     /// 根据电子签模板id列表筛选电子签文件,返回的电子签文件使用的模板id在该list中
     ///
     /// Constraints: example `7282756156156560940,6282751234556561278`.
+    #[inline]
     pub fn template_ids(mut self, template_ids: impl Into<String>) -> Self {
         self.template_ids = Some(Into::into(template_ids));
         self
     }
     /// 获取文件签署链接
+    #[inline]
     pub fn select_sign_url(mut self, select_sign_url: bool) -> Self {
         self.select_sign_url = Some(select_sign_url);
         self
@@ -12205,11 +12708,13 @@ impl SignatureFileListByBizIdRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 是否需要签署链接
+    #[inline]
     pub fn select_sign_url(mut self, select_sign_url: bool) -> Self {
         self.select_sign_url = Some(select_sign_url);
         self
@@ -12251,16 +12756,19 @@ impl SignatureFileQueryRequest {
     /// 电子签文件id
     ///
     /// Constraints: example `6891251722631890445`.
+    #[inline]
     pub fn signature_file_id(mut self, signature_file_id: impl Into<String>) -> Self {
         self.signature_file_id = Some(Into::into(signature_file_id));
         self
     }
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12268,6 +12776,7 @@ impl SignatureFileQueryRequest {
     /// 更新时间早于等于某个时间点，按照东八区时区
     ///
     /// Constraints: example `2022-01-01 00:00:00`.
+    #[inline]
     pub fn update_time_start(mut self, update_time_start: impl Into<String>) -> Self {
         self.update_time_start = Some(Into::into(update_time_start));
         self
@@ -12275,6 +12784,7 @@ impl SignatureFileQueryRequest {
     /// 更新时间晚于等于某个时间点，按照东八区时区
     ///
     /// Constraints: example `2022-01-01 00:00:00`.
+    #[inline]
     pub fn update_time_end(mut self, update_time_end: impl Into<String>) -> Self {
         self.update_time_end = Some(Into::into(update_time_end));
         self
@@ -12282,16 +12792,19 @@ impl SignatureFileQueryRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 获取文件签署链接
+    #[inline]
     pub fn select_sign_url(mut self, select_sign_url: bool) -> Self {
         self.select_sign_url = Some(select_sign_url);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SignatureFileQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -12344,6 +12857,7 @@ impl SignatureFileTerminateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -12378,6 +12892,7 @@ impl SignatureNodeListByFileIdRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_corehr_id`; example `people_corehr_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -12411,11 +12926,13 @@ impl SignatureTemplateSearchRequest {
     /// 电子签模板ids,用英文逗号分隔;如果不传 则返回所有模版信息（字节线上几百条）
     ///
     /// Constraints: example `1,2,3,4`.
+    #[inline]
     pub fn template_ids(mut self, template_ids: impl Into<String>) -> Self {
         self.template_ids = Some(Into::into(template_ids));
         self
     }
     /// 是否需要自定义字段,如-自定义签署方、合同变更前后公司等
+    #[inline]
     pub fn select_custom_field(mut self, select_custom_field: bool) -> Self {
         self.select_custom_field = Some(select_custom_field);
         self
@@ -12454,11 +12971,13 @@ pub struct SignatureTemplateInfoWithThumbnailListRequest {
 }
 impl SignatureTemplateInfoWithThumbnailListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求可以不填，表示从头（0）开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12466,6 +12985,7 @@ impl SignatureTemplateInfoWithThumbnailListRequest {
     /// 模版名
     ///
     /// Constraints: example `入职电子签模板`.
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(Into::into(name));
         self
@@ -12473,6 +12993,7 @@ impl SignatureTemplateInfoWithThumbnailListRequest {
     /// 模板类别;多个类别之间使用英文,分隔
     ///
     /// Constraints: example `contract_agreement,certificate`.
+    #[inline]
     pub fn category_apiname(mut self, category_apiname: impl Into<String>) -> Self {
         self.category_apiname = Some(Into::into(category_apiname));
         self
@@ -12480,6 +13001,7 @@ impl SignatureTemplateInfoWithThumbnailListRequest {
     /// 模板用途;多个用途之间使用英文,分隔
     ///
     /// Constraints: example `dispatch,general`.
+    #[inline]
     pub fn usage_apiname(mut self, usage_apiname: impl Into<String>) -> Self {
         self.usage_apiname = Some(Into::into(usage_apiname));
         self
@@ -12487,6 +13009,7 @@ impl SignatureTemplateInfoWithThumbnailListRequest {
     /// 是否停用
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn active(mut self, active: bool) -> Self {
         self.active = Some(active);
         self
@@ -12494,6 +13017,7 @@ impl SignatureTemplateInfoWithThumbnailListRequest {
     /// 是否需要模板适用区域信息;默认false，不会返回region_info信息
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn need_region_info(mut self, need_region_info: bool) -> Self {
         self.need_region_info = Some(need_region_info);
         self
@@ -12501,6 +13025,7 @@ impl SignatureTemplateInfoWithThumbnailListRequest {
     /// 电子签适用范围
     ///
     /// Sent as one `applicability_apinames=…` per item (`?applicability_apinames=a&applicability_apinames=b`).
+    #[inline]
     pub fn applicability_apinames(
         mut self,
         applicability_apinames: Vec<String>,
@@ -12509,6 +13034,7 @@ impl SignatureTemplateInfoWithThumbnailListRequest {
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<SignatureTemplateInfoWithThumbnailListUserIdType>,
@@ -12565,6 +13091,7 @@ impl WorkforcePlanListRequest {
     /// 查询数量
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -12572,16 +13099,19 @@ impl WorkforcePlanListRequest {
     /// 跳过数量
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn offset(mut self, offset: i64) -> Self {
         self.offset = Some(offset);
         self
     }
     /// 是否获取所有编制规划方案，true 所有编制规划方案列表，false 为仅获取当前生效的编制规划方案，默认为 false示例值：false
+    #[inline]
     pub fn get_all_plan(mut self, get_all_plan: bool) -> Self {
         self.get_all_plan = Some(get_all_plan);
         self
     }
     /// 是否只获取已启用的方案，true 获取已启用编制规划方案，false 获取所有编制规划方案，默认为 true示例值：true
+    #[inline]
     pub fn active(mut self, active: bool) -> Self {
         self.active = Some(active);
         self
@@ -12589,6 +13119,7 @@ impl WorkforcePlanListRequest {
     /// 开始日期
     ///
     /// Constraints: example `2026-01-01`.
+    #[inline]
     pub fn start_date(mut self, start_date: impl Into<String>) -> Self {
         self.start_date = Some(Into::into(start_date));
         self
@@ -12596,11 +13127,13 @@ impl WorkforcePlanListRequest {
     /// 结束日期
     ///
     /// Constraints: example `2026-12-31`.
+    #[inline]
     pub fn end_date(mut self, end_date: impl Into<String>) -> Self {
         self.end_date = Some(Into::into(end_date));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -12639,6 +13172,7 @@ impl WorkforcePlanDetailBatchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `["123456"]`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12646,16 +13180,19 @@ impl WorkforcePlanDetailBatchRequest {
     /// 分页大小
     ///
     /// Constraints: server default `100`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: WorkforcePlanDetailBatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -12694,6 +13231,7 @@ impl WorkforcePlanDetailBatchV2Request {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `["123456"]`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12701,16 +13239,19 @@ impl WorkforcePlanDetailBatchV2Request {
     /// 分页大小
     ///
     /// Constraints: server default `100`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: WorkforcePlanDetailBatchV2Body) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -12794,6 +13335,7 @@ pub enum ApprovalGroupsGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalGroupsGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1162001 => {
@@ -12808,6 +13350,7 @@ impl From<rt::Error> for ApprovalGroupsGetError {
 }
 impl ::std::ops::Deref for ApprovalGroupsGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ApprovalProcessNotFound(api) => &**api,
@@ -12817,11 +13360,13 @@ impl ::std::ops::Deref for ApprovalGroupsGetError {
     }
 }
 impl ::std::fmt::Display for ApprovalGroupsGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalGroupsGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12842,6 +13387,7 @@ pub enum ApprovalGroupsOpenQueryDepartmentChangeListByIdsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalGroupsOpenQueryDepartmentChangeListByIdsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1162001 => {
@@ -12856,6 +13402,7 @@ impl From<rt::Error> for ApprovalGroupsOpenQueryDepartmentChangeListByIdsError {
 }
 impl ::std::ops::Deref for ApprovalGroupsOpenQueryDepartmentChangeListByIdsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ApprovalProcessNotFound(api) => &**api,
@@ -12865,11 +13412,13 @@ impl ::std::ops::Deref for ApprovalGroupsOpenQueryDepartmentChangeListByIdsError
     }
 }
 impl ::std::fmt::Display for ApprovalGroupsOpenQueryDepartmentChangeListByIdsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalGroupsOpenQueryDepartmentChangeListByIdsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12890,6 +13439,7 @@ pub enum ApprovalGroupsOpenQueryJobChangeListByIdsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalGroupsOpenQueryJobChangeListByIdsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1162001 => {
@@ -12904,6 +13454,7 @@ impl From<rt::Error> for ApprovalGroupsOpenQueryJobChangeListByIdsError {
 }
 impl ::std::ops::Deref for ApprovalGroupsOpenQueryJobChangeListByIdsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ApprovalProcessNotFound(api) => &**api,
@@ -12913,11 +13464,13 @@ impl ::std::ops::Deref for ApprovalGroupsOpenQueryJobChangeListByIdsError {
     }
 }
 impl ::std::fmt::Display for ApprovalGroupsOpenQueryJobChangeListByIdsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalGroupsOpenQueryJobChangeListByIdsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12938,6 +13491,7 @@ pub enum ApprovalGroupsOpenQueryPositionChangeListByIdsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApprovalGroupsOpenQueryPositionChangeListByIdsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1162001 => {
@@ -12952,6 +13506,7 @@ impl From<rt::Error> for ApprovalGroupsOpenQueryPositionChangeListByIdsError {
 }
 impl ::std::ops::Deref for ApprovalGroupsOpenQueryPositionChangeListByIdsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ApprovalProcessNotFound(api) => &**api,
@@ -12961,11 +13516,13 @@ impl ::std::ops::Deref for ApprovalGroupsOpenQueryPositionChangeListByIdsError {
     }
 }
 impl ::std::fmt::Display for ApprovalGroupsOpenQueryPositionChangeListByIdsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApprovalGroupsOpenQueryPositionChangeListByIdsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12990,6 +13547,7 @@ pub enum ApproverListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApproverListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160500 => Self::Code1160500(api),
@@ -13002,6 +13560,7 @@ impl From<rt::Error> for ApproverListError {
 }
 impl ::std::ops::Deref for ApproverListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160500(api) => &**api,
@@ -13013,11 +13572,13 @@ impl ::std::ops::Deref for ApproverListError {
     }
 }
 impl ::std::fmt::Display for ApproverListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApproverListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13036,6 +13597,7 @@ pub enum BasicInfoBankSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BasicInfoBankSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160998 => Self::InternalServerError(api),
@@ -13045,6 +13607,7 @@ impl From<rt::Error> for BasicInfoBankSearchError {
 }
 impl ::std::ops::Deref for BasicInfoBankSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -13053,11 +13616,13 @@ impl ::std::ops::Deref for BasicInfoBankSearchError {
     }
 }
 impl ::std::fmt::Display for BasicInfoBankSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BasicInfoBankSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13076,6 +13641,7 @@ pub enum BasicInfoBankBranchSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BasicInfoBankBranchSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160998 => Self::InternalServerError(api),
@@ -13085,6 +13651,7 @@ impl From<rt::Error> for BasicInfoBankBranchSearchError {
 }
 impl ::std::ops::Deref for BasicInfoBankBranchSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -13093,11 +13660,13 @@ impl ::std::ops::Deref for BasicInfoBankBranchSearchError {
     }
 }
 impl ::std::fmt::Display for BasicInfoBankBranchSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BasicInfoBankBranchSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13116,6 +13685,7 @@ pub enum BasicInfoCitySearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BasicInfoCitySearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160998 => Self::InternalServerError(api),
@@ -13125,6 +13695,7 @@ impl From<rt::Error> for BasicInfoCitySearchError {
 }
 impl ::std::ops::Deref for BasicInfoCitySearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -13133,11 +13704,13 @@ impl ::std::ops::Deref for BasicInfoCitySearchError {
     }
 }
 impl ::std::fmt::Display for BasicInfoCitySearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BasicInfoCitySearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13156,6 +13729,7 @@ pub enum BasicInfoCountryRegionSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BasicInfoCountryRegionSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160998 => Self::InternalServerError(api),
@@ -13165,6 +13739,7 @@ impl From<rt::Error> for BasicInfoCountryRegionSearchError {
 }
 impl ::std::ops::Deref for BasicInfoCountryRegionSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -13173,11 +13748,13 @@ impl ::std::ops::Deref for BasicInfoCountryRegionSearchError {
     }
 }
 impl ::std::fmt::Display for BasicInfoCountryRegionSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BasicInfoCountryRegionSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13194,12 +13771,14 @@ pub enum BasicInfoCountryRegionSubdivisionSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BasicInfoCountryRegionSubdivisionSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for BasicInfoCountryRegionSubdivisionSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -13207,11 +13786,13 @@ impl ::std::ops::Deref for BasicInfoCountryRegionSubdivisionSearchError {
     }
 }
 impl ::std::fmt::Display for BasicInfoCountryRegionSubdivisionSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BasicInfoCountryRegionSubdivisionSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13229,6 +13810,7 @@ pub enum BasicInfoCurrencySearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BasicInfoCurrencySearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160998 => Self::InternalServerError(api),
@@ -13238,6 +13820,7 @@ impl From<rt::Error> for BasicInfoCurrencySearchError {
 }
 impl ::std::ops::Deref for BasicInfoCurrencySearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -13246,11 +13829,13 @@ impl ::std::ops::Deref for BasicInfoCurrencySearchError {
     }
 }
 impl ::std::fmt::Display for BasicInfoCurrencySearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BasicInfoCurrencySearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13269,6 +13854,7 @@ pub enum BasicInfoDistrictSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BasicInfoDistrictSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160998 => Self::InternalServerError(api),
@@ -13278,6 +13864,7 @@ impl From<rt::Error> for BasicInfoDistrictSearchError {
 }
 impl ::std::ops::Deref for BasicInfoDistrictSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -13286,11 +13873,13 @@ impl ::std::ops::Deref for BasicInfoDistrictSearchError {
     }
 }
 impl ::std::fmt::Display for BasicInfoDistrictSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BasicInfoDistrictSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13309,6 +13898,7 @@ pub enum BasicInfoLanguageSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BasicInfoLanguageSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160998 => Self::InternalServerError(api),
@@ -13318,6 +13908,7 @@ impl From<rt::Error> for BasicInfoLanguageSearchError {
 }
 impl ::std::ops::Deref for BasicInfoLanguageSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -13326,11 +13917,13 @@ impl ::std::ops::Deref for BasicInfoLanguageSearchError {
     }
 }
 impl ::std::fmt::Display for BasicInfoLanguageSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BasicInfoLanguageSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13349,6 +13942,7 @@ pub enum BasicInfoNationalitySearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BasicInfoNationalitySearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160998 => Self::InternalServerError(api),
@@ -13358,6 +13952,7 @@ impl From<rt::Error> for BasicInfoNationalitySearchError {
 }
 impl ::std::ops::Deref for BasicInfoNationalitySearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -13366,11 +13961,13 @@ impl ::std::ops::Deref for BasicInfoNationalitySearchError {
     }
 }
 impl ::std::fmt::Display for BasicInfoNationalitySearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BasicInfoNationalitySearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13389,6 +13986,7 @@ pub enum BasicInfoTimeZoneSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BasicInfoTimeZoneSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160998 => Self::InternalServerError(api),
@@ -13398,6 +13996,7 @@ impl From<rt::Error> for BasicInfoTimeZoneSearchError {
 }
 impl ::std::ops::Deref for BasicInfoTimeZoneSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -13406,11 +14005,13 @@ impl ::std::ops::Deref for BasicInfoTimeZoneSearchError {
     }
 }
 impl ::std::fmt::Display for BasicInfoTimeZoneSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BasicInfoTimeZoneSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13441,6 +14042,7 @@ pub enum BpGetByDepartmentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BpGetByDepartmentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161401 => Self::Code1161401(api),
@@ -13456,6 +14058,7 @@ impl From<rt::Error> for BpGetByDepartmentError {
 }
 impl ::std::ops::Deref for BpGetByDepartmentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1161401(api) => &**api,
@@ -13470,11 +14073,13 @@ impl ::std::ops::Deref for BpGetByDepartmentError {
     }
 }
 impl ::std::fmt::Display for BpGetByDepartmentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BpGetByDepartmentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13505,6 +14110,7 @@ pub enum BpListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BpListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161401 => Self::Code1161401(api),
@@ -13520,6 +14126,7 @@ impl From<rt::Error> for BpListError {
 }
 impl ::std::ops::Deref for BpListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1161401(api) => &**api,
@@ -13534,11 +14141,13 @@ impl ::std::ops::Deref for BpListError {
     }
 }
 impl ::std::fmt::Display for BpListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BpListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13573,6 +14182,7 @@ pub enum CompanyActiveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CompanyActiveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160402 => Self::ParamIsInvalid(api),
@@ -13600,6 +14210,7 @@ impl From<rt::Error> for CompanyActiveError {
 }
 impl ::std::ops::Deref for CompanyActiveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -13616,11 +14227,13 @@ impl ::std::ops::Deref for CompanyActiveError {
     }
 }
 impl ::std::fmt::Display for CompanyActiveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CompanyActiveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13639,6 +14252,7 @@ pub enum CompanyBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CompanyBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -13648,6 +14262,7 @@ impl From<rt::Error> for CompanyBatchGetError {
 }
 impl ::std::ops::Deref for CompanyBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -13656,11 +14271,13 @@ impl ::std::ops::Deref for CompanyBatchGetError {
     }
 }
 impl ::std::fmt::Display for CompanyBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CompanyBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13681,6 +14298,7 @@ pub enum CompanyQueryMultiTimelineError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CompanyQueryMultiTimelineError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -13691,6 +14309,7 @@ impl From<rt::Error> for CompanyQueryMultiTimelineError {
 }
 impl ::std::ops::Deref for CompanyQueryMultiTimelineError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -13700,11 +14319,13 @@ impl ::std::ops::Deref for CompanyQueryMultiTimelineError {
     }
 }
 impl ::std::fmt::Display for CompanyQueryMultiTimelineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CompanyQueryMultiTimelineError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13723,6 +14344,7 @@ pub enum CompanyQueryRecentChangeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CompanyQueryRecentChangeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160107 => {
@@ -13734,6 +14356,7 @@ impl From<rt::Error> for CompanyQueryRecentChangeError {
 }
 impl ::std::ops::Deref for CompanyQueryRecentChangeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160107(api) => &**api,
@@ -13742,11 +14365,13 @@ impl ::std::ops::Deref for CompanyQueryRecentChangeError {
     }
 }
 impl ::std::fmt::Display for CompanyQueryRecentChangeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CompanyQueryRecentChangeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13763,12 +14388,14 @@ pub enum ContractSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ContractSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ContractSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -13776,11 +14403,13 @@ impl ::std::ops::Deref for ContractSearchError {
     }
 }
 impl ::std::fmt::Display for ContractSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ContractSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13798,6 +14427,7 @@ pub enum CostAllocationBatchQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostAllocationBatchQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161604 => Self::QpsOverLimit(api),
@@ -13807,6 +14437,7 @@ impl From<rt::Error> for CostAllocationBatchQueryError {
 }
 impl ::std::ops::Deref for CostAllocationBatchQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::QpsOverLimit(api) => &**api,
@@ -13815,11 +14446,13 @@ impl ::std::ops::Deref for CostAllocationBatchQueryError {
     }
 }
 impl ::std::fmt::Display for CostAllocationBatchQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostAllocationBatchQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13838,6 +14471,7 @@ pub enum CostAllocationCreateVersionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostAllocationCreateVersionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161604 => Self::QpsOverLimit(api),
@@ -13847,6 +14481,7 @@ impl From<rt::Error> for CostAllocationCreateVersionError {
 }
 impl ::std::ops::Deref for CostAllocationCreateVersionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::QpsOverLimit(api) => &**api,
@@ -13855,11 +14490,13 @@ impl ::std::ops::Deref for CostAllocationCreateVersionError {
     }
 }
 impl ::std::fmt::Display for CostAllocationCreateVersionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostAllocationCreateVersionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13878,6 +14515,7 @@ pub enum CostAllocationRemoveVersionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostAllocationRemoveVersionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161604 => Self::QpsOverLimit(api),
@@ -13887,6 +14525,7 @@ impl From<rt::Error> for CostAllocationRemoveVersionError {
 }
 impl ::std::ops::Deref for CostAllocationRemoveVersionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::QpsOverLimit(api) => &**api,
@@ -13895,11 +14534,13 @@ impl ::std::ops::Deref for CostAllocationRemoveVersionError {
     }
 }
 impl ::std::fmt::Display for CostAllocationRemoveVersionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostAllocationRemoveVersionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13918,6 +14559,7 @@ pub enum CostAllocationUpdateVersionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostAllocationUpdateVersionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161604 => Self::QpsOverLimit(api),
@@ -13927,6 +14569,7 @@ impl From<rt::Error> for CostAllocationUpdateVersionError {
 }
 impl ::std::ops::Deref for CostAllocationUpdateVersionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::QpsOverLimit(api) => &**api,
@@ -13935,11 +14578,13 @@ impl ::std::ops::Deref for CostAllocationUpdateVersionError {
     }
 }
 impl ::std::fmt::Display for CostAllocationUpdateVersionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostAllocationUpdateVersionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13966,6 +14611,7 @@ pub enum CostCenterVersionCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostCenterVersionCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160402 => Self::ParamIsInvalid(api),
@@ -13979,6 +14625,7 @@ impl From<rt::Error> for CostCenterVersionCreateError {
 }
 impl ::std::ops::Deref for CostCenterVersionCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -13991,11 +14638,13 @@ impl ::std::ops::Deref for CostCenterVersionCreateError {
     }
 }
 impl ::std::fmt::Display for CostCenterVersionCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostCenterVersionCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14014,6 +14663,7 @@ pub enum CostCenterVersionDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostCenterVersionDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160409 => Self::Code1160409(api),
@@ -14023,6 +14673,7 @@ impl From<rt::Error> for CostCenterVersionDeleteError {
 }
 impl ::std::ops::Deref for CostCenterVersionDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160409(api) => &**api,
@@ -14031,11 +14682,13 @@ impl ::std::ops::Deref for CostCenterVersionDeleteError {
     }
 }
 impl ::std::fmt::Display for CostCenterVersionDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostCenterVersionDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14060,6 +14713,7 @@ pub enum CostCenterVersionPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostCenterVersionPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160402 => Self::ParamIsInvalid(api),
@@ -14072,6 +14726,7 @@ impl From<rt::Error> for CostCenterVersionPatchError {
 }
 impl ::std::ops::Deref for CostCenterVersionPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -14083,11 +14738,13 @@ impl ::std::ops::Deref for CostCenterVersionPatchError {
     }
 }
 impl ::std::fmt::Display for CostCenterVersionPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostCenterVersionPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14114,6 +14771,7 @@ pub enum CostCenterCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostCenterCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160402 => Self::ParamIsInvalid(api),
@@ -14127,6 +14785,7 @@ impl From<rt::Error> for CostCenterCreateError {
 }
 impl ::std::ops::Deref for CostCenterCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -14139,11 +14798,13 @@ impl ::std::ops::Deref for CostCenterCreateError {
     }
 }
 impl ::std::fmt::Display for CostCenterCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostCenterCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14162,6 +14823,7 @@ pub enum CostCenterDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostCenterDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160408 => Self::Code1160408(api),
@@ -14171,6 +14833,7 @@ impl From<rt::Error> for CostCenterDeleteError {
 }
 impl ::std::ops::Deref for CostCenterDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160408(api) => &**api,
@@ -14179,11 +14842,13 @@ impl ::std::ops::Deref for CostCenterDeleteError {
     }
 }
 impl ::std::fmt::Display for CostCenterDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostCenterDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14208,6 +14873,7 @@ pub enum CostCenterPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostCenterPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160402 => Self::ParamIsInvalid(api),
@@ -14220,6 +14886,7 @@ impl From<rt::Error> for CostCenterPatchError {
 }
 impl ::std::ops::Deref for CostCenterPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -14231,11 +14898,13 @@ impl ::std::ops::Deref for CostCenterPatchError {
     }
 }
 impl ::std::fmt::Display for CostCenterPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostCenterPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14258,6 +14927,7 @@ pub enum CostCenterQueryMultiTimelineError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostCenterQueryMultiTimelineError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -14269,6 +14939,7 @@ impl From<rt::Error> for CostCenterQueryMultiTimelineError {
 }
 impl ::std::ops::Deref for CostCenterQueryMultiTimelineError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -14279,11 +14950,13 @@ impl ::std::ops::Deref for CostCenterQueryMultiTimelineError {
     }
 }
 impl ::std::fmt::Display for CostCenterQueryMultiTimelineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostCenterQueryMultiTimelineError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14302,6 +14975,7 @@ pub enum CostCenterQueryRecentChangeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostCenterQueryRecentChangeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160107 => {
@@ -14313,6 +14987,7 @@ impl From<rt::Error> for CostCenterQueryRecentChangeError {
 }
 impl ::std::ops::Deref for CostCenterQueryRecentChangeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160107(api) => &**api,
@@ -14321,11 +14996,13 @@ impl ::std::ops::Deref for CostCenterQueryRecentChangeError {
     }
 }
 impl ::std::fmt::Display for CostCenterQueryRecentChangeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostCenterQueryRecentChangeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14344,6 +15021,7 @@ pub enum CostCenterSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostCenterSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -14353,6 +15031,7 @@ impl From<rt::Error> for CostCenterSearchError {
 }
 impl ::std::ops::Deref for CostCenterSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -14361,11 +15040,13 @@ impl ::std::ops::Deref for CostCenterSearchError {
     }
 }
 impl ::std::fmt::Display for CostCenterSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostCenterSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14386,6 +15067,7 @@ pub enum CostCenterTreeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostCenterTreeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160102 => {
@@ -14398,6 +15080,7 @@ impl From<rt::Error> for CostCenterTreeError {
 }
 impl ::std::ops::Deref for CostCenterTreeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160102(api) => &**api,
@@ -14407,11 +15090,13 @@ impl ::std::ops::Deref for CostCenterTreeError {
     }
 }
 impl ::std::fmt::Display for CostCenterTreeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostCenterTreeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14442,6 +15127,7 @@ pub enum CustomOrgActiveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomOrgActiveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160285 => {
@@ -14465,6 +15151,7 @@ impl From<rt::Error> for CustomOrgActiveError {
 }
 impl ::std::ops::Deref for CustomOrgActiveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::FailedToDisableAsItStill(api) => &**api,
@@ -14479,11 +15166,13 @@ impl ::std::ops::Deref for CustomOrgActiveError {
     }
 }
 impl ::std::fmt::Display for CustomOrgActiveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomOrgActiveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14514,6 +15203,7 @@ pub enum CustomOrgCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomOrgCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160263 => Self::TheCodeAlreadyExists(api),
@@ -14535,6 +15225,7 @@ impl From<rt::Error> for CustomOrgCreateError {
 }
 impl ::std::ops::Deref for CustomOrgCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheCodeAlreadyExists(api) => &**api,
@@ -14549,11 +15240,13 @@ impl ::std::ops::Deref for CustomOrgCreateError {
     }
 }
 impl ::std::fmt::Display for CustomOrgCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomOrgCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14576,6 +15269,7 @@ pub enum CustomOrgDeleteOrgError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomOrgDeleteOrgError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160265 => Self::UnableToDeleteAsItS(api),
@@ -14587,6 +15281,7 @@ impl From<rt::Error> for CustomOrgDeleteOrgError {
 }
 impl ::std::ops::Deref for CustomOrgDeleteOrgError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnableToDeleteAsItS(api) => &**api,
@@ -14597,11 +15292,13 @@ impl ::std::ops::Deref for CustomOrgDeleteOrgError {
     }
 }
 impl ::std::fmt::Display for CustomOrgDeleteOrgError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomOrgDeleteOrgError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14634,6 +15331,7 @@ pub enum CustomOrgPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomOrgPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160263 => Self::TheCodeAlreadyExists(api),
@@ -14658,6 +15356,7 @@ impl From<rt::Error> for CustomOrgPatchError {
 }
 impl ::std::ops::Deref for CustomOrgPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheCodeAlreadyExists(api) => &**api,
@@ -14673,11 +15372,13 @@ impl ::std::ops::Deref for CustomOrgPatchError {
     }
 }
 impl ::std::fmt::Display for CustomOrgPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomOrgPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14700,6 +15401,7 @@ pub enum CustomOrgQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomOrgQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161001 => {
@@ -14713,6 +15415,7 @@ impl From<rt::Error> for CustomOrgQueryError {
 }
 impl ::std::ops::Deref for CustomOrgQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1161001(api) => &**api,
@@ -14723,11 +15426,13 @@ impl ::std::ops::Deref for CustomOrgQueryError {
     }
 }
 impl ::std::fmt::Display for CustomOrgQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomOrgQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14746,6 +15451,7 @@ pub enum CustomOrgQueryRecentChangeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomOrgQueryRecentChangeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160107 => {
@@ -14757,6 +15463,7 @@ impl From<rt::Error> for CustomOrgQueryRecentChangeError {
 }
 impl ::std::ops::Deref for CustomOrgQueryRecentChangeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160107(api) => &**api,
@@ -14765,11 +15472,13 @@ impl ::std::ops::Deref for CustomOrgQueryRecentChangeError {
     }
 }
 impl ::std::fmt::Display for CustomOrgQueryRecentChangeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomOrgQueryRecentChangeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14790,6 +15499,7 @@ pub enum CustomOrgUpdateRuleError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomOrgUpdateRuleError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -14800,6 +15510,7 @@ impl From<rt::Error> for CustomOrgUpdateRuleError {
 }
 impl ::std::ops::Deref for CustomOrgUpdateRuleError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -14809,11 +15520,13 @@ impl ::std::ops::Deref for CustomOrgUpdateRuleError {
     }
 }
 impl ::std::fmt::Display for CustomOrgUpdateRuleError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomOrgUpdateRuleError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14834,6 +15547,7 @@ pub enum DefaultCostCenterBatchQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DefaultCostCenterBatchQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160400 => {
@@ -14846,6 +15560,7 @@ impl From<rt::Error> for DefaultCostCenterBatchQueryError {
 }
 impl ::std::ops::Deref for DefaultCostCenterBatchQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160400(api) => &**api,
@@ -14855,11 +15570,13 @@ impl ::std::ops::Deref for DefaultCostCenterBatchQueryError {
     }
 }
 impl ::std::fmt::Display for DefaultCostCenterBatchQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DefaultCostCenterBatchQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14880,6 +15597,7 @@ pub enum DefaultCostCenterCreateVersionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DefaultCostCenterCreateVersionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160400 => {
@@ -14892,6 +15610,7 @@ impl From<rt::Error> for DefaultCostCenterCreateVersionError {
 }
 impl ::std::ops::Deref for DefaultCostCenterCreateVersionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160400(api) => &**api,
@@ -14901,11 +15620,13 @@ impl ::std::ops::Deref for DefaultCostCenterCreateVersionError {
     }
 }
 impl ::std::fmt::Display for DefaultCostCenterCreateVersionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DefaultCostCenterCreateVersionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14926,6 +15647,7 @@ pub enum DefaultCostCenterRemoveVersionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DefaultCostCenterRemoveVersionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160400 => {
@@ -14938,6 +15660,7 @@ impl From<rt::Error> for DefaultCostCenterRemoveVersionError {
 }
 impl ::std::ops::Deref for DefaultCostCenterRemoveVersionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160400(api) => &**api,
@@ -14947,11 +15670,13 @@ impl ::std::ops::Deref for DefaultCostCenterRemoveVersionError {
     }
 }
 impl ::std::fmt::Display for DefaultCostCenterRemoveVersionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DefaultCostCenterRemoveVersionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14972,6 +15697,7 @@ pub enum DefaultCostCenterUpdateVersionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DefaultCostCenterUpdateVersionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160400 => {
@@ -14984,6 +15710,7 @@ impl From<rt::Error> for DefaultCostCenterUpdateVersionError {
 }
 impl ::std::ops::Deref for DefaultCostCenterUpdateVersionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160400(api) => &**api,
@@ -14993,11 +15720,13 @@ impl ::std::ops::Deref for DefaultCostCenterUpdateVersionError {
     }
 }
 impl ::std::fmt::Display for DefaultCostCenterUpdateVersionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DefaultCostCenterUpdateVersionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15022,6 +15751,7 @@ pub enum DepartmentBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160102 => {
@@ -15036,6 +15766,7 @@ impl From<rt::Error> for DepartmentBatchGetError {
 }
 impl ::std::ops::Deref for DepartmentBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160102(api) => &**api,
@@ -15047,11 +15778,13 @@ impl ::std::ops::Deref for DepartmentBatchGetError {
     }
 }
 impl ::std::fmt::Display for DepartmentBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15070,6 +15803,7 @@ pub enum DepartmentDeleteV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentDeleteV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160265 => Self::UnableToDeleteAsItS(api),
@@ -15079,6 +15813,7 @@ impl From<rt::Error> for DepartmentDeleteV2Error {
 }
 impl ::std::ops::Deref for DepartmentDeleteV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnableToDeleteAsItS(api) => &**api,
@@ -15087,11 +15822,13 @@ impl ::std::ops::Deref for DepartmentDeleteV2Error {
     }
 }
 impl ::std::fmt::Display for DepartmentDeleteV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentDeleteV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15174,6 +15911,7 @@ pub enum DepartmentPatchV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentPatchV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160004 => Self::ClientTokenRepeat(api),
@@ -15247,6 +15985,7 @@ impl From<rt::Error> for DepartmentPatchV2Error {
 }
 impl ::std::ops::Deref for DepartmentPatchV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ClientTokenRepeat(api) => &**api,
@@ -15287,11 +16026,13 @@ impl ::std::ops::Deref for DepartmentPatchV2Error {
     }
 }
 impl ::std::fmt::Display for DepartmentPatchV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentPatchV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15316,6 +16057,7 @@ pub enum DepartmentParentsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentParentsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160102 => {
@@ -15330,6 +16072,7 @@ impl From<rt::Error> for DepartmentParentsError {
 }
 impl ::std::ops::Deref for DepartmentParentsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160102(api) => &**api,
@@ -15341,11 +16084,13 @@ impl ::std::ops::Deref for DepartmentParentsError {
     }
 }
 impl ::std::fmt::Display for DepartmentParentsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentParentsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15366,6 +16111,7 @@ pub enum DepartmentQueryMultiTimelineError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentQueryMultiTimelineError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -15376,6 +16122,7 @@ impl From<rt::Error> for DepartmentQueryMultiTimelineError {
 }
 impl ::std::ops::Deref for DepartmentQueryMultiTimelineError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -15385,11 +16132,13 @@ impl ::std::ops::Deref for DepartmentQueryMultiTimelineError {
     }
 }
 impl ::std::fmt::Display for DepartmentQueryMultiTimelineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentQueryMultiTimelineError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15408,6 +16157,7 @@ pub enum DepartmentQueryOperationLogsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentQueryOperationLogsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::Code1160101(api),
@@ -15417,6 +16167,7 @@ impl From<rt::Error> for DepartmentQueryOperationLogsError {
 }
 impl ::std::ops::Deref for DepartmentQueryOperationLogsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160101(api) => &**api,
@@ -15425,11 +16176,13 @@ impl ::std::ops::Deref for DepartmentQueryOperationLogsError {
     }
 }
 impl ::std::fmt::Display for DepartmentQueryOperationLogsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentQueryOperationLogsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15448,6 +16201,7 @@ pub enum DepartmentQueryRecentChangeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentQueryRecentChangeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160107 => {
@@ -15459,6 +16213,7 @@ impl From<rt::Error> for DepartmentQueryRecentChangeError {
 }
 impl ::std::ops::Deref for DepartmentQueryRecentChangeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160107(api) => &**api,
@@ -15467,11 +16222,13 @@ impl ::std::ops::Deref for DepartmentQueryRecentChangeError {
     }
 }
 impl ::std::fmt::Display for DepartmentQueryRecentChangeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentQueryRecentChangeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15492,6 +16249,7 @@ pub enum DepartmentQueryTimelineError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentQueryTimelineError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -15502,6 +16260,7 @@ impl From<rt::Error> for DepartmentQueryTimelineError {
 }
 impl ::std::ops::Deref for DepartmentQueryTimelineError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -15511,11 +16270,13 @@ impl ::std::ops::Deref for DepartmentQueryTimelineError {
     }
 }
 impl ::std::fmt::Display for DepartmentQueryTimelineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentQueryTimelineError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15540,6 +16301,7 @@ pub enum DepartmentSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160102 => {
@@ -15554,6 +16316,7 @@ impl From<rt::Error> for DepartmentSearchError {
 }
 impl ::std::ops::Deref for DepartmentSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160102(api) => &**api,
@@ -15565,11 +16328,13 @@ impl ::std::ops::Deref for DepartmentSearchError {
     }
 }
 impl ::std::fmt::Display for DepartmentSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15590,6 +16355,7 @@ pub enum DepartmentTreeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentTreeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160102 => {
@@ -15602,6 +16368,7 @@ impl From<rt::Error> for DepartmentTreeError {
 }
 impl ::std::ops::Deref for DepartmentTreeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160102(api) => &**api,
@@ -15611,11 +16378,13 @@ impl ::std::ops::Deref for DepartmentTreeError {
     }
 }
 impl ::std::fmt::Display for DepartmentTreeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentTreeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15636,6 +16405,7 @@ pub enum DraftGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DraftGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161000 => {
@@ -15650,6 +16420,7 @@ impl From<rt::Error> for DraftGetError {
 }
 impl ::std::ops::Deref for DraftGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::AdjustmentDraftNotFound(api) => &**api,
@@ -15659,11 +16430,13 @@ impl ::std::ops::Deref for DraftGetError {
     }
 }
 impl ::std::fmt::Display for DraftGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DraftGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15682,6 +16455,7 @@ pub enum EmployeeCustomOrgCreateEmpCustomOrgError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeCustomOrgCreateEmpCustomOrgError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -15691,6 +16465,7 @@ impl From<rt::Error> for EmployeeCustomOrgCreateEmpCustomOrgError {
 }
 impl ::std::ops::Deref for EmployeeCustomOrgCreateEmpCustomOrgError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -15699,11 +16474,13 @@ impl ::std::ops::Deref for EmployeeCustomOrgCreateEmpCustomOrgError {
     }
 }
 impl ::std::fmt::Display for EmployeeCustomOrgCreateEmpCustomOrgError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeCustomOrgCreateEmpCustomOrgError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15722,6 +16499,7 @@ pub enum EmployeeCustomOrgDelError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeCustomOrgDelError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -15731,6 +16509,7 @@ impl From<rt::Error> for EmployeeCustomOrgDelError {
 }
 impl ::std::ops::Deref for EmployeeCustomOrgDelError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -15739,11 +16518,13 @@ impl ::std::ops::Deref for EmployeeCustomOrgDelError {
     }
 }
 impl ::std::fmt::Display for EmployeeCustomOrgDelError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeCustomOrgDelError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15762,6 +16543,7 @@ pub enum EmployeeCustomOrgEditEmpCustomOrgError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeCustomOrgEditEmpCustomOrgError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -15771,6 +16553,7 @@ impl From<rt::Error> for EmployeeCustomOrgEditEmpCustomOrgError {
 }
 impl ::std::ops::Deref for EmployeeCustomOrgEditEmpCustomOrgError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -15779,11 +16562,13 @@ impl ::std::ops::Deref for EmployeeCustomOrgEditEmpCustomOrgError {
     }
 }
 impl ::std::fmt::Display for EmployeeCustomOrgEditEmpCustomOrgError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeCustomOrgEditEmpCustomOrgError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15804,6 +16589,7 @@ pub enum EmployeeCustomOrgEmploymentCustomOrgRecordError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeCustomOrgEmploymentCustomOrgRecordError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160400 => {
@@ -15816,6 +16602,7 @@ impl From<rt::Error> for EmployeeCustomOrgEmploymentCustomOrgRecordError {
 }
 impl ::std::ops::Deref for EmployeeCustomOrgEmploymentCustomOrgRecordError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160400(api) => &**api,
@@ -15825,11 +16612,13 @@ impl ::std::ops::Deref for EmployeeCustomOrgEmploymentCustomOrgRecordError {
     }
 }
 impl ::std::fmt::Display for EmployeeCustomOrgEmploymentCustomOrgRecordError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeCustomOrgEmploymentCustomOrgRecordError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15848,6 +16637,7 @@ pub enum EmployeeCustomOrgQuerybyidError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeCustomOrgQuerybyidError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -15857,6 +16647,7 @@ impl From<rt::Error> for EmployeeCustomOrgQuerybyidError {
 }
 impl ::std::ops::Deref for EmployeeCustomOrgQuerybyidError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -15865,11 +16656,13 @@ impl ::std::ops::Deref for EmployeeCustomOrgQuerybyidError {
     }
 }
 impl ::std::fmt::Display for EmployeeCustomOrgQuerybyidError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeCustomOrgQuerybyidError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15890,6 +16683,7 @@ pub enum EmployeeBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160102 => {
@@ -15904,6 +16698,7 @@ impl From<rt::Error> for EmployeeBatchGetError {
 }
 impl ::std::ops::Deref for EmployeeBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160102(api) => &**api,
@@ -15913,11 +16708,13 @@ impl ::std::ops::Deref for EmployeeBatchGetError {
     }
 }
 impl ::std::fmt::Display for EmployeeBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15950,6 +16747,7 @@ pub enum EmployeeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -15966,6 +16764,7 @@ impl From<rt::Error> for EmployeeCreateError {
 }
 impl ::std::ops::Deref for EmployeeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -15981,11 +16780,13 @@ impl ::std::ops::Deref for EmployeeCreateError {
     }
 }
 impl ::std::fmt::Display for EmployeeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16006,6 +16807,7 @@ pub enum EmployeeSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160102 => {
@@ -16018,6 +16820,7 @@ impl From<rt::Error> for EmployeeSearchError {
 }
 impl ::std::ops::Deref for EmployeeSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160102(api) => &**api,
@@ -16027,11 +16830,13 @@ impl ::std::ops::Deref for EmployeeSearchError {
     }
 }
 impl ::std::fmt::Display for EmployeeSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16048,12 +16853,14 @@ pub enum EmployeesAdditionalJobBatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeesAdditionalJobBatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for EmployeesAdditionalJobBatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -16061,11 +16868,13 @@ impl ::std::ops::Deref for EmployeesAdditionalJobBatchError {
     }
 }
 impl ::std::fmt::Display for EmployeesAdditionalJobBatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeesAdditionalJobBatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16085,6 +16894,7 @@ pub enum EmployeesAdditionalJobCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeesAdditionalJobCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -16095,6 +16905,7 @@ impl From<rt::Error> for EmployeesAdditionalJobCreateError {
 }
 impl ::std::ops::Deref for EmployeesAdditionalJobCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -16104,11 +16915,13 @@ impl ::std::ops::Deref for EmployeesAdditionalJobCreateError {
     }
 }
 impl ::std::fmt::Display for EmployeesAdditionalJobCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeesAdditionalJobCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16129,6 +16942,7 @@ pub enum EmployeesAdditionalJobDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeesAdditionalJobDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -16139,6 +16953,7 @@ impl From<rt::Error> for EmployeesAdditionalJobDeleteError {
 }
 impl ::std::ops::Deref for EmployeesAdditionalJobDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -16148,11 +16963,13 @@ impl ::std::ops::Deref for EmployeesAdditionalJobDeleteError {
     }
 }
 impl ::std::fmt::Display for EmployeesAdditionalJobDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeesAdditionalJobDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16173,6 +16990,7 @@ pub enum EmployeesAdditionalJobPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeesAdditionalJobPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -16183,6 +17001,7 @@ impl From<rt::Error> for EmployeesAdditionalJobPatchError {
 }
 impl ::std::ops::Deref for EmployeesAdditionalJobPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -16192,11 +17011,13 @@ impl ::std::ops::Deref for EmployeesAdditionalJobPatchError {
     }
 }
 impl ::std::fmt::Display for EmployeesAdditionalJobPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeesAdditionalJobPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16227,6 +17048,7 @@ pub enum EmployeesBpBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeesBpBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161401 => Self::Code1161401(api),
@@ -16242,6 +17064,7 @@ impl From<rt::Error> for EmployeesBpBatchGetError {
 }
 impl ::std::ops::Deref for EmployeesBpBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1161401(api) => &**api,
@@ -16256,11 +17079,13 @@ impl ::std::ops::Deref for EmployeesBpBatchGetError {
     }
 }
 impl ::std::fmt::Display for EmployeesBpBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeesBpBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16281,6 +17106,7 @@ pub enum EmployeesInternationalAssignmentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeesInternationalAssignmentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -16291,6 +17117,7 @@ impl From<rt::Error> for EmployeesInternationalAssignmentCreateError {
 }
 impl ::std::ops::Deref for EmployeesInternationalAssignmentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -16300,11 +17127,13 @@ impl ::std::ops::Deref for EmployeesInternationalAssignmentCreateError {
     }
 }
 impl ::std::fmt::Display for EmployeesInternationalAssignmentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeesInternationalAssignmentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16325,6 +17154,7 @@ pub enum EmployeesInternationalAssignmentListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeesInternationalAssignmentListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -16335,6 +17165,7 @@ impl From<rt::Error> for EmployeesInternationalAssignmentListError {
 }
 impl ::std::ops::Deref for EmployeesInternationalAssignmentListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -16344,11 +17175,13 @@ impl ::std::ops::Deref for EmployeesInternationalAssignmentListError {
     }
 }
 impl ::std::fmt::Display for EmployeesInternationalAssignmentListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeesInternationalAssignmentListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16369,6 +17202,7 @@ pub enum EmployeesInternationalAssignmentDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeesInternationalAssignmentDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -16379,6 +17213,7 @@ impl From<rt::Error> for EmployeesInternationalAssignmentDeleteError {
 }
 impl ::std::ops::Deref for EmployeesInternationalAssignmentDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -16388,11 +17223,13 @@ impl ::std::ops::Deref for EmployeesInternationalAssignmentDeleteError {
     }
 }
 impl ::std::fmt::Display for EmployeesInternationalAssignmentDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeesInternationalAssignmentDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16413,6 +17250,7 @@ pub enum EmployeesInternationalAssignmentPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeesInternationalAssignmentPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -16423,6 +17261,7 @@ impl From<rt::Error> for EmployeesInternationalAssignmentPatchError {
 }
 impl ::std::ops::Deref for EmployeesInternationalAssignmentPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -16432,11 +17271,13 @@ impl ::std::ops::Deref for EmployeesInternationalAssignmentPatchError {
     }
 }
 impl ::std::fmt::Display for EmployeesInternationalAssignmentPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeesInternationalAssignmentPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16465,6 +17306,7 @@ pub enum EmployeesJobDataBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeesJobDataBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160013 => Self::Code1160013(api),
@@ -16479,6 +17321,7 @@ impl From<rt::Error> for EmployeesJobDataBatchGetError {
 }
 impl ::std::ops::Deref for EmployeesJobDataBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160013(api) => &**api,
@@ -16492,11 +17335,13 @@ impl ::std::ops::Deref for EmployeesJobDataBatchGetError {
     }
 }
 impl ::std::fmt::Display for EmployeesJobDataBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeesJobDataBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16525,6 +17370,7 @@ pub enum EmployeesJobDataQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeesJobDataQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160013 => Self::Code1160013(api),
@@ -16539,6 +17385,7 @@ impl From<rt::Error> for EmployeesJobDataQueryError {
 }
 impl ::std::ops::Deref for EmployeesJobDataQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160013(api) => &**api,
@@ -16552,11 +17399,13 @@ impl ::std::ops::Deref for EmployeesJobDataQueryError {
     }
 }
 impl ::std::fmt::Display for EmployeesJobDataQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeesJobDataQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16575,6 +17424,7 @@ pub enum EnumSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EnumSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160998 => Self::InternalServerError(api),
@@ -16584,6 +17434,7 @@ impl From<rt::Error> for EnumSearchError {
 }
 impl ::std::ops::Deref for EnumSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -16592,11 +17443,13 @@ impl ::std::ops::Deref for EnumSearchError {
     }
 }
 impl ::std::fmt::Display for EnumSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EnumSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16617,6 +17470,7 @@ pub enum JobBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -16627,6 +17481,7 @@ impl From<rt::Error> for JobBatchGetError {
 }
 impl ::std::ops::Deref for JobBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -16636,11 +17491,13 @@ impl ::std::ops::Deref for JobBatchGetError {
     }
 }
 impl ::std::fmt::Display for JobBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16661,6 +17518,7 @@ pub enum JobGetV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobGetV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -16671,6 +17529,7 @@ impl From<rt::Error> for JobGetV2Error {
 }
 impl ::std::ops::Deref for JobGetV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -16680,11 +17539,13 @@ impl ::std::ops::Deref for JobGetV2Error {
     }
 }
 impl ::std::fmt::Display for JobGetV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobGetV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16705,6 +17566,7 @@ pub enum JobListV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobListV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -16715,6 +17577,7 @@ impl From<rt::Error> for JobListV2Error {
 }
 impl ::std::ops::Deref for JobListV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -16724,11 +17587,13 @@ impl ::std::ops::Deref for JobListV2Error {
     }
 }
 impl ::std::fmt::Display for JobListV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobListV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16749,6 +17614,7 @@ pub enum JobQueryMultiTimelineError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobQueryMultiTimelineError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -16759,6 +17625,7 @@ impl From<rt::Error> for JobQueryMultiTimelineError {
 }
 impl ::std::ops::Deref for JobQueryMultiTimelineError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -16768,11 +17635,13 @@ impl ::std::ops::Deref for JobQueryMultiTimelineError {
     }
 }
 impl ::std::fmt::Display for JobQueryMultiTimelineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobQueryMultiTimelineError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16791,6 +17660,7 @@ pub enum JobQueryRecentChangeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobQueryRecentChangeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160107 => {
@@ -16802,6 +17672,7 @@ impl From<rt::Error> for JobQueryRecentChangeError {
 }
 impl ::std::ops::Deref for JobQueryRecentChangeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160107(api) => &**api,
@@ -16810,11 +17681,13 @@ impl ::std::ops::Deref for JobQueryRecentChangeError {
     }
 }
 impl ::std::fmt::Display for JobQueryRecentChangeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobQueryRecentChangeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16833,6 +17706,7 @@ pub enum JobChangeCreateV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobChangeCreateV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160100 => {
@@ -16844,6 +17718,7 @@ impl From<rt::Error> for JobChangeCreateV2Error {
 }
 impl ::std::ops::Deref for JobChangeCreateV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheJobStatusChangeTypeCan(api) => &**api,
@@ -16852,11 +17727,13 @@ impl ::std::ops::Deref for JobChangeCreateV2Error {
     }
 }
 impl ::std::fmt::Display for JobChangeCreateV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobChangeCreateV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16875,6 +17752,7 @@ pub enum JobChangeRevokeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobChangeRevokeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -16884,6 +17762,7 @@ impl From<rt::Error> for JobChangeRevokeError {
 }
 impl ::std::ops::Deref for JobChangeRevokeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -16892,11 +17771,13 @@ impl ::std::ops::Deref for JobChangeRevokeError {
     }
 }
 impl ::std::fmt::Display for JobChangeRevokeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobChangeRevokeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16927,6 +17808,7 @@ pub enum JobChangeSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobChangeSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::Code1160101(api),
@@ -16950,6 +17832,7 @@ impl From<rt::Error> for JobChangeSearchError {
 }
 impl ::std::ops::Deref for JobChangeSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160101(api) => &**api,
@@ -16964,11 +17847,13 @@ impl ::std::ops::Deref for JobChangeSearchError {
     }
 }
 impl ::std::fmt::Display for JobChangeSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobChangeSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16987,6 +17872,7 @@ pub enum JobFamilyBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -16996,6 +17882,7 @@ impl From<rt::Error> for JobFamilyBatchGetError {
 }
 impl ::std::ops::Deref for JobFamilyBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -17004,11 +17891,13 @@ impl ::std::ops::Deref for JobFamilyBatchGetError {
     }
 }
 impl ::std::fmt::Display for JobFamilyBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17029,6 +17918,7 @@ pub enum JobFamilyQueryMultiTimelineError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyQueryMultiTimelineError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -17039,6 +17929,7 @@ impl From<rt::Error> for JobFamilyQueryMultiTimelineError {
 }
 impl ::std::ops::Deref for JobFamilyQueryMultiTimelineError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -17048,11 +17939,13 @@ impl ::std::ops::Deref for JobFamilyQueryMultiTimelineError {
     }
 }
 impl ::std::fmt::Display for JobFamilyQueryMultiTimelineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyQueryMultiTimelineError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17071,6 +17964,7 @@ pub enum JobFamilyQueryRecentChangeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFamilyQueryRecentChangeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160107 => {
@@ -17082,6 +17976,7 @@ impl From<rt::Error> for JobFamilyQueryRecentChangeError {
 }
 impl ::std::ops::Deref for JobFamilyQueryRecentChangeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160107(api) => &**api,
@@ -17090,11 +17985,13 @@ impl ::std::ops::Deref for JobFamilyQueryRecentChangeError {
     }
 }
 impl ::std::fmt::Display for JobFamilyQueryRecentChangeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFamilyQueryRecentChangeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17113,6 +18010,7 @@ pub enum JobGradeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobGradeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -17122,6 +18020,7 @@ impl From<rt::Error> for JobGradeCreateError {
 }
 impl ::std::ops::Deref for JobGradeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -17130,11 +18029,13 @@ impl ::std::ops::Deref for JobGradeCreateError {
     }
 }
 impl ::std::fmt::Display for JobGradeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobGradeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17153,6 +18054,7 @@ pub enum JobGradeDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobGradeDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -17162,6 +18064,7 @@ impl From<rt::Error> for JobGradeDeleteError {
 }
 impl ::std::ops::Deref for JobGradeDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -17170,11 +18073,13 @@ impl ::std::ops::Deref for JobGradeDeleteError {
     }
 }
 impl ::std::fmt::Display for JobGradeDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobGradeDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17193,6 +18098,7 @@ pub enum JobGradePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobGradePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -17202,6 +18108,7 @@ impl From<rt::Error> for JobGradePatchError {
 }
 impl ::std::ops::Deref for JobGradePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -17210,11 +18117,13 @@ impl ::std::ops::Deref for JobGradePatchError {
     }
 }
 impl ::std::fmt::Display for JobGradePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobGradePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17235,6 +18144,7 @@ pub enum JobGradeQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobGradeQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -17245,6 +18155,7 @@ impl From<rt::Error> for JobGradeQueryError {
 }
 impl ::std::ops::Deref for JobGradeQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -17254,11 +18165,13 @@ impl ::std::ops::Deref for JobGradeQueryError {
     }
 }
 impl ::std::fmt::Display for JobGradeQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobGradeQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17277,6 +18190,7 @@ pub enum JobGradeQueryRecentChangeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobGradeQueryRecentChangeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160107 => {
@@ -17288,6 +18202,7 @@ impl From<rt::Error> for JobGradeQueryRecentChangeError {
 }
 impl ::std::ops::Deref for JobGradeQueryRecentChangeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160107(api) => &**api,
@@ -17296,11 +18211,13 @@ impl ::std::ops::Deref for JobGradeQueryRecentChangeError {
     }
 }
 impl ::std::fmt::Display for JobGradeQueryRecentChangeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobGradeQueryRecentChangeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17319,6 +18236,7 @@ pub enum JobLevelBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -17328,6 +18246,7 @@ impl From<rt::Error> for JobLevelBatchGetError {
 }
 impl ::std::ops::Deref for JobLevelBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -17336,11 +18255,13 @@ impl ::std::ops::Deref for JobLevelBatchGetError {
     }
 }
 impl ::std::fmt::Display for JobLevelBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17359,6 +18280,7 @@ pub enum JobLevelQueryRecentChangeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobLevelQueryRecentChangeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160107 => {
@@ -17370,6 +18292,7 @@ impl From<rt::Error> for JobLevelQueryRecentChangeError {
 }
 impl ::std::ops::Deref for JobLevelQueryRecentChangeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160107(api) => &**api,
@@ -17378,11 +18301,13 @@ impl ::std::ops::Deref for JobLevelQueryRecentChangeError {
     }
 }
 impl ::std::fmt::Display for JobLevelQueryRecentChangeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobLevelQueryRecentChangeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17399,12 +18324,14 @@ pub enum LocationAddressCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationAddressCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationAddressCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -17412,11 +18339,13 @@ impl ::std::ops::Deref for LocationAddressCreateError {
     }
 }
 impl ::std::fmt::Display for LocationAddressCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationAddressCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17432,12 +18361,14 @@ pub enum LocationAddressDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationAddressDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationAddressDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -17445,11 +18376,13 @@ impl ::std::ops::Deref for LocationAddressDeleteError {
     }
 }
 impl ::std::fmt::Display for LocationAddressDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationAddressDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17465,12 +18398,14 @@ pub enum LocationAddressPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationAddressPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationAddressPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -17478,11 +18413,13 @@ impl ::std::ops::Deref for LocationAddressPatchError {
     }
 }
 impl ::std::fmt::Display for LocationAddressPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationAddressPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17498,12 +18435,14 @@ pub enum LocationActiveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationActiveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationActiveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -17511,11 +18450,13 @@ impl ::std::ops::Deref for LocationActiveError {
     }
 }
 impl ::std::fmt::Display for LocationActiveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationActiveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17533,6 +18474,7 @@ pub enum LocationBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -17542,6 +18484,7 @@ impl From<rt::Error> for LocationBatchGetError {
 }
 impl ::std::ops::Deref for LocationBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -17550,11 +18493,13 @@ impl ::std::ops::Deref for LocationBatchGetError {
     }
 }
 impl ::std::fmt::Display for LocationBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17571,12 +18516,14 @@ pub enum LocationPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for LocationPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -17584,11 +18531,13 @@ impl ::std::ops::Deref for LocationPatchError {
     }
 }
 impl ::std::fmt::Display for LocationPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17608,6 +18557,7 @@ pub enum LocationQueryMultiTimelineError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationQueryMultiTimelineError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -17618,6 +18568,7 @@ impl From<rt::Error> for LocationQueryMultiTimelineError {
 }
 impl ::std::ops::Deref for LocationQueryMultiTimelineError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -17627,11 +18578,13 @@ impl ::std::ops::Deref for LocationQueryMultiTimelineError {
     }
 }
 impl ::std::fmt::Display for LocationQueryMultiTimelineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationQueryMultiTimelineError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17650,6 +18603,7 @@ pub enum LocationQueryRecentChangeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationQueryRecentChangeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160107 => {
@@ -17661,6 +18615,7 @@ impl From<rt::Error> for LocationQueryRecentChangeError {
 }
 impl ::std::ops::Deref for LocationQueryRecentChangeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160107(api) => &**api,
@@ -17669,11 +18624,13 @@ impl ::std::ops::Deref for LocationQueryRecentChangeError {
     }
 }
 impl ::std::fmt::Display for LocationQueryRecentChangeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationQueryRecentChangeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17754,6 +18711,7 @@ pub enum OffboardingEditError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OffboardingEditError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160103 => Self::NoPermission(api),
@@ -17840,6 +18798,7 @@ impl From<rt::Error> for OffboardingEditError {
 }
 impl ::std::ops::Deref for OffboardingEditError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NoPermission(api) => &**api,
@@ -17879,11 +18838,13 @@ impl ::std::ops::Deref for OffboardingEditError {
     }
 }
 impl ::std::fmt::Display for OffboardingEditError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OffboardingEditError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17918,6 +18879,7 @@ pub enum OffboardingRevokeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OffboardingRevokeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160103 => Self::NoPermission(api),
@@ -17945,6 +18907,7 @@ impl From<rt::Error> for OffboardingRevokeError {
 }
 impl ::std::ops::Deref for OffboardingRevokeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NoPermission(api) => &**api,
@@ -17961,11 +18924,13 @@ impl ::std::ops::Deref for OffboardingRevokeError {
     }
 }
 impl ::std::fmt::Display for OffboardingRevokeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OffboardingRevokeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18040,6 +19005,7 @@ pub enum OffboardingSubmitV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OffboardingSubmitV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160103 => Self::NoPermission(api),
@@ -18117,6 +19083,7 @@ impl From<rt::Error> for OffboardingSubmitV2Error {
 }
 impl ::std::ops::Deref for OffboardingSubmitV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NoPermission(api) => &**api,
@@ -18153,11 +19120,13 @@ impl ::std::ops::Deref for OffboardingSubmitV2Error {
     }
 }
 impl ::std::fmt::Display for OffboardingSubmitV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OffboardingSubmitV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18176,6 +19145,7 @@ pub enum PathwayActiveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PathwayActiveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161604 => Self::QpsOverLimit(api),
@@ -18185,6 +19155,7 @@ impl From<rt::Error> for PathwayActiveError {
 }
 impl ::std::ops::Deref for PathwayActiveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::QpsOverLimit(api) => &**api,
@@ -18193,11 +19164,13 @@ impl ::std::ops::Deref for PathwayActiveError {
     }
 }
 impl ::std::fmt::Display for PathwayActiveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PathwayActiveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18216,6 +19189,7 @@ pub enum PathwayBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PathwayBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161604 => Self::QpsOverLimit(api),
@@ -18225,6 +19199,7 @@ impl From<rt::Error> for PathwayBatchGetError {
 }
 impl ::std::ops::Deref for PathwayBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::QpsOverLimit(api) => &**api,
@@ -18233,11 +19208,13 @@ impl ::std::ops::Deref for PathwayBatchGetError {
     }
 }
 impl ::std::fmt::Display for PathwayBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PathwayBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18256,6 +19233,7 @@ pub enum PathwayCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PathwayCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161604 => Self::QpsOverLimit(api),
@@ -18265,6 +19243,7 @@ impl From<rt::Error> for PathwayCreateError {
 }
 impl ::std::ops::Deref for PathwayCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::QpsOverLimit(api) => &**api,
@@ -18273,11 +19252,13 @@ impl ::std::ops::Deref for PathwayCreateError {
     }
 }
 impl ::std::fmt::Display for PathwayCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PathwayCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18296,6 +19277,7 @@ pub enum PathwayDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PathwayDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161604 => Self::QpsOverLimit(api),
@@ -18305,6 +19287,7 @@ impl From<rt::Error> for PathwayDeleteError {
 }
 impl ::std::ops::Deref for PathwayDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::QpsOverLimit(api) => &**api,
@@ -18313,11 +19296,13 @@ impl ::std::ops::Deref for PathwayDeleteError {
     }
 }
 impl ::std::fmt::Display for PathwayDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PathwayDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18336,6 +19321,7 @@ pub enum PathwayPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PathwayPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161604 => Self::QpsOverLimit(api),
@@ -18345,6 +19331,7 @@ impl From<rt::Error> for PathwayPatchError {
 }
 impl ::std::ops::Deref for PathwayPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::QpsOverLimit(api) => &**api,
@@ -18353,11 +19340,13 @@ impl ::std::ops::Deref for PathwayPatchError {
     }
 }
 impl ::std::fmt::Display for PathwayPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PathwayPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18386,6 +19375,7 @@ pub enum PersonCreateV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PersonCreateV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -18400,6 +19390,7 @@ impl From<rt::Error> for PersonCreateV2Error {
 }
 impl ::std::ops::Deref for PersonCreateV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -18413,11 +19404,13 @@ impl ::std::ops::Deref for PersonCreateV2Error {
     }
 }
 impl ::std::fmt::Display for PersonCreateV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PersonCreateV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18446,6 +19439,7 @@ pub enum PersonPatchV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PersonPatchV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -18460,6 +19454,7 @@ impl From<rt::Error> for PersonPatchV2Error {
 }
 impl ::std::ops::Deref for PersonPatchV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -18473,11 +19468,13 @@ impl ::std::ops::Deref for PersonPatchV2Error {
     }
 }
 impl ::std::fmt::Display for PersonPatchV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PersonPatchV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18518,6 +19515,7 @@ pub enum PositionActiveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PositionActiveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160285 => {
@@ -18558,6 +19556,7 @@ impl From<rt::Error> for PositionActiveError {
 }
 impl ::std::ops::Deref for PositionActiveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::FailedToDisableAsItStill(api) => &**api,
@@ -18577,11 +19576,13 @@ impl ::std::ops::Deref for PositionActiveError {
     }
 }
 impl ::std::fmt::Display for PositionActiveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PositionActiveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18654,6 +19655,7 @@ pub enum PositionCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PositionCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160903 => {
@@ -18726,6 +19728,7 @@ impl From<rt::Error> for PositionCreateError {
 }
 impl ::std::ops::Deref for PositionCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NameAlreadyExists1160903(api) => &**api,
@@ -18761,11 +19764,13 @@ impl ::std::ops::Deref for PositionCreateError {
     }
 }
 impl ::std::fmt::Display for PositionCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PositionCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18790,6 +19795,7 @@ pub enum PositionDelPositionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PositionDelPositionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160265 => Self::UnableToDeleteAsItS(api),
@@ -18804,6 +19810,7 @@ impl From<rt::Error> for PositionDelPositionError {
 }
 impl ::std::ops::Deref for PositionDelPositionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnableToDeleteAsItS(api) => &**api,
@@ -18815,11 +19822,13 @@ impl ::std::ops::Deref for PositionDelPositionError {
     }
 }
 impl ::std::fmt::Display for PositionDelPositionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PositionDelPositionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18896,6 +19905,7 @@ pub enum PositionPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PositionPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160263 => Self::TheCodeAlreadyExists(api),
@@ -18978,6 +19988,7 @@ impl From<rt::Error> for PositionPatchError {
 }
 impl ::std::ops::Deref for PositionPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheCodeAlreadyExists(api) => &**api,
@@ -19015,11 +20026,13 @@ impl ::std::ops::Deref for PositionPatchError {
     }
 }
 impl ::std::fmt::Display for PositionPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PositionPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19040,6 +20053,7 @@ pub enum PositionQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PositionQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -19050,6 +20064,7 @@ impl From<rt::Error> for PositionQueryError {
 }
 impl ::std::ops::Deref for PositionQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -19059,11 +20074,13 @@ impl ::std::ops::Deref for PositionQueryError {
     }
 }
 impl ::std::fmt::Display for PositionQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PositionQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19082,6 +20099,7 @@ pub enum PositionQueryRecentChangeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PositionQueryRecentChangeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160107 => {
@@ -19093,6 +20111,7 @@ impl From<rt::Error> for PositionQueryRecentChangeError {
 }
 impl ::std::ops::Deref for PositionQueryRecentChangeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160107(api) => &**api,
@@ -19101,11 +20120,13 @@ impl ::std::ops::Deref for PositionQueryRecentChangeError {
     }
 }
 impl ::std::fmt::Display for PositionQueryRecentChangeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PositionQueryRecentChangeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19284,6 +20305,7 @@ pub enum PreHireCompleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireCompleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161000 => {
@@ -19505,6 +20527,7 @@ impl From<rt::Error> for PreHireCompleteError {
 }
 impl ::std::ops::Deref for PreHireCompleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::AdjustmentDraftNotFound(api) => &**api,
@@ -19593,11 +20616,13 @@ impl ::std::ops::Deref for PreHireCompleteError {
     }
 }
 impl ::std::fmt::Display for PreHireCompleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireCompleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19832,6 +20857,7 @@ pub enum PreHireCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161000 => {
@@ -20131,6 +21157,7 @@ impl From<rt::Error> for PreHireCreateError {
 }
 impl ::std::ops::Deref for PreHireCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::AdjustmentDraftNotFound(api) => &**api,
@@ -20247,11 +21274,13 @@ impl ::std::ops::Deref for PreHireCreateError {
     }
 }
 impl ::std::fmt::Display for PreHireCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20270,6 +21299,7 @@ pub enum PreHireDeleteV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireDeleteV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -20279,6 +21309,7 @@ impl From<rt::Error> for PreHireDeleteV2Error {
 }
 impl ::std::ops::Deref for PreHireDeleteV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -20287,11 +21318,13 @@ impl ::std::ops::Deref for PreHireDeleteV2Error {
     }
 }
 impl ::std::fmt::Display for PreHireDeleteV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireDeleteV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20496,6 +21529,7 @@ pub enum PreHirePatchV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHirePatchV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161000 => {
@@ -20756,6 +21790,7 @@ impl From<rt::Error> for PreHirePatchV2Error {
 }
 impl ::std::ops::Deref for PreHirePatchV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::AdjustmentDraftNotFound(api) => &**api,
@@ -20857,11 +21892,13 @@ impl ::std::ops::Deref for PreHirePatchV2Error {
     }
 }
 impl ::std::fmt::Display for PreHirePatchV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHirePatchV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20882,6 +21919,7 @@ pub enum PreHireQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -20892,6 +21930,7 @@ impl From<rt::Error> for PreHireQueryError {
 }
 impl ::std::ops::Deref for PreHireQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -20901,11 +21940,13 @@ impl ::std::ops::Deref for PreHireQueryError {
     }
 }
 impl ::std::fmt::Display for PreHireQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20966,6 +22007,7 @@ pub enum PreHireRestoreFlowInstanceError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireRestoreFlowInstanceError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161001 => {
@@ -21030,6 +22072,7 @@ impl From<rt::Error> for PreHireRestoreFlowInstanceError {
 }
 impl ::std::ops::Deref for PreHireRestoreFlowInstanceError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1161001(api) => &**api,
@@ -21059,11 +22102,13 @@ impl ::std::ops::Deref for PreHireRestoreFlowInstanceError {
     }
 }
 impl ::std::fmt::Display for PreHireRestoreFlowInstanceError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireRestoreFlowInstanceError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21088,6 +22133,7 @@ pub enum PreHireSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160102 => {
@@ -21102,6 +22148,7 @@ impl From<rt::Error> for PreHireSearchError {
 }
 impl ::std::ops::Deref for PreHireSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1160102(api) => &**api,
@@ -21113,11 +22160,13 @@ impl ::std::ops::Deref for PreHireSearchError {
     }
 }
 impl ::std::fmt::Display for PreHireSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21150,6 +22199,7 @@ pub enum PreHireTransformOnboardingTaskError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireTransformOnboardingTaskError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161093 => Self::TransitTaskFailed(api),
@@ -21178,6 +22228,7 @@ impl From<rt::Error> for PreHireTransformOnboardingTaskError {
 }
 impl ::std::ops::Deref for PreHireTransformOnboardingTaskError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TransitTaskFailed(api) => &**api,
@@ -21193,11 +22244,13 @@ impl ::std::ops::Deref for PreHireTransformOnboardingTaskError {
     }
 }
 impl ::std::fmt::Display for PreHireTransformOnboardingTaskError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireTransformOnboardingTaskError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21226,6 +22279,7 @@ pub enum PreHireTransitTaskError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireTransitTaskError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161093 => Self::TransitTaskFailed(api),
@@ -21250,6 +22304,7 @@ impl From<rt::Error> for PreHireTransitTaskError {
 }
 impl ::std::ops::Deref for PreHireTransitTaskError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TransitTaskFailed(api) => &**api,
@@ -21263,11 +22318,13 @@ impl ::std::ops::Deref for PreHireTransitTaskError {
     }
 }
 impl ::std::fmt::Display for PreHireTransitTaskError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireTransitTaskError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21302,6 +22359,7 @@ pub enum PreHireWithdrawOnboardingError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PreHireWithdrawOnboardingError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161116 => {
@@ -21331,6 +22389,7 @@ impl From<rt::Error> for PreHireWithdrawOnboardingError {
 }
 impl ::std::ops::Deref for PreHireWithdrawOnboardingError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UpdatePrehireLockConflict(api) => &**api,
@@ -21347,11 +22406,13 @@ impl ::std::ops::Deref for PreHireWithdrawOnboardingError {
     }
 }
 impl ::std::fmt::Display for PreHireWithdrawOnboardingError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PreHireWithdrawOnboardingError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21368,12 +22429,14 @@ pub enum ProbationAssessmentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProbationAssessmentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ProbationAssessmentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -21381,11 +22444,13 @@ impl ::std::ops::Deref for ProbationAssessmentCreateError {
     }
 }
 impl ::std::fmt::Display for ProbationAssessmentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProbationAssessmentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21401,12 +22466,14 @@ pub enum ProbationAssessmentDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProbationAssessmentDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ProbationAssessmentDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -21414,11 +22481,13 @@ impl ::std::ops::Deref for ProbationAssessmentDeleteError {
     }
 }
 impl ::std::fmt::Display for ProbationAssessmentDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProbationAssessmentDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21434,12 +22503,14 @@ pub enum ProbationAssessmentPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProbationAssessmentPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ProbationAssessmentPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -21447,11 +22518,13 @@ impl ::std::ops::Deref for ProbationAssessmentPatchError {
     }
 }
 impl ::std::fmt::Display for ProbationAssessmentPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProbationAssessmentPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21497,6 +22570,7 @@ pub enum ProbationEditError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProbationEditError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160403 => Self::Code1160403(api),
@@ -21544,6 +22618,7 @@ impl From<rt::Error> for ProbationEditError {
 }
 impl ::std::ops::Deref for ProbationEditError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160403(api) => &**api,
@@ -21566,11 +22641,13 @@ impl ::std::ops::Deref for ProbationEditError {
     }
 }
 impl ::std::fmt::Display for ProbationEditError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProbationEditError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21589,6 +22666,7 @@ pub enum ProbationEnableDisableAssessmentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProbationEnableDisableAssessmentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161025 => {
@@ -21600,6 +22678,7 @@ impl From<rt::Error> for ProbationEnableDisableAssessmentError {
 }
 impl ::std::ops::Deref for ProbationEnableDisableAssessmentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::CostCenterWillBeDisabled(api) => &**api,
@@ -21608,11 +22687,13 @@ impl ::std::ops::Deref for ProbationEnableDisableAssessmentError {
     }
 }
 impl ::std::fmt::Display for ProbationEnableDisableAssessmentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProbationEnableDisableAssessmentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21631,6 +22712,7 @@ pub enum ProbationSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProbationSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160017 => Self::Code1160017(api),
@@ -21640,6 +22722,7 @@ impl From<rt::Error> for ProbationSearchError {
 }
 impl ::std::ops::Deref for ProbationSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160017(api) => &**api,
@@ -21648,11 +22731,13 @@ impl ::std::ops::Deref for ProbationSearchError {
     }
 }
 impl ::std::fmt::Display for ProbationSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProbationSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21669,12 +22754,14 @@ pub enum ProbationSubmitError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProbationSubmitError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ProbationSubmitError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -21682,11 +22769,13 @@ impl ::std::ops::Deref for ProbationSubmitError {
     }
 }
 impl ::std::fmt::Display for ProbationSubmitError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProbationSubmitError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21702,12 +22791,14 @@ pub enum ProbationWithdrawError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProbationWithdrawError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for ProbationWithdrawError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -21715,11 +22806,13 @@ impl ::std::ops::Deref for ProbationWithdrawError {
     }
 }
 impl ::std::fmt::Display for ProbationWithdrawError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProbationWithdrawError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21745,6 +22838,7 @@ pub enum ProcessApproverUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessApproverUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161001 => {
@@ -21764,6 +22858,7 @@ impl From<rt::Error> for ProcessApproverUpdateError {
 }
 impl ::std::ops::Deref for ProcessApproverUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1161001(api) => &**api,
@@ -21776,11 +22871,13 @@ impl ::std::ops::Deref for ProcessApproverUpdateError {
     }
 }
 impl ::std::fmt::Display for ProcessApproverUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessApproverUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21819,6 +22916,7 @@ pub enum ProcessExtraUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessExtraUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160500 => Self::Code1160500(api),
@@ -21840,6 +22938,7 @@ impl From<rt::Error> for ProcessExtraUpdateError {
 }
 impl ::std::ops::Deref for ProcessExtraUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160500(api) => &**api,
@@ -21858,11 +22957,13 @@ impl ::std::ops::Deref for ProcessExtraUpdateError {
     }
 }
 impl ::std::fmt::Display for ProcessExtraUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessExtraUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21889,6 +22990,7 @@ pub enum ProcessFormVariableDataGetV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessFormVariableDataGetV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160100 => {
@@ -21906,6 +23008,7 @@ impl From<rt::Error> for ProcessFormVariableDataGetV2Error {
 }
 impl ::std::ops::Deref for ProcessFormVariableDataGetV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheJobStatusChangeTypeCan(api) => &**api,
@@ -21918,11 +23021,13 @@ impl ::std::ops::Deref for ProcessFormVariableDataGetV2Error {
     }
 }
 impl ::std::fmt::Display for ProcessFormVariableDataGetV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessFormVariableDataGetV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21941,6 +23046,7 @@ pub enum ProcessQueryFlowDataTemplateCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessQueryFlowDataTemplateCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161002 => {
@@ -21952,6 +23058,7 @@ impl From<rt::Error> for ProcessQueryFlowDataTemplateCreateError {
 }
 impl ::std::ops::Deref for ProcessQueryFlowDataTemplateCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheCurrentOffboardingRecordIsUnder(api) => &**api,
@@ -21960,11 +23067,13 @@ impl ::std::ops::Deref for ProcessQueryFlowDataTemplateCreateError {
     }
 }
 impl ::std::fmt::Display for ProcessQueryFlowDataTemplateCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessQueryFlowDataTemplateCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21999,6 +23108,7 @@ pub enum ProcessTransferUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessTransferUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160500 => Self::Code1160500(api),
@@ -22016,6 +23126,7 @@ impl From<rt::Error> for ProcessTransferUpdateError {
 }
 impl ::std::ops::Deref for ProcessTransferUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160500(api) => &**api,
@@ -22032,11 +23143,13 @@ impl ::std::ops::Deref for ProcessTransferUpdateError {
     }
 }
 impl ::std::fmt::Display for ProcessTransferUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessTransferUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22061,6 +23174,7 @@ pub enum ProcessFlowVariableDataError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessFlowVariableDataError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160100 => {
@@ -22077,6 +23191,7 @@ impl From<rt::Error> for ProcessFlowVariableDataError {
 }
 impl ::std::ops::Deref for ProcessFlowVariableDataError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheJobStatusChangeTypeCan(api) => &**api,
@@ -22088,11 +23203,13 @@ impl ::std::ops::Deref for ProcessFlowVariableDataError {
     }
 }
 impl ::std::fmt::Display for ProcessFlowVariableDataError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessFlowVariableDataError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22113,6 +23230,7 @@ pub enum ProcessGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160500 => Self::Code1160500(api),
@@ -22123,6 +23241,7 @@ impl From<rt::Error> for ProcessGetError {
 }
 impl ::std::ops::Deref for ProcessGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160500(api) => &**api,
@@ -22132,11 +23251,13 @@ impl ::std::ops::Deref for ProcessGetError {
     }
 }
 impl ::std::fmt::Display for ProcessGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22159,6 +23280,7 @@ pub enum ProcessListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::Code1160101(api),
@@ -22172,6 +23294,7 @@ impl From<rt::Error> for ProcessListError {
 }
 impl ::std::ops::Deref for ProcessListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160101(api) => &**api,
@@ -22182,11 +23305,13 @@ impl ::std::ops::Deref for ProcessListError {
     }
 }
 impl ::std::fmt::Display for ProcessListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22213,6 +23338,7 @@ pub enum ProcessRevokeUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessRevokeUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::Code1160101(api),
@@ -22232,6 +23358,7 @@ impl From<rt::Error> for ProcessRevokeUpdateError {
 }
 impl ::std::ops::Deref for ProcessRevokeUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160101(api) => &**api,
@@ -22244,11 +23371,13 @@ impl ::std::ops::Deref for ProcessRevokeUpdateError {
     }
 }
 impl ::std::fmt::Display for ProcessRevokeUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessRevokeUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22273,6 +23402,7 @@ pub enum ProcessStartCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessStartCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161001 => {
@@ -22291,6 +23421,7 @@ impl From<rt::Error> for ProcessStartCreateError {
 }
 impl ::std::ops::Deref for ProcessStartCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid1161001(api) => &**api,
@@ -22302,11 +23433,13 @@ impl ::std::ops::Deref for ProcessStartCreateError {
     }
 }
 impl ::std::fmt::Display for ProcessStartCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessStartCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22331,6 +23464,7 @@ pub enum ProcessWithdrawUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProcessWithdrawUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160101 => Self::Code1160101(api),
@@ -22347,6 +23481,7 @@ impl From<rt::Error> for ProcessWithdrawUpdateError {
 }
 impl ::std::ops::Deref for ProcessWithdrawUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160101(api) => &**api,
@@ -22358,11 +23493,13 @@ impl ::std::ops::Deref for ProcessWithdrawUpdateError {
     }
 }
 impl ::std::fmt::Display for ProcessWithdrawUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProcessWithdrawUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22381,6 +23518,7 @@ pub enum ReportDetailRowBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReportDetailRowBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -22390,6 +23528,7 @@ impl From<rt::Error> for ReportDetailRowBatchDeleteError {
 }
 impl ::std::ops::Deref for ReportDetailRowBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -22398,11 +23537,13 @@ impl ::std::ops::Deref for ReportDetailRowBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for ReportDetailRowBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReportDetailRowBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22421,6 +23562,7 @@ pub enum ReportDetailRowBatchSaveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReportDetailRowBatchSaveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -22430,6 +23572,7 @@ impl From<rt::Error> for ReportDetailRowBatchSaveError {
 }
 impl ::std::ops::Deref for ReportDetailRowBatchSaveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -22438,11 +23581,13 @@ impl ::std::ops::Deref for ReportDetailRowBatchSaveError {
     }
 }
 impl ::std::fmt::Display for ReportDetailRowBatchSaveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReportDetailRowBatchSaveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22463,6 +23608,7 @@ pub enum SignatureFileDownloadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SignatureFileDownloadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -22473,6 +23619,7 @@ impl From<rt::Error> for SignatureFileDownloadError {
 }
 impl ::std::ops::Deref for SignatureFileDownloadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -22482,11 +23629,13 @@ impl ::std::ops::Deref for SignatureFileDownloadError {
     }
 }
 impl ::std::fmt::Display for SignatureFileDownloadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SignatureFileDownloadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22507,6 +23656,7 @@ pub enum SignatureFileListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SignatureFileListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -22517,6 +23667,7 @@ impl From<rt::Error> for SignatureFileListError {
 }
 impl ::std::ops::Deref for SignatureFileListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -22526,11 +23677,13 @@ impl ::std::ops::Deref for SignatureFileListError {
     }
 }
 impl ::std::fmt::Display for SignatureFileListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SignatureFileListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22549,6 +23702,7 @@ pub enum SignatureFileListByBizIdError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SignatureFileListByBizIdError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -22558,6 +23712,7 @@ impl From<rt::Error> for SignatureFileListByBizIdError {
 }
 impl ::std::ops::Deref for SignatureFileListByBizIdError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -22566,11 +23721,13 @@ impl ::std::ops::Deref for SignatureFileListByBizIdError {
     }
 }
 impl ::std::fmt::Display for SignatureFileListByBizIdError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SignatureFileListByBizIdError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22593,6 +23750,7 @@ pub enum SignatureFileQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SignatureFileQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -22604,6 +23762,7 @@ impl From<rt::Error> for SignatureFileQueryError {
 }
 impl ::std::ops::Deref for SignatureFileQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -22614,11 +23773,13 @@ impl ::std::ops::Deref for SignatureFileQueryError {
     }
 }
 impl ::std::fmt::Display for SignatureFileQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SignatureFileQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22639,6 +23800,7 @@ pub enum SignatureFileTerminateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SignatureFileTerminateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -22649,6 +23811,7 @@ impl From<rt::Error> for SignatureFileTerminateError {
 }
 impl ::std::ops::Deref for SignatureFileTerminateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -22658,11 +23821,13 @@ impl ::std::ops::Deref for SignatureFileTerminateError {
     }
 }
 impl ::std::fmt::Display for SignatureFileTerminateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SignatureFileTerminateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22681,6 +23846,7 @@ pub enum SignatureNodeListByFileIdError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SignatureNodeListByFileIdError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -22690,6 +23856,7 @@ impl From<rt::Error> for SignatureNodeListByFileIdError {
 }
 impl ::std::ops::Deref for SignatureNodeListByFileIdError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -22698,11 +23865,13 @@ impl ::std::ops::Deref for SignatureNodeListByFileIdError {
     }
 }
 impl ::std::fmt::Display for SignatureNodeListByFileIdError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SignatureNodeListByFileIdError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22721,6 +23890,7 @@ pub enum SignatureTemplateSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SignatureTemplateSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -22730,6 +23900,7 @@ impl From<rt::Error> for SignatureTemplateSearchError {
 }
 impl ::std::ops::Deref for SignatureTemplateSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -22738,11 +23909,13 @@ impl ::std::ops::Deref for SignatureTemplateSearchError {
     }
 }
 impl ::std::fmt::Display for SignatureTemplateSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SignatureTemplateSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22765,6 +23938,7 @@ pub enum SignatureTemplateInfoWithThumbnailListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SignatureTemplateInfoWithThumbnailListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160100 => {
@@ -22780,6 +23954,7 @@ impl From<rt::Error> for SignatureTemplateInfoWithThumbnailListError {
 }
 impl ::std::ops::Deref for SignatureTemplateInfoWithThumbnailListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheJobStatusChangeTypeCan(api) => &**api,
@@ -22790,11 +23965,13 @@ impl ::std::ops::Deref for SignatureTemplateInfoWithThumbnailListError {
     }
 }
 impl ::std::fmt::Display for SignatureTemplateInfoWithThumbnailListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SignatureTemplateInfoWithThumbnailListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22819,6 +23996,7 @@ pub enum WorkforcePlanListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkforcePlanListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -22835,6 +24013,7 @@ impl From<rt::Error> for WorkforcePlanListError {
 }
 impl ::std::ops::Deref for WorkforcePlanListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -22846,11 +24025,13 @@ impl ::std::ops::Deref for WorkforcePlanListError {
     }
 }
 impl ::std::fmt::Display for WorkforcePlanListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkforcePlanListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22877,6 +24058,7 @@ pub enum WorkforcePlanDetailBatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkforcePlanDetailBatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -22896,6 +24078,7 @@ impl From<rt::Error> for WorkforcePlanDetailBatchError {
 }
 impl ::std::ops::Deref for WorkforcePlanDetailBatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -22908,11 +24091,13 @@ impl ::std::ops::Deref for WorkforcePlanDetailBatchError {
     }
 }
 impl ::std::fmt::Display for WorkforcePlanDetailBatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkforcePlanDetailBatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22941,6 +24126,7 @@ pub enum WorkforcePlanDetailBatchV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkforcePlanDetailBatchV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1161204 => Self::RequsetTimeout(api),
@@ -22963,6 +24149,7 @@ impl From<rt::Error> for WorkforcePlanDetailBatchV2Error {
 }
 impl ::std::ops::Deref for WorkforcePlanDetailBatchV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequsetTimeout(api) => &**api,
@@ -22976,11 +24163,13 @@ impl ::std::ops::Deref for WorkforcePlanDetailBatchV2Error {
     }
 }
 impl ::std::fmt::Display for WorkforcePlanDetailBatchV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkforcePlanDetailBatchV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22999,6 +24188,7 @@ pub enum WorkforcePlanDetailRowBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkforcePlanDetailRowBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -23008,6 +24198,7 @@ impl From<rt::Error> for WorkforcePlanDetailRowBatchDeleteError {
 }
 impl ::std::ops::Deref for WorkforcePlanDetailRowBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -23016,11 +24207,13 @@ impl ::std::ops::Deref for WorkforcePlanDetailRowBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for WorkforcePlanDetailRowBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkforcePlanDetailRowBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -23039,6 +24232,7 @@ pub enum WorkforcePlanDetailRowBatchSaveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkforcePlanDetailRowBatchSaveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1160001 => Self::Code1160001(api),
@@ -23048,6 +24242,7 @@ impl From<rt::Error> for WorkforcePlanDetailRowBatchSaveError {
 }
 impl ::std::ops::Deref for WorkforcePlanDetailRowBatchSaveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1160001(api) => &**api,
@@ -23056,11 +24251,13 @@ impl ::std::ops::Deref for WorkforcePlanDetailRowBatchSaveError {
     }
 }
 impl ::std::fmt::Display for WorkforcePlanDetailRowBatchSaveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkforcePlanDetailRowBatchSaveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -23085,6 +24282,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -23096,6 +24294,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -23107,6 +24306,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -23132,6 +24332,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -23157,6 +24358,7 @@ pub enum ApprovalGroupStatus {
 }
 impl ApprovalGroupStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value0 => "0",
@@ -23170,6 +24372,7 @@ impl ApprovalGroupStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "0" => Self::Value0,
@@ -23183,6 +24386,7 @@ impl ApprovalGroupStatus {
     }
 }
 impl ::std::fmt::Display for ApprovalGroupStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -23208,6 +24412,7 @@ impl rt::FromJson for ApprovalGroupStatus {
 }
 impl rt::Validate for ApprovalGroupStatus {}
 impl AsRef<str> for ApprovalGroupStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -23235,6 +24440,7 @@ pub enum ApprovalGroupStatusV2 {
 }
 impl ApprovalGroupStatusV2 {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -23249,6 +24455,7 @@ impl ApprovalGroupStatusV2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -23263,6 +24470,7 @@ impl ApprovalGroupStatusV2 {
     }
 }
 impl ::std::fmt::Display for ApprovalGroupStatusV2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -23304,6 +24512,7 @@ pub enum DraftStatus {
 }
 impl DraftStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value0 => "0",
@@ -23315,6 +24524,7 @@ impl DraftStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "0" => Self::Value0,
@@ -23326,6 +24536,7 @@ impl DraftStatus {
     }
 }
 impl ::std::fmt::Display for DraftStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -23351,6 +24562,7 @@ impl rt::FromJson for DraftStatus {
 }
 impl rt::Validate for DraftStatus {}
 impl AsRef<str> for DraftStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -23433,6 +24645,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenDepartmentId => "open_department_id",
@@ -23443,6 +24656,7 @@ impl DepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_department_id" => Self::OpenDepartmentId,
@@ -23453,6 +24667,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -23478,6 +24693,7 @@ impl rt::FromJson for DepartmentIdType {
 }
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -23515,6 +24731,7 @@ pub enum DepartmentChangeType {
 }
 impl DepartmentChangeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "Unknown",
@@ -23526,6 +24743,7 @@ impl DepartmentChangeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Unknown" => Self::Value1,
@@ -23537,6 +24755,7 @@ impl DepartmentChangeType {
     }
 }
 impl ::std::fmt::Display for DepartmentChangeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -23562,6 +24781,7 @@ impl rt::FromJson for DepartmentChangeType {
 }
 impl rt::Validate for DepartmentChangeType {}
 impl AsRef<str> for DepartmentChangeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -23583,6 +24803,7 @@ rt::json_object!(
 );
 impl OriginalDepartmentName {
     /// An `OriginalDepartmentName` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(lang: String, value: String) -> Self {
         Self { lang, value }
     }
@@ -23603,6 +24824,7 @@ rt::json_object!(
 );
 impl OriginalSubType {
     /// An `OriginalSubType` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(enum_name: impl Into<String>) -> Self {
         Self {
             enum_name: Into::into(enum_name),
@@ -23664,6 +24886,7 @@ rt::json_object!(
 );
 impl OriginalCostCenter {
     /// An `OriginalCostCenter` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<OriginalDepartmentName>, effective_time: String) -> Self {
         Self {
             cost_center_id: None,
@@ -23737,6 +24960,7 @@ rt::json_object!(
 );
 impl OriginValue {
     /// An `OriginValue` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(custom_api_name: String, value: String) -> Self {
         Self {
             custom_api_name,
@@ -23793,6 +25017,7 @@ pub enum OrgType {
 }
 impl OrgType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Department => "department",
@@ -23812,6 +25037,7 @@ impl OrgType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "department" => Self::Department,
@@ -23831,6 +25057,7 @@ impl OrgType {
     }
 }
 impl ::std::fmt::Display for OrgType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -23856,6 +25083,7 @@ impl rt::FromJson for OrgType {
 }
 impl rt::Validate for OrgType {}
 impl AsRef<str> for OrgType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -23882,6 +25110,7 @@ rt::json_object!(
 );
 impl ManagementScope {
     /// A `ManagementScope` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(org_id: String, org_type: OrgType) -> Self {
         Self {
             org_id,
@@ -23907,6 +25136,7 @@ rt::json_object!(
 );
 impl OriginOrgrole {
     /// An `OriginOrgrole` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(grantee_id: impl Into<String>) -> Self {
         Self {
             grantee_id: Into::into(grantee_id),
@@ -23933,6 +25163,7 @@ rt::json_object!(
 );
 impl OrgroleInfo {
     /// An `OrgroleInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(role_id: impl Into<String>) -> Self {
         Self {
             role_id: Into::into(role_id),
@@ -24743,6 +25974,7 @@ pub enum ApproverStatus {
 }
 impl ApproverStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::ValueMinus2 => -2,
@@ -24762,6 +25994,7 @@ impl ApproverStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             -2 => Self::ValueMinus2,
@@ -24781,6 +26014,7 @@ impl ApproverStatus {
     }
 }
 impl ::std::fmt::Display for ApproverStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -24840,6 +26074,7 @@ pub enum ApproverListItemApproverStatus {
 }
 impl ApproverListItemApproverStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::ValueMinus2 => -2,
@@ -24860,6 +26095,7 @@ impl ApproverListItemApproverStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             -2 => Self::ValueMinus2,
@@ -24880,6 +26116,7 @@ impl ApproverListItemApproverStatus {
     }
 }
 impl ::std::fmt::Display for ApproverListItemApproverStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -24957,6 +26194,7 @@ pub enum StatusListItem {
 }
 impl StatusListItem {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -24966,6 +26204,7 @@ impl StatusListItem {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -24975,6 +26214,7 @@ impl StatusListItem {
     }
 }
 impl ::std::fmt::Display for StatusListItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -25782,6 +27022,7 @@ rt::json_object!(
 );
 impl HiberarchyCommonCustomField {
     /// A `HiberarchyCommonCustomField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_name: String, value: String) -> Self {
         Self { field_name, value }
     }
@@ -25836,6 +27077,7 @@ rt::json_object!(
 );
 impl HiberarchyCommon {
     /// A `HiberarchyCommon` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: Vec<OriginalDepartmentName>,
         r#type: OriginalSubType,
@@ -25872,6 +27114,7 @@ rt::json_object!(
 );
 impl Phone {
     /// A `Phone` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(area_code: OriginalSubType, phone_number: String) -> Self {
         Self { area_code, phone_number }
     }
@@ -26019,6 +27262,7 @@ rt::json_object!(
 );
 impl RegisteredOfficeAddressInfo {
     /// A `RegisteredOfficeAddressInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         country_region_id: String,
         address_type_list: Vec<OriginalSubType>,
@@ -26127,6 +27371,7 @@ rt::json_object!(
 );
 impl Company {
     /// A `Company` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(hiberarchy_common: impl Into<HiberarchyCommon>) -> Self {
         Self {
             company_id: None,
@@ -26365,6 +27610,7 @@ rt::json_object!(
 );
 impl CompanyRegisteredOfficeAddressInfo {
     /// A `CompanyRegisteredOfficeAddressInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         country_region_id: String,
         address_type_list: Vec<OriginalSubType>,
@@ -26673,6 +27919,7 @@ rt::json_object!(
 );
 impl JobDataCostCenterIdItem {
     /// A `JobDataCostCenterIdItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(cost_center_id: String, new_rate: f64) -> Self {
         Self { cost_center_id, new_rate }
     }
@@ -26703,6 +27950,7 @@ rt::json_object!(
 );
 impl CostAllocationCreateVersionBodyCostAllocation {
     /// A `CostAllocationCreateVersionBodyCostAllocation` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(effective_time: impl Into<String>) -> Self {
         Self {
             effective_time: Into::into(effective_time),
@@ -26754,6 +28002,7 @@ rt::json_object!(
 );
 impl CostAllocationRemoveVersionBodyCostAllocation {
     /// A `CostAllocationRemoveVersionBodyCostAllocation` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(wk_id: impl Into<String>) -> Self {
         Self { wk_id: Into::into(wk_id) }
     }
@@ -26819,6 +28068,7 @@ rt::json_object!(
 );
 impl CostAllocationUpdateVersionBodyCostAllocation {
     /// A `CostAllocationUpdateVersionBodyCostAllocation` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(wk_id: impl Into<String>) -> Self {
         Self {
             wk_id: Into::into(wk_id),
@@ -26926,6 +28176,7 @@ rt::json_object!(
 );
 impl Version {
     /// A `Version` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<OriginalDepartmentName>, effective_time: String) -> Self {
         Self {
             cost_center_id: None,
@@ -27038,6 +28289,7 @@ rt::json_object!(
 );
 impl CostCenter {
     /// A `CostCenter` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<OriginalDepartmentName>, effective_time: String) -> Self {
         Self {
             cost_center_id: None,
@@ -27150,6 +28402,7 @@ rt::json_object!(
 );
 impl Center {
     /// A `Center` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<OriginalDepartmentName>, effective_date: String) -> Self {
         Self {
             cost_center_id: None,
@@ -27339,6 +28592,7 @@ pub enum CustomOrgCreateUserIdType {
 }
 impl CustomOrgCreateUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -27350,6 +28604,7 @@ impl CustomOrgCreateUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -27361,6 +28616,7 @@ impl CustomOrgCreateUserIdType {
     }
 }
 impl ::std::fmt::Display for CustomOrgCreateUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -27386,6 +28642,7 @@ impl rt::FromJson for CustomOrgCreateUserIdType {
 }
 impl rt::Validate for CustomOrgCreateUserIdType {}
 impl AsRef<str> for CustomOrgCreateUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -27422,6 +28679,7 @@ pub enum Operator {
 }
 impl Operator {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Contains => "contains",
@@ -27431,6 +28689,7 @@ impl Operator {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "contains" => Self::Contains,
@@ -27440,6 +28699,7 @@ impl Operator {
     }
 }
 impl ::std::fmt::Display for Operator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -27465,6 +28725,7 @@ impl rt::FromJson for Operator {
 }
 impl rt::Validate for Operator {}
 impl AsRef<str> for Operator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -27482,6 +28743,7 @@ pub enum RefKey {
 }
 impl RefKey {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Specified => "specified",
@@ -27491,6 +28753,7 @@ impl RefKey {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "specified" => Self::Specified,
@@ -27500,6 +28763,7 @@ impl RefKey {
     }
 }
 impl ::std::fmt::Display for RefKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -27525,6 +28789,7 @@ impl rt::FromJson for RefKey {
 }
 impl rt::Validate for RefKey {}
 impl AsRef<str> for RefKey {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -27553,6 +28818,7 @@ rt::json_object!(
 );
 impl MatchRule {
     /// A `MatchRule` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(left_value: String, operator: Operator) -> Self {
         Self {
             left_value,
@@ -27589,6 +28855,7 @@ rt::json_object!(
 );
 impl CustomOrgCreateBodyCustomField {
     /// A `CustomOrgCreateBodyCustomField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(custom_api_name: String, value: String) -> Self {
         Self { custom_api_name, value }
     }
@@ -27770,6 +29037,7 @@ rt::json_object!(
 );
 impl OrgOrgRole {
     /// An `OrgOrgRole` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(api_name: impl Into<String>) -> Self {
         Self {
             api_name: Into::into(api_name),
@@ -27830,6 +29098,7 @@ rt::json_object!(
 );
 impl Org {
     /// An `Org` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(object_api_name: impl Into<String>) -> Self {
         Self {
             object_api_name: Into::into(object_api_name),
@@ -27997,6 +29266,7 @@ rt::json_object!(
 );
 impl DefaultCostCenterCreateVersionBodyDefaultCostCenter {
     /// A `DefaultCostCenterCreateVersionBodyDefaultCostCenter` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(effective_time: impl Into<String>) -> Self {
         Self {
             effective_time: Into::into(effective_time),
@@ -28062,6 +29332,7 @@ rt::json_object!(
 );
 impl DefaultCostCenterRemoveVersionBodyDefaultCostCenter {
     /// A `DefaultCostCenterRemoveVersionBodyDefaultCostCenter` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(wk_id: String, wk_tid: String) -> Self {
         Self {
             wk_id,
@@ -28124,6 +29395,7 @@ rt::json_object!(
 );
 impl DefaultCostCenterUpdateVersionBodyDefaultCostCenter {
     /// A `DefaultCostCenterUpdateVersionBodyDefaultCostCenter` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(wk_id: String, wk_tid: String) -> Self {
         Self {
             wk_id,
@@ -28282,6 +29554,7 @@ rt::json_object!(
 );
 impl Department {
     /// A `Department` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         is_root: bool,
         is_confidential: bool,
@@ -28338,6 +29611,7 @@ pub struct SubType {
 rt::json_object!(SubType { enum_name = "enum_name" required, });
 impl SubType {
     /// A `SubType` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(enum_name: impl Into<String>) -> Self {
         Self {
             enum_name: Into::into(enum_name),
@@ -28583,6 +29857,7 @@ rt::json_object!(
 );
 impl DepartmentQueryMultiTimelineDataDepartment {
     /// A `DepartmentQueryMultiTimelineDataDepartment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(is_root: bool, is_confidential: bool) -> Self {
         Self {
             id: None,
@@ -28914,6 +30189,7 @@ pub enum EmployeeCustomOrgCreateEmpCustomOrgUserIdType {
 }
 impl EmployeeCustomOrgCreateEmpCustomOrgUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PeopleCorehrId => "people_corehr_id",
@@ -28925,6 +30201,7 @@ impl EmployeeCustomOrgCreateEmpCustomOrgUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "people_corehr_id" => Self::PeopleCorehrId,
@@ -28936,6 +30213,7 @@ impl EmployeeCustomOrgCreateEmpCustomOrgUserIdType {
     }
 }
 impl ::std::fmt::Display for EmployeeCustomOrgCreateEmpCustomOrgUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -28961,6 +30239,7 @@ impl rt::FromJson for EmployeeCustomOrgCreateEmpCustomOrgUserIdType {
 }
 impl rt::Validate for EmployeeCustomOrgCreateEmpCustomOrgUserIdType {}
 impl AsRef<str> for EmployeeCustomOrgCreateEmpCustomOrgUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -28980,6 +30259,7 @@ pub struct CustomOrgWithRate {
 rt::json_object!(CustomOrgWithRate { id = "id" required, rate = "rate" optional, });
 impl CustomOrgWithRate {
     /// A `CustomOrgWithRate` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -29035,6 +30315,7 @@ rt::json_object!(
 );
 impl EmployeeCustomOrgCreateEmpCustomOrgData {
     /// An `EmployeeCustomOrgCreateEmpCustomOrgData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(job_data_custom_org_id: String, version_id: String) -> Self {
         Self {
             job_data_custom_org_id,
@@ -29080,6 +30361,7 @@ pub struct EmployeeCustomOrgDelData {
 rt::json_object!(EmployeeCustomOrgDelData { data = "data" required, });
 impl EmployeeCustomOrgDelData {
     /// An `EmployeeCustomOrgDelData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(data: impl Into<String>) -> Self {
         Self { data: Into::into(data) }
     }
@@ -29219,6 +30501,7 @@ rt::json_object!(
 );
 impl EmployeeCustomOrgQuerybyidData {
     /// An `EmployeeCustomOrgQuerybyidData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         custom_org: Vec<EmployeeCustomOrgEmploymentCustomOrgRecordDataCustomOrgListItem>,
     ) -> Self {
@@ -29276,6 +30559,7 @@ rt::json_object!(
 );
 impl JobLevel {
     /// A `JobLevel` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         level_order: i64,
         name: Vec<OriginalDepartmentName>,
@@ -29322,6 +30606,7 @@ rt::json_object!(
 );
 impl Pathway {
     /// A `Pathway` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: Vec<OriginalDepartmentName>, active: bool) -> Self {
         Self {
             id: None,
@@ -29374,6 +30659,7 @@ rt::json_object!(
 );
 impl JobFamily {
     /// A `JobFamily` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: Vec<OriginalDepartmentName>,
         active: bool,
@@ -29423,6 +30709,7 @@ rt::json_object!(
 );
 impl Position {
     /// A `Position` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(active: bool) -> Self {
         Self {
             position_id: None,
@@ -29490,6 +30777,7 @@ rt::json_object!(
 );
 impl Job {
     /// A `Job` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: Vec<OriginalDepartmentName>,
         active: bool,
@@ -29528,6 +30816,7 @@ rt::json_object!(
 );
 impl WorkEmailListItem {
     /// A `WorkEmailListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: Into::into(email),
@@ -29664,6 +30953,7 @@ rt::json_object!(
 );
 impl NameListItem {
     /// A `NameListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: String, name_type: OriginalSubType) -> Self {
         Self {
             local_primary: None,
@@ -29730,6 +31020,7 @@ rt::json_object!(
 );
 impl PhoneListItem {
     /// A `PhoneListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
             international_area_code: None,
@@ -29894,6 +31185,7 @@ rt::json_object!(
 );
 impl AddressListItem {
     /// An `AddressListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         country_region_id: String,
         address_type_list: Vec<OriginalSubType>,
@@ -29961,6 +31253,7 @@ rt::json_object!(
 );
 impl EmailListItem {
     /// An `EmailListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: Into::into(email),
@@ -30045,6 +31338,7 @@ rt::json_object!(
 );
 impl EducationListItem {
     /// An `EducationListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(school: Vec<OriginalDepartmentName>) -> Self {
         Self {
             school,
@@ -30135,6 +31429,7 @@ rt::json_object!(
 );
 impl BankAccountListItem {
     /// A `BankAccountListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(bank_account_number: String, account_holder: String) -> Self {
         Self {
             bank_name: None,
@@ -30207,6 +31502,7 @@ rt::json_object!(
 );
 impl NationalIdListItem {
     /// A `NationalIdListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         national_id_type_id: String,
         national_id_number: String,
@@ -30283,6 +31579,7 @@ rt::json_object!(
 );
 impl Visa {
     /// A `Visa` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         country_region_id: String,
         national_id_type_id: String,
@@ -30340,6 +31637,7 @@ rt::json_object!(
 );
 impl Passport {
     /// A `Passport` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         country_region_id: String,
         national_id_type_id: String,
@@ -30470,6 +31768,7 @@ rt::json_object!(
 );
 impl DependentListItem {
     /// A `DependentListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(relationship: impl Into<OriginalSubType>) -> Self {
         Self {
             name: None,
@@ -30558,6 +31857,7 @@ rt::json_object!(
 );
 impl ResidentTaxe {
     /// A `ResidentTaxe` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(year_resident_tax: impl Into<String>) -> Self {
         Self {
             year_resident_tax: Into::into(year_resident_tax),
@@ -30600,6 +31900,7 @@ rt::json_object!(
 );
 impl PersonForCountry {
     /// A `PersonForCountry` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: impl Into<String>) -> Self {
         Self {
             wk_id: None,
@@ -31003,6 +32304,7 @@ rt::json_object!(
 );
 impl SeniorityAdjustInformationListItem {
     /// A `SeniorityAdjustInformationListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         seniority_adjustment_type: OriginalSubType,
         seniority_adjustment: f64,
@@ -31361,6 +32663,7 @@ rt::json_object!(
 );
 impl Employee {
     /// An `Employee` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         effective_date: String,
         primary_employment: bool,
@@ -31584,6 +32887,7 @@ rt::json_object!(
 );
 impl PersonalBasicInfoCustomField {
     /// A `PersonalBasicInfoCustomField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_name: impl Into<String>) -> Self {
         Self {
             field_name: Into::into(field_name),
@@ -31989,6 +33293,7 @@ pub enum PaymentType {
 }
 impl PaymentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Percent => "percent",
@@ -31999,6 +33304,7 @@ impl PaymentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "percent" => Self::Percent,
@@ -32009,6 +33315,7 @@ impl PaymentType {
     }
 }
 impl ::std::fmt::Display for PaymentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -32034,6 +33341,7 @@ impl rt::FromJson for PaymentType {
 }
 impl rt::Validate for PaymentType {}
 impl AsRef<str> for PaymentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -32237,6 +33545,7 @@ rt::json_object!(
 );
 impl DependentVisa {
     /// A `DependentVisa` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         country_region: String,
         national_id_type: String,
@@ -32289,6 +33598,7 @@ rt::json_object!(
 );
 impl DependentPassport {
     /// A `DependentPassport` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         country_region: String,
         national_id_type: String,
@@ -32485,6 +33795,7 @@ rt::json_object!(
 );
 impl PersonalInfoPersonForCountry {
     /// A `PersonalInfoPersonForCountry` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region: impl Into<String>) -> Self {
         Self {
             country_region: Into::into(country_region),
@@ -32747,6 +34058,7 @@ rt::json_object!(
 );
 impl CustomOrgGroupCustomOrgWithRate {
     /// A `CustomOrgGroupCustomOrgWithRate` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -32780,6 +34092,7 @@ rt::json_object!(
 );
 impl CustomOrgGroup {
     /// A `CustomOrgGroup` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         effective_time: String,
         custom_org_with_rates: Vec<CustomOrgGroupCustomOrgWithRate>,
@@ -32810,6 +34123,7 @@ pub enum SeniorityAdjustmentType {
 }
 impl SeniorityAdjustmentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Increase => "increase",
@@ -32819,6 +34133,7 @@ impl SeniorityAdjustmentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "increase" => Self::Increase,
@@ -32828,6 +34143,7 @@ impl SeniorityAdjustmentType {
     }
 }
 impl ::std::fmt::Display for SeniorityAdjustmentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -32853,6 +34169,7 @@ impl rt::FromJson for SeniorityAdjustmentType {
 }
 impl rt::Validate for SeniorityAdjustmentType {}
 impl AsRef<str> for SeniorityAdjustmentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -32898,6 +34215,7 @@ rt::json_object!(
 );
 impl SeniorityAdjustInformation {
     /// A `SeniorityAdjustInformation` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         seniority_adjustment_type: SeniorityAdjustmentType,
         seniority_adjustment: f64,
@@ -33153,6 +34471,7 @@ pub enum EmploymentStatus {
 }
 impl EmploymentStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hired => "hired",
@@ -33162,6 +34481,7 @@ impl EmploymentStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "hired" => Self::Hired,
@@ -33171,6 +34491,7 @@ impl EmploymentStatus {
     }
 }
 impl ::std::fmt::Display for EmploymentStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -33196,6 +34517,7 @@ impl rt::FromJson for EmploymentStatus {
 }
 impl rt::Validate for EmploymentStatus {}
 impl AsRef<str> for EmploymentStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -33399,6 +34721,7 @@ pub struct StartDate {
 rt::json_object!(StartDate { start = "start" required, end = "end" required, });
 impl StartDate {
     /// A `StartDate` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(start: String, end: String) -> Self {
         Self { start, end }
     }
@@ -33531,6 +34854,7 @@ rt::json_object!(
 );
 impl EmployeesAdditionalJobBatchDataJob {
     /// An `EmployeesAdditionalJobBatchDataJob` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         employee_type_id: String,
         department_id: String,
@@ -34682,6 +36006,7 @@ rt::json_object!(
 );
 impl JobData {
     /// A `JobData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         employee_type_id: String,
         primary_job_data: bool,
@@ -34742,6 +36067,7 @@ rt::json_object!(
 );
 impl Data {
     /// A `Data` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(employment_id: impl Into<String>) -> Self {
         Self {
             employment_id: Into::into(employment_id),
@@ -34948,6 +36274,7 @@ rt::json_object!(
 );
 impl DataJobData {
     /// A `DataJobData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         employee_type_id: String,
         primary_job_data: bool,
@@ -35008,6 +36335,7 @@ rt::json_object!(
 );
 impl EmployeesJobDataQueryDataData {
     /// An `EmployeesJobDataQueryDataData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(employment_id: impl Into<String>) -> Self {
         Self {
             employment_id: Into::into(employment_id),
@@ -35179,6 +36507,7 @@ rt::json_object!(
 );
 impl JobBatchGetDataJob {
     /// A `JobBatchGetDataJob` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: Vec<OriginalDepartmentName>,
         active: bool,
@@ -35373,6 +36702,7 @@ pub enum JobChangeCreateV2UserIdType {
 }
 impl JobChangeCreateV2UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -35385,6 +36715,7 @@ impl JobChangeCreateV2UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -35397,6 +36728,7 @@ impl JobChangeCreateV2UserIdType {
     }
 }
 impl ::std::fmt::Display for JobChangeCreateV2UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -35422,6 +36754,7 @@ impl rt::FromJson for JobChangeCreateV2UserIdType {
 }
 impl rt::Validate for JobChangeCreateV2UserIdType {}
 impl AsRef<str> for JobChangeCreateV2UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -35439,6 +36772,7 @@ pub enum TransferMode {
 }
 impl TransferMode {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -35448,6 +36782,7 @@ impl TransferMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -35457,6 +36792,7 @@ impl TransferMode {
     }
 }
 impl ::std::fmt::Display for TransferMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -35805,6 +37141,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Approving => "Approving",
@@ -35818,6 +37155,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Approving" => Self::Approving,
@@ -35831,6 +37169,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -35856,6 +37195,7 @@ impl rt::FromJson for Status {
 }
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -36483,6 +37823,7 @@ pub enum ExceptionStatuse {
 }
 impl ExceptionStatuse {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -36492,6 +37833,7 @@ impl ExceptionStatuse {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -36501,6 +37843,7 @@ impl ExceptionStatuse {
     }
 }
 impl ::std::fmt::Display for ExceptionStatuse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -36526,6 +37869,7 @@ impl rt::FromJson for ExceptionStatuse {
 }
 impl rt::Validate for ExceptionStatuse {}
 impl AsRef<str> for ExceptionStatuse {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -36750,6 +38094,7 @@ rt::json_object!(
 );
 impl Family {
     /// A `Family` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: Vec<OriginalDepartmentName>,
         active: bool,
@@ -37083,6 +38428,7 @@ rt::json_object!(
 );
 impl Level {
     /// A `Level` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         level_order: i64,
         name: Vec<OriginalDepartmentName>,
@@ -37346,6 +38692,7 @@ rt::json_object!(
 );
 impl Location {
     /// A `Location` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(hiberarchy_common: HiberarchyCommon, effective_time: String) -> Self {
         Self {
             location_id: None,
@@ -37574,6 +38921,7 @@ pub struct OffboardingEditData {
 rt::json_object!(OffboardingEditData { data = "data" required, });
 impl OffboardingEditData {
     /// An `OffboardingEditData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(data: Vec<HiberarchyCommonCustomField>) -> Self {
         Self { data }
     }
@@ -37932,6 +39280,7 @@ rt::json_object!(
 );
 impl PersonCreateV2BodyNameListItem {
     /// A `PersonCreateV2BodyNameListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: String, name_type: SubType) -> Self {
         Self {
             local_primary: None,
@@ -37976,6 +39325,7 @@ rt::json_object!(
 );
 impl PersonCreateV2BodyPhoneListItem {
     /// A `PersonCreateV2BodyPhoneListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
             international_area_code: None,
@@ -38116,6 +39466,7 @@ rt::json_object!(
 );
 impl PersonCreateV2BodyAddressListItem {
     /// A `PersonCreateV2BodyAddressListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         country_region_id: String,
         address_type_list: Vec<SubType>,
@@ -38179,6 +39530,7 @@ rt::json_object!(
 );
 impl PersonCreateV2BodyEmailListItem {
     /// A `PersonCreateV2BodyEmailListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: Into::into(email),
@@ -38263,6 +39615,7 @@ rt::json_object!(
 );
 impl PersonCreateV2BodyEducationListItem {
     /// A `PersonCreateV2BodyEducationListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(school: Vec<OriginalDepartmentName>) -> Self {
         Self {
             school,
@@ -38349,6 +39702,7 @@ rt::json_object!(
 );
 impl PersonCreateV2BodyBankAccountListItem {
     /// A `PersonCreateV2BodyBankAccountListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(bank_account_number: String, account_holder: String) -> Self {
         Self {
             bank_name: None,
@@ -38420,6 +39774,7 @@ rt::json_object!(
 );
 impl PersonCreateV2BodyNationalIdListItem {
     /// A `PersonCreateV2BodyNationalIdListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         national_id_type_id: String,
         national_id_number: String,
@@ -38560,6 +39915,7 @@ rt::json_object!(
 );
 impl DependentListItemAddress {
     /// A `DependentListItemAddress` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: impl Into<String>) -> Self {
         Self {
             address_id: None,
@@ -38682,6 +40038,7 @@ rt::json_object!(
 );
 impl PersonCreateV2BodyDependentListItem {
     /// A `PersonCreateV2BodyDependentListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(relationship: impl Into<SubType>) -> Self {
         Self {
             relationship: Into::into(relationship),
@@ -38767,6 +40124,7 @@ rt::json_object!(
 );
 impl PersonCreateV2BodyResidentTaxe {
     /// A `PersonCreateV2BodyResidentTaxe` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(year_resident_tax: impl Into<String>) -> Self {
         Self {
             year_resident_tax: Into::into(year_resident_tax),
@@ -38809,6 +40167,7 @@ rt::json_object!(
 );
 impl PersonCreateV2BodyPersonForCountry {
     /// A `PersonCreateV2BodyPersonForCountry` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: impl Into<String>) -> Self {
         Self {
             wk_id: None,
@@ -39047,6 +40406,7 @@ rt::json_object!(
 );
 impl PersonBankAccountListItem {
     /// A `PersonBankAccountListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(bank_account_number: String, account_holder: String) -> Self {
         Self {
             bank_name: None,
@@ -39149,6 +40509,7 @@ rt::json_object!(
 );
 impl PersonDependentListItem {
     /// A `PersonDependentListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(relationship: impl Into<OriginalSubType>) -> Self {
         Self {
             name: None,
@@ -39834,6 +41195,7 @@ rt::json_object!(
 );
 impl PositionQueryDataPosition {
     /// A `PositionQueryDataPosition` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         active: bool,
         department_id: String,
@@ -40093,6 +41455,7 @@ rt::json_object!(
 );
 impl TaxAddress {
     /// A `TaxAddress` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         country_region_id: String,
         address_types: Vec<String>,
@@ -40213,6 +41576,7 @@ rt::json_object!(
 );
 impl NationalId {
     /// A `NationalId` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         country_region_id: String,
         national_id_type_id: String,
@@ -40269,6 +41633,7 @@ rt::json_object!(
 );
 impl DependentListItemPhone {
     /// A `DependentListItemPhone` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         international_area_code: String,
         phone_number: String,
@@ -40391,6 +41756,7 @@ rt::json_object!(
 );
 impl DependentListItemName {
     /// A `DependentListItemName` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region: String, name_type: String) -> Self {
         Self {
             full_name: None,
@@ -40444,6 +41810,7 @@ rt::json_object!(
 );
 impl Email {
     /// An `Email` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         email: String,
         is_primary: bool,
@@ -40550,6 +41917,7 @@ rt::json_object!(
 );
 impl BasicInfoDependentListItem {
     /// A `BasicInfoDependentListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(relationship: impl Into<String>) -> Self {
         Self {
             relationship: Into::into(relationship),
@@ -40619,6 +41987,7 @@ rt::json_object!(
 );
 impl BasicInfoBankAccountListItem {
     /// A `BasicInfoBankAccountListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(bank_account_number: String, account_holder: String) -> Self {
         Self {
             bank_name: None,
@@ -40719,6 +42088,7 @@ rt::json_object!(
 );
 impl BasicInfoPersonForCountry {
     /// A `BasicInfoPersonForCountry` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(country_region_id: impl Into<String>) -> Self {
         Self {
             wk_id: None,
@@ -40938,6 +42308,7 @@ pub enum SeniorityAdjustInformationListItemSeniorityAdjustmentType {
 }
 impl SeniorityAdjustInformationListItemSeniorityAdjustmentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Decrease => "decrease",
@@ -40947,6 +42318,7 @@ impl SeniorityAdjustInformationListItemSeniorityAdjustmentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "decrease" => Self::Decrease,
@@ -40956,6 +42328,7 @@ impl SeniorityAdjustInformationListItemSeniorityAdjustmentType {
     }
 }
 impl ::std::fmt::Display for SeniorityAdjustInformationListItemSeniorityAdjustmentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -40982,6 +42355,7 @@ impl rt::FromJson for SeniorityAdjustInformationListItemSeniorityAdjustmentType 
 }
 impl rt::Validate for SeniorityAdjustInformationListItemSeniorityAdjustmentType {}
 impl AsRef<str> for SeniorityAdjustInformationListItemSeniorityAdjustmentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -41025,6 +42399,7 @@ rt::json_object!(
 );
 impl OfferInfoSeniorityAdjustInformationListItem {
     /// An `OfferInfoSeniorityAdjustInformationListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         seniority_adjustment_type: impl Into<
             SeniorityAdjustInformationListItemSeniorityAdjustmentType,
@@ -41080,6 +42455,7 @@ rt::json_object!(
 );
 impl OfferInfoDefaultCostCenter {
     /// An `OfferInfoDefaultCostCenter` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(cost_center_id: String, is_herit: bool) -> Self {
         Self { cost_center_id, is_herit }
     }
@@ -42006,6 +43382,7 @@ rt::json_object!(
 );
 impl PersonInfoBankAccountListItem {
     /// A `PersonInfoBankAccountListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(bank_account_number: String, account_holder: String) -> Self {
         Self {
             bank_name: None,
@@ -42101,6 +43478,7 @@ rt::json_object!(
 );
 impl PersonInfoDependentListItem {
     /// A `PersonInfoDependentListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(relationship: impl Into<OriginalSubType>) -> Self {
         Self {
             name: None,
@@ -42389,6 +43767,7 @@ pub enum Rehire {
 }
 impl Rehire {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ToBeConfirmed => "to_be_confirmed",
@@ -42399,6 +43778,7 @@ impl Rehire {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "to_be_confirmed" => Self::ToBeConfirmed,
@@ -42409,6 +43789,7 @@ impl Rehire {
     }
 }
 impl ::std::fmt::Display for Rehire {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -42434,6 +43815,7 @@ impl rt::FromJson for Rehire {
 }
 impl rt::Validate for Rehire {}
 impl AsRef<str> for Rehire {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -42859,6 +44241,7 @@ pub enum OnboardingStatus {
 }
 impl OnboardingStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Preboarding => "preboarding",
@@ -42871,6 +44254,7 @@ impl OnboardingStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "preboarding" => Self::Preboarding,
@@ -42883,6 +44267,7 @@ impl OnboardingStatus {
     }
 }
 impl ::std::fmt::Display for OnboardingStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -42908,6 +44293,7 @@ impl rt::FromJson for OnboardingStatus {
 }
 impl rt::Validate for OnboardingStatus {}
 impl AsRef<str> for OnboardingStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -42943,6 +44329,7 @@ pub enum TaskStatus {
 }
 impl TaskStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initiating => "initiating",
@@ -42961,6 +44348,7 @@ impl TaskStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "initiating" => Self::Initiating,
@@ -42979,6 +44367,7 @@ impl TaskStatus {
     }
 }
 impl ::std::fmt::Display for TaskStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -43004,6 +44393,7 @@ impl rt::FromJson for TaskStatus {
 }
 impl rt::Validate for TaskStatus {}
 impl AsRef<str> for TaskStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -43518,6 +44908,7 @@ pub enum AssessmentStatus {
 }
 impl AssessmentStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotStarted => "not_started",
@@ -43529,6 +44920,7 @@ impl AssessmentStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "not_started" => Self::NotStarted,
@@ -43540,6 +44932,7 @@ impl AssessmentStatus {
     }
 }
 impl ::std::fmt::Display for AssessmentStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -43565,6 +44958,7 @@ impl rt::FromJson for AssessmentStatus {
 }
 impl rt::Validate for AssessmentStatus {}
 impl AsRef<str> for AssessmentStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -43582,6 +44976,7 @@ pub enum AssessmentResult {
 }
 impl AssessmentResult {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Approved => "approved",
@@ -43591,6 +44986,7 @@ impl AssessmentResult {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "approved" => Self::Approved,
@@ -43600,6 +44996,7 @@ impl AssessmentResult {
     }
 }
 impl ::std::fmt::Display for AssessmentResult {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -43625,6 +45022,7 @@ impl rt::FromJson for AssessmentResult {
 }
 impl rt::Validate for AssessmentResult {}
 impl AsRef<str> for AssessmentResult {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -43668,6 +45066,7 @@ rt::json_object!(
 );
 impl Assessment {
     /// An `Assessment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(assessment_status: AssessmentStatus, is_final_asssessment: bool) -> Self {
         Self {
             assessment_status,
@@ -43760,6 +45159,7 @@ pub enum ProbationOutcome {
 }
 impl ProbationOutcome {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Passed => "passed",
@@ -43770,6 +45170,7 @@ impl ProbationOutcome {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "passed" => Self::Passed,
@@ -43780,6 +45181,7 @@ impl ProbationOutcome {
     }
 }
 impl ::std::fmt::Display for ProbationOutcome {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -43805,6 +45207,7 @@ impl rt::FromJson for ProbationOutcome {
 }
 impl rt::Validate for ProbationOutcome {}
 impl AsRef<str> for ProbationOutcome {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -43824,6 +45227,7 @@ pub enum ExtendedProbationPeriodUnit {
 }
 impl ExtendedProbationPeriodUnit {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Day => "day",
@@ -43834,6 +45238,7 @@ impl ExtendedProbationPeriodUnit {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "day" => Self::Day,
@@ -43844,6 +45249,7 @@ impl ExtendedProbationPeriodUnit {
     }
 }
 impl ::std::fmt::Display for ExtendedProbationPeriodUnit {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -43869,6 +45275,7 @@ impl rt::FromJson for ExtendedProbationPeriodUnit {
 }
 impl rt::Validate for ExtendedProbationPeriodUnit {}
 impl AsRef<str> for ExtendedProbationPeriodUnit {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -43969,6 +45376,7 @@ pub enum ProbationStatus {
 }
 impl ProbationStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -43982,6 +45390,7 @@ impl ProbationStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -43995,6 +45404,7 @@ impl ProbationStatus {
     }
 }
 impl ::std::fmt::Display for ProbationStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -44020,6 +45430,7 @@ impl rt::FromJson for ProbationStatus {
 }
 impl rt::Validate for ProbationStatus {}
 impl AsRef<str> for ProbationStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -44263,6 +45674,7 @@ pub enum SubmissionType {
 }
 impl SubmissionType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SelfSubmission => "self_submission",
@@ -44273,6 +45685,7 @@ impl SubmissionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "self_submission" => Self::SelfSubmission,
@@ -44283,6 +45696,7 @@ impl SubmissionType {
     }
 }
 impl ::std::fmt::Display for SubmissionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -44308,6 +45722,7 @@ impl rt::FromJson for SubmissionType {
 }
 impl rt::Validate for SubmissionType {}
 impl AsRef<str> for SubmissionType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -44472,6 +45887,7 @@ pub enum ProcessApproverUpdateBodyStatus {
 }
 impl ProcessApproverUpdateBodyStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value2 => 2,
@@ -44481,6 +45897,7 @@ impl ProcessApproverUpdateBodyStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             2 => Self::Value2,
@@ -44490,6 +45907,7 @@ impl ProcessApproverUpdateBodyStatus {
     }
 }
 impl ::std::fmt::Display for ProcessApproverUpdateBodyStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -44702,6 +46120,7 @@ rt::json_object!(
 );
 impl ProcessApproverUpdateData {
     /// A `ProcessApproverUpdateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(code: i64) -> Self {
         Self { code, msg: None }
     }
@@ -44722,6 +46141,7 @@ pub enum ExtraType {
 }
 impl ExtraType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -44732,6 +46152,7 @@ impl ExtraType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -44742,6 +46163,7 @@ impl ExtraType {
     }
 }
 impl ::std::fmt::Display for ExtraType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -44779,6 +46201,7 @@ pub enum ApprovalType {
 }
 impl ApprovalType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -44788,6 +46211,7 @@ impl ApprovalType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -44797,6 +46221,7 @@ impl ApprovalType {
     }
 }
 impl ::std::fmt::Display for ApprovalType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -45028,6 +46453,7 @@ rt::json_object!(
 );
 impl ProcessQueryFlowDataTemplateCreateData {
     /// A `ProcessQueryFlowDataTemplateCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_values: Vec<FieldValuesV2Item>) -> Self {
         Self {
             field_values,
@@ -45085,6 +46511,7 @@ pub enum ProcessGetDataStatus {
 }
 impl ProcessGetDataStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -45098,6 +46525,7 @@ impl ProcessGetDataStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -45111,6 +46539,7 @@ impl ProcessGetDataStatus {
     }
 }
 impl ::std::fmt::Display for ProcessGetDataStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -45179,6 +46608,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -45188,6 +46618,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -45197,6 +46628,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -45306,6 +46738,7 @@ pub enum DoneListItemStatus {
 }
 impl DoneListItemStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value3 => 3,
@@ -45316,6 +46749,7 @@ impl DoneListItemStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             3 => Self::Value3,
@@ -45326,6 +46760,7 @@ impl DoneListItemStatus {
     }
 }
 impl ::std::fmt::Display for DoneListItemStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -45416,6 +46851,7 @@ pub enum Properties {
 }
 impl Properties {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -45426,6 +46862,7 @@ impl Properties {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -45436,6 +46873,7 @@ impl Properties {
     }
 }
 impl ::std::fmt::Display for Properties {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -45755,6 +47193,7 @@ rt::json_object!(
 );
 impl Dimension {
     /// A `Dimension` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(dimension_key: String, dimension_value: String) -> Self {
         Self {
             dimension_key,
@@ -45827,6 +47266,7 @@ rt::json_object!(
 );
 impl Row {
     /// A `Row` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(dimensions: Vec<Dimension>) -> Self {
         Self {
             dimensions,
@@ -45911,6 +47351,7 @@ rt::json_object!(
 );
 impl File {
     /// A `File` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(signature_file_id: impl Into<String>) -> Self {
         Self {
             signature_file_id: Into::into(signature_file_id),
@@ -46008,6 +47449,7 @@ rt::json_object!(
 );
 impl FailFileIdAndReason {
     /// A `FailFileIdAndReason` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(signature_file_id: String, fail_reason: String) -> Self {
         Self {
             signature_file_id,
@@ -46054,6 +47496,7 @@ pub struct UserInfo {
 rt::json_object!(UserInfo { id = "id" required, });
 impl UserInfo {
     /// An `UserInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: Into::into(id) }
     }
@@ -46107,6 +47550,7 @@ rt::json_object!(
 );
 impl SignatureNode {
     /// A `SignatureNode` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(state: String, is_ongoing: bool, role_label: RoleLabel) -> Self {
         Self {
             user_infos: None,
@@ -46148,6 +47592,7 @@ rt::json_object!(
 );
 impl SignatoryLabel {
     /// A `SignatoryLabel` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         template_signatory_type: OriginalSubType,
         label: Vec<OriginalDepartmentName>,
@@ -46304,6 +47749,7 @@ rt::json_object!(
 );
 impl Content {
     /// A `Content` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content_type: impl Into<OriginalSubType>) -> Self {
         Self {
             content_type: Into::into(content_type),
@@ -46330,6 +47776,7 @@ rt::json_object!(
 );
 impl CommonInfo {
     /// A `CommonInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(source: OriginalSubType, apiname: String) -> Self {
         Self { source, apiname }
     }
@@ -46365,6 +47812,7 @@ rt::json_object!(
 );
 impl ContentInfoCustomField {
     /// A `ContentInfoCustomField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(apiname: String, custom_field_type: OriginalSubType, used: bool) -> Self {
         Self {
             label: None,
@@ -46395,6 +47843,7 @@ rt::json_object!(
 );
 impl Filter {
     /// A `Filter` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(left: String, op: OriginalSubType) -> Self {
         Self { left, rights: None, op }
     }
@@ -46431,6 +47880,7 @@ rt::json_object!(
 );
 impl FilterField {
     /// A `FilterField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(label: Vec<OriginalDepartmentName>, apiname: String) -> Self {
         Self {
             label,
@@ -46460,6 +47910,7 @@ rt::json_object!(
 );
 impl ContentItem {
     /// A `ContentItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_type: impl Into<OriginalSubType>) -> Self {
         Self {
             field_type: Into::into(field_type),
@@ -46494,6 +47945,7 @@ rt::json_object!(
 );
 impl CombinationInfo {
     /// A `CombinationInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         total_apiname: String,
         apiname: String,
@@ -46530,6 +47982,7 @@ rt::json_object!(
 );
 impl CombinationInfoV2 {
     /// A `CombinationInfoV2` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(total_apiname: String, apiname: String) -> Self {
         Self {
             total_apiname,
@@ -46565,6 +48018,7 @@ rt::json_object!(
 );
 impl SystemSettingField {
     /// A `SystemSettingField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_type: impl Into<OriginalSubType>) -> Self {
         Self {
             field_type: Into::into(field_type),
@@ -46639,6 +48093,7 @@ pub enum SignatureTemplateInfoWithThumbnailListUserIdType {
 }
 impl SignatureTemplateInfoWithThumbnailListUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -46649,6 +48104,7 @@ impl SignatureTemplateInfoWithThumbnailListUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -46659,6 +48115,7 @@ impl SignatureTemplateInfoWithThumbnailListUserIdType {
     }
 }
 impl ::std::fmt::Display for SignatureTemplateInfoWithThumbnailListUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -46685,6 +48142,7 @@ impl rt::FromJson for SignatureTemplateInfoWithThumbnailListUserIdType {
 }
 impl rt::Validate for SignatureTemplateInfoWithThumbnailListUserIdType {}
 impl AsRef<str> for SignatureTemplateInfoWithThumbnailListUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -46803,6 +48261,7 @@ rt::json_object!(
 );
 impl Plan {
     /// A `Plan` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(workforce_plan_id: impl Into<String>) -> Self {
         Self {
             workforce_plan_id: Into::into(workforce_plan_id),
@@ -46887,6 +48346,7 @@ pub struct DetailDepartment {
 rt::json_object!(DetailDepartment { id = "id" required, name = "name" optional, });
 impl DetailDepartment {
     /// A `DetailDepartment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -47127,6 +48587,7 @@ rt::json_object!(
 impl rt::Validate for WorkforcePlanDetailRowBatchDeleteBody {}
 impl rt::paging::Page for ApproverListData {
     type Item = ApproverListItem;
+    #[inline]
     fn into_parts(self) -> (Vec<ApproverListItem>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.approver_list.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47134,6 +48595,7 @@ impl rt::paging::Page for ApproverListData {
 }
 impl rt::paging::Page for BasicInfoBankSearchData {
     type Item = Bank;
+    #[inline]
     fn into_parts(self) -> (Vec<Bank>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47141,6 +48603,7 @@ impl rt::paging::Page for BasicInfoBankSearchData {
 }
 impl rt::paging::Page for BasicInfoBankBranchSearchData {
     type Item = Branch;
+    #[inline]
     fn into_parts(self) -> (Vec<Branch>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47148,6 +48611,7 @@ impl rt::paging::Page for BasicInfoBankBranchSearchData {
 }
 impl rt::paging::Page for BasicInfoCitySearchData {
     type Item = City;
+    #[inline]
     fn into_parts(self) -> (Vec<City>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47155,6 +48619,7 @@ impl rt::paging::Page for BasicInfoCitySearchData {
 }
 impl rt::paging::Page for BasicInfoCountryRegionSearchData {
     type Item = Region;
+    #[inline]
     fn into_parts(self) -> (Vec<Region>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47162,6 +48627,7 @@ impl rt::paging::Page for BasicInfoCountryRegionSearchData {
 }
 impl rt::paging::Page for BasicInfoCountryRegionSubdivisionSearchData {
     type Item = Subdivision;
+    #[inline]
     fn into_parts(self) -> (Vec<Subdivision>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47169,6 +48635,7 @@ impl rt::paging::Page for BasicInfoCountryRegionSubdivisionSearchData {
 }
 impl rt::paging::Page for BasicInfoCurrencySearchData {
     type Item = Currency;
+    #[inline]
     fn into_parts(self) -> (Vec<Currency>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47176,6 +48643,7 @@ impl rt::paging::Page for BasicInfoCurrencySearchData {
 }
 impl rt::paging::Page for BasicInfoDistrictSearchData {
     type Item = District;
+    #[inline]
     fn into_parts(self) -> (Vec<District>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47183,6 +48651,7 @@ impl rt::paging::Page for BasicInfoDistrictSearchData {
 }
 impl rt::paging::Page for BasicInfoLanguageSearchData {
     type Item = Language;
+    #[inline]
     fn into_parts(self) -> (Vec<Language>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47190,6 +48659,7 @@ impl rt::paging::Page for BasicInfoLanguageSearchData {
 }
 impl rt::paging::Page for BasicInfoNationalitySearchData {
     type Item = Nationality;
+    #[inline]
     fn into_parts(self) -> (Vec<Nationality>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47197,6 +48667,7 @@ impl rt::paging::Page for BasicInfoNationalitySearchData {
 }
 impl rt::paging::Page for BasicInfoTimeZoneSearchData {
     type Item = Zone;
+    #[inline]
     fn into_parts(self) -> (Vec<Zone>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47204,6 +48675,7 @@ impl rt::paging::Page for BasicInfoTimeZoneSearchData {
 }
 impl rt::paging::Page for BpListData {
     type Item = BpListDataBp;
+    #[inline]
     fn into_parts(self) -> (Vec<BpListDataBp>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47211,6 +48683,7 @@ impl rt::paging::Page for BpListData {
 }
 impl rt::paging::Page for ContractSearchData {
     type Item = Contract;
+    #[inline]
     fn into_parts(self) -> (Vec<Contract>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47218,6 +48691,7 @@ impl rt::paging::Page for ContractSearchData {
 }
 impl rt::paging::Page for DepartmentSearchData {
     type Item = Department;
+    #[inline]
     fn into_parts(self) -> (Vec<Department>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47225,6 +48699,7 @@ impl rt::paging::Page for DepartmentSearchData {
 }
 impl rt::paging::Page for EmployeeSearchData {
     type Item = Employee;
+    #[inline]
     fn into_parts(self) -> (Vec<Employee>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47232,6 +48707,7 @@ impl rt::paging::Page for EmployeeSearchData {
 }
 impl rt::paging::Page for EmployeesAdditionalJobBatchData {
     type Item = EmployeesAdditionalJobBatchDataJob;
+    #[inline]
     fn into_parts(self) -> (Vec<EmployeesAdditionalJobBatchDataJob>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47239,6 +48715,7 @@ impl rt::paging::Page for EmployeesAdditionalJobBatchData {
 }
 impl rt::paging::Page for EmployeesInternationalAssignmentListData {
     type Item = Assignment;
+    #[inline]
     fn into_parts(self) -> (Vec<Assignment>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47246,6 +48723,7 @@ impl rt::paging::Page for EmployeesInternationalAssignmentListData {
 }
 impl rt::paging::Page for JobChangeSearchData {
     type Item = JobChangeSearchDataChange;
+    #[inline]
     fn into_parts(self) -> (Vec<JobChangeSearchDataChange>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47253,6 +48731,7 @@ impl rt::paging::Page for JobChangeSearchData {
 }
 impl rt::paging::Page for PreHireQueryData {
     type Item = Hire;
+    #[inline]
     fn into_parts(self) -> (Vec<Hire>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47260,6 +48739,7 @@ impl rt::paging::Page for PreHireQueryData {
 }
 impl rt::paging::Page for PreHireSearchData {
     type Item = PreHireSearchDataHire;
+    #[inline]
     fn into_parts(self) -> (Vec<PreHireSearchDataHire>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47267,6 +48747,7 @@ impl rt::paging::Page for PreHireSearchData {
 }
 impl rt::paging::Page for ProbationSearchData {
     type Item = Probation;
+    #[inline]
     fn into_parts(self) -> (Vec<Probation>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47274,6 +48755,7 @@ impl rt::paging::Page for ProbationSearchData {
 }
 impl rt::paging::Page for ProcessListData {
     type Item = String;
+    #[inline]
     fn into_parts(self) -> (Vec<String>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.process_ids.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -47281,6 +48763,7 @@ impl rt::paging::Page for ProcessListData {
 }
 impl rt::paging::Page for SignatureFileListData {
     type Item = File;
+    #[inline]
     fn into_parts(self) -> (Vec<File>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,38 +15,45 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `collaboration_rule` resource.
+    #[inline]
     pub fn collaboration_rule(&self) -> CollaborationRuleResource {
         CollaborationRuleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `collaboration_tenant` resource.
+    #[inline]
     pub fn collaboration_tenant(&self) -> CollaborationTenantResource {
         CollaborationTenantResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `collboration_share_entity` resource.
+    #[inline]
     pub fn collboration_share_entity(&self) -> CollborationShareEntityResource {
         CollborationShareEntityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `department` resource.
+    #[inline]
     pub fn department(&self) -> DepartmentResource {
         DepartmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `employee` resource.
+    #[inline]
     pub fn employee(&self) -> EmployeeResource {
         EmployeeResource {
             client: self.client.clone(),
@@ -81,6 +88,7 @@ impl CollaborationRuleResource {
     ///   - `2224001` (NoPermissionToOperate, HTTP 400): No permission to operate. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collaboration_rule/create)
+    #[inline]
     pub fn create(
         &self,
         target_tenant_key: String,
@@ -109,6 +117,7 @@ impl CollaborationRuleResource {
     ///   - `2224001` (NoPermissionToOperate, HTTP 400): No permission to operate. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collaboration_rule/list)
+    #[inline]
     pub fn list(
         &self,
         target_tenant_key: impl Into<String>,
@@ -139,6 +148,7 @@ impl CollaborationRuleResource {
     ///   - `2224001` (NoPermissionToOperate, HTTP 400): No permission to operate. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collaboration_rule/delete)
+    #[inline]
     pub fn delete(
         &self,
         collaboration_rule_id: String,
@@ -173,6 +183,7 @@ impl CollaborationRuleResource {
     ///   - `2224001` (NoPermissionToOperate, HTTP 400): No permission to operate. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collaboration_rule/update)
+    #[inline]
     pub fn update(
         &self,
         collaboration_rule_id: String,
@@ -210,6 +221,7 @@ impl CollaborationTenantResource {
     ///   - `2224001` (NoPermissionToOperate, HTTP 400): No permission to operate. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collaboration_tenant/list)
+    #[inline]
     pub fn list(&self) -> CollaborationTenantListRequest {
         CollaborationTenantListRequest {
             client: self.client.clone(),
@@ -241,6 +253,7 @@ impl CollborationShareEntityResource {
     ///   - `2224001` (NoPermissionToOperate, HTTP 400): No permission to operate. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/collboration_share_entity/list)
+    #[inline]
     pub fn list(
         &self,
         target_tenant_key: impl Into<String>,
@@ -297,6 +310,7 @@ impl DepartmentResource {
     ///   - `2221352` (DepartmentParentIsDisabled, HTTP 400): Department parent is disabled. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/create)
+    #[inline]
     pub fn create(&self, body: DepartmentCreateBody) -> DepartmentCreateRequest {
         DepartmentCreateRequest {
             client: self.client.clone(),
@@ -324,6 +338,7 @@ impl DepartmentResource {
     ///   - `2221348` (DepartmentHasChildCanNotDelete, HTTP 400): Department has child, can not delete department. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/delete)
+    #[inline]
     pub fn delete(&self, department_id: impl Into<String>) -> DepartmentDeleteRequest {
         DepartmentDeleteRequest {
             client: self.client.clone(),
@@ -368,6 +383,7 @@ impl DepartmentResource {
     ///   - `2221352` (DepartmentParentIsDisabled, HTTP 400): Department parent is disabled. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/patch)
+    #[inline]
     pub fn patch(
         &self,
         department_id: String,
@@ -403,6 +419,7 @@ impl DepartmentResource {
     ///   - `2220014` (InvalidFieldValue, HTTP 400): Invalid field value. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/filter)
+    #[inline]
     pub fn filter(&self, body: DepartmentFilterBody) -> DepartmentFilterRequest {
         DepartmentFilterRequest {
             client: self.client.clone(),
@@ -427,6 +444,7 @@ impl DepartmentResource {
     ///   - `2220001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/mget)
+    #[inline]
     pub fn mget(&self, body: DepartmentMgetBody) -> DepartmentMgetRequest {
         DepartmentMgetRequest {
             client: self.client.clone(),
@@ -454,6 +472,7 @@ impl DepartmentResource {
     ///   - `2220010` (ExceededTheLimitSize, HTTP 400): Exceeded the limit size. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/department/search)
+    #[inline]
     pub fn search(&self, body: DepartmentSearchBody) -> DepartmentSearchRequest {
         DepartmentSearchRequest {
             client: self.client.clone(),
@@ -536,6 +555,7 @@ impl EmployeeResource {
     ///   - `2221292` (UserDepartmentIsDisabled, HTTP 400): User department is disabled. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/create)
+    #[inline]
     pub fn create(&self, body: EmployeeCreateBody) -> EmployeeCreateRequest {
         EmployeeCreateRequest {
             client: self.client.clone(),
@@ -563,6 +583,7 @@ impl EmployeeResource {
     ///   - `2224003` (NoPermissionToOperateDependentObject, HTTP 400): No permission to operate dependent object. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/delete)
+    #[inline]
     pub fn delete(&self, employee_id: impl Into<String>) -> EmployeeDeleteRequest {
         EmployeeDeleteRequest {
             client: self.client.clone(),
@@ -641,6 +662,7 @@ impl EmployeeResource {
     ///   - `2221231` (ResignTypeInvalidOrNotMatch, HTTP 400): Resign type invalid or not match resign reason. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/patch)
+    #[inline]
     pub fn patch(
         &self,
         employee_id: String,
@@ -677,6 +699,7 @@ impl EmployeeResource {
     ///   - `2220014` (InvalidFieldValue, HTTP 400): Invalid field value. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/filter)
+    #[inline]
     pub fn filter(&self, body: DepartmentFilterBody) -> EmployeeFilterRequest {
         EmployeeFilterRequest {
             client: self.client.clone(),
@@ -701,6 +724,7 @@ impl EmployeeResource {
     ///   - `2220001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/mget)
+    #[inline]
     pub fn mget(&self, body: EmployeeMgetBody) -> EmployeeMgetRequest {
         EmployeeMgetRequest {
             client: self.client.clone(),
@@ -724,6 +748,7 @@ impl EmployeeResource {
     ///   - `2221246` (UserStaffStatusNotUpdated, HTTP 400): User staff status not updated. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/regular)
+    #[inline]
     pub fn regular(&self, employee_id: impl Into<String>) -> EmployeeRegularRequest {
         EmployeeRegularRequest {
             client: self.client.clone(),
@@ -764,6 +789,7 @@ impl EmployeeResource {
     ///   - `2221255` (MainDepartmentMustBeTheFirst, HTTP 400): Main department must be the first. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/resurrect)
+    #[inline]
     pub fn resurrect(&self, employee_id: impl Into<String>) -> EmployeeResurrectRequest {
         EmployeeResurrectRequest {
             client: self.client.clone(),
@@ -792,6 +818,7 @@ impl EmployeeResource {
     ///   - `2220010` (ExceededTheLimitSize, HTTP 400): Exceeded the limit size. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/search)
+    #[inline]
     pub fn search(&self, body: DepartmentSearchBody) -> EmployeeSearchRequest {
         EmployeeSearchRequest {
             client: self.client.clone(),
@@ -818,6 +845,7 @@ impl EmployeeResource {
     ///   - `2221231` (ResignTypeInvalidOrNotMatch, HTTP 400): Resign type invalid or not match resign reason. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/directory-v1/employee/to_be_resigned)
+    #[inline]
     pub fn to_be_resigned(
         &self,
         employee_id: String,
@@ -844,6 +872,7 @@ pub struct CollaborationRuleCreateRequest {
 }
 impl CollaborationRuleCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -881,16 +910,19 @@ impl CollaborationRuleListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `100`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -939,6 +971,7 @@ pub struct CollaborationRuleDeleteRequest {
 }
 impl CollaborationRuleDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -971,6 +1004,7 @@ pub struct CollaborationRuleUpdateRequest {
 }
 impl CollaborationRuleUpdateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1006,6 +1040,7 @@ impl CollaborationTenantListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `100`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1013,11 +1048,13 @@ impl CollaborationTenantListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `g102aggaEYLRMSHU6DENYI4HMBAJB75XOQN2CUTV`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1071,6 +1108,7 @@ impl CollborationShareEntityListRequest {
     /// 不填写该参数为租户的分享范围，可填写该字段继续下钻查看指定部门下的子部门+成员。填写0分为两种情况，若租户分享的为全员则展示一级部门，否则展示分享的部门+成员。
     ///
     /// Constraints: example `test_key`.
+    #[inline]
     pub fn target_department_id(
         mut self,
         target_department_id: impl Into<String>,
@@ -1081,16 +1119,19 @@ impl CollborationShareEntityListRequest {
     /// 获取用户组下的成员，填写该值后忽略target_department_id
     ///
     /// Constraints: example `test_key`.
+    #[inline]
     pub fn target_group_id(mut self, target_group_id: impl Into<String>) -> Self {
         self.target_group_id = Some(Into::into(target_group_id));
         self
     }
     /// 是否主体租户分享范围，默认是客体租户的分享范围
+    #[inline]
     pub fn is_select_subject(mut self, is_select_subject: bool) -> Self {
         self.is_select_subject = Some(is_select_subject);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1098,11 +1139,13 @@ impl CollborationShareEntityListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `100`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1143,6 +1186,7 @@ impl DepartmentCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<EmployeeIdType>,
@@ -1153,6 +1197,7 @@ impl DepartmentCreateRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1161,6 +1206,7 @@ impl DepartmentCreateRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1196,6 +1242,7 @@ impl DepartmentDeleteRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1204,6 +1251,7 @@ impl DepartmentDeleteRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1239,6 +1287,7 @@ impl DepartmentPatchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<EmployeeIdType>,
@@ -1249,6 +1298,7 @@ impl DepartmentPatchRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentPatchDepartmentIdType>,
@@ -1257,6 +1307,7 @@ impl DepartmentPatchRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1294,6 +1345,7 @@ impl DepartmentFilterRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<DepartmentFilterEmployeeIdType>,
@@ -1304,6 +1356,7 @@ impl DepartmentFilterRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentPatchDepartmentIdType>,
@@ -1312,6 +1365,7 @@ impl DepartmentFilterRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1348,6 +1402,7 @@ impl DepartmentMgetRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<DepartmentFilterEmployeeIdType>,
@@ -1358,6 +1413,7 @@ impl DepartmentMgetRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1366,6 +1422,7 @@ impl DepartmentMgetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1402,6 +1459,7 @@ impl DepartmentSearchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<DepartmentFilterEmployeeIdType>,
@@ -1412,6 +1470,7 @@ impl DepartmentSearchRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentPatchDepartmentIdType>,
@@ -1420,6 +1479,7 @@ impl DepartmentSearchRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1456,6 +1516,7 @@ impl EmployeeCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<DepartmentFilterEmployeeIdType>,
@@ -1466,6 +1527,7 @@ impl EmployeeCreateRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1474,6 +1536,7 @@ impl EmployeeCreateRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1510,6 +1573,7 @@ impl EmployeeDeleteRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<DepartmentFilterEmployeeIdType>,
@@ -1518,11 +1582,13 @@ impl EmployeeDeleteRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EmployeeDeleteBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1560,6 +1626,7 @@ impl EmployeePatchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<EmployeeIdType>,
@@ -1570,6 +1637,7 @@ impl EmployeePatchRequest {
     /// 部门ID类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1578,6 +1646,7 @@ impl EmployeePatchRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1615,6 +1684,7 @@ impl EmployeeFilterRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<EmployeeIdType>,
@@ -1625,6 +1695,7 @@ impl EmployeeFilterRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1633,6 +1704,7 @@ impl EmployeeFilterRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1669,6 +1741,7 @@ impl EmployeeMgetRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<DepartmentFilterEmployeeIdType>,
@@ -1679,6 +1752,7 @@ impl EmployeeMgetRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: example `department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1687,6 +1761,7 @@ impl EmployeeMgetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1723,6 +1798,7 @@ impl EmployeeRegularRequest {
     /// 员工ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<EmployeeIdType>,
@@ -1733,6 +1809,7 @@ impl EmployeeRegularRequest {
     /// 部门ID类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1741,6 +1818,7 @@ impl EmployeeRegularRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1777,6 +1855,7 @@ impl EmployeeResurrectRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<DepartmentFilterEmployeeIdType>,
@@ -1787,6 +1866,7 @@ impl EmployeeResurrectRequest {
     /// 部门ID类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1795,11 +1875,13 @@ impl EmployeeResurrectRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EmployeeResurrectBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1837,6 +1919,7 @@ impl EmployeeSearchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<EmployeeIdType>,
@@ -1847,6 +1930,7 @@ impl EmployeeSearchRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentPatchDepartmentIdType>,
@@ -1855,6 +1939,7 @@ impl EmployeeSearchRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1892,6 +1977,7 @@ impl EmployeeToBeResignedRequest {
     /// 员工ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn employee_id_type(
         mut self,
         employee_id_type: impl Into<EmployeeIdType>,
@@ -1902,6 +1988,7 @@ impl EmployeeToBeResignedRequest {
     /// 部门ID类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1910,6 +1997,7 @@ impl EmployeeToBeResignedRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1958,6 +2046,7 @@ pub enum CollaborationRuleCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CollaborationRuleCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2223101 => {
@@ -1988,6 +2077,7 @@ impl From<rt::Error> for CollaborationRuleCreateError {
 }
 impl ::std::ops::Deref for CollaborationRuleCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ThisTenantHasNoRelationshipWith(api) => &**api,
@@ -2003,11 +2093,13 @@ impl ::std::ops::Deref for CollaborationRuleCreateError {
     }
 }
 impl ::std::fmt::Display for CollaborationRuleCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CollaborationRuleCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2028,6 +2120,7 @@ pub enum CollaborationRuleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CollaborationRuleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2223109 => Self::PageTokenIsInvalid(api),
@@ -2040,6 +2133,7 @@ impl From<rt::Error> for CollaborationRuleListError {
 }
 impl ::std::ops::Deref for CollaborationRuleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenIsInvalid(api) => &**api,
@@ -2049,11 +2143,13 @@ impl ::std::ops::Deref for CollaborationRuleListError {
     }
 }
 impl ::std::fmt::Display for CollaborationRuleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CollaborationRuleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2078,6 +2174,7 @@ pub enum CollaborationRuleDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CollaborationRuleDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2223101 => {
@@ -2096,6 +2193,7 @@ impl From<rt::Error> for CollaborationRuleDeleteError {
 }
 impl ::std::ops::Deref for CollaborationRuleDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ThisTenantHasNoRelationshipWith(api) => &**api,
@@ -2107,11 +2205,13 @@ impl ::std::ops::Deref for CollaborationRuleDeleteError {
     }
 }
 impl ::std::fmt::Display for CollaborationRuleDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CollaborationRuleDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2144,6 +2244,7 @@ pub enum CollaborationRuleUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CollaborationRuleUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2223101 => {
@@ -2172,6 +2273,7 @@ impl From<rt::Error> for CollaborationRuleUpdateError {
 }
 impl ::std::ops::Deref for CollaborationRuleUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ThisTenantHasNoRelationshipWith(api) => &**api,
@@ -2187,11 +2289,13 @@ impl ::std::ops::Deref for CollaborationRuleUpdateError {
     }
 }
 impl ::std::fmt::Display for CollaborationRuleUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CollaborationRuleUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2212,6 +2316,7 @@ pub enum CollaborationTenantListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CollaborationTenantListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2223109 => Self::PageTokenIsInvalid(api),
@@ -2224,6 +2329,7 @@ impl From<rt::Error> for CollaborationTenantListError {
 }
 impl ::std::ops::Deref for CollaborationTenantListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenIsInvalid(api) => &**api,
@@ -2233,11 +2339,13 @@ impl ::std::ops::Deref for CollaborationTenantListError {
     }
 }
 impl ::std::fmt::Display for CollaborationTenantListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CollaborationTenantListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2258,6 +2366,7 @@ pub enum CollborationShareEntityListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CollborationShareEntityListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2223109 => Self::PageTokenIsInvalid(api),
@@ -2270,6 +2379,7 @@ impl From<rt::Error> for CollborationShareEntityListError {
 }
 impl ::std::ops::Deref for CollborationShareEntityListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenIsInvalid(api) => &**api,
@@ -2279,11 +2389,13 @@ impl ::std::ops::Deref for CollborationShareEntityListError {
     }
 }
 impl ::std::fmt::Display for CollborationShareEntityListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CollborationShareEntityListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2342,6 +2454,7 @@ pub enum DepartmentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2221305 => {
@@ -2407,6 +2520,7 @@ impl From<rt::Error> for DepartmentCreateError {
 }
 impl ::std::ops::Deref for DepartmentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequestParameterError(api) => &**api,
@@ -2435,11 +2549,13 @@ impl ::std::ops::Deref for DepartmentCreateError {
     }
 }
 impl ::std::fmt::Display for DepartmentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2466,6 +2582,7 @@ pub enum DepartmentDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2221332 => {
@@ -2489,6 +2606,7 @@ impl From<rt::Error> for DepartmentDeleteError {
 }
 impl ::std::ops::Deref for DepartmentDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::DepartmentHasMembersCanNotDelete(api) => &**api,
@@ -2501,11 +2619,13 @@ impl ::std::ops::Deref for DepartmentDeleteError {
     }
 }
 impl ::std::fmt::Display for DepartmentDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2568,6 +2688,7 @@ pub enum DepartmentPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2221305 => {
@@ -2637,6 +2758,7 @@ impl From<rt::Error> for DepartmentPatchError {
 }
 impl ::std::ops::Deref for DepartmentPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::RequestParameterError(api) => &**api,
@@ -2667,11 +2789,13 @@ impl ::std::ops::Deref for DepartmentPatchError {
     }
 }
 impl ::std::fmt::Display for DepartmentPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2702,6 +2826,7 @@ pub enum DepartmentFilterError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentFilterError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2221004 => Self::InvalidPageToken(api),
@@ -2721,6 +2846,7 @@ impl From<rt::Error> for DepartmentFilterError {
 }
 impl ::std::ops::Deref for DepartmentFilterError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidPageToken(api) => &**api,
@@ -2735,11 +2861,13 @@ impl ::std::ops::Deref for DepartmentFilterError {
     }
 }
 impl ::std::fmt::Display for DepartmentFilterError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentFilterError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2758,6 +2886,7 @@ pub enum DepartmentMgetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentMgetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2220001 => Self::ParamIsInvalid(api),
@@ -2767,6 +2896,7 @@ impl From<rt::Error> for DepartmentMgetError {
 }
 impl ::std::ops::Deref for DepartmentMgetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2775,11 +2905,13 @@ impl ::std::ops::Deref for DepartmentMgetError {
     }
 }
 impl ::std::fmt::Display for DepartmentMgetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentMgetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2804,6 +2936,7 @@ pub enum DepartmentSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DepartmentSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2220001 => Self::ParamIsInvalid(api),
@@ -2816,6 +2949,7 @@ impl From<rt::Error> for DepartmentSearchError {
 }
 impl ::std::ops::Deref for DepartmentSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2827,11 +2961,13 @@ impl ::std::ops::Deref for DepartmentSearchError {
     }
 }
 impl ::std::fmt::Display for DepartmentSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DepartmentSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2954,6 +3090,7 @@ pub enum EmployeeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2221164 => Self::UserNameExceedsLimit(api),
@@ -3089,6 +3226,7 @@ impl From<rt::Error> for EmployeeCreateError {
 }
 impl ::std::ops::Deref for EmployeeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserNameExceedsLimit(api) => &**api,
@@ -3149,11 +3287,13 @@ impl ::std::ops::Deref for EmployeeCreateError {
     }
 }
 impl ::std::fmt::Display for EmployeeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3180,6 +3320,7 @@ pub enum EmployeeDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2221183 => {
@@ -3203,6 +3344,7 @@ impl From<rt::Error> for EmployeeDeleteError {
 }
 impl ::std::ops::Deref for EmployeeDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnableToDeleteTenantFounder(api) => &**api,
@@ -3215,11 +3357,13 @@ impl ::std::ops::Deref for EmployeeDeleteError {
     }
 }
 impl ::std::fmt::Display for EmployeeDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3352,6 +3496,7 @@ pub enum EmployeePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2221164 => Self::UserNameExceedsLimit(api),
@@ -3502,6 +3647,7 @@ impl From<rt::Error> for EmployeePatchError {
 }
 impl ::std::ops::Deref for EmployeePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserNameExceedsLimit(api) => &**api,
@@ -3567,11 +3713,13 @@ impl ::std::ops::Deref for EmployeePatchError {
     }
 }
 impl ::std::fmt::Display for EmployeePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3604,6 +3752,7 @@ pub enum EmployeeFilterError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeFilterError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2220001 => Self::ParamIsInvalid(api),
@@ -3624,6 +3773,7 @@ impl From<rt::Error> for EmployeeFilterError {
 }
 impl ::std::ops::Deref for EmployeeFilterError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3639,11 +3789,13 @@ impl ::std::ops::Deref for EmployeeFilterError {
     }
 }
 impl ::std::fmt::Display for EmployeeFilterError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeFilterError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3662,6 +3814,7 @@ pub enum EmployeeMgetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeMgetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2220001 => Self::ParamIsInvalid(api),
@@ -3671,6 +3824,7 @@ impl From<rt::Error> for EmployeeMgetError {
 }
 impl ::std::ops::Deref for EmployeeMgetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3679,11 +3833,13 @@ impl ::std::ops::Deref for EmployeeMgetError {
     }
 }
 impl ::std::fmt::Display for EmployeeMgetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeMgetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3702,6 +3858,7 @@ pub enum EmployeeRegularError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeRegularError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2221246 => {
@@ -3713,6 +3870,7 @@ impl From<rt::Error> for EmployeeRegularError {
 }
 impl ::std::ops::Deref for EmployeeRegularError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserStaffStatusNotUpdated(api) => &**api,
@@ -3721,11 +3879,13 @@ impl ::std::ops::Deref for EmployeeRegularError {
     }
 }
 impl ::std::fmt::Display for EmployeeRegularError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeRegularError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3778,6 +3938,7 @@ pub enum EmployeeResurrectError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeResurrectError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2221268 => {
@@ -3840,6 +4001,7 @@ impl From<rt::Error> for EmployeeResurrectError {
 }
 impl ::std::ops::Deref for EmployeeResurrectError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TenantNotInTheAccessList(api) => &**api,
@@ -3865,11 +4027,13 @@ impl ::std::ops::Deref for EmployeeResurrectError {
     }
 }
 impl ::std::fmt::Display for EmployeeResurrectError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeResurrectError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3894,6 +4058,7 @@ pub enum EmployeeSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2220001 => Self::ParamIsInvalid(api),
@@ -3906,6 +4071,7 @@ impl From<rt::Error> for EmployeeSearchError {
 }
 impl ::std::ops::Deref for EmployeeSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3917,11 +4083,13 @@ impl ::std::ops::Deref for EmployeeSearchError {
     }
 }
 impl ::std::fmt::Display for EmployeeSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3946,6 +4114,7 @@ pub enum EmployeeToBeResignedError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeToBeResignedError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2221246 => {
@@ -3966,6 +4135,7 @@ impl From<rt::Error> for EmployeeToBeResignedError {
 }
 impl ::std::ops::Deref for EmployeeToBeResignedError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserStaffStatusNotUpdated(api) => &**api,
@@ -3977,11 +4147,13 @@ impl ::std::ops::Deref for EmployeeToBeResignedError {
     }
 }
 impl ::std::fmt::Display for EmployeeToBeResignedError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeToBeResignedError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4107,6 +4279,7 @@ rt::json_object!(
 );
 impl Name {
     /// A `Name` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(default_value: impl Into<String>) -> Self {
         Self {
             default_value: Into::into(default_value),
@@ -4237,6 +4410,7 @@ pub enum EmployeeIdType {
 }
 impl EmployeeIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -4247,6 +4421,7 @@ impl EmployeeIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -4257,6 +4432,7 @@ impl EmployeeIdType {
     }
 }
 impl ::std::fmt::Display for EmployeeIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4282,6 +4458,7 @@ impl rt::FromJson for EmployeeIdType {
 }
 impl rt::Validate for EmployeeIdType {}
 impl AsRef<str> for EmployeeIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4299,6 +4476,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DepartmentId => "department_id",
@@ -4308,6 +4486,7 @@ impl DepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "department_id" => Self::DepartmentId,
@@ -4317,6 +4496,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4342,6 +4522,7 @@ impl rt::FromJson for DepartmentIdType {
 }
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4359,6 +4540,7 @@ pub enum LeaderType {
 }
 impl LeaderType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -4368,6 +4550,7 @@ impl LeaderType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -4377,6 +4560,7 @@ impl LeaderType {
     }
 }
 impl ::std::fmt::Display for LeaderType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4418,6 +4602,7 @@ rt::json_object!(
 );
 impl Leader {
     /// A `Leader` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(leader_type: LeaderType, leader_id: String) -> Self {
         Self { leader_type, leader_id }
     }
@@ -4446,6 +4631,7 @@ pub enum FieldType {
 }
 impl FieldType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "1",
@@ -4460,6 +4646,7 @@ impl FieldType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "1" => Self::Value1,
@@ -4474,6 +4661,7 @@ impl FieldType {
     }
 }
 impl ::std::fmt::Display for FieldType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4499,6 +4687,7 @@ impl rt::FromJson for FieldType {
 }
 impl rt::Validate for FieldType {}
 impl AsRef<str> for FieldType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4523,6 +4712,7 @@ rt::json_object!(
 );
 impl UrlValue {
     /// An `UrlValue` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(link_text: Name, url: String, pcurl: String) -> Self {
         Self { link_text, url, pcurl }
     }
@@ -4541,6 +4731,7 @@ pub enum EnumType {
 }
 impl EnumType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "1",
@@ -4550,6 +4741,7 @@ impl EnumType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "1" => Self::Value1,
@@ -4559,6 +4751,7 @@ impl EnumType {
     }
 }
 impl ::std::fmt::Display for EnumType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4584,6 +4777,7 @@ impl rt::FromJson for EnumType {
 }
 impl rt::Validate for EnumType {}
 impl AsRef<str> for EnumType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4601,6 +4795,7 @@ rt::json_object!(
 );
 impl EnumValue {
     /// An `EnumValue` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(enum_ids: Vec<String>, enum_type: EnumType) -> Self {
         Self { enum_ids, enum_type }
     }
@@ -4615,6 +4810,7 @@ pub struct UserValue {
 rt::json_object!(UserValue { ids = "ids" required, });
 impl UserValue {
     /// An `UserValue` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(ids: Vec<String>) -> Self {
         Self { ids }
     }
@@ -4638,6 +4834,7 @@ rt::json_object!(
 );
 impl PhoneValue {
     /// A `PhoneValue` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
             phone_number: Into::into(phone_number),
@@ -4735,6 +4932,7 @@ pub enum DepartmentPatchDepartmentIdType {
 }
 impl DepartmentPatchDepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenDepartmentId => "open_department_id",
@@ -4744,6 +4942,7 @@ impl DepartmentPatchDepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_department_id" => Self::OpenDepartmentId,
@@ -4753,6 +4952,7 @@ impl DepartmentPatchDepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentPatchDepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4778,6 +4978,7 @@ impl rt::FromJson for DepartmentPatchDepartmentIdType {
 }
 impl rt::Validate for DepartmentPatchDepartmentIdType {}
 impl AsRef<str> for DepartmentPatchDepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4797,6 +4998,7 @@ pub enum DepartmentFilterEmployeeIdType {
 }
 impl DepartmentFilterEmployeeIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -4807,6 +5009,7 @@ impl DepartmentFilterEmployeeIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -4817,6 +5020,7 @@ impl DepartmentFilterEmployeeIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentFilterEmployeeIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4842,6 +5046,7 @@ impl rt::FromJson for DepartmentFilterEmployeeIdType {
 }
 impl rt::Validate for DepartmentFilterEmployeeIdType {}
 impl AsRef<str> for DepartmentFilterEmployeeIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4864,6 +5069,7 @@ rt::json_object!(
 );
 impl Condition {
     /// A `Condition` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field: String, operator: String, value: String) -> Self {
         Self { field, operator, value }
     }
@@ -4878,6 +5084,7 @@ pub struct Filter {
 rt::json_object!(Filter { conditions = "conditions" required, });
 impl Filter {
     /// A `Filter` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(conditions: Vec<Condition>) -> Self {
         Self { conditions }
     }
@@ -4972,6 +5179,7 @@ pub enum DataSource {
 }
 impl DataSource {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -4982,6 +5190,7 @@ impl DataSource {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -4992,6 +5201,7 @@ impl DataSource {
     }
 }
 impl ::std::fmt::Display for DataSource {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5063,6 +5273,7 @@ rt::json_object!(
 );
 impl DepartmentFilterDataDepartment {
     /// A `DepartmentFilterDataDepartment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(department_id: impl Into<String>) -> Self {
         Self {
             department_id: Into::into(department_id),
@@ -5105,6 +5316,7 @@ pub enum RowError {
 }
 impl RowError {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -5114,6 +5326,7 @@ impl RowError {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -5123,6 +5336,7 @@ impl RowError {
     }
 }
 impl ::std::fmt::Display for RowError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5237,6 +5451,7 @@ rt::json_object!(
 );
 impl EmployeeName {
     /// An `EmployeeName` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<Name>) -> Self {
         Self {
             name: Into::into(name),
@@ -5262,6 +5477,7 @@ pub enum Gender {
 }
 impl Gender {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -5273,6 +5489,7 @@ impl Gender {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -5284,6 +5501,7 @@ impl Gender {
     }
 }
 impl ::std::fmt::Display for Gender {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5590,6 +5808,7 @@ pub enum ResignReason {
 }
 impl ResignReason {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value0 => "0",
@@ -5623,6 +5842,7 @@ impl ResignReason {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "0" => Self::Value0,
@@ -5656,6 +5876,7 @@ impl ResignReason {
     }
 }
 impl ::std::fmt::Display for ResignReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5681,6 +5902,7 @@ impl rt::FromJson for ResignReason {
 }
 impl rt::Validate for ResignReason {}
 impl AsRef<str> for ResignReason {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5702,6 +5924,7 @@ pub enum ResignType {
 }
 impl ResignType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value0 => "0",
@@ -5713,6 +5936,7 @@ impl ResignType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "0" => Self::Value0,
@@ -5724,6 +5948,7 @@ impl ResignType {
     }
 }
 impl ::std::fmt::Display for ResignType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5749,6 +5974,7 @@ impl rt::FromJson for ResignType {
 }
 impl rt::Validate for ResignType {}
 impl AsRef<str> for ResignType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5931,6 +6157,7 @@ pub enum ActiveStatus {
 }
 impl ActiveStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -5943,6 +6170,7 @@ impl ActiveStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -5955,6 +6183,7 @@ impl ActiveStatus {
     }
 }
 impl ::std::fmt::Display for ActiveStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -6076,6 +6305,7 @@ rt::json_object!(
 );
 impl BaseInfo {
     /// A `BaseInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(employee_id: String, name: BaseInfoName) -> Self {
         Self {
             employee_id,
@@ -6128,6 +6358,7 @@ rt::json_object!(
 );
 impl WorkPlace {
     /// A `WorkPlace` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(place_id: impl Into<String>) -> Self {
         Self {
             place_id: Into::into(place_id),
@@ -6160,6 +6391,7 @@ rt::json_object!(
 );
 impl JobTitle {
     /// A `JobTitle` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(job_title_id: impl Into<String>) -> Self {
         Self {
             job_title_id: Into::into(job_title_id),
@@ -6201,6 +6433,7 @@ rt::json_object!(
 );
 impl JobLevel {
     /// A `JobLevel` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(job_level_id: impl Into<String>) -> Self {
         Self {
             job_level_id: Into::into(job_level_id),
@@ -6240,6 +6473,7 @@ rt::json_object!(
 );
 impl JobFamily {
     /// A `JobFamily` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(job_family_id: impl Into<String>) -> Self {
         Self {
             job_family_id: Into::into(job_family_id),
@@ -6444,6 +6678,7 @@ pub enum EmployeeResignReason {
 }
 impl EmployeeResignReason {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "1",
@@ -6476,6 +6711,7 @@ impl EmployeeResignReason {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "1" => Self::Value1,
@@ -6508,6 +6744,7 @@ impl EmployeeResignReason {
     }
 }
 impl ::std::fmt::Display for EmployeeResignReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6533,6 +6770,7 @@ impl rt::FromJson for EmployeeResignReason {
 }
 impl rt::Validate for EmployeeResignReason {}
 impl AsRef<str> for EmployeeResignReason {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6552,6 +6790,7 @@ pub enum EmployeeResignType {
 }
 impl EmployeeResignType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "1",
@@ -6562,6 +6801,7 @@ impl EmployeeResignType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "1" => Self::Value1,
@@ -6572,6 +6812,7 @@ impl EmployeeResignType {
     }
 }
 impl ::std::fmt::Display for EmployeeResignType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6597,6 +6838,7 @@ impl rt::FromJson for EmployeeResignType {
 }
 impl rt::Validate for EmployeeResignType {}
 impl AsRef<str> for EmployeeResignType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6624,6 +6866,7 @@ rt::json_object!(
 );
 impl EmployeeToBeResignedBodyEmployee {
     /// An `EmployeeToBeResignedBodyEmployee` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         resign_date: String,
         resign_reason: EmployeeResignReason,
@@ -6648,6 +6891,7 @@ rt::json_object!(EmployeeToBeResignedBody { employee = "employee" optional, });
 impl rt::Validate for EmployeeToBeResignedBody {}
 impl rt::paging::Page for CollaborationRuleListData {
     type Item = Rule;
+    #[inline]
     fn into_parts(self) -> (Vec<Rule>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6655,6 +6899,7 @@ impl rt::paging::Page for CollaborationRuleListData {
 }
 impl rt::paging::Page for CollaborationTenantListData {
     type Item = Tenant;
+    #[inline]
     fn into_parts(self) -> (Vec<Tenant>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

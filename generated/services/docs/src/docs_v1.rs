@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `content` resource.
+    #[inline]
     pub fn content(&self) -> ContentResource {
         ContentResource {
             client: self.client.clone(),
@@ -56,6 +59,7 @@ impl ContentResource {
     ///   - `2889980` (OperationDeniedOnCopyingPage, HTTP 500): operation denied on copying page. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/docs-v1/content/get)
+    #[inline]
     pub fn get(
         &self,
         doc_token: String,
@@ -87,11 +91,13 @@ impl ContentGetRequest {
     /// 语言
     ///
     /// Constraints: example `zh`.
+    #[inline]
     pub fn lang(mut self, lang: impl Into<Lang>) -> Self {
         self.lang = Some(Into::into(lang));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -139,6 +145,7 @@ pub enum ContentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ContentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2889901 => {
@@ -161,6 +168,7 @@ impl From<rt::Error> for ContentGetError {
 }
 impl ::std::ops::Deref for ContentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::HybridResourceExpired(api) => &**api,
@@ -176,11 +184,13 @@ impl ::std::ops::Deref for ContentGetError {
     }
 }
 impl ::std::fmt::Display for ContentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ContentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -199,6 +209,7 @@ pub enum DocType {
 }
 impl DocType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Docx => "docx",
@@ -207,6 +218,7 @@ impl DocType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "docx" => Self::Docx,
@@ -215,6 +227,7 @@ impl DocType {
     }
 }
 impl ::std::fmt::Display for DocType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -240,6 +253,7 @@ impl rt::FromJson for DocType {
 }
 impl rt::Validate for DocType {}
 impl AsRef<str> for DocType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -255,6 +269,7 @@ pub enum ContentType {
 }
 impl ContentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Markdown => "markdown",
@@ -263,6 +278,7 @@ impl ContentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "markdown" => Self::Markdown,
@@ -271,6 +287,7 @@ impl ContentType {
     }
 }
 impl ::std::fmt::Display for ContentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -296,6 +313,7 @@ impl rt::FromJson for ContentType {
 }
 impl rt::Validate for ContentType {}
 impl AsRef<str> for ContentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -315,6 +333,7 @@ pub enum Lang {
 }
 impl Lang {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Zh => "zh",
@@ -325,6 +344,7 @@ impl Lang {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "zh" => Self::Zh,
@@ -335,6 +355,7 @@ impl Lang {
     }
 }
 impl ::std::fmt::Display for Lang {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -360,6 +381,7 @@ impl rt::FromJson for Lang {
 }
 impl rt::Validate for Lang {}
 impl AsRef<str> for Lang {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }

@@ -15,116 +15,136 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `bank_card` resource.
+    #[inline]
     pub fn bank_card(&self) -> BankCardResource {
         BankCardResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `business_card` resource.
+    #[inline]
     pub fn business_card(&self) -> BusinessCardResource {
         BusinessCardResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `business_license` resource.
+    #[inline]
     pub fn business_license(&self) -> BusinessLicenseResource {
         BusinessLicenseResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chinese_passport` resource.
+    #[inline]
     pub fn chinese_passport(&self) -> ChinesePassportResource {
         ChinesePassportResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `contract` resource.
+    #[inline]
     pub fn contract(&self) -> ContractResource {
         ContractResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `driving_license` resource.
+    #[inline]
     pub fn driving_license(&self) -> DrivingLicenseResource {
         DrivingLicenseResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `food_manage_license` resource.
+    #[inline]
     pub fn food_manage_license(&self) -> FoodManageLicenseResource {
         FoodManageLicenseResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `food_produce_license` resource.
+    #[inline]
     pub fn food_produce_license(&self) -> FoodProduceLicenseResource {
         FoodProduceLicenseResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `health_certificate` resource.
+    #[inline]
     pub fn health_certificate(&self) -> HealthCertificateResource {
         HealthCertificateResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `hkm_mainland_travel_permit` resource.
+    #[inline]
     pub fn hkm_mainland_travel_permit(&self) -> HkmMainlandTravelPermitResource {
         HkmMainlandTravelPermitResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `id_card` resource.
+    #[inline]
     pub fn id_card(&self) -> IdCardResource {
         IdCardResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `resume` resource.
+    #[inline]
     pub fn resume(&self) -> ResumeResource {
         ResumeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `taxi_invoice` resource.
+    #[inline]
     pub fn taxi_invoice(&self) -> TaxiInvoiceResource {
         TaxiInvoiceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `train_invoice` resource.
+    #[inline]
     pub fn train_invoice(&self) -> TrainInvoiceResource {
         TrainInvoiceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `tw_mainland_travel_permit` resource.
+    #[inline]
     pub fn tw_mainland_travel_permit(&self) -> TwMainlandTravelPermitResource {
         TwMainlandTravelPermitResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `vat_invoice` resource.
+    #[inline]
     pub fn vat_invoice(&self) -> VatInvoiceResource {
         VatInvoiceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `vehicle_invoice` resource.
+    #[inline]
     pub fn vehicle_invoice(&self) -> VehicleInvoiceResource {
         VehicleInvoiceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `vehicle_license` resource.
+    #[inline]
     pub fn vehicle_license(&self) -> VehicleLicenseResource {
         VehicleLicenseResource {
             client: self.client.clone(),
@@ -152,6 +172,7 @@ impl BankCardResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/bank_card/recognize)
+    #[inline]
     pub fn recognize(&self, body: BankCardRecognizeBody) -> BankCardRecognizeRequest {
         BankCardRecognizeRequest {
             client: self.client.clone(),
@@ -180,6 +201,7 @@ impl BusinessCardResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/business_card/recognize)
+    #[inline]
     pub fn recognize(
         &self,
         body: BankCardRecognizeBody,
@@ -211,6 +233,7 @@ impl BusinessLicenseResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/business_license/recognize)
+    #[inline]
     pub fn recognize(
         &self,
         body: BankCardRecognizeBody,
@@ -242,6 +265,7 @@ impl ChinesePassportResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/chinese_passport/recognize)
+    #[inline]
     pub fn recognize(
         &self,
         body: BankCardRecognizeBody,
@@ -273,6 +297,7 @@ impl ContractResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/contract/field_extraction)
+    #[inline]
     pub fn field_extraction(
         &self,
         body: ContractFieldExtractionBody,
@@ -304,6 +329,7 @@ impl DrivingLicenseResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/driving_license/recognize)
+    #[inline]
     pub fn recognize(
         &self,
         body: BankCardRecognizeBody,
@@ -335,6 +361,7 @@ impl FoodManageLicenseResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/food_manage_license/recognize)
+    #[inline]
     pub fn recognize(
         &self,
         body: BankCardRecognizeBody,
@@ -366,6 +393,7 @@ impl FoodProduceLicenseResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/food_produce_license/recognize)
+    #[inline]
     pub fn recognize(
         &self,
         body: BankCardRecognizeBody,
@@ -397,6 +425,7 @@ impl HealthCertificateResource {
     ///   - `2110010` (InternalErrorPleaseTryLater, HTTP 500): Internal error, please try later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/health_certificate/recognize)
+    #[inline]
     pub fn recognize(
         &self,
         body: BankCardRecognizeBody,
@@ -429,6 +458,7 @@ impl HkmMainlandTravelPermitResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/hkm_mainland_travel_permit/recognize)
+    #[inline]
     pub fn recognize(
         &self,
         body: BankCardRecognizeBody,
@@ -460,6 +490,7 @@ impl IdCardResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/id_card/recognize)
+    #[inline]
     pub fn recognize(&self, body: BankCardRecognizeBody) -> IdCardRecognizeRequest {
         IdCardRecognizeRequest {
             client: self.client.clone(),
@@ -488,6 +519,7 @@ impl ResumeResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/resume/parse)
+    #[inline]
     pub fn parse(&self, body: BankCardRecognizeBody) -> ResumeParseRequest {
         ResumeParseRequest {
             client: self.client.clone(),
@@ -516,6 +548,7 @@ impl TaxiInvoiceResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/taxi_invoice/recognize)
+    #[inline]
     pub fn recognize(&self, body: BankCardRecognizeBody) -> TaxiInvoiceRecognizeRequest {
         TaxiInvoiceRecognizeRequest {
             client: self.client.clone(),
@@ -544,6 +577,7 @@ impl TrainInvoiceResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/train_invoice/recognize)
+    #[inline]
     pub fn recognize(
         &self,
         body: BankCardRecognizeBody,
@@ -575,6 +609,7 @@ impl TwMainlandTravelPermitResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/tw_mainland_travel_permit/recognize)
+    #[inline]
     pub fn recognize(&self) -> TwMainlandTravelPermitRecognizeRequest {
         TwMainlandTravelPermitRecognizeRequest {
             client: self.client.clone(),
@@ -603,6 +638,7 @@ impl VatInvoiceResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/vat_invoice/recognize)
+    #[inline]
     pub fn recognize(&self, body: BankCardRecognizeBody) -> VatInvoiceRecognizeRequest {
         VatInvoiceRecognizeRequest {
             client: self.client.clone(),
@@ -631,6 +667,7 @@ impl VehicleInvoiceResource {
     ///   - `2110010` (InternalErrorPleaseTryLater, HTTP 500): Internal error, please try later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/vehicle_invoice/recognize)
+    #[inline]
     pub fn recognize(
         &self,
         body: BankCardRecognizeBody,
@@ -663,6 +700,7 @@ impl VehicleLicenseResource {
     ///   - `2110003` (YouHaveReachedTheIntelligentDocument, HTTP 400): You have reached the Intelligent document parsing limit. To continue using this function, please contact sales to purchase more. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/document_ai-v1/vehicle_license/recognize)
+    #[inline]
     pub fn recognize(
         &self,
         body: BankCardRecognizeBody,
@@ -881,6 +919,7 @@ pub struct HealthCertificateRecognizeRequest {
 }
 impl HealthCertificateRecognizeRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1036,6 +1075,7 @@ pub struct TwMainlandTravelPermitRecognizeRequest {
 }
 impl TwMainlandTravelPermitRecognizeRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BankCardRecognizeBody) -> Self {
         self.body = Some(body);
         self
@@ -1095,6 +1135,7 @@ pub struct VehicleInvoiceRecognizeRequest {
 }
 impl VehicleInvoiceRecognizeRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1159,6 +1200,7 @@ pub enum BankCardRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BankCardRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1175,6 +1217,7 @@ impl From<rt::Error> for BankCardRecognizeError {
 }
 impl ::std::ops::Deref for BankCardRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1186,11 +1229,13 @@ impl ::std::ops::Deref for BankCardRecognizeError {
     }
 }
 impl ::std::fmt::Display for BankCardRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BankCardRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1215,6 +1260,7 @@ pub enum BusinessCardRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BusinessCardRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1231,6 +1277,7 @@ impl From<rt::Error> for BusinessCardRecognizeError {
 }
 impl ::std::ops::Deref for BusinessCardRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1242,11 +1289,13 @@ impl ::std::ops::Deref for BusinessCardRecognizeError {
     }
 }
 impl ::std::fmt::Display for BusinessCardRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BusinessCardRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1271,6 +1320,7 @@ pub enum BusinessLicenseRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BusinessLicenseRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1287,6 +1337,7 @@ impl From<rt::Error> for BusinessLicenseRecognizeError {
 }
 impl ::std::ops::Deref for BusinessLicenseRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1298,11 +1349,13 @@ impl ::std::ops::Deref for BusinessLicenseRecognizeError {
     }
 }
 impl ::std::fmt::Display for BusinessLicenseRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BusinessLicenseRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1327,6 +1380,7 @@ pub enum ChinesePassportRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChinesePassportRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1343,6 +1397,7 @@ impl From<rt::Error> for ChinesePassportRecognizeError {
 }
 impl ::std::ops::Deref for ChinesePassportRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1354,11 +1409,13 @@ impl ::std::ops::Deref for ChinesePassportRecognizeError {
     }
 }
 impl ::std::fmt::Display for ChinesePassportRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChinesePassportRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1383,6 +1440,7 @@ pub enum ContractFieldExtractionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ContractFieldExtractionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1399,6 +1457,7 @@ impl From<rt::Error> for ContractFieldExtractionError {
 }
 impl ::std::ops::Deref for ContractFieldExtractionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1410,11 +1469,13 @@ impl ::std::ops::Deref for ContractFieldExtractionError {
     }
 }
 impl ::std::fmt::Display for ContractFieldExtractionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ContractFieldExtractionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1439,6 +1500,7 @@ pub enum DrivingLicenseRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DrivingLicenseRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1455,6 +1517,7 @@ impl From<rt::Error> for DrivingLicenseRecognizeError {
 }
 impl ::std::ops::Deref for DrivingLicenseRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1466,11 +1529,13 @@ impl ::std::ops::Deref for DrivingLicenseRecognizeError {
     }
 }
 impl ::std::fmt::Display for DrivingLicenseRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DrivingLicenseRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1495,6 +1560,7 @@ pub enum FoodManageLicenseRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FoodManageLicenseRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1511,6 +1577,7 @@ impl From<rt::Error> for FoodManageLicenseRecognizeError {
 }
 impl ::std::ops::Deref for FoodManageLicenseRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1522,11 +1589,13 @@ impl ::std::ops::Deref for FoodManageLicenseRecognizeError {
     }
 }
 impl ::std::fmt::Display for FoodManageLicenseRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FoodManageLicenseRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1551,6 +1620,7 @@ pub enum FoodProduceLicenseRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FoodProduceLicenseRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1567,6 +1637,7 @@ impl From<rt::Error> for FoodProduceLicenseRecognizeError {
 }
 impl ::std::ops::Deref for FoodProduceLicenseRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1578,11 +1649,13 @@ impl ::std::ops::Deref for FoodProduceLicenseRecognizeError {
     }
 }
 impl ::std::fmt::Display for FoodProduceLicenseRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FoodProduceLicenseRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1607,6 +1680,7 @@ pub enum HealthCertificateRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for HealthCertificateRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1623,6 +1697,7 @@ impl From<rt::Error> for HealthCertificateRecognizeError {
 }
 impl ::std::ops::Deref for HealthCertificateRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1634,11 +1709,13 @@ impl ::std::ops::Deref for HealthCertificateRecognizeError {
     }
 }
 impl ::std::fmt::Display for HealthCertificateRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for HealthCertificateRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1663,6 +1740,7 @@ pub enum HkmMainlandTravelPermitRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for HkmMainlandTravelPermitRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1679,6 +1757,7 @@ impl From<rt::Error> for HkmMainlandTravelPermitRecognizeError {
 }
 impl ::std::ops::Deref for HkmMainlandTravelPermitRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1690,11 +1769,13 @@ impl ::std::ops::Deref for HkmMainlandTravelPermitRecognizeError {
     }
 }
 impl ::std::fmt::Display for HkmMainlandTravelPermitRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for HkmMainlandTravelPermitRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1719,6 +1800,7 @@ pub enum IdCardRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for IdCardRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1735,6 +1817,7 @@ impl From<rt::Error> for IdCardRecognizeError {
 }
 impl ::std::ops::Deref for IdCardRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1746,11 +1829,13 @@ impl ::std::ops::Deref for IdCardRecognizeError {
     }
 }
 impl ::std::fmt::Display for IdCardRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for IdCardRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1775,6 +1860,7 @@ pub enum ResumeParseError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ResumeParseError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1791,6 +1877,7 @@ impl From<rt::Error> for ResumeParseError {
 }
 impl ::std::ops::Deref for ResumeParseError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1802,11 +1889,13 @@ impl ::std::ops::Deref for ResumeParseError {
     }
 }
 impl ::std::fmt::Display for ResumeParseError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ResumeParseError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1831,6 +1920,7 @@ pub enum TaxiInvoiceRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaxiInvoiceRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1847,6 +1937,7 @@ impl From<rt::Error> for TaxiInvoiceRecognizeError {
 }
 impl ::std::ops::Deref for TaxiInvoiceRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1858,11 +1949,13 @@ impl ::std::ops::Deref for TaxiInvoiceRecognizeError {
     }
 }
 impl ::std::fmt::Display for TaxiInvoiceRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaxiInvoiceRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1887,6 +1980,7 @@ pub enum TrainInvoiceRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TrainInvoiceRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1903,6 +1997,7 @@ impl From<rt::Error> for TrainInvoiceRecognizeError {
 }
 impl ::std::ops::Deref for TrainInvoiceRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1914,11 +2009,13 @@ impl ::std::ops::Deref for TrainInvoiceRecognizeError {
     }
 }
 impl ::std::fmt::Display for TrainInvoiceRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TrainInvoiceRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1943,6 +2040,7 @@ pub enum TwMainlandTravelPermitRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TwMainlandTravelPermitRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -1959,6 +2057,7 @@ impl From<rt::Error> for TwMainlandTravelPermitRecognizeError {
 }
 impl ::std::ops::Deref for TwMainlandTravelPermitRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1970,11 +2069,13 @@ impl ::std::ops::Deref for TwMainlandTravelPermitRecognizeError {
     }
 }
 impl ::std::fmt::Display for TwMainlandTravelPermitRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TwMainlandTravelPermitRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1999,6 +2100,7 @@ pub enum VatInvoiceRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for VatInvoiceRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -2015,6 +2117,7 @@ impl From<rt::Error> for VatInvoiceRecognizeError {
 }
 impl ::std::ops::Deref for VatInvoiceRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2026,11 +2129,13 @@ impl ::std::ops::Deref for VatInvoiceRecognizeError {
     }
 }
 impl ::std::fmt::Display for VatInvoiceRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for VatInvoiceRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2055,6 +2160,7 @@ pub enum VehicleInvoiceRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for VehicleInvoiceRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -2071,6 +2177,7 @@ impl From<rt::Error> for VehicleInvoiceRecognizeError {
 }
 impl ::std::ops::Deref for VehicleInvoiceRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2082,11 +2189,13 @@ impl ::std::ops::Deref for VehicleInvoiceRecognizeError {
     }
 }
 impl ::std::fmt::Display for VehicleInvoiceRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for VehicleInvoiceRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2111,6 +2220,7 @@ pub enum VehicleLicenseRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for VehicleLicenseRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2110001 => Self::ParamIsInvalid(api),
@@ -2127,6 +2237,7 @@ impl From<rt::Error> for VehicleLicenseRecognizeError {
 }
 impl ::std::ops::Deref for VehicleLicenseRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2138,11 +2249,13 @@ impl ::std::ops::Deref for VehicleLicenseRecognizeError {
     }
 }
 impl ::std::fmt::Display for VehicleLicenseRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for VehicleLicenseRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2159,6 +2272,7 @@ pub struct BankCardRecognizeBody {
 impl rt::Validate for BankCardRecognizeBody {}
 impl rt::Form for BankCardRecognizeBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.file {
@@ -2180,6 +2294,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CardNumber => "card_number",
@@ -2189,6 +2304,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "card_number" => Self::CardNumber,
@@ -2198,6 +2314,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2223,6 +2340,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2288,6 +2406,7 @@ pub enum EntityType {
 }
 impl EntityType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ContactNames => "contact_names",
@@ -2306,6 +2425,7 @@ impl EntityType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "contact_names" => Self::ContactNames,
@@ -2324,6 +2444,7 @@ impl EntityType {
     }
 }
 impl ::std::fmt::Display for EntityType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2349,6 +2470,7 @@ impl rt::FromJson for EntityType {
 }
 impl rt::Validate for EntityType {}
 impl AsRef<str> for EntityType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2420,6 +2542,7 @@ pub enum EntityType2 {
 }
 impl EntityType2 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CertificateType => "certificate_type",
@@ -2439,6 +2562,7 @@ impl EntityType2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "certificate_type" => Self::CertificateType,
@@ -2458,6 +2582,7 @@ impl EntityType2 {
     }
 }
 impl ::std::fmt::Display for EntityType2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2483,6 +2608,7 @@ impl rt::FromJson for EntityType2 {
 }
 impl rt::Validate for EntityType2 {}
 impl AsRef<str> for EntityType2 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2542,6 +2668,7 @@ pub enum EntityType3 {
 }
 impl EntityType3 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FullNameCn => "full_name_cn",
@@ -2555,6 +2682,7 @@ impl EntityType3 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "full_name_cn" => Self::FullNameCn,
@@ -2568,6 +2696,7 @@ impl EntityType3 {
     }
 }
 impl ::std::fmt::Display for EntityType3 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2593,6 +2722,7 @@ impl rt::FromJson for EntityType3 {
 }
 impl rt::Validate for EntityType3 {}
 impl AsRef<str> for EntityType3 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2646,6 +2776,7 @@ pub enum OcrMode {
 }
 impl OcrMode {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Force => "force",
@@ -2656,6 +2787,7 @@ impl OcrMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "force" => Self::Force,
@@ -2666,6 +2798,7 @@ impl OcrMode {
     }
 }
 impl ::std::fmt::Display for OcrMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2691,6 +2824,7 @@ impl rt::FromJson for OcrMode {
 }
 impl rt::Validate for OcrMode {}
 impl AsRef<str> for OcrMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2712,6 +2846,7 @@ pub struct ContractFieldExtractionBody {
 impl rt::Validate for ContractFieldExtractionBody {}
 impl rt::Form for ContractFieldExtractionBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.file {
@@ -2861,6 +2996,7 @@ pub enum BodyType {
 }
 impl BodyType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Buy => "buy",
@@ -2871,6 +3007,7 @@ impl BodyType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "buy" => Self::Buy,
@@ -2881,6 +3018,7 @@ impl BodyType {
     }
 }
 impl ::std::fmt::Display for BodyType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2906,6 +3044,7 @@ impl rt::FromJson for BodyType {
 }
 impl rt::Validate for BodyType {}
 impl AsRef<str> for BodyType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2979,6 +3118,7 @@ pub enum BankType {
 }
 impl BankType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BuyBank => "buy_bank",
@@ -2990,6 +3130,7 @@ impl BankType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "buy_bank" => Self::BuyBank,
@@ -3001,6 +3142,7 @@ impl BankType {
     }
 }
 impl ::std::fmt::Display for BankType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3026,6 +3168,7 @@ impl rt::FromJson for BankType {
 }
 impl rt::Validate for BankType {}
 impl AsRef<str> for BankType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3157,6 +3300,7 @@ pub enum EntityType4 {
 }
 impl EntityType4 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IdNumber => "id_number",
@@ -3178,6 +3322,7 @@ impl EntityType4 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "id_number" => Self::IdNumber,
@@ -3199,6 +3344,7 @@ impl EntityType4 {
     }
 }
 impl ::std::fmt::Display for EntityType4 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3224,6 +3370,7 @@ impl rt::FromJson for EntityType4 {
 }
 impl rt::Validate for EntityType4 {}
 impl AsRef<str> for EntityType4 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3299,6 +3446,7 @@ pub enum EntityType5 {
 }
 impl EntityType5 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ValidityPeriod => "validity_period",
@@ -3320,6 +3468,7 @@ impl EntityType5 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "validity_period" => Self::ValidityPeriod,
@@ -3341,6 +3490,7 @@ impl EntityType5 {
     }
 }
 impl ::std::fmt::Display for EntityType5 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3366,6 +3516,7 @@ impl rt::FromJson for EntityType5 {
 }
 impl rt::Validate for EntityType5 {}
 impl AsRef<str> for EntityType5 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3440,6 +3591,7 @@ pub enum EntityType6 {
 }
 impl EntityType6 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ValidityPeriod => "validity_period",
@@ -3460,6 +3612,7 @@ impl EntityType6 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "validity_period" => Self::ValidityPeriod,
@@ -3480,6 +3633,7 @@ impl EntityType6 {
     }
 }
 impl ::std::fmt::Display for EntityType6 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3505,6 +3659,7 @@ impl rt::FromJson for EntityType6 {
 }
 impl rt::Validate for EntityType6 {}
 impl AsRef<str> for EntityType6 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3567,6 +3722,7 @@ pub enum EntityType7 {
 }
 impl EntityType7 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Name => "name",
@@ -3581,6 +3737,7 @@ impl EntityType7 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "name" => Self::Name,
@@ -3595,6 +3752,7 @@ impl EntityType7 {
     }
 }
 impl ::std::fmt::Display for EntityType7 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3620,6 +3778,7 @@ impl rt::FromJson for EntityType7 {
 }
 impl rt::Validate for EntityType7 {}
 impl AsRef<str> for EntityType7 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3676,6 +3835,7 @@ pub enum EntityType8 {
 }
 impl EntityType8 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FullNameCn => "full_name_cn",
@@ -3688,6 +3848,7 @@ impl EntityType8 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "full_name_cn" => Self::FullNameCn,
@@ -3700,6 +3861,7 @@ impl EntityType8 {
     }
 }
 impl ::std::fmt::Display for EntityType8 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3725,6 +3887,7 @@ impl rt::FromJson for EntityType8 {
 }
 impl rt::Validate for EntityType8 {}
 impl AsRef<str> for EntityType8 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3791,6 +3954,7 @@ pub enum EntityType9 {
 }
 impl EntityType9 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IdentityCode => "identity_code",
@@ -3807,6 +3971,7 @@ impl EntityType9 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "identity_code" => Self::IdentityCode,
@@ -3823,6 +3988,7 @@ impl EntityType9 {
     }
 }
 impl ::std::fmt::Display for EntityType9 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3848,6 +4014,7 @@ impl rt::FromJson for EntityType9 {
 }
 impl rt::Validate for EntityType9 {}
 impl AsRef<str> for EntityType9 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3920,6 +4087,7 @@ pub enum Qualification {
 }
 impl Qualification {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -3936,6 +4104,7 @@ impl Qualification {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -3952,6 +4121,7 @@ impl Qualification {
     }
 }
 impl ::std::fmt::Display for Qualification {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4032,6 +4202,7 @@ pub enum CareerType {
 }
 impl CareerType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -4041,6 +4212,7 @@ impl CareerType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -4050,6 +4222,7 @@ impl CareerType {
     }
 }
 impl ::std::fmt::Display for CareerType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4174,6 +4347,7 @@ pub enum Gender {
 }
 impl Gender {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -4184,6 +4358,7 @@ impl Gender {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -4194,6 +4369,7 @@ impl Gender {
     }
 }
 impl ::std::fmt::Display for Gender {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4415,6 +4591,7 @@ pub enum EntityType10 {
 }
 impl EntityType10 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CarNumber => "car_number",
@@ -4438,6 +4615,7 @@ impl EntityType10 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "car_number" => Self::CarNumber,
@@ -4461,6 +4639,7 @@ impl EntityType10 {
     }
 }
 impl ::std::fmt::Display for EntityType10 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4486,6 +4665,7 @@ impl rt::FromJson for EntityType10 {
 }
 impl rt::Validate for EntityType10 {}
 impl AsRef<str> for EntityType10 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4557,6 +4737,7 @@ pub enum EntityType11 {
 }
 impl EntityType11 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StartStation => "start_station",
@@ -4577,6 +4758,7 @@ impl EntityType11 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "start_station" => Self::StartStation,
@@ -4597,6 +4779,7 @@ impl EntityType11 {
     }
 }
 impl ::std::fmt::Display for EntityType11 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4622,6 +4805,7 @@ impl rt::FromJson for EntityType11 {
 }
 impl rt::Validate for EntityType11 {}
 impl AsRef<str> for EntityType11 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4734,6 +4918,7 @@ pub enum EntityType12 {
 }
 impl EntityType12 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InvoiceName => "invoice_name",
@@ -4768,6 +4953,7 @@ impl EntityType12 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "invoice_name" => Self::InvoiceName,
@@ -4802,6 +4988,7 @@ impl EntityType12 {
     }
 }
 impl ::std::fmt::Display for EntityType12 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4827,6 +5014,7 @@ impl rt::FromJson for EntityType12 {
 }
 impl rt::Validate for EntityType12 {}
 impl AsRef<str> for EntityType12 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4931,6 +5119,7 @@ pub enum EntityType13 {
 }
 impl EntityType13 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InvoiceCode => "invoice_code",
@@ -4959,6 +5148,7 @@ impl EntityType13 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "invoice_code" => Self::InvoiceCode,
@@ -4987,6 +5177,7 @@ impl EntityType13 {
     }
 }
 impl ::std::fmt::Display for EntityType13 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5012,6 +5203,7 @@ impl rt::FromJson for EntityType13 {
 }
 impl rt::Validate for EntityType13 {}
 impl AsRef<str> for EntityType13 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5097,6 +5289,7 @@ pub enum EntityType14 {
 }
 impl EntityType14 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PlateNumber => "plate_number",
@@ -5124,6 +5317,7 @@ impl EntityType14 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "plate_number" => Self::PlateNumber,
@@ -5151,6 +5345,7 @@ impl EntityType14 {
     }
 }
 impl ::std::fmt::Display for EntityType14 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5176,6 +5371,7 @@ impl rt::FromJson for EntityType14 {
 }
 impl rt::Validate for EntityType14 {}
 impl AsRef<str> for EntityType14 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }

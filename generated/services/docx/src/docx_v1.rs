@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `chat_announcement_block_children` resource.
+    #[inline]
     pub fn chat_announcement_block_children(
         &self,
     ) -> ChatAnnouncementBlockChildrenResource {
@@ -31,36 +34,42 @@ impl Client {
         }
     }
     /// Endpoints of the `chat_announcement_block` resource.
+    #[inline]
     pub fn chat_announcement_block(&self) -> ChatAnnouncementBlockResource {
         ChatAnnouncementBlockResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat_announcement` resource.
+    #[inline]
     pub fn chat_announcement(&self) -> ChatAnnouncementResource {
         ChatAnnouncementResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `document_block_children` resource.
+    #[inline]
     pub fn document_block_children(&self) -> DocumentBlockChildrenResource {
         DocumentBlockChildrenResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `document_block_descendant` resource.
+    #[inline]
     pub fn document_block_descendant(&self) -> DocumentBlockDescendantResource {
         DocumentBlockDescendantResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `document_block` resource.
+    #[inline]
     pub fn document_block(&self) -> DocumentBlockResource {
         DocumentBlockResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `document` resource.
+    #[inline]
     pub fn document(&self) -> DocumentResource {
         DocumentResource {
             client: self.client.clone(),
@@ -128,6 +137,7 @@ impl ChatAnnouncementBlockChildrenResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block-children/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         chat_id: String,
@@ -200,6 +210,7 @@ impl ChatAnnouncementBlockChildrenResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block-children/create)
+    #[inline]
     pub fn create(
         &self,
         chat_id: String,
@@ -243,6 +254,7 @@ impl ChatAnnouncementBlockChildrenResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block-children/get)
+    #[inline]
     pub fn get(
         &self,
         chat_id: String,
@@ -322,6 +334,7 @@ impl ChatAnnouncementBlockResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block/batch_update)
+    #[inline]
     pub fn batch_update(
         &self,
         chat_id: impl Into<String>,
@@ -363,6 +376,7 @@ impl ChatAnnouncementBlockResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block/get)
+    #[inline]
     pub fn get(
         &self,
         chat_id: String,
@@ -404,6 +418,7 @@ impl ChatAnnouncementBlockResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement-block/list)
+    #[inline]
     pub fn list(&self, chat_id: impl Into<String>) -> ChatAnnouncementBlockListRequest {
         ChatAnnouncementBlockListRequest {
             client: self.client.clone(),
@@ -449,6 +464,7 @@ impl ChatAnnouncementResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/chat-announcement/get)
+    #[inline]
     pub fn get(&self, chat_id: impl Into<String>) -> ChatAnnouncementGetRequest {
         ChatAnnouncementGetRequest {
             client: self.client.clone(),
@@ -510,6 +526,7 @@ impl DocumentBlockChildrenResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block-children/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         document_id: String,
@@ -575,6 +592,7 @@ impl DocumentBlockChildrenResource {
     ///   - `1770038` (ResourceNotFound, HTTP 400): resource not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block-children/create)
+    #[inline]
     pub fn create(
         &self,
         document_id: String,
@@ -638,6 +656,7 @@ impl DocumentBlockChildrenResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block-children/get)
+    #[inline]
     pub fn get(
         &self,
         document_id: String,
@@ -707,6 +726,7 @@ impl DocumentBlockDescendantResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block-descendant/create)
+    #[inline]
     pub fn create(
         &self,
         document_id: String,
@@ -780,6 +800,7 @@ impl DocumentBlockResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block/batch_update)
+    #[inline]
     pub fn batch_update(
         &self,
         document_id: String,
@@ -842,6 +863,7 @@ impl DocumentBlockResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block/get)
+    #[inline]
     pub fn get(&self, document_id: String, block_id: String) -> DocumentBlockGetRequest {
         DocumentBlockGetRequest {
             client: self.client.clone(),
@@ -901,6 +923,7 @@ impl DocumentBlockResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block/patch)
+    #[inline]
     pub fn patch(
         &self,
         document_id: String,
@@ -964,6 +987,7 @@ impl DocumentBlockResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document-block/list)
+    #[inline]
     pub fn list(&self, document_id: impl Into<String>) -> DocumentBlockListRequest {
         DocumentBlockListRequest {
             client: self.client.clone(),
@@ -996,6 +1020,7 @@ impl DocumentResource {
     ///   - `1770033` (RawContentSizeExceedLimited, HTTP 400): raw content size exceed limited. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document/convert)
+    #[inline]
     pub fn convert(&self, body: DocumentConvertBody) -> DocumentConvertRequest {
         DocumentConvertRequest {
             client: self.client.clone(),
@@ -1054,6 +1079,7 @@ impl DocumentResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document/create)
+    #[inline]
     pub fn create(&self) -> DocumentCreateRequest {
         DocumentCreateRequest {
             client: self.client.clone(),
@@ -1107,6 +1133,7 @@ impl DocumentResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document/get)
+    #[inline]
     pub fn get(&self, document_id: impl Into<String>) -> DocumentGetRequest {
         DocumentGetRequest {
             client: self.client.clone(),
@@ -1160,6 +1187,7 @@ impl DocumentResource {
     ///   - `1771005` (SystemUnderMaintenance, HTTP 503): system under maintenance. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/document-docx/docx-v1/document/raw_content)
+    #[inline]
     pub fn raw_content(
         &self,
         document_id: impl Into<String>,
@@ -1188,6 +1216,7 @@ impl ChatAnnouncementBlockChildrenBatchDeleteRequest {
     /// 要操作的群公告版本。-1 表示群公告最新版本。群公告创建后，版本为 1。你需确保你已拥有群公告的编辑权限
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn revision_id(mut self, revision_id: i64) -> Self {
         self.revision_id = Some(revision_id);
         self
@@ -1195,11 +1224,13 @@ impl ChatAnnouncementBlockChildrenBatchDeleteRequest {
     /// 操作的唯一标识，与接口返回值的 client_token 相对应，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作。
     ///
     /// Constraints: example `fe599b60-450f-46ff-b2ef-9f6675625b97`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1248,6 +1279,7 @@ impl ChatAnnouncementBlockChildrenCreateRequest {
     /// 要操作的群公告版本。-1 表示群公告最新版本。群公告创建后，版本为 1。你需确保你已拥有群公告的编辑权限
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn revision_id(mut self, revision_id: i64) -> Self {
         self.revision_id = Some(revision_id);
         self
@@ -1255,21 +1287,25 @@ impl ChatAnnouncementBlockChildrenCreateRequest {
     /// 操作的唯一标识，与接口返回值的 client_token 相对应，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作。
     ///
     /// Constraints: example `fe599b60-450f-46ff-b2ef-9f6675625b97`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatAnnouncementBlockChildrenCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1319,11 +1355,13 @@ impl ChatAnnouncementBlockChildrenGetRequest {
     /// 查询的群公告版本，-1 表示群公告最新版本。群公告创建后，版本为 1。若查询的版本为群公告最新版本，则需要持有群公告的阅读权限；若查询的版本为群公告的历史版本，则需要持有群公告的更新权限。
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn revision_id(mut self, revision_id: i64) -> Self {
         self.revision_id = Some(revision_id);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1331,16 +1369,19 @@ impl ChatAnnouncementBlockChildrenGetRequest {
     /// 分页大小
     ///
     /// Constraints: server default `500`; example `500`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1386,6 +1427,7 @@ impl ChatAnnouncementBlockBatchUpdateRequest {
     /// 要操作的群公告版本。-1 表示群公告最新版本。群公告创建后，版本为 1。你需确保你已拥有群公告的编辑权限。
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn revision_id(mut self, revision_id: i64) -> Self {
         self.revision_id = Some(revision_id);
         self
@@ -1393,21 +1435,25 @@ impl ChatAnnouncementBlockBatchUpdateRequest {
     /// 操作的唯一标识，与接口返回值的 client_token 相对应，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作。
     ///
     /// Constraints: example `0e2633a3-aa1a-4171-af9e-0768ff863566`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatAnnouncementBlockBatchUpdateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1452,16 +1498,19 @@ impl ChatAnnouncementBlockGetRequest {
     /// 查询的群公告版本，-1 表示群公告最新版本。群公告创建后，版本为 1。若查询的版本为群公告最新版本，则需要持有群公告的阅读权限；若查询的版本为群公告的历史版本，则需要持有群公告的更新权限
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn revision_id(mut self, revision_id: i64) -> Self {
         self.revision_id = Some(revision_id);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1502,11 +1551,13 @@ impl ChatAnnouncementBlockListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `500`; example `500`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1514,16 +1565,19 @@ impl ChatAnnouncementBlockListRequest {
     /// 查询的群公告版本，-1 表示群公告最新版本。群公告创建后，版本为 1。若查询的版本为群公告最新版本，则需要持有群公告的阅读权限；若查询的版本为群公告的历史版本，则需要持有群公告的编辑权限。
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn revision_id(mut self, revision_id: i64) -> Self {
         self.revision_id = Some(revision_id);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1577,11 +1631,13 @@ pub struct ChatAnnouncementGetRequest {
 }
 impl ChatAnnouncementGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1618,6 +1674,7 @@ impl DocumentBlockChildrenBatchDeleteRequest {
     /// 操作的文档版本，-1表示文档最新版本。若此时操作的版本为文档最新版本，则需要持有文档的阅读权限；若此时操作的版本为文档的历史版本，则需要持有文档的编辑权限。
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn document_revision_id(mut self, document_revision_id: i64) -> Self {
         self.document_revision_id = Some(document_revision_id);
         self
@@ -1625,11 +1682,13 @@ impl DocumentBlockChildrenBatchDeleteRequest {
     /// 操作的唯一标识，与接口返回值的 client_token 相对应，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作。
     ///
     /// Constraints: example `b5eaf666-2a41-4d0d-94fa-23136ecbeba4`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1676,26 +1735,31 @@ impl DocumentBlockChildrenCreateRequest {
     /// 操作的文档版本，-1表示文档最新版本。若此时操作的版本为文档最新版本，则需要持有文档的阅读权限；若此时操作的版本为文档的历史版本，则需要持有文档的编辑权限。
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn document_revision_id(mut self, document_revision_id: i64) -> Self {
         self.document_revision_id = Some(document_revision_id);
         self
     }
     /// 操作的唯一标识，与接口返回值的 client_token 相对应，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作。
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatAnnouncementBlockChildrenCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1741,11 +1805,13 @@ impl DocumentBlockChildrenGetRequest {
     /// 操作的文档版本，-1表示文档最新版本。若此时操作的版本为文档最新版本，则需要持有文档的阅读权限；若此时操作的版本为文档的历史版本，则需要持有文档的编辑权限。
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn document_revision_id(mut self, document_revision_id: i64) -> Self {
         self.document_revision_id = Some(document_revision_id);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1753,6 +1819,7 @@ impl DocumentBlockChildrenGetRequest {
     /// 分页大小
     ///
     /// Constraints: server default `500`; example `500`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1760,16 +1827,19 @@ impl DocumentBlockChildrenGetRequest {
     /// 查询的结果中是否返回指定块的所有子孙块。 with_descendants 为 false 时，仅会返回指定块的所有子块列表。 with_descendants 为 true 时，会以先序遍历的方式返回指定块的所有子孙块列表，包括当前指定的块。
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn with_descendants(mut self, with_descendants: bool) -> Self {
         self.with_descendants = Some(with_descendants);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1831,6 +1901,7 @@ impl DocumentBlockDescendantCreateRequest {
     /// 操作的文档版本，-1 表示文档最新版本。若此时操作的版本为文档最新版本，则需要持有文档的阅读权限；若此时操作的版本为文档的历史版本，则需要持有文档的编辑权限
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn document_revision_id(mut self, document_revision_id: i64) -> Self {
         self.document_revision_id = Some(document_revision_id);
         self
@@ -1838,16 +1909,19 @@ impl DocumentBlockDescendantCreateRequest {
     /// 操作的唯一标识，与接口返回值的 client_token 相对应，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作
     ///
     /// Constraints: example `8aac2291-bc9e-4b12-a162-b3cf15bb06bd`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1894,6 +1968,7 @@ impl DocumentBlockBatchUpdateRequest {
     /// 操作的文档版本，-1表示文档最新版本。若此时操作的版本为文档最新版本，则需要持有文档的阅读权限；若此时操作的版本为文档的历史版本，则需要持有文档的编辑权限。
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn document_revision_id(mut self, document_revision_id: i64) -> Self {
         self.document_revision_id = Some(document_revision_id);
         self
@@ -1901,16 +1976,19 @@ impl DocumentBlockBatchUpdateRequest {
     /// 操作的唯一标识，与接口返回值的 client_token 相对应，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作。
     ///
     /// Constraints: example `0e2633a3-aa1a-4171-af9e-0768ff863566`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1952,16 +2030,19 @@ impl DocumentBlockGetRequest {
     /// 查询的文档版本，-1表示文档最新版本。若此时查询的版本为文档最新版本，则需要持有文档的阅读权限；若此时查询的版本为文档的历史版本，则需要持有文档的编辑权限。
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn document_revision_id(mut self, document_revision_id: i64) -> Self {
         self.document_revision_id = Some(document_revision_id);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2003,6 +2084,7 @@ impl DocumentBlockPatchRequest {
     /// 操作的文档版本，-1表示文档最新版本。若此时操作的版本为文档最新版本，则需要持有文档的阅读权限；若此时操作的版本为文档的历史版本，则需要持有文档的编辑权限。
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn document_revision_id(mut self, document_revision_id: i64) -> Self {
         self.document_revision_id = Some(document_revision_id);
         self
@@ -2010,21 +2092,25 @@ impl DocumentBlockPatchRequest {
     /// 操作的唯一标识，与接口返回值的 client_token 相对应，用于幂等的进行更新操作。此值为空表示将发起一次新的请求，此值非空表示幂等的进行更新操作。
     ///
     /// Constraints: example `8aac2291-bc9e-4b12-a162-b3cf15bb06bd`.
+    #[inline]
     pub fn client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(Into::into(client_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: DocumentBlockPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2066,11 +2152,13 @@ impl DocumentBlockListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `500`; example `500`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2078,16 +2166,19 @@ impl DocumentBlockListRequest {
     /// 查询的文档版本，-1表示文档最新版本。若此时查询的版本为文档最新版本，则需要持有文档的阅读权限；若此时查询的版本为文档的历史版本，则需要持有文档的编辑权限。
     ///
     /// Constraints: server default `-1`; example `-1`.
+    #[inline]
     pub fn document_revision_id(mut self, document_revision_id: i64) -> Self {
         self.document_revision_id = Some(document_revision_id);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2138,11 +2229,13 @@ pub struct DocumentConvertRequest {
 }
 impl DocumentConvertRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2174,11 +2267,13 @@ pub struct DocumentCreateRequest {
 }
 impl DocumentCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: DocumentCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2209,6 +2304,7 @@ pub struct DocumentGetRequest {
 }
 impl DocumentGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2241,11 +2337,13 @@ impl DocumentRawContentRequest {
     /// 语言（用于 MentionUser 语言的选取）
     ///
     /// Constraints: server default `0`; example `0`.
+    #[inline]
     pub fn lang(mut self, lang: impl Into<Lang>) -> Self {
         self.lang = Some(Into::into(lang));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2363,6 +2461,7 @@ pub enum ChatAnnouncementBlockChildrenBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatAnnouncementBlockChildrenBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -2471,6 +2570,7 @@ impl From<rt::Error> for ChatAnnouncementBlockChildrenBatchDeleteError {
 }
 impl ::std::ops::Deref for ChatAnnouncementBlockChildrenBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -2522,11 +2622,13 @@ impl ::std::ops::Deref for ChatAnnouncementBlockChildrenBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for ChatAnnouncementBlockChildrenBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatAnnouncementBlockChildrenBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2631,6 +2733,7 @@ pub enum ChatAnnouncementBlockChildrenCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatAnnouncementBlockChildrenCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -2739,6 +2842,7 @@ impl From<rt::Error> for ChatAnnouncementBlockChildrenCreateError {
 }
 impl ::std::ops::Deref for ChatAnnouncementBlockChildrenCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -2790,11 +2894,13 @@ impl ::std::ops::Deref for ChatAnnouncementBlockChildrenCreateError {
     }
 }
 impl ::std::fmt::Display for ChatAnnouncementBlockChildrenCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatAnnouncementBlockChildrenCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2841,6 +2947,7 @@ pub enum ChatAnnouncementBlockChildrenGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatAnnouncementBlockChildrenGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -2884,6 +2991,7 @@ impl From<rt::Error> for ChatAnnouncementBlockChildrenGetError {
 }
 impl ::std::ops::Deref for ChatAnnouncementBlockChildrenGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -2906,11 +3014,13 @@ impl ::std::ops::Deref for ChatAnnouncementBlockChildrenGetError {
     }
 }
 impl ::std::fmt::Display for ChatAnnouncementBlockChildrenGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatAnnouncementBlockChildrenGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3015,6 +3125,7 @@ pub enum ChatAnnouncementBlockBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatAnnouncementBlockBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -3123,6 +3234,7 @@ impl From<rt::Error> for ChatAnnouncementBlockBatchUpdateError {
 }
 impl ::std::ops::Deref for ChatAnnouncementBlockBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -3174,11 +3286,13 @@ impl ::std::ops::Deref for ChatAnnouncementBlockBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for ChatAnnouncementBlockBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatAnnouncementBlockBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3225,6 +3339,7 @@ pub enum ChatAnnouncementBlockGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatAnnouncementBlockGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -3268,6 +3383,7 @@ impl From<rt::Error> for ChatAnnouncementBlockGetError {
 }
 impl ::std::ops::Deref for ChatAnnouncementBlockGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -3290,11 +3406,13 @@ impl ::std::ops::Deref for ChatAnnouncementBlockGetError {
     }
 }
 impl ::std::fmt::Display for ChatAnnouncementBlockGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatAnnouncementBlockGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3341,6 +3459,7 @@ pub enum ChatAnnouncementBlockListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatAnnouncementBlockListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -3384,6 +3503,7 @@ impl From<rt::Error> for ChatAnnouncementBlockListError {
 }
 impl ::std::ops::Deref for ChatAnnouncementBlockListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -3406,11 +3526,13 @@ impl ::std::ops::Deref for ChatAnnouncementBlockListError {
     }
 }
 impl ::std::fmt::Display for ChatAnnouncementBlockListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatAnnouncementBlockListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3457,6 +3579,7 @@ pub enum ChatAnnouncementGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatAnnouncementGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -3500,6 +3623,7 @@ impl From<rt::Error> for ChatAnnouncementGetError {
 }
 impl ::std::ops::Deref for ChatAnnouncementGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -3522,11 +3646,13 @@ impl ::std::ops::Deref for ChatAnnouncementGetError {
     }
 }
 impl ::std::fmt::Display for ChatAnnouncementGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatAnnouncementGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3613,6 +3739,7 @@ pub enum DocumentBlockChildrenBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentBlockChildrenBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -3694,6 +3821,7 @@ impl From<rt::Error> for DocumentBlockChildrenBatchDeleteError {
 }
 impl ::std::ops::Deref for DocumentBlockChildrenBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -3736,11 +3864,13 @@ impl ::std::ops::Deref for DocumentBlockChildrenBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for DocumentBlockChildrenBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentBlockChildrenBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3831,6 +3961,7 @@ pub enum DocumentBlockChildrenCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentBlockChildrenCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -3916,6 +4047,7 @@ impl From<rt::Error> for DocumentBlockChildrenCreateError {
 }
 impl ::std::ops::Deref for DocumentBlockChildrenCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -3960,11 +4092,13 @@ impl ::std::ops::Deref for DocumentBlockChildrenCreateError {
     }
 }
 impl ::std::fmt::Display for DocumentBlockChildrenCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentBlockChildrenCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4051,6 +4185,7 @@ pub enum DocumentBlockChildrenGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentBlockChildrenGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -4132,6 +4267,7 @@ impl From<rt::Error> for DocumentBlockChildrenGetError {
 }
 impl ::std::ops::Deref for DocumentBlockChildrenGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -4174,11 +4310,13 @@ impl ::std::ops::Deref for DocumentBlockChildrenGetError {
     }
 }
 impl ::std::fmt::Display for DocumentBlockChildrenGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentBlockChildrenGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4261,6 +4399,7 @@ pub enum DocumentBlockDescendantCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentBlockDescendantCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -4334,6 +4473,7 @@ impl From<rt::Error> for DocumentBlockDescendantCreateError {
 }
 impl ::std::ops::Deref for DocumentBlockDescendantCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -4374,11 +4514,13 @@ impl ::std::ops::Deref for DocumentBlockDescendantCreateError {
     }
 }
 impl ::std::fmt::Display for DocumentBlockDescendantCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentBlockDescendantCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4469,6 +4611,7 @@ pub enum DocumentBlockBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentBlockBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -4554,6 +4697,7 @@ impl From<rt::Error> for DocumentBlockBatchUpdateError {
 }
 impl ::std::ops::Deref for DocumentBlockBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -4598,11 +4742,13 @@ impl ::std::ops::Deref for DocumentBlockBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for DocumentBlockBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentBlockBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4689,6 +4835,7 @@ pub enum DocumentBlockGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentBlockGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -4770,6 +4917,7 @@ impl From<rt::Error> for DocumentBlockGetError {
 }
 impl ::std::ops::Deref for DocumentBlockGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -4812,11 +4960,13 @@ impl ::std::ops::Deref for DocumentBlockGetError {
     }
 }
 impl ::std::fmt::Display for DocumentBlockGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentBlockGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4907,6 +5057,7 @@ pub enum DocumentBlockPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentBlockPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -4992,6 +5143,7 @@ impl From<rt::Error> for DocumentBlockPatchError {
 }
 impl ::std::ops::Deref for DocumentBlockPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -5036,11 +5188,13 @@ impl ::std::ops::Deref for DocumentBlockPatchError {
     }
 }
 impl ::std::fmt::Display for DocumentBlockPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentBlockPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5127,6 +5281,7 @@ pub enum DocumentBlockListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentBlockListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -5208,6 +5363,7 @@ impl From<rt::Error> for DocumentBlockListError {
 }
 impl ::std::ops::Deref for DocumentBlockListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -5250,11 +5406,13 @@ impl ::std::ops::Deref for DocumentBlockListError {
     }
 }
 impl ::std::fmt::Display for DocumentBlockListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentBlockListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5275,6 +5433,7 @@ pub enum DocumentConvertError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentConvertError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1771001 => Self::ServerInternalError(api),
@@ -5287,6 +5446,7 @@ impl From<rt::Error> for DocumentConvertError {
 }
 impl ::std::ops::Deref for DocumentConvertError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ServerInternalError(api) => &**api,
@@ -5296,11 +5456,13 @@ impl ::std::ops::Deref for DocumentConvertError {
     }
 }
 impl ::std::fmt::Display for DocumentConvertError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentConvertError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5395,6 +5557,7 @@ pub enum DocumentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -5482,6 +5645,7 @@ impl From<rt::Error> for DocumentCreateError {
 }
 impl ::std::ops::Deref for DocumentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -5528,11 +5692,13 @@ impl ::std::ops::Deref for DocumentCreateError {
     }
 }
 impl ::std::fmt::Display for DocumentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5619,6 +5785,7 @@ pub enum DocumentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -5700,6 +5867,7 @@ impl From<rt::Error> for DocumentGetError {
 }
 impl ::std::ops::Deref for DocumentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -5742,11 +5910,13 @@ impl ::std::ops::Deref for DocumentGetError {
     }
 }
 impl ::std::fmt::Display for DocumentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5833,6 +6003,7 @@ pub enum DocumentRawContentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocumentRawContentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1770001 => Self::InvalidParam(api),
@@ -5914,6 +6085,7 @@ impl From<rt::Error> for DocumentRawContentError {
 }
 impl ::std::ops::Deref for DocumentRawContentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -5956,11 +6128,13 @@ impl ::std::ops::Deref for DocumentRawContentError {
     }
 }
 impl ::std::fmt::Display for DocumentRawContentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocumentRawContentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6017,6 +6191,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -6027,6 +6202,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -6037,6 +6213,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6062,6 +6239,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6193,6 +6371,7 @@ pub enum BlockType {
 }
 impl BlockType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -6259,6 +6438,7 @@ impl BlockType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -6325,6 +6505,7 @@ impl BlockType {
     }
 }
 impl ::std::fmt::Display for BlockType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -6364,6 +6545,7 @@ pub enum Align {
 }
 impl Align {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -6374,6 +6556,7 @@ impl Align {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -6384,6 +6567,7 @@ impl Align {
     }
 }
 impl ::std::fmt::Display for Align {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -6567,6 +6751,7 @@ pub enum Language {
 }
 impl Language {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -6649,6 +6834,7 @@ impl Language {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -6731,6 +6917,7 @@ impl Language {
     }
 }
 impl ::std::fmt::Display for Language {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -6794,6 +6981,7 @@ pub enum BackgroundColor {
 }
 impl BackgroundColor {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LightGrayBackground => "LightGrayBackground",
@@ -6816,6 +7004,7 @@ impl BackgroundColor {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "LightGrayBackground" => Self::LightGrayBackground,
@@ -6838,6 +7027,7 @@ impl BackgroundColor {
     }
 }
 impl ::std::fmt::Display for BackgroundColor {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6863,6 +7053,7 @@ impl rt::FromJson for BackgroundColor {
 }
 impl rt::Validate for BackgroundColor {}
 impl AsRef<str> for BackgroundColor {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6880,6 +7071,7 @@ pub enum IndentationLevel {
 }
 impl IndentationLevel {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoIndent => "NoIndent",
@@ -6889,6 +7081,7 @@ impl IndentationLevel {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "NoIndent" => Self::NoIndent,
@@ -6898,6 +7091,7 @@ impl IndentationLevel {
     }
 }
 impl ::std::fmt::Display for IndentationLevel {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6923,6 +7117,7 @@ impl rt::FromJson for IndentationLevel {
 }
 impl rt::Validate for IndentationLevel {}
 impl AsRef<str> for IndentationLevel {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7004,6 +7199,7 @@ pub enum TextElementStyleBackgroundColor {
 }
 impl TextElementStyleBackgroundColor {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -7026,6 +7222,7 @@ impl TextElementStyleBackgroundColor {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -7048,6 +7245,7 @@ impl TextElementStyleBackgroundColor {
     }
 }
 impl ::std::fmt::Display for TextElementStyleBackgroundColor {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -7095,6 +7293,7 @@ pub enum TextColor {
 }
 impl TextColor {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -7109,6 +7308,7 @@ impl TextColor {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -7123,6 +7323,7 @@ impl TextColor {
     }
 }
 impl ::std::fmt::Display for TextColor {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -7158,6 +7359,7 @@ pub struct Link {
 rt::json_object!(Link { url = "url" required, });
 impl Link {
     /// A `Link` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: Into::into(url) }
     }
@@ -7223,6 +7425,7 @@ rt::json_object!(
 );
 impl TextRun {
     /// A `TextRun` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: impl Into<String>) -> Self {
         Self {
             content: Into::into(content),
@@ -7247,6 +7450,7 @@ rt::json_object!(
 );
 impl MentionUser {
     /// A `MentionUser` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: Into::into(user_id),
@@ -7280,6 +7484,7 @@ pub enum ObjType {
 }
 impl ObjType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -7295,6 +7500,7 @@ impl ObjType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -7310,6 +7516,7 @@ impl ObjType {
     }
 }
 impl ::std::fmt::Display for ObjType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -7347,6 +7554,7 @@ pub enum FallbackType {
 }
 impl FallbackType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FallbackToLink => "FallbackToLink",
@@ -7356,6 +7564,7 @@ impl FallbackType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "FallbackToLink" => Self::FallbackToLink,
@@ -7365,6 +7574,7 @@ impl FallbackType {
     }
 }
 impl ::std::fmt::Display for FallbackType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7390,6 +7600,7 @@ impl rt::FromJson for FallbackType {
 }
 impl rt::Validate for FallbackType {}
 impl AsRef<str> for FallbackType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7427,6 +7638,7 @@ rt::json_object!(
 );
 impl MentionDoc {
     /// A `MentionDoc` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: String, obj_type: ObjType) -> Self {
         Self {
             token,
@@ -7472,6 +7684,7 @@ rt::json_object!(
 );
 impl Reminder {
     /// A `Reminder` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(create_user_id: String, expire_time: i64, notify_time: i64) -> Self {
         Self {
             create_user_id,
@@ -7518,6 +7731,7 @@ rt::json_object!(
 );
 impl InlineBlock {
     /// An `InlineBlock` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(block_id: impl Into<String>) -> Self {
         Self {
             block_id: Into::into(block_id),
@@ -7539,6 +7753,7 @@ pub enum UrlType {
 }
 impl UrlType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Project => "Project",
@@ -7548,6 +7763,7 @@ impl UrlType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Project" => Self::Project,
@@ -7557,6 +7773,7 @@ impl UrlType {
     }
 }
 impl ::std::fmt::Display for UrlType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7582,6 +7799,7 @@ impl rt::FromJson for UrlType {
 }
 impl rt::Validate for UrlType {}
 impl AsRef<str> for UrlType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7610,6 +7828,7 @@ rt::json_object!(
 );
 impl LinkPreview {
     /// A `LinkPreview` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(url: String, url_type: UrlType) -> Self {
         Self {
             title: None,
@@ -7658,6 +7877,7 @@ pub struct Text {
 rt::json_object!(Text { style = "style" optional, elements = "elements" required, });
 impl Text {
     /// A `Text` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(elements: Vec<Element>) -> Self {
         Self { style: None, elements }
     }
@@ -7676,6 +7896,7 @@ pub enum ViewType {
 }
 impl ViewType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -7685,6 +7906,7 @@ impl ViewType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -7694,6 +7916,7 @@ impl ViewType {
     }
 }
 impl ::std::fmt::Display for ViewType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -7766,6 +7989,7 @@ rt::json_object!(
 );
 impl ChatCard {
     /// A `ChatCard` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(chat_id: i64) -> Self {
         Self { chat_id, align: None }
     }
@@ -7782,6 +8006,7 @@ pub struct Grid {
 rt::json_object!(Grid { column_size = "column_size" required, });
 impl Grid {
     /// A `Grid` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(column_size: i64) -> Self {
         Self { column_size }
     }
@@ -7828,6 +8053,7 @@ pub enum IframeType {
 }
 impl IframeType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -7851,6 +8077,7 @@ impl IframeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -7874,6 +8101,7 @@ impl IframeType {
     }
 }
 impl ::std::fmt::Display for IframeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -7915,6 +8143,7 @@ rt::json_object!(
 );
 impl Component {
     /// A `Component` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             iframe_type: None,
@@ -7932,6 +8161,7 @@ pub struct Iframe {
 rt::json_object!(Iframe { component = "component" required, });
 impl Iframe {
     /// An `Iframe` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(component: impl Into<Component>) -> Self {
         Self {
             component: Into::into(component),
@@ -7988,6 +8218,7 @@ rt::json_object!(
 );
 impl AddOns {
     /// An `AddOns` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(component_type_id: impl Into<String>) -> Self {
         Self {
             component_id: None,
@@ -8060,6 +8291,7 @@ rt::json_object!(
 );
 impl Property {
     /// A `Property` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(row_size: i64, column_size: i64) -> Self {
         Self {
             row_size,
@@ -8081,6 +8313,7 @@ pub struct Table {
 rt::json_object!(Table { property = "property" required, });
 impl Table {
     /// A `Table` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(property: impl Into<Property>) -> Self {
         Self {
             property: Into::into(property),
@@ -8173,6 +8406,7 @@ pub enum LinkPreviewUrlType {
 }
 impl LinkPreviewUrlType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MessageLink => "MessageLink",
@@ -8182,6 +8416,7 @@ impl LinkPreviewUrlType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "MessageLink" => Self::MessageLink,
@@ -8191,6 +8426,7 @@ impl LinkPreviewUrlType {
     }
 }
 impl ::std::fmt::Display for LinkPreviewUrlType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8216,6 +8452,7 @@ impl rt::FromJson for LinkPreviewUrlType {
 }
 impl rt::Validate for LinkPreviewUrlType {}
 impl AsRef<str> for LinkPreviewUrlType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8237,6 +8474,7 @@ rt::json_object!(
 );
 impl ChildrenItemLinkPreview {
     /// A `ChildrenItemLinkPreview` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(url: String, url_type: LinkPreviewUrlType) -> Self {
         Self { url, url_type }
     }
@@ -8284,6 +8522,7 @@ pub struct SubPageList {
 rt::json_object!(SubPageList { wiki_token = "wiki_token" required, });
 impl SubPageList {
     /// A `SubPageList` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(wiki_token: impl Into<String>) -> Self {
         Self {
             wiki_token: Into::into(wiki_token),
@@ -8308,6 +8547,7 @@ rt::json_object!(
 );
 impl Minutes {
     /// A `Minutes` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(minutes_id: impl Into<String>) -> Self {
         Self {
             token: None,
@@ -8432,6 +8672,7 @@ rt::json_object!(
 );
 impl ChildrenItem {
     /// A `ChildrenItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(block_type: impl Into<BlockType>) -> Self {
         Self {
             block_type: Into::into(block_type),
@@ -8578,6 +8819,7 @@ rt::json_object!(
 );
 impl ElementReminder {
     /// An `ElementReminder` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(create_user_id: String, expire_time: i64, notify_time: i64) -> Self {
         Self {
             create_user_id,
@@ -8630,6 +8872,7 @@ pub struct Page {
 rt::json_object!(Page { style = "style" optional, elements = "elements" required, });
 impl Page {
     /// A `Page` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(elements: Vec<PageElement>) -> Self {
         Self { style: None, elements }
     }
@@ -8809,6 +9052,7 @@ rt::json_object!(
 );
 impl ChildrenItemTable {
     /// A `ChildrenItemTable` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(property: impl Into<Property>) -> Self {
         Self {
             cells: None,
@@ -8860,6 +9104,7 @@ pub enum PeriodDisplayStatus {
 }
 impl PeriodDisplayStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -8871,6 +9116,7 @@ impl PeriodDisplayStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "default" => Self::Default,
@@ -8882,6 +9128,7 @@ impl PeriodDisplayStatus {
     }
 }
 impl ::std::fmt::Display for PeriodDisplayStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8907,6 +9154,7 @@ impl rt::FromJson for PeriodDisplayStatus {
 }
 impl rt::Validate for PeriodDisplayStatus {}
 impl AsRef<str> for PeriodDisplayStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8979,6 +9227,7 @@ pub enum Mode {
 }
 impl Mode {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Simple => "simple",
@@ -8988,6 +9237,7 @@ impl Mode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "simple" => Self::Simple,
@@ -8997,6 +9247,7 @@ impl Mode {
     }
 }
 impl ::std::fmt::Display for Mode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9022,6 +9273,7 @@ impl rt::FromJson for Mode {
 }
 impl rt::Validate for Mode {}
 impl AsRef<str> for Mode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9043,6 +9295,7 @@ pub enum ProgressStatus {
 }
 impl ProgressStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unset => "unset",
@@ -9054,6 +9307,7 @@ impl ProgressStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unset" => Self::Unset,
@@ -9065,6 +9319,7 @@ impl ProgressStatus {
     }
 }
 impl ::std::fmt::Display for ProgressStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9090,6 +9345,7 @@ impl rt::FromJson for ProgressStatus {
 }
 impl rt::Validate for ProgressStatus {}
 impl AsRef<str> for ProgressStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9107,6 +9363,7 @@ pub enum StatusType {
 }
 impl StatusType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -9116,6 +9373,7 @@ impl StatusType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "default" => Self::Default,
@@ -9125,6 +9383,7 @@ impl StatusType {
     }
 }
 impl ::std::fmt::Display for StatusType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9150,6 +9409,7 @@ impl rt::FromJson for StatusType {
 }
 impl rt::Validate for StatusType {}
 impl AsRef<str> for StatusType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9333,6 +9593,7 @@ rt::json_object!(
 );
 impl AgendaItemTitle {
     /// An `AgendaItemTitle` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(elements: Vec<AgendaItemTitleElement>) -> Self {
         Self { elements, align: None }
     }
@@ -9368,6 +9629,7 @@ pub enum LayoutMode {
 }
 impl LayoutMode {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "Normal",
@@ -9378,6 +9640,7 @@ impl LayoutMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Normal" => Self::Normal,
@@ -9388,6 +9651,7 @@ impl LayoutMode {
     }
 }
 impl ::std::fmt::Display for LayoutMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9413,6 +9677,7 @@ impl rt::FromJson for LayoutMode {
 }
 impl rt::Validate for LayoutMode {}
 impl AsRef<str> for LayoutMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9439,6 +9704,7 @@ rt::json_object!(
 );
 impl ReferenceBase {
     /// A `ReferenceBase` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: String, view_id: String) -> Self {
         Self {
             token,
@@ -9463,6 +9729,7 @@ pub enum SubType {
 }
 impl SubType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Table => "Table",
@@ -9473,6 +9740,7 @@ impl SubType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Table" => Self::Table,
@@ -9483,6 +9751,7 @@ impl SubType {
     }
 }
 impl ::std::fmt::Display for SubType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9508,6 +9777,7 @@ impl rt::FromJson for SubType {
 }
 impl rt::Validate for SubType {}
 impl AsRef<str> for SubType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9538,6 +9808,7 @@ rt::json_object!(
 );
 impl Project {
     /// A `Project` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(url: String, sub_type: SubType) -> Self {
         Self {
             title: None,
@@ -9720,6 +9991,7 @@ rt::json_object!(
 );
 impl ChatAnnouncementBlockChildrenCreateDataChildrenItem {
     /// A `ChatAnnouncementBlockChildrenCreateDataChildrenItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(block_type: impl Into<BlockType>) -> Self {
         Self {
             block_id: None,
@@ -9839,6 +10111,7 @@ rt::json_object!(
 );
 impl ElementMentionDoc {
     /// An `ElementMentionDoc` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: String, obj_type: ObjType) -> Self {
         Self {
             token,
@@ -9892,6 +10165,7 @@ rt::json_object!(
 );
 impl ChildrenPage {
     /// A `ChildrenPage` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(elements: Vec<PageElement2>) -> Self {
         Self { style: None, elements }
     }
@@ -10044,6 +10318,7 @@ rt::json_object!(
 );
 impl ChildrenAgendaItemTitle {
     /// A `ChildrenAgendaItemTitle` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(elements: Vec<AgendaItemTitleElement2>) -> Self {
         Self { elements, align: None }
     }
@@ -10060,6 +10335,7 @@ pub struct ChildrenLinkPreview {
 rt::json_object!(ChildrenLinkPreview { url_type = "url_type" required, });
 impl ChildrenLinkPreview {
     /// A `ChildrenLinkPreview` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(url_type: impl Into<LinkPreviewUrlType>) -> Self {
         Self {
             url_type: Into::into(url_type),
@@ -10252,6 +10528,7 @@ rt::json_object!(
 );
 impl Children {
     /// A `Children` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(block_type: impl Into<BlockType>) -> Self {
         Self {
             block_id: None,
@@ -10349,6 +10626,7 @@ pub struct UpdateTextElements {
 rt::json_object!(UpdateTextElements { elements = "elements" required, });
 impl UpdateTextElements {
     /// An `UpdateTextElements` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(elements: Vec<PageElement>) -> Self {
         Self { elements }
     }
@@ -10367,6 +10645,7 @@ rt::json_object!(
 );
 impl UpdateTextStyle {
     /// An `UpdateTextStyle` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(style: PageStyle, fields: Vec<TextColor>) -> Self {
         Self { style, fields }
     }
@@ -10409,6 +10688,7 @@ pub struct InsertTableRow {
 rt::json_object!(InsertTableRow { row_index = "row_index" required, });
 impl InsertTableRow {
     /// An `InsertTableRow` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(row_index: i64) -> Self {
         Self { row_index }
     }
@@ -10425,6 +10705,7 @@ pub struct InsertTableColumn {
 rt::json_object!(InsertTableColumn { column_index = "column_index" required, });
 impl InsertTableColumn {
     /// An `InsertTableColumn` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(column_index: i64) -> Self {
         Self { column_index }
     }
@@ -10448,6 +10729,7 @@ rt::json_object!(
 );
 impl DeleteTableRows {
     /// A `DeleteTableRows` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(row_start_index: i64, row_end_index: i64) -> Self {
         Self {
             row_start_index,
@@ -10474,6 +10756,7 @@ rt::json_object!(
 );
 impl DeleteTableColumns {
     /// A `DeleteTableColumns` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(column_start_index: i64, column_end_index: i64) -> Self {
         Self {
             column_start_index,
@@ -10509,6 +10792,7 @@ rt::json_object!(
 );
 impl MergeTableCells {
     /// A `MergeTableCells` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         row_start_index: i64,
         row_end_index: i64,
@@ -10542,6 +10826,7 @@ rt::json_object!(
 );
 impl UnmergeTableCells {
     /// An `UnmergeTableCells` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(row_index: i64, column_index: i64) -> Self {
         Self { row_index, column_index }
     }
@@ -10556,6 +10841,7 @@ pub struct UpdateGridColumnWidthRatio {
 rt::json_object!(UpdateGridColumnWidthRatio { width_ratios = "width_ratios" required, });
 impl UpdateGridColumnWidthRatio {
     /// An `UpdateGridColumnWidthRatio` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(width_ratios: Vec<i64>) -> Self {
         Self { width_ratios }
     }
@@ -10592,6 +10878,7 @@ rt::json_object!(
 );
 impl ReplaceImage {
     /// A `ReplaceImage` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: impl Into<String>) -> Self {
         Self {
             token: Into::into(token),
@@ -10613,6 +10900,7 @@ pub struct ReplaceFile {
 rt::json_object!(ReplaceFile { token = "token" required, });
 impl ReplaceFile {
     /// A `ReplaceFile` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: impl Into<String>) -> Self {
         Self { token: Into::into(token) }
     }
@@ -10634,6 +10922,7 @@ rt::json_object!(
 );
 impl UpdateText {
     /// An `UpdateText` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         elements: Vec<PageElement>,
         style: PageStyle,
@@ -10747,6 +11036,7 @@ pub enum AnnouncementType {
 }
 impl AnnouncementType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Docx => "docx",
@@ -10756,6 +11046,7 @@ impl AnnouncementType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "docx" => Self::Docx,
@@ -10765,6 +11056,7 @@ impl AnnouncementType {
     }
 }
 impl ::std::fmt::Display for AnnouncementType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10790,6 +11082,7 @@ impl rt::FromJson for AnnouncementType {
 }
 impl rt::Validate for AnnouncementType {}
 impl AsRef<str> for AnnouncementType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10865,6 +11158,7 @@ rt::json_object!(
 );
 impl DocumentBlockChildrenBatchDeleteData {
     /// A `DocumentBlockChildrenBatchDeleteData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(client_token: impl Into<String>) -> Self {
         Self {
             document_revision_id: None,
@@ -10890,6 +11184,7 @@ rt::json_object!(
 );
 impl DocumentBlockChildrenCreateData {
     /// A `DocumentBlockChildrenCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(client_token: impl Into<String>) -> Self {
         Self {
             children: None,
@@ -11029,6 +11324,7 @@ rt::json_object!(
 );
 impl Descendant {
     /// A `Descendant` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(block_type: impl Into<BlockType>) -> Self {
         Self {
             block_id: None,
@@ -11160,6 +11456,7 @@ rt::json_object!(
 );
 impl DocumentBlockBatchUpdateData {
     /// A `DocumentBlockBatchUpdateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(client_token: impl Into<String>) -> Self {
         Self {
             blocks: None,
@@ -11180,6 +11477,7 @@ rt::json_object!(
 );
 impl DocumentBlockPatchBodyUpdateTextElements {
     /// A `DocumentBlockPatchBodyUpdateTextElements` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(elements: Vec<Element>) -> Self {
         Self { elements }
     }
@@ -11199,6 +11497,7 @@ rt::json_object!(
 );
 impl DocumentBlockPatchBodyUpdateTextStyle {
     /// A `DocumentBlockPatchBodyUpdateTextStyle` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(style: Style, fields: Vec<TextColor>) -> Self {
         Self { style, fields }
     }
@@ -11220,6 +11519,7 @@ rt::json_object!(
 );
 impl DocumentBlockPatchBodyUpdateText {
     /// A `DocumentBlockPatchBodyUpdateText` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(elements: Vec<Element>, style: Style, fields: Vec<TextColor>) -> Self {
         Self { elements, style, fields }
     }
@@ -11295,6 +11595,7 @@ rt::json_object!(
 );
 impl DocumentBlockPatchData {
     /// A `DocumentBlockPatchData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(client_token: impl Into<String>) -> Self {
         Self {
             block: None,
@@ -11317,6 +11618,7 @@ pub enum ContentType {
 }
 impl ContentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Markdown => "markdown",
@@ -11326,6 +11628,7 @@ impl ContentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "markdown" => Self::Markdown,
@@ -11335,6 +11638,7 @@ impl ContentType {
     }
 }
 impl ::std::fmt::Display for ContentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11360,6 +11664,7 @@ impl rt::FromJson for ContentType {
 }
 impl rt::Validate for ContentType {}
 impl AsRef<str> for ContentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11399,6 +11704,7 @@ rt::json_object!(
 );
 impl BlockIdToImageUrl {
     /// A `BlockIdToImageUrl` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(block_id: String, image_url: String) -> Self {
         Self { block_id, image_url }
     }
@@ -11495,6 +11801,7 @@ rt::json_object!(
 );
 impl Cover {
     /// A `Cover` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: impl Into<String>) -> Self {
         Self {
             token: Into::into(token),
@@ -11553,6 +11860,7 @@ pub enum Lang {
 }
 impl Lang {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -11563,6 +11871,7 @@ impl Lang {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -11573,6 +11882,7 @@ impl Lang {
     }
 }
 impl ::std::fmt::Display for Lang {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -11599,6 +11909,7 @@ impl rt::FromJson for Lang {
 impl rt::Validate for Lang {}
 impl rt::paging::Page for ChatAnnouncementBlockChildrenGetData {
     type Item = Children;
+    #[inline]
     fn into_parts(self) -> (Vec<Children>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -17,98 +17,115 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `export_task` resource.
+    #[inline]
     pub fn export_task(&self) -> ExportTaskResource {
         ExportTaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file_comment_reply` resource.
+    #[inline]
     pub fn file_comment_reply(&self) -> FileCommentReplyResource {
         FileCommentReplyResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file_comment` resource.
+    #[inline]
     pub fn file_comment(&self) -> FileCommentResource {
         FileCommentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file_statistics` resource.
+    #[inline]
     pub fn file_statistics(&self) -> FileStatisticsResource {
         FileStatisticsResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file_subscription` resource.
+    #[inline]
     pub fn file_subscription(&self) -> FileSubscriptionResource {
         FileSubscriptionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file_version` resource.
+    #[inline]
     pub fn file_version(&self) -> FileVersionResource {
         FileVersionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file_view_record` resource.
+    #[inline]
     pub fn file_view_record(&self) -> FileViewRecordResource {
         FileViewRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file` resource.
+    #[inline]
     pub fn file(&self) -> FileResource {
         FileResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `import_task` resource.
+    #[inline]
     pub fn import_task(&self) -> ImportTaskResource {
         ImportTaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `media` resource.
+    #[inline]
     pub fn media(&self) -> MediaResource {
         MediaResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `meta` resource.
+    #[inline]
     pub fn meta(&self) -> MetaResource {
         MetaResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `permission_member` resource.
+    #[inline]
     pub fn permission_member(&self) -> PermissionMemberResource {
         PermissionMemberResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `permission_public_password` resource.
+    #[inline]
     pub fn permission_public_password(&self) -> PermissionPublicPasswordResource {
         PermissionPublicPasswordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `permission_public` resource.
+    #[inline]
     pub fn permission_public(&self) -> PermissionPublicResource {
         PermissionPublicResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user` resource.
+    #[inline]
     pub fn user(&self) -> UserResource {
         UserResource {
             client: self.client.clone(),
@@ -140,6 +157,7 @@ impl ExportTaskResource {
     ///   - `1069923` (TooManyRequests, HTTP 429): too many requests. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/create)
+    #[inline]
     pub fn create(&self, body: ExportTaskCreateBody) -> ExportTaskCreateRequest {
         ExportTaskCreateRequest {
             client: self.client.clone(),
@@ -160,6 +178,7 @@ impl ExportTaskResource {
     ///   - `1060001` (ParamIsInvalis, HTTP 400): param is invalis. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/download)
+    #[inline]
     pub fn download(&self, file_token: impl Into<String>) -> ExportTaskDownloadRequest {
         ExportTaskDownloadRequest {
             client: self.client.clone(),
@@ -183,6 +202,7 @@ impl ExportTaskResource {
     ///   - `1069906` (DocsDeleted, HTTP 404): docs deleted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/export_task/get)
+    #[inline]
     pub fn get(&self, ticket: String, token: String) -> ExportTaskGetRequest {
         ExportTaskGetRequest {
             client: self.client.clone(),
@@ -220,6 +240,7 @@ impl FileCommentReplyResource {
     ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/create)
+    #[inline]
     pub fn create(
         &self,
         file_token: String,
@@ -260,6 +281,7 @@ impl FileCommentReplyResource {
     ///   - `1064230` (LockedForDataMigration, HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/list)
+    #[inline]
     pub fn list(
         &self,
         file_token: String,
@@ -299,6 +321,7 @@ impl FileCommentReplyResource {
     ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/delete)
+    #[inline]
     pub fn delete(
         &self,
         file_token: String,
@@ -337,6 +360,7 @@ impl FileCommentReplyResource {
     ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment-reply/update)
+    #[inline]
     pub fn update(
         &self,
         file_token: String,
@@ -386,6 +410,7 @@ impl FileCommentResource {
     ///   - `1064230` (LockedForDataMigration, HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/batch_query)
+    #[inline]
     pub fn batch_query(
         &self,
         file_token: String,
@@ -423,6 +448,7 @@ impl FileCommentResource {
     ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/create)
+    #[inline]
     pub fn create(
         &self,
         file_token: String,
@@ -457,6 +483,7 @@ impl FileCommentResource {
     ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/list)
+    #[inline]
     pub fn list(
         &self,
         file_token: String,
@@ -498,6 +525,7 @@ impl FileCommentResource {
     ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/get)
+    #[inline]
     pub fn get(
         &self,
         file_token: String,
@@ -535,6 +563,7 @@ impl FileCommentResource {
     ///   - `1069399` (InternalServerErrorOccurredSolutionTry, HTTP 400): Internal server error occurred. Solution: Try the request again later. If the issue persists, contact technical support with details of the request. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-comment/patch)
+    #[inline]
     pub fn patch(
         &self,
         file_token: String,
@@ -573,6 +602,7 @@ impl FileStatisticsResource {
     ///   - `1069604` (DocumentNotFound, HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-statistics/get)
+    #[inline]
     pub fn get(
         &self,
         file_token: String,
@@ -608,6 +638,7 @@ impl FileSubscriptionResource {
     ///   - `1065000` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-subscription/create)
+    #[inline]
     pub fn create(
         &self,
         file_token: String,
@@ -637,6 +668,7 @@ impl FileSubscriptionResource {
     ///   - `1065000` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-subscription/patch)
+    #[inline]
     pub fn patch(
         &self,
         file_token: String,
@@ -678,6 +710,7 @@ impl FileVersionResource {
     ///   - `1068425` (RequestFailedPleaseContactTheEngineer, HTTP 400): request failed, please contact the engineer-<https://applink.feishu.cn/TLJsX982>. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/create)
+    #[inline]
     pub fn create(&self, file_token: impl Into<String>) -> FileVersionCreateRequest {
         FileVersionCreateRequest {
             client: self.client.clone(),
@@ -707,6 +740,7 @@ impl FileVersionResource {
     ///   - `1068412` (ParamsErrorParamObjTypeIs1068412, HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/list)
+    #[inline]
     pub fn list(
         &self,
         file_token: String,
@@ -743,6 +777,7 @@ impl FileVersionResource {
     ///   - `1068412` (ParamsErrorParamObjTypeIs1068412, HTTP 400): params error, param \[obj_type\] is wrong. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/delete)
+    #[inline]
     pub fn delete(
         &self,
         file_token: String,
@@ -778,6 +813,7 @@ impl FileVersionResource {
     ///   - `1068403` (FileDoesNotExistPleaseCheck, HTTP 404): file  does not exist, please check the file status. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-version/get)
+    #[inline]
     pub fn get(
         &self,
         file_token: String,
@@ -818,6 +854,7 @@ impl FileViewRecordResource {
     ///   - `1069604` (DocumentNotFound, HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file-view_record/list)
+    #[inline]
     pub fn list(
         &self,
         file_token: String,
@@ -869,6 +906,7 @@ impl FileResource {
     ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/copy)
+    #[inline]
     pub fn copy(&self, file_token: String, body: FileCopyBody) -> FileCopyRequest {
         FileCopyRequest {
             client: self.client.clone(),
@@ -905,6 +943,7 @@ impl FileResource {
     ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/create_folder)
+    #[inline]
     pub fn create_folder(&self, body: FileCreateFolderBody) -> FileCreateFolderRequest {
         FileCreateFolderRequest {
             client: self.client.clone(),
@@ -940,6 +979,7 @@ impl FileResource {
     ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/create_shortcut)
+    #[inline]
     pub fn create_shortcut(
         &self,
         body: FileCreateShortcutBody,
@@ -978,6 +1018,7 @@ impl FileResource {
     ///   - `1064511` (CrossBrandNotSupport, HTTP 403): cross brand not support. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete)
+    #[inline]
     pub fn delete(
         &self,
         file_token: String,
@@ -1008,6 +1049,7 @@ impl FileResource {
     ///   - `1064230` (LockedForDataMigration, HTTP 400): locked_for_data_migration. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/delete_subscribe)
+    #[inline]
     pub fn delete_subscribe(
         &self,
         file_token: String,
@@ -1032,6 +1074,7 @@ impl FileResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/download)
+    #[inline]
     pub fn download(&self, file_token: impl Into<String>) -> FileDownloadRequest {
         FileDownloadRequest {
             client: self.client.clone(),
@@ -1056,6 +1099,7 @@ impl FileResource {
     ///   - `1069605` (Unsubscribe, HTTP 400): Unsubscribe. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/get_subscribe)
+    #[inline]
     pub fn get_subscribe(
         &self,
         file_token: String,
@@ -1097,6 +1141,7 @@ impl FileResource {
     ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/list)
+    #[inline]
     pub fn list(&self) -> FileListRequest {
         FileListRequest {
             client: self.client.clone(),
@@ -1138,6 +1183,7 @@ impl FileResource {
     ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/move)
+    #[inline]
     pub fn r#move(&self, file_token: impl Into<String>) -> FileMoveRequest {
         FileMoveRequest {
             client: self.client.clone(),
@@ -1162,6 +1208,7 @@ impl FileResource {
     ///   - `1069604` (DocumentNotFound, HTTP 400): document not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/subscribe)
+    #[inline]
     pub fn subscribe(
         &self,
         file_token: String,
@@ -1202,6 +1249,7 @@ impl FileResource {
     ///   - `1065200` (SourceNodeNotFound, HTTP 404): source node not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/task_check)
+    #[inline]
     pub fn task_check(&self, task_id: impl Into<String>) -> FileTaskCheckRequest {
         FileTaskCheckRequest {
             client: self.client.clone(),
@@ -1245,6 +1293,7 @@ impl FileResource {
     ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_all)
+    #[inline]
     pub fn upload_all(&self, body: FileUploadAllBody) -> FileUploadAllRequest {
         FileUploadAllRequest {
             client: self.client.clone(),
@@ -1283,6 +1332,7 @@ impl FileResource {
     ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_finish)
+    #[inline]
     pub fn upload_finish(&self, body: FileUploadFinishBody) -> FileUploadFinishRequest {
         FileUploadFinishRequest {
             client: self.client.clone(),
@@ -1310,6 +1360,7 @@ impl FileResource {
     ///   - `1062011` (BlockNumOutOfBounds, HTTP 400): block num out of bounds. A part number is out of range.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_part)
+    #[inline]
     pub fn upload_part(&self, body: FileUploadPartBody) -> FileUploadPartRequest {
         FileUploadPartRequest {
             client: self.client.clone(),
@@ -1340,6 +1391,7 @@ impl FileResource {
     ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/file/upload_prepare)
+    #[inline]
     pub fn upload_prepare(
         &self,
         body: FileUploadPrepareBody,
@@ -1384,6 +1436,7 @@ impl ImportTaskResource {
     ///   - `1069923` (TooManyRequests, HTTP 429): too many requests. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/create)
+    #[inline]
     pub fn create(&self, body: ImportTaskCreateBody) -> ImportTaskCreateRequest {
         ImportTaskCreateRequest {
             client: self.client.clone(),
@@ -1417,6 +1470,7 @@ impl ImportTaskResource {
     ///   - `1069914` (FileTokenInvalid, HTTP 404): file token invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/import_task/get)
+    #[inline]
     pub fn get(&self, ticket: impl Into<String>) -> ImportTaskGetRequest {
         ImportTaskGetRequest {
             client: self.client.clone(),
@@ -1443,6 +1497,7 @@ impl MediaResource {
     ///   - `1061002` (ParamsError, HTTP 400): params error. A parameter is wrong; check the request against the docs.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/batch_get_tmp_download_url)
+    #[inline]
     pub fn batch_get_tmp_download_url(
         &self,
         file_tokens: Vec<String>,
@@ -1473,6 +1528,7 @@ impl MediaResource {
     ///   - `1061045` (CanRetry, HTTP 200): can retry. A transient server failure; retry.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/download)
+    #[inline]
     pub fn download(&self, file_token: impl Into<FileToken>) -> MediaDownloadRequest {
         MediaDownloadRequest {
             client: self.client.clone(),
@@ -1528,6 +1584,7 @@ impl MediaResource {
     ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_all)
+    #[inline]
     pub fn upload_all(&self, body: MediaUploadForm) -> MediaUploadAllRequest {
         MediaUploadAllRequest {
             client: self.client.clone(),
@@ -1581,6 +1638,7 @@ impl MediaResource {
     ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_finish)
+    #[inline]
     pub fn upload_finish(&self, body: FileUploadFinishBody) -> MediaUploadFinishRequest {
         MediaUploadFinishRequest {
             client: self.client.clone(),
@@ -1634,6 +1692,7 @@ impl MediaResource {
     ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_part)
+    #[inline]
     pub fn upload_part(&self, body: FileUploadPartBody) -> MediaUploadPartRequest {
         MediaUploadPartRequest {
             client: self.client.clone(),
@@ -1687,6 +1746,7 @@ impl MediaResource {
     ///   - `1062507` (ParentNodeOutOfSiblingNum, HTTP 400): parent node out of sibling num. The folder holds too many items.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/media/upload_prepare)
+    #[inline]
     pub fn upload_prepare(
         &self,
         body: MediaUploadPrepareBody,
@@ -1721,6 +1781,7 @@ impl MetaResource {
     ///   - `1069704` (InternalServerError1069704, HTTP 503): Internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/meta/batch_query)
+    #[inline]
     pub fn batch_query(&self, body: MetaBatchQueryBody) -> MetaBatchQueryRequest {
         MetaBatchQueryRequest {
             client: self.client.clone(),
@@ -1753,6 +1814,7 @@ impl PermissionMemberResource {
     ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/auth)
+    #[inline]
     pub fn auth(
         &self,
         token: String,
@@ -1783,6 +1845,7 @@ impl PermissionMemberResource {
     ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         token: String,
@@ -1816,6 +1879,7 @@ impl PermissionMemberResource {
     ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/create)
+    #[inline]
     pub fn create(
         &self,
         token: String,
@@ -1850,6 +1914,7 @@ impl PermissionMemberResource {
     ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/list)
+    #[inline]
     pub fn list(
         &self,
         token: String,
@@ -1883,6 +1948,7 @@ impl PermissionMemberResource {
     ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/delete)
+    #[inline]
     pub fn delete(
         &self,
         token: String,
@@ -1919,6 +1985,7 @@ impl PermissionMemberResource {
     ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/update)
+    #[inline]
     pub fn update(
         &self,
         token: String,
@@ -1955,6 +2022,7 @@ impl PermissionMemberResource {
     ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-member/transfer_owner)
+    #[inline]
     pub fn transfer_owner(
         &self,
         token: String,
@@ -1996,6 +2064,7 @@ impl PermissionPublicPasswordResource {
     ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/create)
+    #[inline]
     pub fn create(
         &self,
         token: String,
@@ -2025,6 +2094,7 @@ impl PermissionPublicPasswordResource {
     ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/delete)
+    #[inline]
     pub fn delete(
         &self,
         token: String,
@@ -2054,6 +2124,7 @@ impl PermissionPublicPasswordResource {
     ///   - `1063003` (InvalidOperation, HTTP 400): Invalid operation. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public-password/update)
+    #[inline]
     pub fn update(
         &self,
         token: String,
@@ -2091,6 +2162,7 @@ impl PermissionPublicResource {
     ///   - `1066001` (InternalError1066001, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public/get)
+    #[inline]
     pub fn get(
         &self,
         token: String,
@@ -2122,6 +2194,7 @@ impl PermissionPublicResource {
     ///   - `1066002` (ConcurrencyErrorPleaseRetry, HTTP 500): Concurrency error, please retry. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/permission-public/patch)
+    #[inline]
     pub fn patch(
         &self,
         token: String,
@@ -2155,6 +2228,7 @@ impl UserResource {
     ///   - `1069602` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/remove_subscription)
+    #[inline]
     pub fn remove_subscription(
         &self,
         event_type: impl Into<String>,
@@ -2178,6 +2252,7 @@ impl UserResource {
     ///   - `1069602` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/subscription)
+    #[inline]
     pub fn subscription(&self, body: UserSubscriptionBody) -> UserSubscriptionRequest {
         UserSubscriptionRequest {
             client: self.client.clone(),
@@ -2198,6 +2273,7 @@ impl UserResource {
     ///   - `1069602` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/drive-v1/user/subscription_status)
+    #[inline]
     pub fn subscription_status(
         &self,
         event_type: impl Into<String>,
@@ -2219,6 +2295,7 @@ pub struct ExportTaskCreateRequest {
 }
 impl ExportTaskCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2249,6 +2326,7 @@ pub struct ExportTaskDownloadRequest {
 }
 impl ExportTaskDownloadRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2279,6 +2357,7 @@ pub struct ExportTaskGetRequest {
 }
 impl ExportTaskGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2313,11 +2392,13 @@ pub struct FileCommentReplyCreateRequest {
 }
 impl FileCommentReplyCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2362,6 +2443,7 @@ impl FileCommentReplyListRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2369,21 +2451,25 @@ impl FileCommentReplyListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `1654857036541825633`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 是否需要获取评论卡片上挂载的Reaction数据
+    #[inline]
     pub fn need_reaction(mut self, need_reaction: bool) -> Self {
         self.need_reaction = Some(need_reaction);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2438,6 +2524,7 @@ pub struct FileCommentReplyDeleteRequest {
 }
 impl FileCommentReplyDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2477,11 +2564,13 @@ pub struct FileCommentReplyUpdateRequest {
 }
 impl FileCommentReplyUpdateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2522,11 +2611,13 @@ pub struct FileCommentBatchQueryRequest {
 }
 impl FileCommentBatchQueryRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2565,16 +2656,19 @@ pub struct FileCommentCreateRequest {
 }
 impl FileCommentCreateRequest {
     /// 此次调用中使用的用户 ID 的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: FileCommentCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2616,41 +2710,49 @@ pub struct FileCommentListRequest {
 }
 impl FileCommentListRequest {
     /// 是否全文评论
+    #[inline]
     pub fn is_whole(mut self, is_whole: bool) -> Self {
         self.is_whole = Some(is_whole);
         self
     }
     /// 是否已解决（可选）
+    #[inline]
     pub fn is_solved(mut self, is_solved: bool) -> Self {
         self.is_solved = Some(is_solved);
         self
     }
     /// 评论分页参数
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 获取满足 commen_id &gt; page_token 的评论数量
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 是否需要获取评论卡片上挂载的Reaction数据
+    #[inline]
     pub fn need_reaction(mut self, need_reaction: bool) -> Self {
         self.need_reaction = Some(need_reaction);
         self
     }
     /// 是否需要评论关系
+    #[inline]
     pub fn need_relation(mut self, need_relation: bool) -> Self {
         self.need_relation = Some(need_relation);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2706,16 +2808,19 @@ pub struct FileCommentGetRequest {
 }
 impl FileCommentGetRequest {
     /// 此次调用中使用的用户 ID 的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 是否需要获取评论卡片上挂载的Reaction数据
+    #[inline]
     pub fn need_reaction(mut self, need_reaction: bool) -> Self {
         self.need_reaction = Some(need_reaction);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2752,6 +2857,7 @@ pub struct FileCommentPatchRequest {
 }
 impl FileCommentPatchRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2786,6 +2892,7 @@ pub struct FileStatisticsGetRequest {
 }
 impl FileStatisticsGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2878,16 +2985,19 @@ pub struct FileVersionCreateRequest {
 }
 impl FileVersionCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: FileVersionCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2926,6 +3036,7 @@ impl FileVersionListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `""`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2933,6 +3044,7 @@ impl FileVersionListRequest {
     /// 用户id类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<FileVersionListUserIdType>,
@@ -2941,6 +3053,7 @@ impl FileVersionListRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2991,6 +3104,7 @@ pub struct FileVersionDeleteRequest {
 }
 impl FileVersionDeleteRequest {
     /// 用户ID类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<FileVersionListUserIdType>,
@@ -2999,6 +3113,7 @@ impl FileVersionDeleteRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3036,6 +3151,7 @@ pub struct FileVersionGetRequest {
 }
 impl FileVersionGetRequest {
     /// 用户ID类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<FileVersionListUserIdType>,
@@ -3044,16 +3160,19 @@ impl FileVersionGetRequest {
         self
     }
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// `page_size`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3094,6 +3213,7 @@ impl FileViewRecordListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `1674037112--7189934631754563585`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3101,11 +3221,13 @@ impl FileViewRecordListRequest {
     /// 此次调用中使用的访问者 ID 的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn viewer_id_type(mut self, viewer_id_type: impl Into<UserIdType>) -> Self {
         self.viewer_id_type = Some(Into::into(viewer_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3155,11 +3277,13 @@ pub struct FileCopyRequest {
 }
 impl FileCopyRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3192,6 +3316,7 @@ pub struct FileCreateFolderRequest {
 }
 impl FileCreateFolderRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3223,11 +3348,13 @@ pub struct FileCreateShortcutRequest {
 }
 impl FileCreateShortcutRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3261,11 +3388,13 @@ pub struct FileDeleteRequest {
 }
 impl FileDeleteRequest {
     /// 是否异步删除，如果传true，则直接异步处理
+    #[inline]
     pub fn r#async(mut self, r#async: bool) -> Self {
         self.r#async = Some(r#async);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3301,11 +3430,13 @@ impl FileDeleteSubscribeRequest {
     /// 事件类型
     ///
     /// Constraints: example `file.created_in_folder_v1`.
+    #[inline]
     pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
         self.event_type = Some(Into::into(event_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3340,11 +3471,13 @@ pub struct FileDownloadRequest {
 }
 impl FileDownloadRequest {
     /// 文件版本，传了则下载对应的文件版本，不传默认下载最新版本
+    #[inline]
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = Some(Into::into(version));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3379,11 +3512,13 @@ impl FileGetSubscribeRequest {
     /// 事件类型
     ///
     /// Constraints: example `file.created_in_folder_v1`.
+    #[inline]
     pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
         self.event_type = Some(Into::into(event_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3423,6 +3558,7 @@ impl FileListRequest {
     /// 分页大小
     ///
     /// Constraints: example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3430,6 +3566,7 @@ impl FileListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `54mp576O5beh5qOA5qGI5L6L6KeG6aKRfDE2NTIyNTQ2NDR8NzA5jM3OTcwNjM1Nzg5MTA5Mnwx`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3437,6 +3574,7 @@ impl FileListRequest {
     /// 文件夹的token（若不填写该参数或填写空字符串，则默认获取用户云空间下的清单，且不支持分页）
     ///
     /// Constraints: example `fldbcA20e61hWy1yODd3tlaI9pd`.
+    #[inline]
     pub fn folder_token(mut self, folder_token: impl Into<String>) -> Self {
         self.folder_token = Some(Into::into(folder_token));
         self
@@ -3444,6 +3582,7 @@ impl FileListRequest {
     /// 排序规则
     ///
     /// Constraints: server default `EditedTime`; example `EditedTime`.
+    #[inline]
     pub fn order_by(mut self, order_by: impl Into<OrderBy>) -> Self {
         self.order_by = Some(Into::into(order_by));
         self
@@ -3451,6 +3590,7 @@ impl FileListRequest {
     /// 升序降序
     ///
     /// Constraints: server default `DESC`; example `DESC`.
+    #[inline]
     pub fn direction(mut self, direction: impl Into<Direction>) -> Self {
         self.direction = Some(Into::into(direction));
         self
@@ -3458,16 +3598,19 @@ impl FileListRequest {
     /// 指定获取文件清单的特殊方式
     ///
     /// Constraints: example `get_all_children_unsort`.
+    #[inline]
     pub fn option(mut self, option: impl Into<String>) -> Self {
         self.option = Some(Into::into(option));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3504,11 +3647,13 @@ pub struct FileMoveRequest {
 }
 impl FileMoveRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: FileMoveBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3544,11 +3689,13 @@ impl FileSubscribeRequest {
     /// 事件类型
     ///
     /// Constraints: example `file.created_in_folder_v1`.
+    #[inline]
     pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
         self.event_type = Some(Into::into(event_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3580,6 +3727,7 @@ pub struct FileTaskCheckRequest {
 }
 impl FileTaskCheckRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3609,6 +3757,7 @@ pub struct FileUploadAllRequest {
 }
 impl FileUploadAllRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3639,6 +3788,7 @@ pub struct FileUploadFinishRequest {
 }
 impl FileUploadFinishRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3669,6 +3819,7 @@ pub struct FileUploadPartRequest {
 }
 impl FileUploadPartRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3699,6 +3850,7 @@ pub struct FileUploadPrepareRequest {
 }
 impl FileUploadPrepareRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3729,6 +3881,7 @@ pub struct ImportTaskCreateRequest {
 }
 impl ImportTaskCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3759,6 +3912,7 @@ pub struct ImportTaskGetRequest {
 }
 impl ImportTaskGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3789,11 +3943,13 @@ pub struct MediaBatchGetTmpDownloadUrlRequest {
 }
 impl MediaBatchGetTmpDownloadUrlRequest {
     /// 拓展信息(可选)
+    #[inline]
     pub fn extra(mut self, extra: impl Into<String>) -> Self {
         self.extra = Some(Into::into(extra));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3828,6 +3984,7 @@ pub struct MediaDownloadRequest {
 }
 impl MediaDownloadRequest {
     /// Extra authentication info a bitable with advanced permissions needs (its absence gets HTTP 403).
+    #[inline]
     pub fn extra(mut self, extra: impl Into<String>) -> Self {
         self.extra = Some(Into::into(extra));
         self
@@ -3837,11 +3994,13 @@ impl MediaDownloadRequest {
     /// Constraints: at least 8 characters; example `bytes=0-1024`.
     ///
     /// Sent as the `Range` header.
+    #[inline]
     pub fn range(mut self, range: impl Into<String>) -> Self {
         self.range = Some(Into::into(range));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3874,6 +4033,7 @@ pub struct MediaUploadAllRequest {
 }
 impl MediaUploadAllRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3904,6 +4064,7 @@ pub struct MediaUploadFinishRequest {
 }
 impl MediaUploadFinishRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3934,6 +4095,7 @@ pub struct MediaUploadPartRequest {
 }
 impl MediaUploadPartRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3964,6 +4126,7 @@ pub struct MediaUploadPrepareRequest {
 }
 impl MediaUploadPrepareRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3995,11 +4158,13 @@ pub struct MetaBatchQueryRequest {
 }
 impl MetaBatchQueryRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4033,6 +4198,7 @@ pub struct PermissionMemberAuthRequest {
 }
 impl PermissionMemberAuthRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4071,11 +4237,13 @@ impl PermissionMemberBatchCreateRequest {
     /// 添加权限后是否通知对方
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn need_notification(mut self, need_notification: bool) -> Self {
         self.need_notification = Some(need_notification);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4116,16 +4284,19 @@ impl PermissionMemberCreateRequest {
     /// 添加权限后是否通知对方
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn need_notification(mut self, need_notification: bool) -> Self {
         self.need_notification = Some(need_notification);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PermissionMemberCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4177,6 +4348,7 @@ impl PermissionMemberListRequest {
     /// - 按需指定返回字段接口性能更好
     ///
     /// Constraints: example `*`.
+    #[inline]
     pub fn fields(mut self, fields: impl Into<String>) -> Self {
         self.fields = Some(Into::into(fields));
         self
@@ -4184,11 +4356,13 @@ impl PermissionMemberListRequest {
     /// 协作者的权限角色类型
     ///
     /// Constraints: example `container`.
+    #[inline]
     pub fn perm_type(mut self, perm_type: impl Into<PermType>) -> Self {
         self.perm_type = Some(Into::into(perm_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4227,11 +4401,13 @@ pub struct PermissionMemberDeleteRequest {
 }
 impl PermissionMemberDeleteRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PermissionMemberDeleteBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4274,16 +4450,19 @@ impl PermissionMemberUpdateRequest {
     /// \*\*注意：\*\* 使用'tenant_access_token'访问不支持该参数
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn need_notification(mut self, need_notification: bool) -> Self {
         self.need_notification = Some(need_notification);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PermissionMemberUpdateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4328,6 +4507,7 @@ impl PermissionMemberTransferOwnerRequest {
     /// 是否需要通知新 Owner
     ///
     /// Constraints: server default `true`; example `true`.
+    #[inline]
     pub fn need_notification(mut self, need_notification: bool) -> Self {
         self.need_notification = Some(need_notification);
         self
@@ -4335,6 +4515,7 @@ impl PermissionMemberTransferOwnerRequest {
     /// 转移后是否需要移除原 Owner 的权限
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn remove_old_owner(mut self, remove_old_owner: bool) -> Self {
         self.remove_old_owner = Some(remove_old_owner);
         self
@@ -4342,6 +4523,7 @@ impl PermissionMemberTransferOwnerRequest {
     /// 仅当内容不在共享文件夹中，此参数才会生效。如果设为false，系统会将该内容移至新所有者的个人空间根文件夹。如果设为 true，则留在原位置。
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn stay_put(mut self, stay_put: bool) -> Self {
         self.stay_put = Some(stay_put);
         self
@@ -4349,16 +4531,19 @@ impl PermissionMemberTransferOwnerRequest {
     /// 仅当 remove_old_owner = false 时，此参数才会生效 保留原文件所有者指定的权限角色
     ///
     /// Constraints: server default `full_access`; example `view`.
+    #[inline]
     pub fn old_owner_perm(mut self, old_owner_perm: impl Into<String>) -> Self {
         self.old_owner_perm = Some(Into::into(old_owner_perm));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PermissionMemberTransferOwnerBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4396,6 +4581,7 @@ pub struct PermissionPublicPasswordCreateRequest {
 }
 impl PermissionPublicPasswordCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4432,6 +4618,7 @@ pub struct PermissionPublicPasswordDeleteRequest {
 }
 impl PermissionPublicPasswordDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4463,6 +4650,7 @@ pub struct PermissionPublicPasswordUpdateRequest {
 }
 impl PermissionPublicPasswordUpdateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4499,6 +4687,7 @@ pub struct PermissionPublicGetRequest {
 }
 impl PermissionPublicGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4531,11 +4720,13 @@ pub struct PermissionPublicPatchRequest {
 }
 impl PermissionPublicPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PermissionPublicPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4570,6 +4761,7 @@ pub struct UserRemoveSubscriptionRequest {
 }
 impl UserRemoveSubscriptionRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4599,6 +4791,7 @@ pub struct UserSubscriptionRequest {
 }
 impl UserSubscriptionRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4629,6 +4822,7 @@ pub struct UserSubscriptionStatusRequest {
 }
 impl UserSubscriptionStatusRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4673,6 +4867,7 @@ pub enum ExportTaskCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExportTaskCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069901 => Self::InternalError(api),
@@ -4690,6 +4885,7 @@ impl From<rt::Error> for ExportTaskCreateError {
 }
 impl ::std::ops::Deref for ExportTaskCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -4704,11 +4900,13 @@ impl ::std::ops::Deref for ExportTaskCreateError {
     }
 }
 impl ::std::fmt::Display for ExportTaskCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExportTaskCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4727,6 +4925,7 @@ pub enum ExportTaskDownloadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExportTaskDownloadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1060001 => Self::ParamIsInvalis(api),
@@ -4736,6 +4935,7 @@ impl From<rt::Error> for ExportTaskDownloadError {
 }
 impl ::std::ops::Deref for ExportTaskDownloadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -4744,11 +4944,13 @@ impl ::std::ops::Deref for ExportTaskDownloadError {
     }
 }
 impl ::std::fmt::Display for ExportTaskDownloadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExportTaskDownloadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4773,6 +4975,7 @@ pub enum ExportTaskGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExportTaskGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069901 => Self::InternalError(api),
@@ -4785,6 +4988,7 @@ impl From<rt::Error> for ExportTaskGetError {
 }
 impl ::std::ops::Deref for ExportTaskGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -4796,11 +5000,13 @@ impl ::std::ops::Deref for ExportTaskGetError {
     }
 }
 impl ::std::fmt::Display for ExportTaskGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExportTaskGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4835,6 +5041,7 @@ pub enum FileCommentReplyCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCommentReplyCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069301 => {
@@ -4870,6 +5077,7 @@ impl From<rt::Error> for FileCommentReplyCreateError {
 }
 impl ::std::ops::Deref for FileCommentReplyCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
@@ -4886,11 +5094,13 @@ impl ::std::ops::Deref for FileCommentReplyCreateError {
     }
 }
 impl ::std::fmt::Display for FileCommentReplyCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCommentReplyCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4927,6 +5137,7 @@ pub enum FileCommentReplyListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCommentReplyListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069301 => {
@@ -4965,6 +5176,7 @@ impl From<rt::Error> for FileCommentReplyListError {
 }
 impl ::std::ops::Deref for FileCommentReplyListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
@@ -4982,11 +5194,13 @@ impl ::std::ops::Deref for FileCommentReplyListError {
     }
 }
 impl ::std::fmt::Display for FileCommentReplyListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCommentReplyListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5021,6 +5235,7 @@ pub enum FileCommentReplyDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCommentReplyDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069301 => {
@@ -5056,6 +5271,7 @@ impl From<rt::Error> for FileCommentReplyDeleteError {
 }
 impl ::std::ops::Deref for FileCommentReplyDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
@@ -5072,11 +5288,13 @@ impl ::std::ops::Deref for FileCommentReplyDeleteError {
     }
 }
 impl ::std::fmt::Display for FileCommentReplyDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCommentReplyDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5111,6 +5329,7 @@ pub enum FileCommentReplyUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCommentReplyUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069301 => {
@@ -5146,6 +5365,7 @@ impl From<rt::Error> for FileCommentReplyUpdateError {
 }
 impl ::std::ops::Deref for FileCommentReplyUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
@@ -5162,11 +5382,13 @@ impl ::std::ops::Deref for FileCommentReplyUpdateError {
     }
 }
 impl ::std::fmt::Display for FileCommentReplyUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCommentReplyUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5203,6 +5425,7 @@ pub enum FileCommentBatchQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCommentBatchQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069301 => {
@@ -5241,6 +5464,7 @@ impl From<rt::Error> for FileCommentBatchQueryError {
 }
 impl ::std::ops::Deref for FileCommentBatchQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
@@ -5258,11 +5482,13 @@ impl ::std::ops::Deref for FileCommentBatchQueryError {
     }
 }
 impl ::std::fmt::Display for FileCommentBatchQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCommentBatchQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5297,6 +5523,7 @@ pub enum FileCommentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCommentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069301 => {
@@ -5332,6 +5559,7 @@ impl From<rt::Error> for FileCommentCreateError {
 }
 impl ::std::ops::Deref for FileCommentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
@@ -5348,11 +5576,13 @@ impl ::std::ops::Deref for FileCommentCreateError {
     }
 }
 impl ::std::fmt::Display for FileCommentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCommentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5383,6 +5613,7 @@ pub enum FileCommentListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCommentListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069301 => {
@@ -5412,6 +5643,7 @@ impl From<rt::Error> for FileCommentListError {
 }
 impl ::std::ops::Deref for FileCommentListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
@@ -5426,11 +5658,13 @@ impl ::std::ops::Deref for FileCommentListError {
     }
 }
 impl ::std::fmt::Display for FileCommentListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCommentListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5465,6 +5699,7 @@ pub enum FileCommentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCommentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069301 => {
@@ -5500,6 +5735,7 @@ impl From<rt::Error> for FileCommentGetError {
 }
 impl ::std::ops::Deref for FileCommentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
@@ -5516,11 +5752,13 @@ impl ::std::ops::Deref for FileCommentGetError {
     }
 }
 impl ::std::fmt::Display for FileCommentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCommentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5555,6 +5793,7 @@ pub enum FileCommentPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCommentPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069301 => {
@@ -5590,6 +5829,7 @@ impl From<rt::Error> for FileCommentPatchError {
 }
 impl ::std::ops::Deref for FileCommentPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
@@ -5606,11 +5846,13 @@ impl ::std::ops::Deref for FileCommentPatchError {
     }
 }
 impl ::std::fmt::Display for FileCommentPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCommentPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5635,6 +5877,7 @@ pub enum FileStatisticsGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileStatisticsGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
@@ -5647,6 +5890,7 @@ impl From<rt::Error> for FileStatisticsGetError {
 }
 impl ::std::ops::Deref for FileStatisticsGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Fail(api) => &**api,
@@ -5658,11 +5902,13 @@ impl ::std::ops::Deref for FileStatisticsGetError {
     }
 }
 impl ::std::fmt::Display for FileStatisticsGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileStatisticsGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5687,6 +5933,7 @@ pub enum FileSubscriptionCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileSubscriptionCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1064000 => Self::IllegalParameter(api),
@@ -5699,6 +5946,7 @@ impl From<rt::Error> for FileSubscriptionCreateError {
 }
 impl ::std::ops::Deref for FileSubscriptionCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::IllegalParameter(api) => &**api,
@@ -5710,11 +5958,13 @@ impl ::std::ops::Deref for FileSubscriptionCreateError {
     }
 }
 impl ::std::fmt::Display for FileSubscriptionCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileSubscriptionCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5739,6 +5989,7 @@ pub enum FileSubscriptionPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileSubscriptionPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1064000 => Self::IllegalParameter(api),
@@ -5751,6 +6002,7 @@ impl From<rt::Error> for FileSubscriptionPatchError {
 }
 impl ::std::ops::Deref for FileSubscriptionPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::IllegalParameter(api) => &**api,
@@ -5762,11 +6014,13 @@ impl ::std::ops::Deref for FileSubscriptionPatchError {
     }
 }
 impl ::std::fmt::Display for FileSubscriptionPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileSubscriptionPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5795,6 +6049,7 @@ pub enum FileVersionCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileVersionCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1068400 => Self::Code1068400(api),
@@ -5819,6 +6074,7 @@ impl From<rt::Error> for FileVersionCreateError {
 }
 impl ::std::ops::Deref for FileVersionCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1068400(api) => &**api,
@@ -5832,11 +6088,13 @@ impl ::std::ops::Deref for FileVersionCreateError {
     }
 }
 impl ::std::fmt::Display for FileVersionCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileVersionCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5867,6 +6125,7 @@ pub enum FileVersionListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileVersionListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1068400 => Self::Code1068400(api),
@@ -5894,6 +6153,7 @@ impl From<rt::Error> for FileVersionListError {
 }
 impl ::std::ops::Deref for FileVersionListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1068400(api) => &**api,
@@ -5908,11 +6168,13 @@ impl ::std::ops::Deref for FileVersionListError {
     }
 }
 impl ::std::fmt::Display for FileVersionListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileVersionListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5943,6 +6205,7 @@ pub enum FileVersionDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileVersionDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1068400 => Self::Code1068400(api),
@@ -5970,6 +6233,7 @@ impl From<rt::Error> for FileVersionDeleteError {
 }
 impl ::std::ops::Deref for FileVersionDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1068400(api) => &**api,
@@ -5984,11 +6248,13 @@ impl ::std::ops::Deref for FileVersionDeleteError {
     }
 }
 impl ::std::fmt::Display for FileVersionDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileVersionDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6019,6 +6285,7 @@ pub enum FileVersionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileVersionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1068400 => Self::Code1068400(api),
@@ -6046,6 +6313,7 @@ impl From<rt::Error> for FileVersionGetError {
 }
 impl ::std::ops::Deref for FileVersionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1068400(api) => &**api,
@@ -6060,11 +6328,13 @@ impl ::std::ops::Deref for FileVersionGetError {
     }
 }
 impl ::std::fmt::Display for FileVersionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileVersionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6089,6 +6359,7 @@ pub enum FileViewRecordListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileViewRecordListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
@@ -6101,6 +6372,7 @@ impl From<rt::Error> for FileViewRecordListError {
 }
 impl ::std::ops::Deref for FileViewRecordListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Fail(api) => &**api,
@@ -6112,11 +6384,13 @@ impl ::std::ops::Deref for FileViewRecordListError {
     }
 }
 impl ::std::fmt::Display for FileViewRecordListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileViewRecordListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6165,6 +6439,7 @@ pub enum FileCopyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCopyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -6201,6 +6476,7 @@ impl From<rt::Error> for FileCopyError {
 }
 impl ::std::ops::Deref for FileCopyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -6224,11 +6500,13 @@ impl ::std::ops::Deref for FileCopyError {
     }
 }
 impl ::std::fmt::Display for FileCopyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCopyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6277,6 +6555,7 @@ pub enum FileCreateFolderError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCreateFolderError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -6313,6 +6592,7 @@ impl From<rt::Error> for FileCreateFolderError {
 }
 impl ::std::ops::Deref for FileCreateFolderError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -6336,11 +6616,13 @@ impl ::std::ops::Deref for FileCreateFolderError {
     }
 }
 impl ::std::fmt::Display for FileCreateFolderError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCreateFolderError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6389,6 +6671,7 @@ pub enum FileCreateShortcutError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCreateShortcutError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -6425,6 +6708,7 @@ impl From<rt::Error> for FileCreateShortcutError {
 }
 impl ::std::ops::Deref for FileCreateShortcutError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -6448,11 +6732,13 @@ impl ::std::ops::Deref for FileCreateShortcutError {
     }
 }
 impl ::std::fmt::Display for FileCreateShortcutError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCreateShortcutError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6501,6 +6787,7 @@ pub enum FileDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -6537,6 +6824,7 @@ impl From<rt::Error> for FileDeleteError {
 }
 impl ::std::ops::Deref for FileDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -6560,11 +6848,13 @@ impl ::std::ops::Deref for FileDeleteError {
     }
 }
 impl ::std::fmt::Display for FileDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6593,6 +6883,7 @@ pub enum FileDeleteSubscribeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileDeleteSubscribeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
@@ -6609,6 +6900,7 @@ impl From<rt::Error> for FileDeleteSubscribeError {
 }
 impl ::std::ops::Deref for FileDeleteSubscribeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Fail(api) => &**api,
@@ -6622,11 +6914,13 @@ impl ::std::ops::Deref for FileDeleteSubscribeError {
     }
 }
 impl ::std::fmt::Display for FileDeleteSubscribeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileDeleteSubscribeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6643,12 +6937,14 @@ pub enum FileDownloadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileDownloadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for FileDownloadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -6656,11 +6952,13 @@ impl ::std::ops::Deref for FileDownloadError {
     }
 }
 impl ::std::fmt::Display for FileDownloadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileDownloadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6686,6 +6984,7 @@ pub enum FileGetSubscribeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileGetSubscribeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
@@ -6699,6 +6998,7 @@ impl From<rt::Error> for FileGetSubscribeError {
 }
 impl ::std::ops::Deref for FileGetSubscribeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Fail(api) => &**api,
@@ -6711,11 +7011,13 @@ impl ::std::ops::Deref for FileGetSubscribeError {
     }
 }
 impl ::std::fmt::Display for FileGetSubscribeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileGetSubscribeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6764,6 +7066,7 @@ pub enum FileListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -6800,6 +7103,7 @@ impl From<rt::Error> for FileListError {
 }
 impl ::std::ops::Deref for FileListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -6823,11 +7127,13 @@ impl ::std::ops::Deref for FileListError {
     }
 }
 impl ::std::fmt::Display for FileListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6876,6 +7182,7 @@ pub enum FileMoveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileMoveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -6912,6 +7219,7 @@ impl From<rt::Error> for FileMoveError {
 }
 impl ::std::ops::Deref for FileMoveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -6935,11 +7243,13 @@ impl ::std::ops::Deref for FileMoveError {
     }
 }
 impl ::std::fmt::Display for FileMoveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileMoveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6964,6 +7274,7 @@ pub enum FileSubscribeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileSubscribeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
@@ -6976,6 +7287,7 @@ impl From<rt::Error> for FileSubscribeError {
 }
 impl ::std::ops::Deref for FileSubscribeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Fail(api) => &**api,
@@ -6987,11 +7299,13 @@ impl ::std::ops::Deref for FileSubscribeError {
     }
 }
 impl ::std::fmt::Display for FileSubscribeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileSubscribeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7040,6 +7354,7 @@ pub enum FileTaskCheckError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileTaskCheckError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -7076,6 +7391,7 @@ impl From<rt::Error> for FileTaskCheckError {
 }
 impl ::std::ops::Deref for FileTaskCheckError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -7099,11 +7415,13 @@ impl ::std::ops::Deref for FileTaskCheckError {
     }
 }
 impl ::std::fmt::Display for FileTaskCheckError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileTaskCheckError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7170,6 +7488,7 @@ pub enum FileUploadAllError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileUploadAllError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -7207,6 +7526,7 @@ impl From<rt::Error> for FileUploadAllError {
 }
 impl ::std::ops::Deref for FileUploadAllError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -7239,11 +7559,13 @@ impl ::std::ops::Deref for FileUploadAllError {
     }
 }
 impl ::std::fmt::Display for FileUploadAllError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileUploadAllError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7300,6 +7622,7 @@ pub enum FileUploadFinishError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileUploadFinishError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -7330,6 +7653,7 @@ impl From<rt::Error> for FileUploadFinishError {
 }
 impl ::std::ops::Deref for FileUploadFinishError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -7357,11 +7681,13 @@ impl ::std::ops::Deref for FileUploadFinishError {
     }
 }
 impl ::std::fmt::Display for FileUploadFinishError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileUploadFinishError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7396,6 +7722,7 @@ pub enum FileUploadPartError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileUploadPartError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -7413,6 +7740,7 @@ impl From<rt::Error> for FileUploadPartError {
 }
 impl ::std::ops::Deref for FileUploadPartError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -7429,11 +7757,13 @@ impl ::std::ops::Deref for FileUploadPartError {
     }
 }
 impl ::std::fmt::Display for FileUploadPartError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileUploadPartError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7474,6 +7804,7 @@ pub enum FileUploadPrepareError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileUploadPrepareError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -7498,6 +7829,7 @@ impl From<rt::Error> for FileUploadPrepareError {
 }
 impl ::std::ops::Deref for FileUploadPrepareError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -7517,11 +7849,13 @@ impl ::std::ops::Deref for FileUploadPrepareError {
     }
 }
 impl ::std::fmt::Display for FileUploadPrepareError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileUploadPrepareError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7568,6 +7902,7 @@ pub enum ImportTaskCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ImportTaskCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069901 => Self::InternalError(api),
@@ -7599,6 +7934,7 @@ impl From<rt::Error> for ImportTaskCreateError {
 }
 impl ::std::ops::Deref for ImportTaskCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7621,11 +7957,13 @@ impl ::std::ops::Deref for ImportTaskCreateError {
     }
 }
 impl ::std::fmt::Display for ImportTaskCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ImportTaskCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7670,6 +8008,7 @@ pub enum ImportTaskGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ImportTaskGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069901 => Self::InternalError(api),
@@ -7700,6 +8039,7 @@ impl From<rt::Error> for ImportTaskGetError {
 }
 impl ::std::ops::Deref for ImportTaskGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7721,11 +8061,13 @@ impl ::std::ops::Deref for ImportTaskGetError {
     }
 }
 impl ::std::fmt::Display for ImportTaskGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ImportTaskGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7744,6 +8086,7 @@ pub enum MediaBatchGetTmpDownloadUrlError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MediaBatchGetTmpDownloadUrlError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
@@ -7753,6 +8096,7 @@ impl From<rt::Error> for MediaBatchGetTmpDownloadUrlError {
 }
 impl ::std::ops::Deref for MediaBatchGetTmpDownloadUrlError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamsError(api) => &**api,
@@ -7761,11 +8105,13 @@ impl ::std::ops::Deref for MediaBatchGetTmpDownloadUrlError {
     }
 }
 impl ::std::fmt::Display for MediaBatchGetTmpDownloadUrlError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MediaBatchGetTmpDownloadUrlError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7796,6 +8142,7 @@ pub enum MediaDownloadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MediaDownloadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061002 => Self::ParamsError(api),
@@ -7811,6 +8158,7 @@ impl From<rt::Error> for MediaDownloadError {
 }
 impl ::std::ops::Deref for MediaDownloadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamsError(api) => &**api,
@@ -7825,11 +8173,13 @@ impl ::std::ops::Deref for MediaDownloadError {
     }
 }
 impl ::std::fmt::Display for MediaDownloadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MediaDownloadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7916,6 +8266,7 @@ pub enum MediaUploadAllError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MediaUploadAllError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -7965,6 +8316,7 @@ impl From<rt::Error> for MediaUploadAllError {
 }
 impl ::std::ops::Deref for MediaUploadAllError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -8007,11 +8359,13 @@ impl ::std::ops::Deref for MediaUploadAllError {
     }
 }
 impl ::std::fmt::Display for MediaUploadAllError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MediaUploadAllError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8098,6 +8452,7 @@ pub enum MediaUploadFinishError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MediaUploadFinishError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -8147,6 +8502,7 @@ impl From<rt::Error> for MediaUploadFinishError {
 }
 impl ::std::ops::Deref for MediaUploadFinishError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -8189,11 +8545,13 @@ impl ::std::ops::Deref for MediaUploadFinishError {
     }
 }
 impl ::std::fmt::Display for MediaUploadFinishError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MediaUploadFinishError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8280,6 +8638,7 @@ pub enum MediaUploadPartError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MediaUploadPartError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -8329,6 +8688,7 @@ impl From<rt::Error> for MediaUploadPartError {
 }
 impl ::std::ops::Deref for MediaUploadPartError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -8371,11 +8731,13 @@ impl ::std::ops::Deref for MediaUploadPartError {
     }
 }
 impl ::std::fmt::Display for MediaUploadPartError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MediaUploadPartError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8462,6 +8824,7 @@ pub enum MediaUploadPrepareError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MediaUploadPrepareError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => Self::UnknownError(api),
@@ -8511,6 +8874,7 @@ impl From<rt::Error> for MediaUploadPrepareError {
 }
 impl ::std::ops::Deref for MediaUploadPrepareError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -8553,11 +8917,13 @@ impl ::std::ops::Deref for MediaUploadPrepareError {
     }
 }
 impl ::std::fmt::Display for MediaUploadPrepareError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MediaUploadPrepareError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8578,6 +8944,7 @@ pub enum MetaBatchQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MetaBatchQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069701 => {
@@ -8592,6 +8959,7 @@ impl From<rt::Error> for MetaBatchQueryError {
 }
 impl ::std::ops::Deref for MetaBatchQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserIdentityVerificationFailed(api) => &**api,
@@ -8601,11 +8969,13 @@ impl ::std::ops::Deref for MetaBatchQueryError {
     }
 }
 impl ::std::fmt::Display for MetaBatchQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MetaBatchQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8634,6 +9004,7 @@ pub enum PermissionMemberAuthError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionMemberAuthError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -8650,6 +9021,7 @@ impl From<rt::Error> for PermissionMemberAuthError {
 }
 impl ::std::ops::Deref for PermissionMemberAuthError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -8663,11 +9035,13 @@ impl ::std::ops::Deref for PermissionMemberAuthError {
     }
 }
 impl ::std::fmt::Display for PermissionMemberAuthError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionMemberAuthError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8694,6 +9068,7 @@ pub enum PermissionMemberBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionMemberBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -8709,6 +9084,7 @@ impl From<rt::Error> for PermissionMemberBatchCreateError {
 }
 impl ::std::ops::Deref for PermissionMemberBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -8721,11 +9097,13 @@ impl ::std::ops::Deref for PermissionMemberBatchCreateError {
     }
 }
 impl ::std::fmt::Display for PermissionMemberBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionMemberBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8756,6 +9134,7 @@ pub enum PermissionMemberCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionMemberCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -8777,6 +9156,7 @@ impl From<rt::Error> for PermissionMemberCreateError {
 }
 impl ::std::ops::Deref for PermissionMemberCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -8791,11 +9171,13 @@ impl ::std::ops::Deref for PermissionMemberCreateError {
     }
 }
 impl ::std::fmt::Display for PermissionMemberCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionMemberCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8828,6 +9210,7 @@ pub enum PermissionMemberListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionMemberListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -8850,6 +9233,7 @@ impl From<rt::Error> for PermissionMemberListError {
 }
 impl ::std::ops::Deref for PermissionMemberListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -8865,11 +9249,13 @@ impl ::std::ops::Deref for PermissionMemberListError {
     }
 }
 impl ::std::fmt::Display for PermissionMemberListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionMemberListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8900,6 +9286,7 @@ pub enum PermissionMemberDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionMemberDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -8921,6 +9308,7 @@ impl From<rt::Error> for PermissionMemberDeleteError {
 }
 impl ::std::ops::Deref for PermissionMemberDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -8935,11 +9323,13 @@ impl ::std::ops::Deref for PermissionMemberDeleteError {
     }
 }
 impl ::std::fmt::Display for PermissionMemberDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionMemberDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8970,6 +9360,7 @@ pub enum PermissionMemberUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionMemberUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -8991,6 +9382,7 @@ impl From<rt::Error> for PermissionMemberUpdateError {
 }
 impl ::std::ops::Deref for PermissionMemberUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -9005,11 +9397,13 @@ impl ::std::ops::Deref for PermissionMemberUpdateError {
     }
 }
 impl ::std::fmt::Display for PermissionMemberUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionMemberUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9042,6 +9436,7 @@ pub enum PermissionMemberTransferOwnerError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionMemberTransferOwnerError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -9064,6 +9459,7 @@ impl From<rt::Error> for PermissionMemberTransferOwnerError {
 }
 impl ::std::ops::Deref for PermissionMemberTransferOwnerError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -9079,11 +9475,13 @@ impl ::std::ops::Deref for PermissionMemberTransferOwnerError {
     }
 }
 impl ::std::fmt::Display for PermissionMemberTransferOwnerError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionMemberTransferOwnerError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9110,6 +9508,7 @@ pub enum PermissionPublicPasswordCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionPublicPasswordCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -9125,6 +9524,7 @@ impl From<rt::Error> for PermissionPublicPasswordCreateError {
 }
 impl ::std::ops::Deref for PermissionPublicPasswordCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -9137,11 +9537,13 @@ impl ::std::ops::Deref for PermissionPublicPasswordCreateError {
     }
 }
 impl ::std::fmt::Display for PermissionPublicPasswordCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionPublicPasswordCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9168,6 +9570,7 @@ pub enum PermissionPublicPasswordDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionPublicPasswordDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -9183,6 +9586,7 @@ impl From<rt::Error> for PermissionPublicPasswordDeleteError {
 }
 impl ::std::ops::Deref for PermissionPublicPasswordDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -9195,11 +9599,13 @@ impl ::std::ops::Deref for PermissionPublicPasswordDeleteError {
     }
 }
 impl ::std::fmt::Display for PermissionPublicPasswordDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionPublicPasswordDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9226,6 +9632,7 @@ pub enum PermissionPublicPasswordUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionPublicPasswordUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -9241,6 +9648,7 @@ impl From<rt::Error> for PermissionPublicPasswordUpdateError {
 }
 impl ::std::ops::Deref for PermissionPublicPasswordUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -9253,11 +9661,13 @@ impl ::std::ops::Deref for PermissionPublicPasswordUpdateError {
     }
 }
 impl ::std::fmt::Display for PermissionPublicPasswordUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionPublicPasswordUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9286,6 +9696,7 @@ pub enum PermissionPublicGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionPublicGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -9304,6 +9715,7 @@ impl From<rt::Error> for PermissionPublicGetError {
 }
 impl ::std::ops::Deref for PermissionPublicGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -9317,11 +9729,13 @@ impl ::std::ops::Deref for PermissionPublicGetError {
     }
 }
 impl ::std::fmt::Display for PermissionPublicGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionPublicGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9352,6 +9766,7 @@ pub enum PermissionPublicPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionPublicPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -9373,6 +9788,7 @@ impl From<rt::Error> for PermissionPublicPatchError {
 }
 impl ::std::ops::Deref for PermissionPublicPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -9387,11 +9803,13 @@ impl ::std::ops::Deref for PermissionPublicPatchError {
     }
 }
 impl ::std::fmt::Display for PermissionPublicPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionPublicPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9412,6 +9830,7 @@ pub enum UserRemoveSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserRemoveSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
@@ -9422,6 +9841,7 @@ impl From<rt::Error> for UserRemoveSubscriptionError {
 }
 impl ::std::ops::Deref for UserRemoveSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Fail(api) => &**api,
@@ -9431,11 +9851,13 @@ impl ::std::ops::Deref for UserRemoveSubscriptionError {
     }
 }
 impl ::std::fmt::Display for UserRemoveSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserRemoveSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9456,6 +9878,7 @@ pub enum UserSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
@@ -9466,6 +9889,7 @@ impl From<rt::Error> for UserSubscriptionError {
 }
 impl ::std::ops::Deref for UserSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Fail(api) => &**api,
@@ -9475,11 +9899,13 @@ impl ::std::ops::Deref for UserSubscriptionError {
     }
 }
 impl ::std::fmt::Display for UserSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9500,6 +9926,7 @@ pub enum UserSubscriptionStatusError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserSubscriptionStatusError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1069601 => Self::Fail(api),
@@ -9510,6 +9937,7 @@ impl From<rt::Error> for UserSubscriptionStatusError {
 }
 impl ::std::ops::Deref for UserSubscriptionStatusError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Fail(api) => &**api,
@@ -9519,11 +9947,13 @@ impl ::std::ops::Deref for UserSubscriptionStatusError {
     }
 }
 impl ::std::fmt::Display for UserSubscriptionStatusError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserSubscriptionStatusError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9552,6 +9982,7 @@ pub enum FileExtension {
 }
 impl FileExtension {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Docx => "docx",
@@ -9565,6 +9996,7 @@ impl FileExtension {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "docx" => Self::Docx,
@@ -9578,6 +10010,7 @@ impl FileExtension {
     }
 }
 impl ::std::fmt::Display for FileExtension {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9603,6 +10036,7 @@ impl rt::FromJson for FileExtension {
 }
 impl rt::Validate for FileExtension {}
 impl AsRef<str> for FileExtension {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9626,6 +10060,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -9638,6 +10073,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -9650,6 +10086,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9675,6 +10112,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9750,6 +10188,7 @@ pub enum JobStatus {
 }
 impl JobStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -9769,6 +10208,7 @@ impl JobStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -9788,6 +10228,7 @@ impl JobStatus {
     }
 }
 impl ::std::fmt::Display for JobStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -9854,6 +10295,7 @@ rt::json_object!(
 );
 impl ExportTaskGetDataResult {
     /// An `ExportTaskGetDataResult` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(file_extension: FileExtension, r#type: Type) -> Self {
         Self {
             file_extension,
@@ -9899,6 +10341,7 @@ pub enum FileType {
 }
 impl FileType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -9913,6 +10356,7 @@ impl FileType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -9927,6 +10371,7 @@ impl FileType {
     }
 }
 impl ::std::fmt::Display for FileType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9952,6 +10397,7 @@ impl rt::FromJson for FileType {
 }
 impl rt::Validate for FileType {}
 impl AsRef<str> for FileType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9971,6 +10417,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -9981,6 +10428,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -9991,6 +10439,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10016,6 +10465,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10035,6 +10485,7 @@ pub enum ElementType {
 }
 impl ElementType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TextRun => "text_run",
@@ -10045,6 +10496,7 @@ impl ElementType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "text_run" => Self::TextRun,
@@ -10055,6 +10507,7 @@ impl ElementType {
     }
 }
 impl ::std::fmt::Display for ElementType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10080,6 +10533,7 @@ impl rt::FromJson for ElementType {
 }
 impl rt::Validate for ElementType {}
 impl AsRef<str> for ElementType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10093,6 +10547,7 @@ pub struct TextRun {
 rt::json_object!(TextRun { text = "text" required, });
 impl TextRun {
     /// A `TextRun` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: Into::into(text) }
     }
@@ -10107,6 +10562,7 @@ pub struct DocsLink {
 rt::json_object!(DocsLink { url = "url" required, });
 impl DocsLink {
     /// A `DocsLink` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: Into::into(url) }
     }
@@ -10123,6 +10579,7 @@ pub struct Person {
 rt::json_object!(Person { user_id = "user_id" required, });
 impl Person {
     /// A `Person` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: Into::into(user_id),
@@ -10150,6 +10607,7 @@ rt::json_object!(
 );
 impl Element {
     /// An `Element` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<ElementType>) -> Self {
         Self {
             r#type: Into::into(r#type),
@@ -10169,6 +10627,7 @@ pub struct Content {
 rt::json_object!(Content { elements = "elements" required, });
 impl Content {
     /// A `Content` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(elements: Vec<Element>) -> Self {
         Self { elements }
     }
@@ -10215,6 +10674,7 @@ rt::json_object!(
 );
 impl Reaction {
     /// A `Reaction` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(reaction_key: String, count: i64) -> Self {
         Self {
             reaction_key,
@@ -10280,6 +10740,7 @@ pub enum FileCommentReplyListFileType {
 }
 impl FileCommentReplyListFileType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -10294,6 +10755,7 @@ impl FileCommentReplyListFileType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -10308,6 +10770,7 @@ impl FileCommentReplyListFileType {
     }
 }
 impl ::std::fmt::Display for FileCommentReplyListFileType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10333,6 +10796,7 @@ impl rt::FromJson for FileCommentReplyListFileType {
 }
 impl rt::Validate for FileCommentReplyListFileType {}
 impl AsRef<str> for FileCommentReplyListFileType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10370,6 +10834,7 @@ rt::json_object!(
 );
 impl Reply {
     /// A `Reply` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: impl Into<Content>) -> Self {
         Self {
             content: Into::into(content),
@@ -10399,6 +10864,7 @@ rt::json_object!(
 );
 impl FileCommentReplyListData {
     /// A `FileCommentReplyListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool) -> Self {
         Self {
             items: None,
@@ -10417,6 +10883,7 @@ pub struct FileCommentReplyDeleteData {
 rt::json_object!(FileCommentReplyDeleteData { data = "data" required, });
 impl FileCommentReplyDeleteData {
     /// A `FileCommentReplyDeleteData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(data: impl Into<String>) -> Self {
         Self { data: Into::into(data) }
     }
@@ -10454,6 +10921,7 @@ pub struct ReplyList {
 rt::json_object!(ReplyList { replies = "replies" required, });
 impl ReplyList {
     /// A `ReplyList` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(replies: Vec<Reply>) -> Self {
         Self { replies }
     }
@@ -10529,6 +10997,7 @@ pub enum FileCommentCreateFileType {
 }
 impl FileCommentCreateFileType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -10538,6 +11007,7 @@ impl FileCommentCreateFileType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -10547,6 +11017,7 @@ impl FileCommentCreateFileType {
     }
 }
 impl ::std::fmt::Display for FileCommentCreateFileType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10572,6 +11043,7 @@ impl rt::FromJson for FileCommentCreateFileType {
 }
 impl rt::Validate for FileCommentCreateFileType {}
 impl AsRef<str> for FileCommentCreateFileType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10589,6 +11061,7 @@ rt::json_object!(
 );
 impl ReplyListReply {
     /// A `ReplyListReply` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: impl Into<Content>) -> Self {
         Self {
             content: Into::into(content),
@@ -10606,6 +11079,7 @@ pub struct FileCommentCreateBodyReplyList {
 rt::json_object!(FileCommentCreateBodyReplyList { replies = "replies" required, });
 impl FileCommentCreateBodyReplyList {
     /// A `FileCommentCreateBodyReplyList` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(replies: Vec<ReplyListReply>) -> Self {
         Self { replies }
     }
@@ -10665,6 +11139,7 @@ pub enum FileStatisticsGetFileType {
 }
 impl FileStatisticsGetFileType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -10679,6 +11154,7 @@ impl FileStatisticsGetFileType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -10693,6 +11169,7 @@ impl FileStatisticsGetFileType {
     }
 }
 impl ::std::fmt::Display for FileStatisticsGetFileType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10718,6 +11195,7 @@ impl rt::FromJson for FileStatisticsGetFileType {
 }
 impl rt::Validate for FileStatisticsGetFileType {}
 impl AsRef<str> for FileStatisticsGetFileType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10786,6 +11264,7 @@ pub enum SubscriptionType {
 }
 impl SubscriptionType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CommentUpdate => "comment_update",
@@ -10794,6 +11273,7 @@ impl SubscriptionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "comment_update" => Self::CommentUpdate,
@@ -10802,6 +11282,7 @@ impl SubscriptionType {
     }
 }
 impl ::std::fmt::Display for SubscriptionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10827,6 +11308,7 @@ impl rt::FromJson for SubscriptionType {
 }
 impl rt::Validate for SubscriptionType {}
 impl AsRef<str> for SubscriptionType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10846,6 +11328,7 @@ pub enum FileSubscriptionCreateBodyFileType {
 }
 impl FileSubscriptionCreateBodyFileType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -10856,6 +11339,7 @@ impl FileSubscriptionCreateBodyFileType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -10866,6 +11350,7 @@ impl FileSubscriptionCreateBodyFileType {
     }
 }
 impl ::std::fmt::Display for FileSubscriptionCreateBodyFileType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10891,6 +11376,7 @@ impl rt::FromJson for FileSubscriptionCreateBodyFileType {
 }
 impl rt::Validate for FileSubscriptionCreateBodyFileType {}
 impl AsRef<str> for FileSubscriptionCreateBodyFileType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10951,6 +11437,7 @@ pub enum ObjType {
 }
 impl ObjType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Docx => "docx",
@@ -10960,6 +11447,7 @@ impl ObjType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "docx" => Self::Docx,
@@ -10969,6 +11457,7 @@ impl ObjType {
     }
 }
 impl ::std::fmt::Display for ObjType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10994,6 +11483,7 @@ impl rt::FromJson for ObjType {
 }
 impl rt::Validate for ObjType {}
 impl AsRef<str> for ObjType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11013,6 +11503,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value0 => "0",
@@ -11023,6 +11514,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "0" => Self::Value0,
@@ -11033,6 +11525,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11058,6 +11551,7 @@ impl rt::FromJson for Status {
 }
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11185,6 +11679,7 @@ pub enum FileVersionListUserIdType {
 }
 impl FileVersionListUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -11195,6 +11690,7 @@ impl FileVersionListUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -11205,6 +11701,7 @@ impl FileVersionListUserIdType {
     }
 }
 impl ::std::fmt::Display for FileVersionListUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11230,6 +11727,7 @@ impl rt::FromJson for FileVersionListUserIdType {
 }
 impl rt::Validate for FileVersionListUserIdType {}
 impl AsRef<str> for FileVersionListUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11276,6 +11774,7 @@ pub enum FileViewRecordListFileType {
 }
 impl FileViewRecordListFileType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -11290,6 +11789,7 @@ impl FileViewRecordListFileType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -11304,6 +11804,7 @@ impl FileViewRecordListFileType {
     }
 }
 impl ::std::fmt::Display for FileViewRecordListFileType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11329,6 +11830,7 @@ impl rt::FromJson for FileViewRecordListFileType {
 }
 impl rt::Validate for FileViewRecordListFileType {}
 impl AsRef<str> for FileViewRecordListFileType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11400,6 +11902,7 @@ pub enum FileCopyBodyType {
 }
 impl FileCopyBodyType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::File => "file",
@@ -11414,6 +11917,7 @@ impl FileCopyBodyType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "file" => Self::File,
@@ -11428,6 +11932,7 @@ impl FileCopyBodyType {
     }
 }
 impl ::std::fmt::Display for FileCopyBodyType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11453,6 +11958,7 @@ impl rt::FromJson for FileCopyBodyType {
 }
 impl rt::Validate for FileCopyBodyType {}
 impl AsRef<str> for FileCopyBodyType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11468,6 +11974,7 @@ pub struct ExtraItem {
 rt::json_object!(ExtraItem { key = "key" required, value = "value" required, });
 impl ExtraItem {
     /// An `ExtraItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(key: String, value: String) -> Self {
         Self { key, value }
     }
@@ -11514,6 +12021,7 @@ rt::json_object!(
 );
 impl ShortcutInfo {
     /// A `ShortcutInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(target_type: String, target_token: String) -> Self {
         Self { target_type, target_token }
     }
@@ -11569,6 +12077,7 @@ rt::json_object!(
 );
 impl File {
     /// A `File` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: String, name: String, r#type: String) -> Self {
         Self {
             token,
@@ -11648,6 +12157,7 @@ pub enum ReferType {
 }
 impl ReferType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::File => "file",
@@ -11662,6 +12172,7 @@ impl ReferType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "file" => Self::File,
@@ -11676,6 +12187,7 @@ impl ReferType {
     }
 }
 impl ::std::fmt::Display for ReferType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11701,6 +12213,7 @@ impl rt::FromJson for ReferType {
 }
 impl rt::Validate for ReferType {}
 impl AsRef<str> for ReferType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11723,6 +12236,7 @@ rt::json_object!(
 );
 impl ReferEntity {
     /// A `ReferEntity` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(refer_token: String, refer_type: ReferType) -> Self {
         Self { refer_token, refer_type }
     }
@@ -11780,6 +12294,7 @@ pub enum FileDeleteType {
 }
 impl FileDeleteType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::File => "file",
@@ -11796,6 +12311,7 @@ impl FileDeleteType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "file" => Self::File,
@@ -11812,6 +12328,7 @@ impl FileDeleteType {
     }
 }
 impl ::std::fmt::Display for FileDeleteType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11837,6 +12354,7 @@ impl rt::FromJson for FileDeleteType {
 }
 impl rt::Validate for FileDeleteType {}
 impl AsRef<str> for FileDeleteType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11874,6 +12392,7 @@ pub enum FileDeleteSubscribeFileType {
 }
 impl FileDeleteSubscribeFileType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -11888,6 +12407,7 @@ impl FileDeleteSubscribeFileType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -11902,6 +12422,7 @@ impl FileDeleteSubscribeFileType {
     }
 }
 impl ::std::fmt::Display for FileDeleteSubscribeFileType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11927,6 +12448,7 @@ impl rt::FromJson for FileDeleteSubscribeFileType {
 }
 impl rt::Validate for FileDeleteSubscribeFileType {}
 impl AsRef<str> for FileDeleteSubscribeFileType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11952,6 +12474,7 @@ pub enum OrderBy {
 }
 impl OrderBy {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EditedTime => "EditedTime",
@@ -11961,6 +12484,7 @@ impl OrderBy {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "EditedTime" => Self::EditedTime,
@@ -11970,6 +12494,7 @@ impl OrderBy {
     }
 }
 impl ::std::fmt::Display for OrderBy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11995,6 +12520,7 @@ impl rt::FromJson for OrderBy {
 }
 impl rt::Validate for OrderBy {}
 impl AsRef<str> for OrderBy {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12012,6 +12538,7 @@ pub enum Direction {
 }
 impl Direction {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "ASC",
@@ -12021,6 +12548,7 @@ impl Direction {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ASC" => Self::Asc,
@@ -12030,6 +12558,7 @@ impl Direction {
     }
 }
 impl ::std::fmt::Display for Direction {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12055,6 +12584,7 @@ impl rt::FromJson for Direction {
 }
 impl rt::Validate for Direction {}
 impl AsRef<str> for Direction {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12103,6 +12633,7 @@ pub enum FileMoveBodyType {
 }
 impl FileMoveBodyType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::File => "file",
@@ -12118,6 +12649,7 @@ impl FileMoveBodyType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "file" => Self::File,
@@ -12133,6 +12665,7 @@ impl FileMoveBodyType {
     }
 }
 impl ::std::fmt::Display for FileMoveBodyType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12158,6 +12691,7 @@ impl rt::FromJson for FileMoveBodyType {
 }
 impl rt::Validate for FileMoveBodyType {}
 impl AsRef<str> for FileMoveBodyType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12201,6 +12735,7 @@ pub enum FileUploadAllBodyParentType {
 }
 impl FileUploadAllBodyParentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Explorer => "explorer",
@@ -12210,6 +12745,7 @@ impl FileUploadAllBodyParentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "explorer" => Self::Explorer,
@@ -12219,6 +12755,7 @@ impl FileUploadAllBodyParentType {
     }
 }
 impl ::std::fmt::Display for FileUploadAllBodyParentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12244,6 +12781,7 @@ impl rt::FromJson for FileUploadAllBodyParentType {
 }
 impl rt::Validate for FileUploadAllBodyParentType {}
 impl AsRef<str> for FileUploadAllBodyParentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12270,6 +12808,7 @@ pub struct FileUploadAllBody {
 impl rt::Validate for FileUploadAllBody {}
 impl rt::Form for FileUploadAllBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.file_name {
@@ -12356,6 +12895,7 @@ pub struct FileUploadPartBody {
 impl rt::Validate for FileUploadPartBody {}
 impl rt::Form for FileUploadPartBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.upload_id {
@@ -12430,6 +12970,7 @@ pub enum MountType {
 }
 impl MountType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -12438,6 +12979,7 @@ impl MountType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -12446,6 +12988,7 @@ impl MountType {
     }
 }
 impl ::std::fmt::Display for MountType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -12483,6 +13026,7 @@ rt::json_object!(
 );
 impl Point {
     /// A `Point` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(mount_type: MountType, mount_key: String) -> Self {
         Self { mount_type, mount_key }
     }
@@ -12589,6 +13133,7 @@ pub enum ResultJobStatus {
 }
 impl ResultJobStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -12626,6 +13171,7 @@ impl ResultJobStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -12663,6 +13209,7 @@ impl ResultJobStatus {
     }
 }
 impl ::std::fmt::Display for ResultJobStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -12720,6 +13267,7 @@ rt::json_object!(
 );
 impl ImportTaskGetDataResult {
     /// An `ImportTaskGetDataResult` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<String>) -> Self {
         Self {
             ticket: None,
@@ -12755,6 +13303,7 @@ rt::json_object!(
 );
 impl TmpDownloadUrl {
     /// A `TmpDownloadUrl` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(file_token: String, tmp_download_url: String) -> Self {
         Self {
             file_token,
@@ -12836,6 +13385,7 @@ pub enum MediaUploadAllBodyParentType {
 }
 impl MediaUploadAllBodyParentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DocImage => "doc_image",
@@ -12870,6 +13420,7 @@ impl MediaUploadAllBodyParentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc_image" => Self::DocImage,
@@ -12904,6 +13455,7 @@ impl MediaUploadAllBodyParentType {
     }
 }
 impl ::std::fmt::Display for MediaUploadAllBodyParentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12929,6 +13481,7 @@ impl rt::FromJson for MediaUploadAllBodyParentType {
 }
 impl rt::Validate for MediaUploadAllBodyParentType {}
 impl AsRef<str> for MediaUploadAllBodyParentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13000,6 +13553,7 @@ pub enum DocType {
 }
 impl DocType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -13017,6 +13571,7 @@ impl DocType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -13034,6 +13589,7 @@ impl DocType {
     }
 }
 impl ::std::fmt::Display for DocType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13059,6 +13615,7 @@ impl rt::FromJson for DocType {
 }
 impl rt::Validate for DocType {}
 impl AsRef<str> for DocType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13080,6 +13637,7 @@ rt::json_object!(
 );
 impl RequestDoc {
     /// A `RequestDoc` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(doc_token: String, doc_type: DocType) -> Self {
         Self { doc_token, doc_type }
     }
@@ -13155,6 +13713,7 @@ rt::json_object!(
 impl Meta {
     /// A `Meta` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         doc_token: String,
         doc_type: String,
@@ -13195,6 +13754,7 @@ pub enum Code {
 }
 impl Code {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value970002 => 970002,
@@ -13205,6 +13765,7 @@ impl Code {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             970002 => Self::Value970002,
@@ -13215,6 +13776,7 @@ impl Code {
     }
 }
 impl ::std::fmt::Display for Code {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -13250,6 +13812,7 @@ pub struct FailedListItem {
 rt::json_object!(FailedListItem { token = "token" required, code = "code" required, });
 impl FailedListItem {
     /// A `FailedListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: String, code: Code) -> Self {
         Self { token, code }
     }
@@ -13269,6 +13832,7 @@ rt::json_object!(
 );
 impl MetaBatchQueryData {
     /// A `MetaBatchQueryData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(metas: Vec<Meta>) -> Self {
         Self { metas, failed_list: None }
     }
@@ -13303,6 +13867,7 @@ pub enum PermissionMemberAuthType {
 }
 impl PermissionMemberAuthType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -13320,6 +13885,7 @@ impl PermissionMemberAuthType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -13337,6 +13903,7 @@ impl PermissionMemberAuthType {
     }
 }
 impl ::std::fmt::Display for PermissionMemberAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13362,6 +13929,7 @@ impl rt::FromJson for PermissionMemberAuthType {
 }
 impl rt::Validate for PermissionMemberAuthType {}
 impl AsRef<str> for PermissionMemberAuthType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13391,6 +13959,7 @@ pub enum Action {
 }
 impl Action {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::View => "view",
@@ -13406,6 +13975,7 @@ impl Action {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "view" => Self::View,
@@ -13421,6 +13991,7 @@ impl Action {
     }
 }
 impl ::std::fmt::Display for Action {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13446,6 +14017,7 @@ impl rt::FromJson for Action {
 }
 impl rt::Validate for Action {}
 impl AsRef<str> for Action {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13461,6 +14033,7 @@ pub struct PermissionMemberAuthData {
 rt::json_object!(PermissionMemberAuthData { auth_result = "auth_result" required, });
 impl PermissionMemberAuthData {
     /// A `PermissionMemberAuthData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(auth_result: bool) -> Self {
         Self { auth_result }
     }
@@ -13497,6 +14070,7 @@ pub enum PermissionMemberBatchCreateType {
 }
 impl PermissionMemberBatchCreateType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -13515,6 +14089,7 @@ impl PermissionMemberBatchCreateType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -13533,6 +14108,7 @@ impl PermissionMemberBatchCreateType {
     }
 }
 impl ::std::fmt::Display for PermissionMemberBatchCreateType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13558,6 +14134,7 @@ impl rt::FromJson for PermissionMemberBatchCreateType {
 }
 impl rt::Validate for PermissionMemberBatchCreateType {}
 impl AsRef<str> for PermissionMemberBatchCreateType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13589,6 +14166,7 @@ pub enum MemberType {
 }
 impl MemberType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Email => "email",
@@ -13605,6 +14183,7 @@ impl MemberType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "email" => Self::Email,
@@ -13621,6 +14200,7 @@ impl MemberType {
     }
 }
 impl ::std::fmt::Display for MemberType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13646,6 +14226,7 @@ impl rt::FromJson for MemberType {
 }
 impl rt::Validate for MemberType {}
 impl AsRef<str> for MemberType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13665,6 +14246,7 @@ pub enum Perm {
 }
 impl Perm {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::View => "view",
@@ -13675,6 +14257,7 @@ impl Perm {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "view" => Self::View,
@@ -13685,6 +14268,7 @@ impl Perm {
     }
 }
 impl ::std::fmt::Display for Perm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13710,6 +14294,7 @@ impl rt::FromJson for Perm {
 }
 impl rt::Validate for Perm {}
 impl AsRef<str> for Perm {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13727,6 +14312,7 @@ pub enum PermType {
 }
 impl PermType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Container => "container",
@@ -13736,6 +14322,7 @@ impl PermType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "container" => Self::Container,
@@ -13745,6 +14332,7 @@ impl PermType {
     }
 }
 impl ::std::fmt::Display for PermType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13770,6 +14358,7 @@ impl rt::FromJson for PermType {
 }
 impl rt::Validate for PermType {}
 impl AsRef<str> for PermType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13797,6 +14386,7 @@ pub enum MemberType2 {
 }
 impl MemberType2 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -13811,6 +14401,7 @@ impl MemberType2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -13825,6 +14416,7 @@ impl MemberType2 {
     }
 }
 impl ::std::fmt::Display for MemberType2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13850,6 +14442,7 @@ impl rt::FromJson for MemberType2 {
 }
 impl rt::Validate for MemberType2 {}
 impl AsRef<str> for MemberType2 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13898,6 +14491,7 @@ rt::json_object!(
 );
 impl Member {
     /// A `Member` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(member_type: MemberType, member_id: String, perm: Perm) -> Self {
         Self {
             member_type,
@@ -13981,6 +14575,7 @@ rt::json_object!(
 );
 impl PermissionMemberCreateDataMember {
     /// A `PermissionMemberCreateDataMember` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(member_type: MemberType, member_id: String, perm: Perm) -> Self {
         Self {
             member_type,
@@ -14031,6 +14626,7 @@ pub enum PermissionMemberListType {
 }
 impl PermissionMemberListType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -14049,6 +14645,7 @@ impl PermissionMemberListType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -14067,6 +14664,7 @@ impl PermissionMemberListType {
     }
 }
 impl ::std::fmt::Display for PermissionMemberListType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14092,6 +14690,7 @@ impl rt::FromJson for PermissionMemberListType {
 }
 impl rt::Validate for PermissionMemberListType {}
 impl AsRef<str> for PermissionMemberListType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14131,6 +14730,7 @@ pub enum PermissionMemberDeleteMemberType {
 }
 impl PermissionMemberDeleteMemberType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Email => "email",
@@ -14147,6 +14747,7 @@ impl PermissionMemberDeleteMemberType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "email" => Self::Email,
@@ -14163,6 +14764,7 @@ impl PermissionMemberDeleteMemberType {
     }
 }
 impl ::std::fmt::Display for PermissionMemberDeleteMemberType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14188,6 +14790,7 @@ impl rt::FromJson for PermissionMemberDeleteMemberType {
 }
 impl rt::Validate for PermissionMemberDeleteMemberType {}
 impl AsRef<str> for PermissionMemberDeleteMemberType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14217,6 +14820,7 @@ pub enum PermissionMemberDeleteBodyType {
 }
 impl PermissionMemberDeleteBodyType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -14232,6 +14836,7 @@ impl PermissionMemberDeleteBodyType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -14247,6 +14852,7 @@ impl PermissionMemberDeleteBodyType {
     }
 }
 impl ::std::fmt::Display for PermissionMemberDeleteBodyType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14272,6 +14878,7 @@ impl rt::FromJson for PermissionMemberDeleteBodyType {
 }
 impl rt::Validate for PermissionMemberDeleteBodyType {}
 impl AsRef<str> for PermissionMemberDeleteBodyType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14335,6 +14942,7 @@ pub enum PermissionMemberTransferOwnerBodyMemberType {
 }
 impl PermissionMemberTransferOwnerBodyMemberType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Email => "email",
@@ -14346,6 +14954,7 @@ impl PermissionMemberTransferOwnerBodyMemberType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "email" => Self::Email,
@@ -14357,6 +14966,7 @@ impl PermissionMemberTransferOwnerBodyMemberType {
     }
 }
 impl ::std::fmt::Display for PermissionMemberTransferOwnerBodyMemberType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14382,6 +14992,7 @@ impl rt::FromJson for PermissionMemberTransferOwnerBodyMemberType {
 }
 impl rt::Validate for PermissionMemberTransferOwnerBodyMemberType {}
 impl AsRef<str> for PermissionMemberTransferOwnerBodyMemberType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14430,6 +15041,7 @@ pub enum PermissionPublicPasswordCreateType {
 }
 impl PermissionPublicPasswordCreateType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -14446,6 +15058,7 @@ impl PermissionPublicPasswordCreateType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -14462,6 +15075,7 @@ impl PermissionPublicPasswordCreateType {
     }
 }
 impl ::std::fmt::Display for PermissionPublicPasswordCreateType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14487,6 +15101,7 @@ impl rt::FromJson for PermissionPublicPasswordCreateType {
 }
 impl rt::Validate for PermissionPublicPasswordCreateType {}
 impl AsRef<str> for PermissionPublicPasswordCreateType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14516,6 +15131,7 @@ pub enum SecurityEntity {
 }
 impl SecurityEntity {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AnyoneCanView => "anyone_can_view",
@@ -14526,6 +15142,7 @@ impl SecurityEntity {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "anyone_can_view" => Self::AnyoneCanView,
@@ -14536,6 +15153,7 @@ impl SecurityEntity {
     }
 }
 impl ::std::fmt::Display for SecurityEntity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14561,6 +15179,7 @@ impl rt::FromJson for SecurityEntity {
 }
 impl rt::Validate for SecurityEntity {}
 impl AsRef<str> for SecurityEntity {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14578,6 +15197,7 @@ pub enum CommentEntity {
 }
 impl CommentEntity {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AnyoneCanView => "anyone_can_view",
@@ -14587,6 +15207,7 @@ impl CommentEntity {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "anyone_can_view" => Self::AnyoneCanView,
@@ -14596,6 +15217,7 @@ impl CommentEntity {
     }
 }
 impl ::std::fmt::Display for CommentEntity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14621,6 +15243,7 @@ impl rt::FromJson for CommentEntity {
 }
 impl rt::Validate for CommentEntity {}
 impl AsRef<str> for CommentEntity {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14640,6 +15263,7 @@ pub enum ShareEntity {
 }
 impl ShareEntity {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Anyone => "anyone",
@@ -14650,6 +15274,7 @@ impl ShareEntity {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "anyone" => Self::Anyone,
@@ -14660,6 +15285,7 @@ impl ShareEntity {
     }
 }
 impl ::std::fmt::Display for ShareEntity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14685,6 +15311,7 @@ impl rt::FromJson for ShareEntity {
 }
 impl rt::Validate for ShareEntity {}
 impl AsRef<str> for ShareEntity {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14708,6 +15335,7 @@ pub enum LinkShareEntity {
 }
 impl LinkShareEntity {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TenantReadable => "tenant_readable",
@@ -14720,6 +15348,7 @@ impl LinkShareEntity {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "tenant_readable" => Self::TenantReadable,
@@ -14732,6 +15361,7 @@ impl LinkShareEntity {
     }
 }
 impl ::std::fmt::Display for LinkShareEntity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14757,6 +15387,7 @@ impl rt::FromJson for LinkShareEntity {
 }
 impl rt::Validate for LinkShareEntity {}
 impl AsRef<str> for LinkShareEntity {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14858,39 +15489,47 @@ impl rt::Validate for UserSubscriptionBody {}
 pub struct FileToken(String);
 impl FileToken {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for FileToken {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for FileToken {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&FileToken> for FileToken {
+    #[inline]
     fn from(value: &FileToken) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for FileToken {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for FileToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -14978,6 +15617,7 @@ pub enum ParentType {
 }
 impl ParentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DocImage => "doc_image",
@@ -15012,6 +15652,7 @@ impl ParentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc_image" => Self::DocImage,
@@ -15046,6 +15687,7 @@ impl ParentType {
     }
 }
 impl ::std::fmt::Display for ParentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15071,6 +15713,7 @@ impl rt::FromJson for ParentType {
 }
 impl rt::Validate for ParentType {}
 impl AsRef<str> for ParentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15107,6 +15750,7 @@ pub struct MediaUploadForm {
 }
 impl MediaUploadForm {
     /// A `MediaUploadForm` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         file_name: String,
         parent_type: ParentType,
@@ -15126,6 +15770,7 @@ impl MediaUploadForm {
     }
 }
 impl rt::Validate for MediaUploadForm {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "file_name", Some(&self.file_name), None, Some(250));
         out.range(path, "size", Some(self.size), Some(0), Some(20971520));
@@ -15134,6 +15779,7 @@ impl rt::Validate for MediaUploadForm {
 }
 impl rt::Form for MediaUploadForm {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         parts.push(rt::FormPart::text("file_name", self.file_name.to_string()));
@@ -15163,6 +15809,7 @@ pub struct MediaUploadData {
 rt::json_object!(MediaUploadData { file_token = "file_token" required, });
 impl MediaUploadData {
     /// A `MediaUploadData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(file_token: impl Into<FileToken>) -> Self {
         Self {
             file_token: Into::into(file_token),
@@ -15172,6 +15819,7 @@ impl MediaUploadData {
 impl rt::Validate for MediaUploadData {}
 impl rt::paging::Page for FileCommentReplyListData {
     type Item = Reply;
+    #[inline]
     fn into_parts(self) -> (Vec<Reply>, Option<String>) {
         let more = self.has_more;
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -15179,6 +15827,7 @@ impl rt::paging::Page for FileCommentReplyListData {
 }
 impl rt::paging::Page for FileCommentListData {
     type Item = Comment;
+    #[inline]
     fn into_parts(self) -> (Vec<Comment>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -15186,6 +15835,7 @@ impl rt::paging::Page for FileCommentListData {
 }
 impl rt::paging::Page for FileVersionListData {
     type Item = FileVersionCreateData;
+    #[inline]
     fn into_parts(self) -> (Vec<FileVersionCreateData>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -15193,6 +15843,7 @@ impl rt::paging::Page for FileVersionListData {
 }
 impl rt::paging::Page for FileViewRecordListData {
     type Item = Record;
+    #[inline]
     fn into_parts(self) -> (Vec<Record>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,26 +15,31 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `comment_reaction` resource.
+    #[inline]
     pub fn comment_reaction(&self) -> CommentReactionResource {
         CommentReactionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file_like` resource.
+    #[inline]
     pub fn file_like(&self) -> FileLikeResource {
         FileLikeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `permission_public` resource.
+    #[inline]
     pub fn permission_public(&self) -> PermissionPublicResource {
         PermissionPublicResource {
             client: self.client.clone(),
@@ -65,6 +70,7 @@ impl CommentReactionResource {
     ///   - `1061003` (TheRequestedDocumentHasBeenDeleted, HTTP 404): The requested document has been deleted. Solution: Verify the document ID is correct and check if the document was intentionally deleted. If not, contact technical support to recover the document. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uIzNzUjLyczM14iM3MTN/drive-v2/comment_reaction/update_reaction)
+    #[inline]
     pub fn update_reaction(
         &self,
         file_token: String,
@@ -105,6 +111,7 @@ impl FileLikeResource {
     ///   - `1061007` (FileIsDeleted, HTTP 400): file is deleted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uIzNzUjLyczM14iM3MTN/drive-v2/file-like/list)
+    #[inline]
     pub fn list(&self, file_token: String, file_type: FileType) -> FileLikeListRequest {
         FileLikeListRequest {
             client: self.client.clone(),
@@ -141,6 +148,7 @@ impl PermissionPublicResource {
     ///   - `1066001` (InternalError, HTTP 500): Internal Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uIzNzUjLyczM14iM3MTN/drive-v2/permission-public/get)
+    #[inline]
     pub fn get_v2(&self, token: String, r#type: Type) -> PermissionPublicGetV2Request {
         PermissionPublicGetV2Request {
             client: self.client.clone(),
@@ -169,6 +177,7 @@ impl PermissionPublicResource {
     ///   - `1063014` (SinglePagePermissionPropertyConflictsWith, HTTP 400): Single-page permission property conflicts with container permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uIzNzUjLyczM14iM3MTN/drive-v2/permission-public/patch)
+    #[inline]
     pub fn patch_v2(
         &self,
         token: String,
@@ -195,6 +204,7 @@ pub struct CommentReactionUpdateReactionRequest {
 }
 impl CommentReactionUpdateReactionRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -233,21 +243,25 @@ impl FileLikeListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -294,6 +308,7 @@ pub struct PermissionPublicGetV2Request {
 }
 impl PermissionPublicGetV2Request {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -328,11 +343,13 @@ pub struct PermissionPublicPatchV2Request {
 }
 impl PermissionPublicPatchV2Request {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PermissionPublicPatchV2Body) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -374,6 +391,7 @@ pub enum CommentReactionUpdateReactionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CommentReactionUpdateReactionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => {
@@ -394,6 +412,7 @@ impl From<rt::Error> for CommentReactionUpdateReactionError {
 }
 impl ::std::ops::Deref for CommentReactionUpdateReactionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
@@ -405,11 +424,13 @@ impl ::std::ops::Deref for CommentReactionUpdateReactionError {
     }
 }
 impl ::std::fmt::Display for CommentReactionUpdateReactionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CommentReactionUpdateReactionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -436,6 +457,7 @@ pub enum FileLikeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileLikeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1061001 => {
@@ -457,6 +479,7 @@ impl From<rt::Error> for FileLikeListError {
 }
 impl ::std::ops::Deref for FileLikeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::GeneralOperationFailureTheRequestFailed(api) => &**api,
@@ -469,11 +492,13 @@ impl ::std::ops::Deref for FileLikeListError {
     }
 }
 impl ::std::fmt::Display for FileLikeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileLikeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -502,6 +527,7 @@ pub enum PermissionPublicGetV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionPublicGetV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -518,6 +544,7 @@ impl From<rt::Error> for PermissionPublicGetV2Error {
 }
 impl ::std::ops::Deref for PermissionPublicGetV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -531,11 +558,13 @@ impl ::std::ops::Deref for PermissionPublicGetV2Error {
     }
 }
 impl ::std::fmt::Display for PermissionPublicGetV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionPublicGetV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -568,6 +597,7 @@ pub enum PermissionPublicPatchV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PermissionPublicPatchV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1063001 => Self::InvalidParameter(api),
@@ -590,6 +620,7 @@ impl From<rt::Error> for PermissionPublicPatchV2Error {
 }
 impl ::std::ops::Deref for PermissionPublicPatchV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParameter(api) => &**api,
@@ -605,11 +636,13 @@ impl ::std::ops::Deref for PermissionPublicPatchV2Error {
     }
 }
 impl ::std::fmt::Display for PermissionPublicPatchV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PermissionPublicPatchV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -630,6 +663,7 @@ pub enum Action {
 }
 impl Action {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Add => "add",
@@ -639,6 +673,7 @@ impl Action {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "add" => Self::Add,
@@ -648,6 +683,7 @@ impl Action {
     }
 }
 impl ::std::fmt::Display for Action {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -673,6 +709,7 @@ impl rt::FromJson for Action {
 }
 impl rt::Validate for Action {}
 impl AsRef<str> for Action {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -711,6 +748,7 @@ pub enum FileType {
 }
 impl FileType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -721,6 +759,7 @@ impl FileType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -731,6 +770,7 @@ impl FileType {
     }
 }
 impl ::std::fmt::Display for FileType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -756,6 +796,7 @@ impl rt::FromJson for FileType {
 }
 impl rt::Validate for FileType {}
 impl AsRef<str> for FileType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -775,6 +816,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -785,6 +827,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -795,6 +838,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -820,6 +864,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -909,6 +954,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -927,6 +973,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -945,6 +992,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -970,6 +1018,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -989,6 +1038,7 @@ pub enum ExternalAccessEntity {
 }
 impl ExternalAccessEntity {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Open => "open",
@@ -999,6 +1049,7 @@ impl ExternalAccessEntity {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open" => Self::Open,
@@ -1009,6 +1060,7 @@ impl ExternalAccessEntity {
     }
 }
 impl ::std::fmt::Display for ExternalAccessEntity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1034,6 +1086,7 @@ impl rt::FromJson for ExternalAccessEntity {
 }
 impl rt::Validate for ExternalAccessEntity {}
 impl AsRef<str> for ExternalAccessEntity {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1053,6 +1106,7 @@ pub enum SecurityEntity {
 }
 impl SecurityEntity {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AnyoneCanView => "anyone_can_view",
@@ -1063,6 +1117,7 @@ impl SecurityEntity {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "anyone_can_view" => Self::AnyoneCanView,
@@ -1073,6 +1128,7 @@ impl SecurityEntity {
     }
 }
 impl ::std::fmt::Display for SecurityEntity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1098,6 +1154,7 @@ impl rt::FromJson for SecurityEntity {
 }
 impl rt::Validate for SecurityEntity {}
 impl AsRef<str> for SecurityEntity {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1115,6 +1172,7 @@ pub enum CommentEntity {
 }
 impl CommentEntity {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AnyoneCanView => "anyone_can_view",
@@ -1124,6 +1182,7 @@ impl CommentEntity {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "anyone_can_view" => Self::AnyoneCanView,
@@ -1133,6 +1192,7 @@ impl CommentEntity {
     }
 }
 impl ::std::fmt::Display for CommentEntity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1158,6 +1218,7 @@ impl rt::FromJson for CommentEntity {
 }
 impl rt::Validate for CommentEntity {}
 impl AsRef<str> for CommentEntity {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1175,6 +1236,7 @@ pub enum ShareEntity {
 }
 impl ShareEntity {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Anyone => "anyone",
@@ -1184,6 +1246,7 @@ impl ShareEntity {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "anyone" => Self::Anyone,
@@ -1193,6 +1256,7 @@ impl ShareEntity {
     }
 }
 impl ::std::fmt::Display for ShareEntity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1218,6 +1282,7 @@ impl rt::FromJson for ShareEntity {
 }
 impl rt::Validate for ShareEntity {}
 impl AsRef<str> for ShareEntity {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1237,6 +1302,7 @@ pub enum ManageCollaboratorEntity {
 }
 impl ManageCollaboratorEntity {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CollaboratorCanView => "collaborator_can_view",
@@ -1247,6 +1313,7 @@ impl ManageCollaboratorEntity {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "collaborator_can_view" => Self::CollaboratorCanView,
@@ -1257,6 +1324,7 @@ impl ManageCollaboratorEntity {
     }
 }
 impl ::std::fmt::Display for ManageCollaboratorEntity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1282,6 +1350,7 @@ impl rt::FromJson for ManageCollaboratorEntity {
 }
 impl rt::Validate for ManageCollaboratorEntity {}
 impl AsRef<str> for ManageCollaboratorEntity {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1309,6 +1378,7 @@ pub enum LinkShareEntity {
 }
 impl LinkShareEntity {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TenantReadable => "tenant_readable",
@@ -1323,6 +1393,7 @@ impl LinkShareEntity {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "tenant_readable" => Self::TenantReadable,
@@ -1337,6 +1408,7 @@ impl LinkShareEntity {
     }
 }
 impl ::std::fmt::Display for LinkShareEntity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1362,6 +1434,7 @@ impl rt::FromJson for LinkShareEntity {
 }
 impl rt::Validate for LinkShareEntity {}
 impl AsRef<str> for LinkShareEntity {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1469,6 +1542,7 @@ pub enum PermissionPublicPatchV2Type {
 }
 impl PermissionPublicPatchV2Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -1486,6 +1560,7 @@ impl PermissionPublicPatchV2Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -1503,6 +1578,7 @@ impl PermissionPublicPatchV2Type {
     }
 }
 impl ::std::fmt::Display for PermissionPublicPatchV2Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1528,6 +1604,7 @@ impl rt::FromJson for PermissionPublicPatchV2Type {
 }
 impl rt::Validate for PermissionPublicPatchV2Type {}
 impl AsRef<str> for PermissionPublicPatchV2Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1577,6 +1654,7 @@ rt::json_object!(
 impl rt::Validate for PermissionPublicPatchV2Body {}
 impl rt::paging::Page for FileLikeListData {
     type Item = Like;
+    #[inline]
     fn into_parts(self) -> (Vec<Like>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

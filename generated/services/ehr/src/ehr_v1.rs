@@ -15,20 +15,24 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `attachment` resource.
+    #[inline]
     pub fn attachment(&self) -> AttachmentResource {
         AttachmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `employee` resource.
+    #[inline]
     pub fn employee(&self) -> EmployeeResource {
         EmployeeResource {
             client: self.client.clone(),
@@ -56,6 +60,7 @@ impl AttachmentResource {
     ///   - `1241004` (Code1241004, HTTP 400): 你的企业尚未开通智能人事。如需开通，请前往「飞书管理后台」启用智能人事. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/ehr/ehr-v1/attachment/get)
+    #[inline]
     pub fn get(&self, token: impl Into<String>) -> AttachmentGetRequest {
         AttachmentGetRequest {
             client: self.client.clone(),
@@ -85,6 +90,7 @@ impl EmployeeResource {
     ///   - `1241004` (Code1241004, HTTP 400): 你的企业尚未开通智能人事。如需开通，请前往「飞书管理后台」启用智能人事. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/ehr/ehr-v1/employee/list)
+    #[inline]
     pub fn list(&self) -> EmployeeListRequest {
         EmployeeListRequest {
             client: self.client.clone(),
@@ -139,6 +145,7 @@ pub struct EmployeeListRequest {
 }
 impl EmployeeListRequest {
     /// 返回数据类型
+    #[inline]
     pub fn view(mut self, view: impl Into<View>) -> Self {
         self.view = Some(Into::into(view));
         self
@@ -150,6 +157,7 @@ impl EmployeeListRequest {
     /// 可同时查询多个状态的记录，如 status=2&status=4
     ///
     /// Sent as one `status=…` per item (`?status=a&status=b`).
+    #[inline]
     pub fn status(mut self, status: Vec<Status>) -> Self {
         self.status = Some(status);
         self
@@ -157,6 +165,7 @@ impl EmployeeListRequest {
     /// 雇员类型，不传代表查询所有雇员类型
     ///
     /// Sent as one `type=…` per item (`?type=a&type=b`).
+    #[inline]
     pub fn r#type(mut self, r#type: Vec<Status>) -> Self {
         self.r#type = Some(r#type);
         self
@@ -164,6 +173,7 @@ impl EmployeeListRequest {
     /// 查询开始时间（创建时间 &gt;= 此时间）
     ///
     /// Constraints: example `1608690517811`.
+    #[inline]
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.start_time = Some(start_time);
         self
@@ -171,11 +181,13 @@ impl EmployeeListRequest {
     /// 查询结束时间（创建时间 &lt;= 此时间）
     ///
     /// Constraints: example `1608690517811`.
+    #[inline]
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.end_time = Some(end_time);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -189,16 +201,19 @@ impl EmployeeListRequest {
     /// [用户相关的 ID 概念](https://open.feishu.cn/document/home/user-identity-introduction/introduction)
     ///
     /// Sent as one `user_ids=…` per item (`?user_ids=a&user_ids=b`).
+    #[inline]
     pub fn user_ids(mut self, user_ids: Vec<String>) -> Self {
         self.user_ids = Some(user_ids);
         self
     }
     /// 分页标记，第一次请求可以不填，表示从头开始遍历；分页查询返回结果has_more 为 true 时会同时返回新的 page_token, 下次遍历可使用该返回的 page_token 获取更多信息。
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 分页大小，取值范围 1~100，默认 10
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -254,6 +269,7 @@ pub enum AttachmentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AttachmentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1241001 => Self::Code1241001(api),
@@ -266,6 +282,7 @@ impl From<rt::Error> for AttachmentGetError {
 }
 impl ::std::ops::Deref for AttachmentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1241001(api) => &**api,
@@ -277,11 +294,13 @@ impl ::std::ops::Deref for AttachmentGetError {
     }
 }
 impl ::std::fmt::Display for AttachmentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AttachmentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -304,6 +323,7 @@ pub enum EmployeeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1241001 => Self::Code1241001(api),
@@ -315,6 +335,7 @@ impl From<rt::Error> for EmployeeListError {
 }
 impl ::std::ops::Deref for EmployeeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1241001(api) => &**api,
@@ -325,11 +346,13 @@ impl ::std::ops::Deref for EmployeeListError {
     }
 }
 impl ::std::fmt::Display for EmployeeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -350,6 +373,7 @@ pub enum View {
 }
 impl View {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Basic => "basic",
@@ -359,6 +383,7 @@ impl View {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "basic" => Self::Basic,
@@ -368,6 +393,7 @@ impl View {
     }
 }
 impl ::std::fmt::Display for View {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -393,6 +419,7 @@ impl rt::FromJson for View {
 }
 impl rt::Validate for View {}
 impl AsRef<str> for View {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -416,6 +443,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -428,6 +456,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -440,6 +469,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -479,6 +509,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -489,6 +520,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -499,6 +531,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -524,6 +557,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -570,6 +604,7 @@ pub enum Gender {
 }
 impl Gender {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -579,6 +614,7 @@ impl Gender {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -588,6 +624,7 @@ impl Gender {
     }
 }
 impl ::std::fmt::Display for Gender {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -749,6 +786,7 @@ pub enum Ethnicity {
 }
 impl Ethnicity {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -813,6 +851,7 @@ impl Ethnicity {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -877,6 +916,7 @@ impl Ethnicity {
     }
 }
 impl ::std::fmt::Display for Ethnicity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -918,6 +958,7 @@ pub enum MaritalStatus {
 }
 impl MaritalStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -929,6 +970,7 @@ impl MaritalStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -940,6 +982,7 @@ impl MaritalStatus {
     }
 }
 impl ::std::fmt::Display for MaritalStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -999,6 +1042,7 @@ pub enum PoliticalStatus {
 }
 impl PoliticalStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1019,6 +1063,7 @@ impl PoliticalStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1039,6 +1084,7 @@ impl PoliticalStatus {
     }
 }
 impl ::std::fmt::Display for PoliticalStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1078,6 +1124,7 @@ pub enum ApplicationStatus {
 }
 impl ApplicationStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1088,6 +1135,7 @@ impl ApplicationStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1098,6 +1146,7 @@ impl ApplicationStatus {
     }
 }
 impl ::std::fmt::Display for ApplicationStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1183,6 +1232,7 @@ pub enum DepartureReason {
 }
 impl DepartureReason {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1216,6 +1266,7 @@ impl DepartureReason {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1249,6 +1300,7 @@ impl DepartureReason {
     }
 }
 impl ::std::fmt::Display for DepartureReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1296,6 +1348,7 @@ pub enum ContractType {
 }
 impl ContractType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1310,6 +1363,7 @@ impl ContractType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1324,6 +1378,7 @@ impl ContractType {
     }
 }
 impl ::std::fmt::Display for ContractType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1369,6 +1424,7 @@ pub enum Relationship {
 }
 impl Relationship {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1382,6 +1438,7 @@ impl Relationship {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1395,6 +1452,7 @@ impl Relationship {
     }
 }
 impl ::std::fmt::Display for Relationship {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1463,6 +1521,7 @@ pub enum Level {
 }
 impl Level {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1479,6 +1538,7 @@ impl Level {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1495,6 +1555,7 @@ impl Level {
     }
 }
 impl ::std::fmt::Display for Level {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1836,6 +1897,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -1847,6 +1909,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -1858,6 +1921,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1883,6 +1947,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1940,6 +2005,7 @@ rt::json_object!(
 impl rt::Validate for EmployeeListData {}
 impl rt::paging::Page for EmployeeListData {
     type Item = Employee;
+    #[inline]
     fn into_parts(self) -> (Vec<Employee>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,20 +15,24 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `connection` resource.
+    #[inline]
     pub fn connection(&self) -> ConnectionResource {
         ConnectionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `outbound_ip` resource.
+    #[inline]
     pub fn outbound_ip(&self) -> OutboundIpResource {
         OutboundIpResource {
             client: self.client.clone(),
@@ -52,6 +56,7 @@ impl ConnectionResource {
     ///   - `1810001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-v1/connection/get)
+    #[inline]
     pub fn get(&self) -> ConnectionGetRequest {
         ConnectionGetRequest {
             client: self.client.clone(),
@@ -76,6 +81,7 @@ impl OutboundIpResource {
     ///   - `1810001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uYDNxYjL2QTM24iN0EjN/event-v1/outbound_ip/list)
+    #[inline]
     pub fn list(&self) -> OutboundIpListRequest {
         OutboundIpListRequest {
             client: self.client.clone(),
@@ -115,6 +121,7 @@ impl OutboundIpListRequest {
     /// 分页大小，默认10，取值范围 10-50
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -122,6 +129,7 @@ impl OutboundIpListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `AQD9/Rn9eij9Pm39ED40/dk53s4Ebp882DYfFaPFbz00L4CMZJrqGdzNyc8BcZtDbwVUvRmQTvyMYicnGWrde9X56TgdBuS+JKiSIkdexPw=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -164,6 +172,7 @@ pub enum ConnectionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ConnectionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1810001 => Self::ParamIsInvalid(api),
@@ -173,6 +182,7 @@ impl From<rt::Error> for ConnectionGetError {
 }
 impl ::std::ops::Deref for ConnectionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -181,11 +191,13 @@ impl ::std::ops::Deref for ConnectionGetError {
     }
 }
 impl ::std::fmt::Display for ConnectionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ConnectionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -204,6 +216,7 @@ pub enum OutboundIpListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OutboundIpListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1810001 => Self::ParamIsInvalid(api),
@@ -213,6 +226,7 @@ impl From<rt::Error> for OutboundIpListError {
 }
 impl ::std::ops::Deref for OutboundIpListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -221,11 +235,13 @@ impl ::std::ops::Deref for OutboundIpListError {
     }
 }
 impl ::std::fmt::Display for OutboundIpListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OutboundIpListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -262,6 +278,7 @@ rt::json_object!(
 impl rt::Validate for OutboundIpListData {}
 impl rt::paging::Page for OutboundIpListData {
     type Item = String;
+    #[inline]
     fn into_parts(self) -> (Vec<String>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.ip_list.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,86 +15,101 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `agent_schedules` resource.
+    #[inline]
     pub fn agent_schedules(&self) -> AgentSchedulesResource {
         AgentSchedulesResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `agent` resource.
+    #[inline]
     pub fn agent(&self) -> AgentResource {
         AgentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `agent_schedule` resource.
+    #[inline]
     pub fn agent_schedule(&self) -> AgentScheduleResource {
         AgentScheduleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `agent_skill` resource.
+    #[inline]
     pub fn agent_skill(&self) -> AgentSkillResource {
         AgentSkillResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `agent_skill_rule` resource.
+    #[inline]
     pub fn agent_skill_rule(&self) -> AgentSkillRuleResource {
         AgentSkillRuleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `bot_message` resource.
+    #[inline]
     pub fn bot_message(&self) -> BotMessageResource {
         BotMessageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `category` resource.
+    #[inline]
     pub fn category(&self) -> CategoryResource {
         CategoryResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `event` resource.
+    #[inline]
     pub fn event(&self) -> EventResource {
         EventResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `faq` resource.
+    #[inline]
     pub fn faq(&self) -> FaqResource {
         FaqResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `notification` resource.
+    #[inline]
     pub fn notification(&self) -> NotificationResource {
         NotificationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `ticket_message` resource.
+    #[inline]
     pub fn ticket_message(&self) -> TicketMessageResource {
         TicketMessageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `ticket` resource.
+    #[inline]
     pub fn ticket(&self) -> TicketResource {
         TicketResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `ticket_customized_field` resource.
+    #[inline]
     pub fn ticket_customized_field(&self) -> TicketCustomizedFieldResource {
         TicketCustomizedFieldResource {
             client: self.client.clone(),
@@ -123,6 +138,7 @@ impl AgentSchedulesResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent-schedules/delete)
+    #[inline]
     pub fn delete(
         &self,
         agent_id: String,
@@ -150,6 +166,7 @@ impl AgentSchedulesResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent-schedules/get)
+    #[inline]
     pub fn get(&self, agent_id: impl Into<String>) -> AgentSchedulesGetRequest {
         AgentSchedulesGetRequest {
             client: self.client.clone(),
@@ -172,6 +189,7 @@ impl AgentSchedulesResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent-schedules/patch)
+    #[inline]
     pub fn patch(
         &self,
         agent_id: String,
@@ -207,6 +225,7 @@ impl AgentResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent/agent_email)
+    #[inline]
     pub fn agent_email(&self) -> AgentAgentEmailRequest {
         AgentAgentEmailRequest {
             client: self.client.clone(),
@@ -225,6 +244,7 @@ impl AgentResource {
     ///   - `150001` (ParamIsInvalis, HTTP 400): param is invalis. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent/patch)
+    #[inline]
     pub fn patch(
         &self,
         agent_id: String,
@@ -260,6 +280,7 @@ impl AgentScheduleResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_schedule/create)
+    #[inline]
     pub fn create(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -286,6 +307,7 @@ impl AgentScheduleResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_schedule/list)
+    #[inline]
     pub fn list(&self, status: Vec<i64>) -> AgentScheduleListRequest {
         AgentScheduleListRequest {
             client: self.client.clone(),
@@ -315,6 +337,7 @@ impl AgentSkillResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill/create)
+    #[inline]
     pub fn create(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -342,6 +365,7 @@ impl AgentSkillResource {
     ///   - `154001` (UnauthorizedPleaseCheckYouHaveThe, HTTP 401): Unauthorized, please check you have the correct access. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill/list)
+    #[inline]
     pub fn list(&self) -> AgentSkillListRequest {
         AgentSkillListRequest {
             client: self.client.clone(),
@@ -363,6 +387,7 @@ impl AgentSkillResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill/delete)
+    #[inline]
     pub fn delete(
         &self,
         agent_skill_id: String,
@@ -390,6 +415,7 @@ impl AgentSkillResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill/get)
+    #[inline]
     pub fn get(&self, agent_skill_id: impl Into<String>) -> AgentSkillGetRequest {
         AgentSkillGetRequest {
             client: self.client.clone(),
@@ -412,6 +438,7 @@ impl AgentSkillResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill/patch)
+    #[inline]
     pub fn patch(
         &self,
         agent_skill_id: String,
@@ -447,6 +474,7 @@ impl AgentSkillRuleResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/agent_skill_rule/list)
+    #[inline]
     pub fn list(&self) -> AgentSkillRuleListRequest {
         AgentSkillRuleListRequest {
             client: self.client.clone(),
@@ -480,6 +508,7 @@ impl BotMessageResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/bot-message/create)
+    #[inline]
     pub fn create(&self, body: BotMessageCreateBody) -> BotMessageCreateRequest {
         BotMessageCreateRequest {
             client: self.client.clone(),
@@ -512,6 +541,7 @@ impl CategoryResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/category/create)
+    #[inline]
     pub fn create(
         &self,
         body: CategoryCreateBody,
@@ -538,6 +568,7 @@ impl CategoryResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/category/list-categories)
+    #[inline]
     pub fn list(&self) -> CategoryListRequest {
         CategoryListRequest {
             client: self.client.clone(),
@@ -563,6 +594,7 @@ impl CategoryResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/category/delete)
+    #[inline]
     pub fn delete(
         &self,
         id: String,
@@ -590,6 +622,7 @@ impl CategoryResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/category/get)
+    #[inline]
     pub fn get(&self, id: impl Into<String>) -> CategoryGetRequest {
         CategoryGetRequest {
             client: self.client.clone(),
@@ -613,6 +646,7 @@ impl CategoryResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/category/patch)
+    #[inline]
     pub fn patch(
         &self,
         id: String,
@@ -648,6 +682,7 @@ impl EventResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/event/subscribe)
+    #[inline]
     pub fn subscribe(&self, body: EventSubscribeBody) -> EventSubscribeRequest {
         EventSubscribeRequest {
             client: self.client.clone(),
@@ -670,6 +705,7 @@ impl EventResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/event/unsubscribe)
+    #[inline]
     pub fn unsubscribe(&self, body: EventSubscribeBody) -> EventUnsubscribeRequest {
         EventUnsubscribeRequest {
             client: self.client.clone(),
@@ -698,6 +734,7 @@ impl FaqResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/create)
+    #[inline]
     pub fn create(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -723,6 +760,7 @@ impl FaqResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/list)
+    #[inline]
     pub fn list(&self) -> FaqListRequest {
         FaqListRequest {
             client: self.client.clone(),
@@ -748,6 +786,7 @@ impl FaqResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/delete)
+    #[inline]
     pub fn delete(
         &self,
         id: String,
@@ -774,6 +813,7 @@ impl FaqResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/get)
+    #[inline]
     pub fn get(&self, id: impl Into<String>) -> FaqGetRequest {
         FaqGetRequest {
             client: self.client.clone(),
@@ -797,6 +837,7 @@ impl FaqResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/patch)
+    #[inline]
     pub fn patch(
         &self,
         id: String,
@@ -826,6 +867,7 @@ impl FaqResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/faq_image)
+    #[inline]
     pub fn faq_image(&self, id: String, image_key: String) -> FaqFaqImageRequest {
         FaqFaqImageRequest {
             client: self.client.clone(),
@@ -849,6 +891,7 @@ impl FaqResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/faq/search)
+    #[inline]
     pub fn search(&self, query: impl Into<String>) -> FaqSearchRequest {
         FaqSearchRequest {
             client: self.client.clone(),
@@ -882,6 +925,7 @@ impl NotificationResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/cancel_approve)
+    #[inline]
     pub fn cancel_approve(
         &self,
         notification_id: String,
@@ -910,6 +954,7 @@ impl NotificationResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/cancel_send)
+    #[inline]
     pub fn cancel_send(
         &self,
         notification_id: String,
@@ -941,6 +986,7 @@ impl NotificationResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/create)
+    #[inline]
     pub fn create(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -969,6 +1015,7 @@ impl NotificationResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/execute_send)
+    #[inline]
     pub fn execute_send(
         &self,
         notification_id: String,
@@ -1001,6 +1048,7 @@ impl NotificationResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/get)
+    #[inline]
     pub fn get(
         &self,
         notification_id: String,
@@ -1032,6 +1080,7 @@ impl NotificationResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/patch)
+    #[inline]
     pub fn patch(
         &self,
         notification_id: String,
@@ -1057,6 +1106,7 @@ impl NotificationResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/preview)
+    #[inline]
     pub fn preview(
         &self,
         notification_id: String,
@@ -1079,6 +1129,7 @@ impl NotificationResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/notification/submit_approve)
+    #[inline]
     pub fn submit_approve(
         &self,
         notification_id: String,
@@ -1119,6 +1170,7 @@ impl TicketMessageResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket-message/create)
+    #[inline]
     pub fn create(
         &self,
         ticket_id: String,
@@ -1147,6 +1199,7 @@ impl TicketMessageResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket-message/list)
+    #[inline]
     pub fn list(&self, ticket_id: impl Into<String>) -> TicketMessageListRequest {
         TicketMessageListRequest {
             client: self.client.clone(),
@@ -1181,6 +1234,7 @@ impl TicketResource {
     ///   - `154004` (ResourceNotFound, HTTP 404): Resource not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/answer_user_query)
+    #[inline]
     pub fn answer_user_query(
         &self,
         ticket_id: String,
@@ -1208,6 +1262,7 @@ impl TicketResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/customized_fields)
+    #[inline]
     pub fn customized_fields(&self) -> TicketCustomizedFieldsRequest {
         TicketCustomizedFieldsRequest {
             client: self.client.clone(),
@@ -1231,6 +1286,7 @@ impl TicketResource {
     ///   - `154001` (UnauthorizedPleaseCheckYouHaveThe, HTTP 401): Unauthorized, please check you have the correct access. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/get)
+    #[inline]
     pub fn get(&self, ticket_id: impl Into<String>) -> TicketGetRequest {
         TicketGetRequest {
             client: self.client.clone(),
@@ -1254,6 +1310,7 @@ impl TicketResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/update)
+    #[inline]
     pub fn update(
         &self,
         ticket_id: String,
@@ -1283,6 +1340,7 @@ impl TicketResource {
     ///   - `154001` (UnauthorizedPleaseCheckYouHaveThe, HTTP 401): Unauthorized, please check you have the correct access. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/list)
+    #[inline]
     pub fn list(&self) -> TicketListRequest {
         TicketListRequest {
             client: self.client.clone(),
@@ -1324,6 +1382,7 @@ impl TicketResource {
     ///   - `154402` (HelpdeskCanTBeSeeBy, HTTP 401): Helpdesk can't be see by user. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/start_service)
+    #[inline]
     pub fn start_service(
         &self,
         body: TicketStartServiceBody,
@@ -1352,6 +1411,7 @@ impl TicketResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket/ticket_image)
+    #[inline]
     pub fn ticket_image(
         &self,
         ticket_id: String,
@@ -1388,6 +1448,7 @@ impl TicketCustomizedFieldResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket_customized_field/create-ticket-customized-field)
+    #[inline]
     pub fn create(
         &self,
         body: TicketCustomizedFieldCreateBody,
@@ -1416,6 +1477,7 @@ impl TicketCustomizedFieldResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket_customized_field/delete)
+    #[inline]
     pub fn delete(
         &self,
         ticket_customized_field_id: String,
@@ -1444,6 +1506,7 @@ impl TicketCustomizedFieldResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket_customized_field/get-ticket-customized-field)
+    #[inline]
     pub fn get(
         &self,
         ticket_customized_field_id: impl Into<String>,
@@ -1470,6 +1533,7 @@ impl TicketCustomizedFieldResource {
     ///   - `155000` (InternalError, HTTP 500): Internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/helpdesk-v1/ticket_customized_field/update-ticket-customized-field)
+    #[inline]
     pub fn patch(
         &self,
         ticket_customized_field_id: String,
@@ -1540,6 +1604,7 @@ pub struct AgentSchedulesPatchRequest {
 }
 impl AgentSchedulesPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AgentSchedulesPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -1591,6 +1656,7 @@ pub struct AgentPatchRequest {
 }
 impl AgentPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AgentPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -1622,6 +1688,7 @@ pub struct AgentScheduleCreateRequest {
 }
 impl AgentScheduleCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AgentScheduleCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -1674,6 +1741,7 @@ pub struct AgentSkillCreateRequest {
 }
 impl AgentSkillCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AgentSkillCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -1770,6 +1838,7 @@ pub struct AgentSkillPatchRequest {
 }
 impl AgentSkillPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AgentSkillPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -1820,6 +1889,7 @@ pub struct BotMessageCreateRequest {
 }
 impl BotMessageCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1876,16 +1946,19 @@ pub struct CategoryListRequest {
 }
 impl CategoryListRequest {
     /// 知识库分类语言
+    #[inline]
     pub fn lang(mut self, lang: impl Into<String>) -> Self {
         self.lang = Some(Into::into(lang));
         self
     }
     /// 排序键。1: 根据知识库分类更新时间排序
+    #[inline]
     pub fn order_by(mut self, order_by: i64) -> Self {
         self.order_by = Some(order_by);
         self
     }
     /// 顺序。true: 正序；false：反序
+    #[inline]
     pub fn asc(mut self, asc: bool) -> Self {
         self.asc = Some(asc);
         self
@@ -1963,6 +2036,7 @@ pub struct CategoryPatchRequest {
 }
 impl CategoryPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: CategoryPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -2040,6 +2114,7 @@ pub struct FaqCreateRequest {
 }
 impl FaqCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: FaqCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -2073,21 +2148,25 @@ pub struct FaqListRequest {
 }
 impl FaqListRequest {
     /// 知识库分类ID
+    #[inline]
     pub fn category_id(mut self, category_id: impl Into<String>) -> Self {
         self.category_id = Some(Into::into(category_id));
         self
     }
     /// 搜索条件: 知识库状态 1:在线 0:删除，可恢复 2：删除，不可恢复
+    #[inline]
     pub fn status(mut self, status: impl Into<String>) -> Self {
         self.status = Some(Into::into(status));
         self
     }
     /// 搜索条件: 关键词，匹配问题标题，问题关键字，用户姓名
+    #[inline]
     pub fn search(mut self, search: impl Into<String>) -> Self {
         self.search = Some(Into::into(search));
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2095,6 +2174,7 @@ impl FaqListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2188,6 +2268,7 @@ pub struct FaqPatchRequest {
 }
 impl FaqPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: FaqPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -2245,11 +2326,13 @@ pub struct FaqSearchRequest {
 }
 impl FaqSearchRequest {
     /// 是否转换为base64,输入true表示是，不填写表示否，中文需要转换为base64
+    #[inline]
     pub fn base64(mut self, base64: impl Into<String>) -> Self {
         self.base64 = Some(Into::into(base64));
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2257,6 +2340,7 @@ impl FaqSearchRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2354,11 +2438,13 @@ pub struct NotificationCreateRequest {
 }
 impl NotificationCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: NotificationCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -2418,6 +2504,7 @@ pub struct NotificationGetRequest {
 }
 impl NotificationGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2450,11 +2537,13 @@ pub struct NotificationPatchRequest {
 }
 impl NotificationPatchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: NotificationCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -2568,21 +2657,25 @@ pub struct TicketMessageListRequest {
 }
 impl TicketMessageListRequest {
     /// 起始时间
+    #[inline]
     pub fn time_start(mut self, time_start: i64) -> Self {
         self.time_start = Some(time_start);
         self
     }
     /// 结束时间
+    #[inline]
     pub fn time_end(mut self, time_end: i64) -> Self {
         self.time_end = Some(time_end);
         self
     }
     /// 页数ID
+    #[inline]
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
     }
     /// 消息数量，最大200，默认20
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2639,6 +2732,7 @@ pub struct TicketCustomizedFieldsRequest {
 }
 impl TicketCustomizedFieldsRequest {
     /// visible only
+    #[inline]
     pub fn visible_only(mut self, visible_only: bool) -> Self {
         self.visible_only = Some(visible_only);
         self
@@ -2692,6 +2786,7 @@ pub struct TicketUpdateRequest {
 }
 impl TicketUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TicketUpdateBody) -> Self {
         self.body = Some(body);
         self
@@ -2740,6 +2835,7 @@ impl TicketListRequest {
     /// 搜索条件：工单ID
     ///
     /// Constraints: example `7474857595946745884`.
+    #[inline]
     pub fn ticket_id(mut self, ticket_id: impl Into<String>) -> Self {
         self.ticket_id = Some(Into::into(ticket_id));
         self
@@ -2747,6 +2843,7 @@ impl TicketListRequest {
     /// 搜索条件: 客服id
     ///
     /// Constraints: example `7474857595946745811`.
+    #[inline]
     pub fn agent_id(mut self, agent_id: impl Into<String>) -> Self {
         self.agent_id = Some(Into::into(agent_id));
         self
@@ -2754,6 +2851,7 @@ impl TicketListRequest {
     /// 搜索条件: 关单客服id
     ///
     /// Constraints: example `7474857595946745811`.
+    #[inline]
     pub fn closed_by_id(mut self, closed_by_id: impl Into<String>) -> Self {
         self.closed_by_id = Some(Into::into(closed_by_id));
         self
@@ -2761,6 +2859,7 @@ impl TicketListRequest {
     /// 搜索条件: 工单类型 1:bot 2:人工
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn r#type(mut self, r#type: i64) -> Self {
         self.r#type = Some(r#type);
         self
@@ -2768,6 +2867,7 @@ impl TicketListRequest {
     /// 搜索条件: 工单渠道
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn channel(mut self, channel: i64) -> Self {
         self.channel = Some(channel);
         self
@@ -2775,6 +2875,7 @@ impl TicketListRequest {
     /// 搜索条件: 工单是否解决 1:没解决 2:已解决
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn solved(mut self, solved: i64) -> Self {
         self.solved = Some(solved);
         self
@@ -2782,6 +2883,7 @@ impl TicketListRequest {
     /// 搜索条件: 工单评分
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn score(mut self, score: i64) -> Self {
         self.score = Some(score);
         self
@@ -2789,6 +2891,7 @@ impl TicketListRequest {
     /// 搜索条件: 工单状态列表
     ///
     /// Sent as one `status_list=…` per item (`?status_list=a&status_list=b`).
+    #[inline]
     pub fn status_list(mut self, status_list: Vec<i64>) -> Self {
         self.status_list = Some(status_list);
         self
@@ -2796,6 +2899,7 @@ impl TicketListRequest {
     /// 搜索条件: 用户名称
     ///
     /// Constraints: example `test`.
+    #[inline]
     pub fn guest_name(mut self, guest_name: impl Into<String>) -> Self {
         self.guest_name = Some(Into::into(guest_name));
         self
@@ -2803,6 +2907,7 @@ impl TicketListRequest {
     /// 搜索条件: 用户id
     ///
     /// Constraints: example `7474857595946745884`.
+    #[inline]
     pub fn guest_id(mut self, guest_id: impl Into<String>) -> Self {
         self.guest_id = Some(Into::into(guest_id));
         self
@@ -2810,6 +2915,7 @@ impl TicketListRequest {
     /// 搜索条件: 用户标签列表
     ///
     /// Sent as one `tags=…` per item (`?tags=a&tags=b`).
+    #[inline]
     pub fn tags(mut self, tags: Vec<String>) -> Self {
         self.tags = Some(tags);
         self
@@ -2817,6 +2923,7 @@ impl TicketListRequest {
     /// 页数, 从1开始, 默认为1
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
         self
@@ -2824,6 +2931,7 @@ impl TicketListRequest {
     /// 当前页大小，最大为200， 默认为20。分页查询最多累计返回一万条数据，超过一万条请更改查询条件，推荐通过时间查询。
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2831,6 +2939,7 @@ impl TicketListRequest {
     /// 搜索条件: 工单创建起始时间 ms (也需要填上create_time_end)，相当于&gt;=create_time_start
     ///
     /// Constraints: example `1741243859367`.
+    #[inline]
     pub fn create_time_start(mut self, create_time_start: i64) -> Self {
         self.create_time_start = Some(create_time_start);
         self
@@ -2838,6 +2947,7 @@ impl TicketListRequest {
     /// 搜索条件: 工单创建结束时间 ms (也需要填上create_time_start)，相当于&lt;=create_time_end
     ///
     /// Constraints: example `1741243859367`.
+    #[inline]
     pub fn create_time_end(mut self, create_time_end: i64) -> Self {
         self.create_time_end = Some(create_time_end);
         self
@@ -2845,6 +2955,7 @@ impl TicketListRequest {
     /// 搜索条件: 工单修改起始时间 ms (也需要填上update_time_end)
     ///
     /// Constraints: example `1741243859367`.
+    #[inline]
     pub fn update_time_start(mut self, update_time_start: i64) -> Self {
         self.update_time_start = Some(update_time_start);
         self
@@ -2852,6 +2963,7 @@ impl TicketListRequest {
     /// 搜索条件: 工单修改结束时间 ms(也需要填上update_time_start)
     ///
     /// Constraints: example `1741243859367`.
+    #[inline]
     pub fn update_time_end(mut self, update_time_end: i64) -> Self {
         self.update_time_end = Some(update_time_end);
         self
@@ -2922,6 +3034,7 @@ impl TicketTicketImageRequest {
     /// index，当消息类型为post时，需指定图片index，index从0开始。当消息类型为img时，无需index
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn index(mut self, index: i64) -> Self {
         self.index = Some(index);
         self
@@ -3026,6 +3139,7 @@ pub struct TicketCustomizedFieldPatchRequest {
 }
 impl TicketCustomizedFieldPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TicketCustomizedFieldPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -3062,6 +3176,7 @@ pub enum AgentSchedulesDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentSchedulesDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3077,6 +3192,7 @@ impl From<rt::Error> for AgentSchedulesDeleteError {
 }
 impl ::std::ops::Deref for AgentSchedulesDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3087,11 +3203,13 @@ impl ::std::ops::Deref for AgentSchedulesDeleteError {
     }
 }
 impl ::std::fmt::Display for AgentSchedulesDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentSchedulesDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3114,6 +3232,7 @@ pub enum AgentSchedulesGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentSchedulesGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3129,6 +3248,7 @@ impl From<rt::Error> for AgentSchedulesGetError {
 }
 impl ::std::ops::Deref for AgentSchedulesGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3139,11 +3259,13 @@ impl ::std::ops::Deref for AgentSchedulesGetError {
     }
 }
 impl ::std::fmt::Display for AgentSchedulesGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentSchedulesGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3166,6 +3288,7 @@ pub enum AgentSchedulesPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentSchedulesPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3181,6 +3304,7 @@ impl From<rt::Error> for AgentSchedulesPatchError {
 }
 impl ::std::ops::Deref for AgentSchedulesPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3191,11 +3315,13 @@ impl ::std::ops::Deref for AgentSchedulesPatchError {
     }
 }
 impl ::std::fmt::Display for AgentSchedulesPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentSchedulesPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3218,6 +3344,7 @@ pub enum AgentAgentEmailError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentAgentEmailError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154001 => {
@@ -3231,6 +3358,7 @@ impl From<rt::Error> for AgentAgentEmailError {
 }
 impl ::std::ops::Deref for AgentAgentEmailError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnauthorizedPleaseCheckYouHaveThe(api) => &**api,
@@ -3241,11 +3369,13 @@ impl ::std::ops::Deref for AgentAgentEmailError {
     }
 }
 impl ::std::fmt::Display for AgentAgentEmailError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentAgentEmailError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3264,6 +3394,7 @@ pub enum AgentPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 150001 => Self::ParamIsInvalis(api),
@@ -3273,6 +3404,7 @@ impl From<rt::Error> for AgentPatchError {
 }
 impl ::std::ops::Deref for AgentPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -3281,11 +3413,13 @@ impl ::std::ops::Deref for AgentPatchError {
     }
 }
 impl ::std::fmt::Display for AgentPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3308,6 +3442,7 @@ pub enum AgentScheduleCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentScheduleCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3323,6 +3458,7 @@ impl From<rt::Error> for AgentScheduleCreateError {
 }
 impl ::std::ops::Deref for AgentScheduleCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3333,11 +3469,13 @@ impl ::std::ops::Deref for AgentScheduleCreateError {
     }
 }
 impl ::std::fmt::Display for AgentScheduleCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentScheduleCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3360,6 +3498,7 @@ pub enum AgentScheduleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentScheduleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3375,6 +3514,7 @@ impl From<rt::Error> for AgentScheduleListError {
 }
 impl ::std::ops::Deref for AgentScheduleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3385,11 +3525,13 @@ impl ::std::ops::Deref for AgentScheduleListError {
     }
 }
 impl ::std::fmt::Display for AgentScheduleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentScheduleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3412,6 +3554,7 @@ pub enum AgentSkillCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentSkillCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3427,6 +3570,7 @@ impl From<rt::Error> for AgentSkillCreateError {
 }
 impl ::std::ops::Deref for AgentSkillCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3437,11 +3581,13 @@ impl ::std::ops::Deref for AgentSkillCreateError {
     }
 }
 impl ::std::fmt::Display for AgentSkillCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentSkillCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3466,6 +3612,7 @@ pub enum AgentSkillListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentSkillListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3484,6 +3631,7 @@ impl From<rt::Error> for AgentSkillListError {
 }
 impl ::std::ops::Deref for AgentSkillListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3495,11 +3643,13 @@ impl ::std::ops::Deref for AgentSkillListError {
     }
 }
 impl ::std::fmt::Display for AgentSkillListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentSkillListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3522,6 +3672,7 @@ pub enum AgentSkillDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentSkillDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3537,6 +3688,7 @@ impl From<rt::Error> for AgentSkillDeleteError {
 }
 impl ::std::ops::Deref for AgentSkillDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3547,11 +3699,13 @@ impl ::std::ops::Deref for AgentSkillDeleteError {
     }
 }
 impl ::std::fmt::Display for AgentSkillDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentSkillDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3574,6 +3728,7 @@ pub enum AgentSkillGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentSkillGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3589,6 +3744,7 @@ impl From<rt::Error> for AgentSkillGetError {
 }
 impl ::std::ops::Deref for AgentSkillGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3599,11 +3755,13 @@ impl ::std::ops::Deref for AgentSkillGetError {
     }
 }
 impl ::std::fmt::Display for AgentSkillGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentSkillGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3626,6 +3784,7 @@ pub enum AgentSkillPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentSkillPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3641,6 +3800,7 @@ impl From<rt::Error> for AgentSkillPatchError {
 }
 impl ::std::ops::Deref for AgentSkillPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3651,11 +3811,13 @@ impl ::std::ops::Deref for AgentSkillPatchError {
     }
 }
 impl ::std::fmt::Display for AgentSkillPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentSkillPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3678,6 +3840,7 @@ pub enum AgentSkillRuleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgentSkillRuleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3693,6 +3856,7 @@ impl From<rt::Error> for AgentSkillRuleListError {
 }
 impl ::std::ops::Deref for AgentSkillRuleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3703,11 +3867,13 @@ impl ::std::ops::Deref for AgentSkillRuleListError {
     }
 }
 impl ::std::fmt::Display for AgentSkillRuleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgentSkillRuleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3736,6 +3902,7 @@ pub enum BotMessageCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BotMessageCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3756,6 +3923,7 @@ impl From<rt::Error> for BotMessageCreateError {
 }
 impl ::std::ops::Deref for BotMessageCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3769,11 +3937,13 @@ impl ::std::ops::Deref for BotMessageCreateError {
     }
 }
 impl ::std::fmt::Display for BotMessageCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BotMessageCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3800,6 +3970,7 @@ pub enum CategoryCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CategoryCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3819,6 +3990,7 @@ impl From<rt::Error> for CategoryCreateError {
 }
 impl ::std::ops::Deref for CategoryCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3831,11 +4003,13 @@ impl ::std::ops::Deref for CategoryCreateError {
     }
 }
 impl ::std::fmt::Display for CategoryCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CategoryCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3856,6 +4030,7 @@ pub enum CategoryListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CategoryListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154001 => {
@@ -3868,6 +4043,7 @@ impl From<rt::Error> for CategoryListError {
 }
 impl ::std::ops::Deref for CategoryListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnauthorizedPleaseCheckYouHaveThe(api) => &**api,
@@ -3877,11 +4053,13 @@ impl ::std::ops::Deref for CategoryListError {
     }
 }
 impl ::std::fmt::Display for CategoryListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CategoryListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3906,6 +4084,7 @@ pub enum CategoryDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CategoryDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -3924,6 +4103,7 @@ impl From<rt::Error> for CategoryDeleteError {
 }
 impl ::std::ops::Deref for CategoryDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -3935,11 +4115,13 @@ impl ::std::ops::Deref for CategoryDeleteError {
     }
 }
 impl ::std::fmt::Display for CategoryDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CategoryDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3962,6 +4144,7 @@ pub enum CategoryGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CategoryGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154001 => {
@@ -3975,6 +4158,7 @@ impl From<rt::Error> for CategoryGetError {
 }
 impl ::std::ops::Deref for CategoryGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnauthorizedPleaseCheckYouHaveThe(api) => &**api,
@@ -3985,11 +4169,13 @@ impl ::std::ops::Deref for CategoryGetError {
     }
 }
 impl ::std::fmt::Display for CategoryGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CategoryGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4014,6 +4200,7 @@ pub enum CategoryPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CategoryPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4032,6 +4219,7 @@ impl From<rt::Error> for CategoryPatchError {
 }
 impl ::std::ops::Deref for CategoryPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4043,11 +4231,13 @@ impl ::std::ops::Deref for CategoryPatchError {
     }
 }
 impl ::std::fmt::Display for CategoryPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CategoryPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4070,6 +4260,7 @@ pub enum EventSubscribeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EventSubscribeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4085,6 +4276,7 @@ impl From<rt::Error> for EventSubscribeError {
 }
 impl ::std::ops::Deref for EventSubscribeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4095,11 +4287,13 @@ impl ::std::ops::Deref for EventSubscribeError {
     }
 }
 impl ::std::fmt::Display for EventSubscribeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EventSubscribeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4122,6 +4316,7 @@ pub enum EventUnsubscribeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EventUnsubscribeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4137,6 +4332,7 @@ impl From<rt::Error> for EventUnsubscribeError {
 }
 impl ::std::ops::Deref for EventUnsubscribeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4147,11 +4343,13 @@ impl ::std::ops::Deref for EventUnsubscribeError {
     }
 }
 impl ::std::fmt::Display for EventUnsubscribeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EventUnsubscribeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4172,6 +4370,7 @@ pub enum FaqCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FaqCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4184,6 +4383,7 @@ impl From<rt::Error> for FaqCreateError {
 }
 impl ::std::ops::Deref for FaqCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4193,11 +4393,13 @@ impl ::std::ops::Deref for FaqCreateError {
     }
 }
 impl ::std::fmt::Display for FaqCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FaqCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4218,6 +4420,7 @@ pub enum FaqListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FaqListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154004 => Self::ResourceNotFound(api),
@@ -4228,6 +4431,7 @@ impl From<rt::Error> for FaqListError {
 }
 impl ::std::ops::Deref for FaqListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ResourceNotFound(api) => &**api,
@@ -4237,11 +4441,13 @@ impl ::std::ops::Deref for FaqListError {
     }
 }
 impl ::std::fmt::Display for FaqListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FaqListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4262,6 +4468,7 @@ pub enum FaqDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FaqDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154004 => Self::ResourceNotFound(api),
@@ -4272,6 +4479,7 @@ impl From<rt::Error> for FaqDeleteError {
 }
 impl ::std::ops::Deref for FaqDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ResourceNotFound(api) => &**api,
@@ -4281,11 +4489,13 @@ impl ::std::ops::Deref for FaqDeleteError {
     }
 }
 impl ::std::fmt::Display for FaqDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FaqDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4306,6 +4516,7 @@ pub enum FaqGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FaqGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154004 => Self::ResourceNotFound(api),
@@ -4316,6 +4527,7 @@ impl From<rt::Error> for FaqGetError {
 }
 impl ::std::ops::Deref for FaqGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ResourceNotFound(api) => &**api,
@@ -4325,11 +4537,13 @@ impl ::std::ops::Deref for FaqGetError {
     }
 }
 impl ::std::fmt::Display for FaqGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FaqGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4354,6 +4568,7 @@ pub enum FaqPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FaqPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4370,6 +4585,7 @@ impl From<rt::Error> for FaqPatchError {
 }
 impl ::std::ops::Deref for FaqPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4381,11 +4597,13 @@ impl ::std::ops::Deref for FaqPatchError {
     }
 }
 impl ::std::fmt::Display for FaqPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FaqPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4410,6 +4628,7 @@ pub enum FaqFaqImageError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FaqFaqImageError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4426,6 +4645,7 @@ impl From<rt::Error> for FaqFaqImageError {
 }
 impl ::std::ops::Deref for FaqFaqImageError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4437,11 +4657,13 @@ impl ::std::ops::Deref for FaqFaqImageError {
     }
 }
 impl ::std::fmt::Display for FaqFaqImageError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FaqFaqImageError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4464,6 +4686,7 @@ pub enum FaqSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FaqSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4479,6 +4702,7 @@ impl From<rt::Error> for FaqSearchError {
 }
 impl ::std::ops::Deref for FaqSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4489,11 +4713,13 @@ impl ::std::ops::Deref for FaqSearchError {
     }
 }
 impl ::std::fmt::Display for FaqSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FaqSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4522,6 +4748,7 @@ pub enum NotificationCancelApproveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NotificationCancelApproveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4542,6 +4769,7 @@ impl From<rt::Error> for NotificationCancelApproveError {
 }
 impl ::std::ops::Deref for NotificationCancelApproveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4555,11 +4783,13 @@ impl ::std::ops::Deref for NotificationCancelApproveError {
     }
 }
 impl ::std::fmt::Display for NotificationCancelApproveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NotificationCancelApproveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4588,6 +4818,7 @@ pub enum NotificationCancelSendError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NotificationCancelSendError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4608,6 +4839,7 @@ impl From<rt::Error> for NotificationCancelSendError {
 }
 impl ::std::ops::Deref for NotificationCancelSendError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4621,11 +4853,13 @@ impl ::std::ops::Deref for NotificationCancelSendError {
     }
 }
 impl ::std::fmt::Display for NotificationCancelSendError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NotificationCancelSendError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4654,6 +4888,7 @@ pub enum NotificationCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NotificationCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4674,6 +4909,7 @@ impl From<rt::Error> for NotificationCreateError {
 }
 impl ::std::ops::Deref for NotificationCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4687,11 +4923,13 @@ impl ::std::ops::Deref for NotificationCreateError {
     }
 }
 impl ::std::fmt::Display for NotificationCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NotificationCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4720,6 +4958,7 @@ pub enum NotificationExecuteSendError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NotificationExecuteSendError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4740,6 +4979,7 @@ impl From<rt::Error> for NotificationExecuteSendError {
 }
 impl ::std::ops::Deref for NotificationExecuteSendError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4753,11 +4993,13 @@ impl ::std::ops::Deref for NotificationExecuteSendError {
     }
 }
 impl ::std::fmt::Display for NotificationExecuteSendError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NotificationExecuteSendError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4786,6 +5028,7 @@ pub enum NotificationGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NotificationGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4806,6 +5049,7 @@ impl From<rt::Error> for NotificationGetError {
 }
 impl ::std::ops::Deref for NotificationGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4819,11 +5063,13 @@ impl ::std::ops::Deref for NotificationGetError {
     }
 }
 impl ::std::fmt::Display for NotificationGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NotificationGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4852,6 +5098,7 @@ pub enum NotificationPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NotificationPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -4872,6 +5119,7 @@ impl From<rt::Error> for NotificationPatchError {
 }
 impl ::std::ops::Deref for NotificationPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -4885,11 +5133,13 @@ impl ::std::ops::Deref for NotificationPatchError {
     }
 }
 impl ::std::fmt::Display for NotificationPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NotificationPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4906,12 +5156,14 @@ pub enum NotificationPreviewError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NotificationPreviewError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NotificationPreviewError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -4919,11 +5171,13 @@ impl ::std::ops::Deref for NotificationPreviewError {
     }
 }
 impl ::std::fmt::Display for NotificationPreviewError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NotificationPreviewError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4939,12 +5193,14 @@ pub enum NotificationSubmitApproveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NotificationSubmitApproveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NotificationSubmitApproveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -4952,11 +5208,13 @@ impl ::std::ops::Deref for NotificationSubmitApproveError {
     }
 }
 impl ::std::fmt::Display for NotificationSubmitApproveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NotificationSubmitApproveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4984,6 +5242,7 @@ pub enum TicketMessageCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketMessageCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -5004,6 +5263,7 @@ impl From<rt::Error> for TicketMessageCreateError {
 }
 impl ::std::ops::Deref for TicketMessageCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -5017,11 +5277,13 @@ impl ::std::ops::Deref for TicketMessageCreateError {
     }
 }
 impl ::std::fmt::Display for TicketMessageCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketMessageCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5046,6 +5308,7 @@ pub enum TicketMessageListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketMessageListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -5064,6 +5327,7 @@ impl From<rt::Error> for TicketMessageListError {
 }
 impl ::std::ops::Deref for TicketMessageListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -5075,11 +5339,13 @@ impl ::std::ops::Deref for TicketMessageListError {
     }
 }
 impl ::std::fmt::Display for TicketMessageListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketMessageListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5104,6 +5370,7 @@ pub enum TicketAnswerUserQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketAnswerUserQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -5120,6 +5387,7 @@ impl From<rt::Error> for TicketAnswerUserQueryError {
 }
 impl ::std::ops::Deref for TicketAnswerUserQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -5131,11 +5399,13 @@ impl ::std::ops::Deref for TicketAnswerUserQueryError {
     }
 }
 impl ::std::fmt::Display for TicketAnswerUserQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketAnswerUserQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5158,6 +5428,7 @@ pub enum TicketCustomizedFieldsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketCustomizedFieldsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154001 => {
@@ -5171,6 +5442,7 @@ impl From<rt::Error> for TicketCustomizedFieldsError {
 }
 impl ::std::ops::Deref for TicketCustomizedFieldsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnauthorizedPleaseCheckYouHaveThe(api) => &**api,
@@ -5181,11 +5453,13 @@ impl ::std::ops::Deref for TicketCustomizedFieldsError {
     }
 }
 impl ::std::fmt::Display for TicketCustomizedFieldsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketCustomizedFieldsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5210,6 +5484,7 @@ pub enum TicketGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -5226,6 +5501,7 @@ impl From<rt::Error> for TicketGetError {
 }
 impl ::std::ops::Deref for TicketGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -5237,11 +5513,13 @@ impl ::std::ops::Deref for TicketGetError {
     }
 }
 impl ::std::fmt::Display for TicketGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5266,6 +5544,7 @@ pub enum TicketUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -5282,6 +5561,7 @@ impl From<rt::Error> for TicketUpdateError {
 }
 impl ::std::ops::Deref for TicketUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -5293,11 +5573,13 @@ impl ::std::ops::Deref for TicketUpdateError {
     }
 }
 impl ::std::fmt::Display for TicketUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5320,6 +5602,7 @@ pub enum TicketListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -5335,6 +5618,7 @@ impl From<rt::Error> for TicketListError {
 }
 impl ::std::ops::Deref for TicketListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -5345,11 +5629,13 @@ impl ::std::ops::Deref for TicketListError {
     }
 }
 impl ::std::fmt::Display for TicketListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5376,6 +5662,7 @@ pub enum TicketStartServiceError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketStartServiceError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 155000 => Self::InternalError(api),
@@ -5393,6 +5680,7 @@ impl From<rt::Error> for TicketStartServiceError {
 }
 impl ::std::ops::Deref for TicketStartServiceError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5405,11 +5693,13 @@ impl ::std::ops::Deref for TicketStartServiceError {
     }
 }
 impl ::std::fmt::Display for TicketStartServiceError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketStartServiceError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5436,6 +5726,7 @@ pub enum TicketTicketImageError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketTicketImageError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -5453,6 +5744,7 @@ impl From<rt::Error> for TicketTicketImageError {
 }
 impl ::std::ops::Deref for TicketTicketImageError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -5465,11 +5757,13 @@ impl ::std::ops::Deref for TicketTicketImageError {
     }
 }
 impl ::std::fmt::Display for TicketTicketImageError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketTicketImageError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5494,6 +5788,7 @@ pub enum TicketCustomizedFieldCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketCustomizedFieldCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -5512,6 +5807,7 @@ impl From<rt::Error> for TicketCustomizedFieldCreateError {
 }
 impl ::std::ops::Deref for TicketCustomizedFieldCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -5523,11 +5819,13 @@ impl ::std::ops::Deref for TicketCustomizedFieldCreateError {
     }
 }
 impl ::std::fmt::Display for TicketCustomizedFieldCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketCustomizedFieldCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5552,6 +5850,7 @@ pub enum TicketCustomizedFieldDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketCustomizedFieldDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -5570,6 +5869,7 @@ impl From<rt::Error> for TicketCustomizedFieldDeleteError {
 }
 impl ::std::ops::Deref for TicketCustomizedFieldDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -5581,11 +5881,13 @@ impl ::std::ops::Deref for TicketCustomizedFieldDeleteError {
     }
 }
 impl ::std::fmt::Display for TicketCustomizedFieldDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketCustomizedFieldDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5610,6 +5912,7 @@ pub enum TicketCustomizedFieldGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketCustomizedFieldGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -5628,6 +5931,7 @@ impl From<rt::Error> for TicketCustomizedFieldGetError {
 }
 impl ::std::ops::Deref for TicketCustomizedFieldGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -5639,11 +5943,13 @@ impl ::std::ops::Deref for TicketCustomizedFieldGetError {
     }
 }
 impl ::std::fmt::Display for TicketCustomizedFieldGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketCustomizedFieldGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5668,6 +5974,7 @@ pub enum TicketCustomizedFieldPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TicketCustomizedFieldPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 154000 => {
@@ -5686,6 +5993,7 @@ impl From<rt::Error> for TicketCustomizedFieldPatchError {
 }
 impl ::std::ops::Deref for TicketCustomizedFieldPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BadRequestPleaseCheckYourRequest(api) => &**api,
@@ -5697,11 +6005,13 @@ impl ::std::ops::Deref for TicketCustomizedFieldPatchError {
     }
 }
 impl ::std::fmt::Display for TicketCustomizedFieldPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TicketCustomizedFieldPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6083,6 +6393,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -6093,6 +6404,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -6103,6 +6415,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6128,6 +6441,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6149,6 +6463,7 @@ pub enum MsgType {
 }
 impl MsgType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -6160,6 +6475,7 @@ impl MsgType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -6171,6 +6487,7 @@ impl MsgType {
     }
 }
 impl ::std::fmt::Display for MsgType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6196,6 +6513,7 @@ impl rt::FromJson for MsgType {
 }
 impl rt::Validate for MsgType {}
 impl AsRef<str> for MsgType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6213,6 +6531,7 @@ pub enum ReceiveType {
 }
 impl ReceiveType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Chat => "chat",
@@ -6222,6 +6541,7 @@ impl ReceiveType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "chat" => Self::Chat,
@@ -6231,6 +6551,7 @@ impl ReceiveType {
     }
 }
 impl ::std::fmt::Display for ReceiveType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6256,6 +6577,7 @@ impl rt::FromJson for ReceiveType {
 }
 impl rt::Validate for ReceiveType {}
 impl AsRef<str> for ReceiveType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6331,6 +6653,7 @@ rt::json_object!(
 );
 impl Category {
     /// A `Category` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         category_id: String,
         id: String,
@@ -6386,6 +6709,7 @@ rt::json_object!(
 );
 impl CategoryGetData {
     /// A `CategoryGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         category_id: String,
         id: String,
@@ -6425,6 +6749,7 @@ pub struct Event {
 rt::json_object!(Event { r#type = "type" required, subtype = "subtype" required, });
 impl Event {
     /// An `Event` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: String, subtype: String) -> Self {
         Self { r#type, subtype }
     }
@@ -6467,6 +6792,7 @@ rt::json_object!(
 );
 impl Faq {
     /// A `Faq` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(question: impl Into<String>) -> Self {
         Self {
             category_id: None,
@@ -6614,6 +6940,7 @@ rt::json_object!(
 );
 impl FaqPatchBodyFaq {
     /// A `FaqPatchBodyFaq` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(question: impl Into<String>) -> Self {
         Self {
             category_id: None,
@@ -6900,6 +7227,7 @@ rt::json_object!(
 );
 impl Message {
     /// A `Message` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(message_type: String, content: String) -> Self {
         Self {
             id: None,
@@ -7094,6 +7422,7 @@ rt::json_object!(
 impl TicketCustomizedField {
     /// A `TicketCustomizedField` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         ticket_customized_field_id: String,
         key_name: String,
@@ -7329,6 +7658,7 @@ rt::json_object!(
 );
 impl Ticket {
     /// A `Ticket` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(ticket_id: impl Into<String>) -> Self {
         Self {
             ticket_id: Into::into(ticket_id),
@@ -7466,6 +7796,7 @@ rt::json_object!(
 );
 impl TicketStartServiceData {
     /// A `TicketStartServiceData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(chat_id: impl Into<String>) -> Self {
         Self {
             chat_id: Into::into(chat_id),
@@ -7558,6 +7889,7 @@ rt::json_object!(
 impl rt::Validate for TicketCustomizedFieldPatchBody {}
 impl rt::paging::Page for FaqListData {
     type Item = FaqCreateDataFaq;
+    #[inline]
     fn into_parts(self) -> (Vec<FaqCreateDataFaq>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -7565,6 +7897,7 @@ impl rt::paging::Page for FaqListData {
 }
 impl rt::paging::Page for FaqSearchData {
     type Item = FaqCreateDataFaq;
+    #[inline]
     fn into_parts(self) -> (Vec<FaqCreateDataFaq>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

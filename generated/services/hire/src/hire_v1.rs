@@ -15,68 +15,80 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `advertisement` resource.
+    #[inline]
     pub fn advertisement(&self) -> AdvertisementResource {
         AdvertisementResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `agency` resource.
+    #[inline]
     pub fn agency(&self) -> AgencyResource {
         AgencyResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application_interview` resource.
+    #[inline]
     pub fn application_interview(&self) -> ApplicationInterviewResource {
         ApplicationInterviewResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `application` resource.
+    #[inline]
     pub fn application(&self) -> ApplicationResource {
         ApplicationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `attachment` resource.
+    #[inline]
     pub fn attachment(&self) -> AttachmentResource {
         AttachmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `background_check_order` resource.
+    #[inline]
     pub fn background_check_order(&self) -> BackgroundCheckOrderResource {
         BackgroundCheckOrderResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `diversity_inclusion` resource.
+    #[inline]
     pub fn diversity_inclusion(&self) -> DiversityInclusionResource {
         DiversityInclusionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `eco_account_custom_field` resource.
+    #[inline]
     pub fn eco_account_custom_field(&self) -> EcoAccountCustomFieldResource {
         EcoAccountCustomFieldResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `eco_background_check` resource.
+    #[inline]
     pub fn eco_background_check(&self) -> EcoBackgroundCheckResource {
         EcoBackgroundCheckResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `eco_background_check_custom_field` resource.
+    #[inline]
     pub fn eco_background_check_custom_field(
         &self,
     ) -> EcoBackgroundCheckCustomFieldResource {
@@ -85,408 +97,476 @@ impl Client {
         }
     }
     /// Endpoints of the `eco_background_check_package` resource.
+    #[inline]
     pub fn eco_background_check_package(&self) -> EcoBackgroundCheckPackageResource {
         EcoBackgroundCheckPackageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `eco_exam` resource.
+    #[inline]
     pub fn eco_exam(&self) -> EcoExamResource {
         EcoExamResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `eco_exam_paper` resource.
+    #[inline]
     pub fn eco_exam_paper(&self) -> EcoExamPaperResource {
         EcoExamPaperResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `ehr_import_task` resource.
+    #[inline]
     pub fn ehr_import_task(&self) -> EhrImportTaskResource {
         EhrImportTaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `employee` resource.
+    #[inline]
     pub fn employee(&self) -> EmployeeResource {
         EmployeeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `evaluation` resource.
+    #[inline]
     pub fn evaluation(&self) -> EvaluationResource {
         EvaluationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `evaluation_task` resource.
+    #[inline]
     pub fn evaluation_task(&self) -> EvaluationTaskResource {
         EvaluationTaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `exam` resource.
+    #[inline]
     pub fn exam(&self) -> ExamResource {
         ExamResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `exam_marking_task` resource.
+    #[inline]
     pub fn exam_marking_task(&self) -> ExamMarkingTaskResource {
         ExamMarkingTaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `external_application` resource.
+    #[inline]
     pub fn external_application(&self) -> ExternalApplicationResource {
         ExternalApplicationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `external_background_check` resource.
+    #[inline]
     pub fn external_background_check(&self) -> ExternalBackgroundCheckResource {
         ExternalBackgroundCheckResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `external_interview` resource.
+    #[inline]
     pub fn external_interview(&self) -> ExternalInterviewResource {
         ExternalInterviewResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `external_interview_assessment` resource.
+    #[inline]
     pub fn external_interview_assessment(&self) -> ExternalInterviewAssessmentResource {
         ExternalInterviewAssessmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `external_offer` resource.
+    #[inline]
     pub fn external_offer(&self) -> ExternalOfferResource {
         ExternalOfferResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `external_referral_reward` resource.
+    #[inline]
     pub fn external_referral_reward(&self) -> ExternalReferralRewardResource {
         ExternalReferralRewardResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `interview` resource.
+    #[inline]
     pub fn interview(&self) -> InterviewResource {
         InterviewResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `interview_feedback_form` resource.
+    #[inline]
     pub fn interview_feedback_form(&self) -> InterviewFeedbackFormResource {
         InterviewFeedbackFormResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `interview_record_attachment` resource.
+    #[inline]
     pub fn interview_record_attachment(&self) -> InterviewRecordAttachmentResource {
         InterviewRecordAttachmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `interview_record` resource.
+    #[inline]
     pub fn interview_record(&self) -> InterviewRecordResource {
         InterviewRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `interview_registration_schema` resource.
+    #[inline]
     pub fn interview_registration_schema(&self) -> InterviewRegistrationSchemaResource {
         InterviewRegistrationSchemaResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `interview_round_type` resource.
+    #[inline]
     pub fn interview_round_type(&self) -> InterviewRoundTypeResource {
         InterviewRoundTypeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `interview_task` resource.
+    #[inline]
     pub fn interview_task(&self) -> InterviewTaskResource {
         InterviewTaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `interviewer` resource.
+    #[inline]
     pub fn interviewer(&self) -> InterviewerResource {
         InterviewerResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_manager` resource.
+    #[inline]
     pub fn job_manager(&self) -> JobManagerResource {
         JobManagerResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job` resource.
+    #[inline]
     pub fn job(&self) -> JobResource {
         JobResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_function` resource.
+    #[inline]
     pub fn job_function(&self) -> JobFunctionResource {
         JobFunctionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_process` resource.
+    #[inline]
     pub fn job_process(&self) -> JobProcessResource {
         JobProcessResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_publish_record` resource.
+    #[inline]
     pub fn job_publish_record(&self) -> JobPublishRecordResource {
         JobPublishRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_requirement` resource.
+    #[inline]
     pub fn job_requirement(&self) -> JobRequirementResource {
         JobRequirementResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_requirement_schema` resource.
+    #[inline]
     pub fn job_requirement_schema(&self) -> JobRequirementSchemaResource {
         JobRequirementSchemaResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_schema` resource.
+    #[inline]
     pub fn job_schema(&self) -> JobSchemaResource {
         JobSchemaResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `job_type` resource.
+    #[inline]
     pub fn job_type(&self) -> JobTypeResource {
         JobTypeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `location` resource.
+    #[inline]
     pub fn location(&self) -> LocationResource {
         LocationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `minutes` resource.
+    #[inline]
     pub fn minutes(&self) -> MinutesResource {
         MinutesResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `note` resource.
+    #[inline]
     pub fn note(&self) -> NoteResource {
         NoteResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `offer` resource.
+    #[inline]
     pub fn offer(&self) -> OfferResource {
         OfferResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `offer_application_form` resource.
+    #[inline]
     pub fn offer_application_form(&self) -> OfferApplicationFormResource {
         OfferApplicationFormResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `offer_approval_template` resource.
+    #[inline]
     pub fn offer_approval_template(&self) -> OfferApprovalTemplateResource {
         OfferApprovalTemplateResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `offer_custom_field` resource.
+    #[inline]
     pub fn offer_custom_field(&self) -> OfferCustomFieldResource {
         OfferCustomFieldResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `offer_schema` resource.
+    #[inline]
     pub fn offer_schema(&self) -> OfferSchemaResource {
         OfferSchemaResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `portal_apply_schema` resource.
+    #[inline]
     pub fn portal_apply_schema(&self) -> PortalApplySchemaResource {
         PortalApplySchemaResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `questionnaire` resource.
+    #[inline]
     pub fn questionnaire(&self) -> QuestionnaireResource {
         QuestionnaireResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `referral` resource.
+    #[inline]
     pub fn referral(&self) -> ReferralResource {
         ReferralResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `referral_account` resource.
+    #[inline]
     pub fn referral_account(&self) -> ReferralAccountResource {
         ReferralAccountResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `referral_website_job_post` resource.
+    #[inline]
     pub fn referral_website_job_post(&self) -> ReferralWebsiteJobPostResource {
         ReferralWebsiteJobPostResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `registration_schema` resource.
+    #[inline]
     pub fn registration_schema(&self) -> RegistrationSchemaResource {
         RegistrationSchemaResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `resume_source` resource.
+    #[inline]
     pub fn resume_source(&self) -> ResumeSourceResource {
         ResumeSourceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `role` resource.
+    #[inline]
     pub fn role(&self) -> RoleResource {
         RoleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `subject` resource.
+    #[inline]
     pub fn subject(&self) -> SubjectResource {
         SubjectResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `talent_external_info` resource.
+    #[inline]
     pub fn talent_external_info(&self) -> TalentExternalInfoResource {
         TalentExternalInfoResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `talent` resource.
+    #[inline]
     pub fn talent(&self) -> TalentResource {
         TalentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `talent_blocklist` resource.
+    #[inline]
     pub fn talent_blocklist(&self) -> TalentBlocklistResource {
         TalentBlocklistResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `talent_folder` resource.
+    #[inline]
     pub fn talent_folder(&self) -> TalentFolderResource {
         TalentFolderResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `talent_object` resource.
+    #[inline]
     pub fn talent_object(&self) -> TalentObjectResource {
         TalentObjectResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `talent_operation_log` resource.
+    #[inline]
     pub fn talent_operation_log(&self) -> TalentOperationLogResource {
         TalentOperationLogResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `talent_pool` resource.
+    #[inline]
     pub fn talent_pool(&self) -> TalentPoolResource {
         TalentPoolResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `talent_tag` resource.
+    #[inline]
     pub fn talent_tag(&self) -> TalentTagResource {
         TalentTagResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `termination_reason` resource.
+    #[inline]
     pub fn termination_reason(&self) -> TerminationReasonResource {
         TerminationReasonResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `test` resource.
+    #[inline]
     pub fn test(&self) -> TestResource {
         TestResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `todo` resource.
+    #[inline]
     pub fn todo(&self) -> TodoResource {
         TodoResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `tripartite_agreement` resource.
+    #[inline]
     pub fn tripartite_agreement(&self) -> TripartiteAgreementResource {
         TripartiteAgreementResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_role` resource.
+    #[inline]
     pub fn user_role(&self) -> UserRoleResource {
         UserRoleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `website_channel` resource.
+    #[inline]
     pub fn website_channel(&self) -> WebsiteChannelResource {
         WebsiteChannelResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `website_delivery` resource.
+    #[inline]
     pub fn website_delivery(&self) -> WebsiteDeliveryResource {
         WebsiteDeliveryResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `website_delivery_task` resource.
+    #[inline]
     pub fn website_delivery_task(&self) -> WebsiteDeliveryTaskResource {
         WebsiteDeliveryTaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `website_job_post` resource.
+    #[inline]
     pub fn website_job_post(&self) -> WebsiteJobPostResource {
         WebsiteJobPostResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `website_site_user` resource.
+    #[inline]
     pub fn website_site_user(&self) -> WebsiteSiteUserResource {
         WebsiteSiteUserResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `website` resource.
+    #[inline]
     pub fn website(&self) -> WebsiteResource {
         WebsiteResource {
             client: self.client.clone(),
@@ -517,6 +597,7 @@ impl AdvertisementResource {
     ///   - `1002624` (Code1002624, HTTP 400): 职位广告不合规. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/advertisement/publish)
+    #[inline]
     pub fn publish(
         &self,
         advertisement_id: impl Into<String>,
@@ -548,6 +629,7 @@ impl AgencyResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/batch_query)
+    #[inline]
     pub fn batch_query(&self) -> AgencyBatchQueryRequest {
         AgencyBatchQueryRequest {
             client: self.client.clone(),
@@ -572,6 +654,7 @@ impl AgencyResource {
     ///   - `1002409` (AgencyCooperationNotExist, HTTP 400): agency cooperation not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/get)
+    #[inline]
     pub fn get(&self, agency_id: impl Into<String>) -> AgencyGetRequest {
         AgencyGetRequest {
             client: self.client.clone(),
@@ -592,6 +675,7 @@ impl AgencyResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/get_agency_account)
+    #[inline]
     pub fn get_agency_account(
         &self,
         body: AgencyGetAgencyAccountBody,
@@ -617,6 +701,7 @@ impl AgencyResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/operate_agency_account)
+    #[inline]
     pub fn operate_agency_account(
         &self,
         body: AgencyOperateAgencyAccountBody,
@@ -641,6 +726,7 @@ impl AgencyResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/protect)
+    #[inline]
     pub fn protect(&self, body: AgencyProtectBody) -> AgencyProtectRequest {
         AgencyProtectRequest {
             client: self.client.clone(),
@@ -661,6 +747,7 @@ impl AgencyResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/protect_search)
+    #[inline]
     pub fn protect_search(
         &self,
         body: AgencyProtectSearchBody,
@@ -685,6 +772,7 @@ impl AgencyResource {
     ///   - `1002409` (AgencyCooperationNotExist, HTTP 400): agency cooperation not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/agency/query)
+    #[inline]
     pub fn query(&self, name: impl Into<String>) -> AgencyQueryRequest {
         AgencyQueryRequest {
             client: self.client.clone(),
@@ -714,6 +802,7 @@ impl ApplicationInterviewResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application-interview/list)
+    #[inline]
     pub fn list(
         &self,
         application_id: String,
@@ -750,6 +839,7 @@ impl ApplicationResource {
     ///   - `1002910` (ApplicationAlreadySynchronizedToCoreHr, HTTP 400): application already synchronized to CoreHR. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/cancel_onboard)
+    #[inline]
     pub fn cancel_onboard(
         &self,
         application_id: String,
@@ -783,6 +873,7 @@ impl ApplicationResource {
     ///   - `1002512` (Code1002512, HTTP 400): 简历来源不存在. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/create)
+    #[inline]
     pub fn create(&self, body: ApplicationCreateBody) -> ApplicationCreateRequest {
         ApplicationCreateRequest {
             client: self.client.clone(),
@@ -804,6 +895,7 @@ impl ApplicationResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/list)
+    #[inline]
     pub fn list(&self) -> ApplicationListRequest {
         ApplicationListRequest {
             client: self.client.clone(),
@@ -836,6 +928,7 @@ impl ApplicationResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/get)
+    #[inline]
     pub fn get(&self, application_id: impl Into<String>) -> ApplicationGetRequest {
         ApplicationGetRequest {
             client: self.client.clone(),
@@ -860,6 +953,7 @@ impl ApplicationResource {
     ///   - `1002201` (Code1002201, HTTP 400): 投递不存在. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/get_detail)
+    #[inline]
     pub fn get_detail(
         &self,
         application_id: impl Into<String>,
@@ -890,6 +984,7 @@ impl ApplicationResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/offer)
+    #[inline]
     pub fn offer(&self, application_id: impl Into<String>) -> ApplicationOfferRequest {
         ApplicationOfferRequest {
             client: self.client.clone(),
@@ -920,6 +1015,7 @@ impl ApplicationResource {
     ///   - `1002209` (Code1002209, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/recover)
+    #[inline]
     pub fn recover(
         &self,
         application_id: impl Into<String>,
@@ -943,6 +1039,7 @@ impl ApplicationResource {
     ///   - `1002221` (ApplicationAlreadyTerminated, HTTP 400): application already terminated. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/terminate)
+    #[inline]
     pub fn terminate(
         &self,
         application_id: String,
@@ -974,6 +1071,7 @@ impl ApplicationResource {
     ///   - `1002210` (Code1002210, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/transfer_onboard)
+    #[inline]
     pub fn transfer_onboard(
         &self,
         application_id: impl Into<String>,
@@ -1009,6 +1107,7 @@ impl ApplicationResource {
     ///   - `1002220` (OnboardingAndOffboardingDoNotSupport, HTTP 400): Onboarding and offboarding do not support direct transfer stages. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/application/transfer_stage)
+    #[inline]
     pub fn transfer_stage(
         &self,
         application_id: String,
@@ -1040,6 +1139,7 @@ impl AttachmentResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uIDN1YjLyQTN24iM0UjN/create_attachment)
+    #[inline]
     pub fn create(&self) -> AttachmentCreateRequest {
         AttachmentCreateRequest {
             client: self.client.clone(),
@@ -1058,6 +1158,7 @@ impl AttachmentResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/attachment/get)
+    #[inline]
     pub fn get(&self, attachment_id: impl Into<String>) -> AttachmentGetRequest {
         AttachmentGetRequest {
             client: self.client.clone(),
@@ -1078,6 +1179,7 @@ impl AttachmentResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/attachment/preview)
+    #[inline]
     pub fn preview(&self, attachment_id: impl Into<String>) -> AttachmentPreviewRequest {
         AttachmentPreviewRequest {
             client: self.client.clone(),
@@ -1105,6 +1207,7 @@ impl BackgroundCheckOrderResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/background_check_order/batch_query)
+    #[inline]
     pub fn batch_query(&self) -> BackgroundCheckOrderBatchQueryRequest {
         BackgroundCheckOrderBatchQueryRequest {
             client: self.client.clone(),
@@ -1131,6 +1234,7 @@ impl BackgroundCheckOrderResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/background_check_order/list)
+    #[inline]
     pub fn list(&self) -> BackgroundCheckOrderListRequest {
         BackgroundCheckOrderListRequest {
             client: self.client.clone(),
@@ -1162,6 +1266,7 @@ impl DiversityInclusionResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/diversity_inclusion/search)
+    #[inline]
     pub fn search(&self) -> DiversityInclusionSearchRequest {
         DiversityInclusionSearchRequest {
             client: self.client.clone(),
@@ -1188,6 +1293,7 @@ impl EcoAccountCustomFieldResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_account_custom_field/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         body: EcoAccountCustomFieldBatchDeleteBody,
@@ -1210,6 +1316,7 @@ impl EcoAccountCustomFieldResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_account_custom_field/batch_update)
+    #[inline]
     pub fn batch_update(
         &self,
         body: EcoAccountCustomFieldBatchUpdateBody,
@@ -1232,6 +1339,7 @@ impl EcoAccountCustomFieldResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_account_custom_field/create)
+    #[inline]
     pub fn create(
         &self,
         body: EcoAccountCustomFieldBatchUpdateBody,
@@ -1262,6 +1370,7 @@ impl EcoBackgroundCheckResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check/cancel)
+    #[inline]
     pub fn cancel(
         &self,
         body: EcoBackgroundCheckCancelBody,
@@ -1286,6 +1395,7 @@ impl EcoBackgroundCheckResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check/update_progress)
+    #[inline]
     pub fn update_progress(
         &self,
         body: EcoBackgroundCheckUpdateProgressBody,
@@ -1311,6 +1421,7 @@ impl EcoBackgroundCheckResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check/update_result)
+    #[inline]
     pub fn update_result(
         &self,
         body: EcoBackgroundCheckUpdateResultBody,
@@ -1340,6 +1451,7 @@ impl EcoBackgroundCheckCustomFieldResource {
     ///   - `1002860` (BackgroundCheckCustomFieldCannotBe, HTTP 400): background check custom field cannot be deleted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_custom_field/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         body: EcoBackgroundCheckCustomFieldBatchDeleteBody,
@@ -1362,6 +1474,7 @@ impl EcoBackgroundCheckCustomFieldResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_custom_field/batch_update)
+    #[inline]
     pub fn batch_update(
         &self,
         body: EcoBackgroundCheckCustomFieldBatchUpdateBody,
@@ -1385,6 +1498,7 @@ impl EcoBackgroundCheckCustomFieldResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_custom_field/create)
+    #[inline]
     pub fn create(
         &self,
         body: EcoBackgroundCheckCustomFieldBatchUpdateBody,
@@ -1415,6 +1529,7 @@ impl EcoBackgroundCheckPackageResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_package/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         body: EcoBackgroundCheckPackageBatchDeleteBody,
@@ -1437,6 +1552,7 @@ impl EcoBackgroundCheckPackageResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_package/batch_update)
+    #[inline]
     pub fn batch_update(
         &self,
         body: EcoBackgroundCheckPackageBatchUpdateBody,
@@ -1459,6 +1575,7 @@ impl EcoBackgroundCheckPackageResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_background_check_package/create)
+    #[inline]
     pub fn create(
         &self,
         body: EcoBackgroundCheckPackageBatchUpdateBody,
@@ -1489,6 +1606,7 @@ impl EcoExamResource {
     ///   - `1002851` (ExamExamineeStatusIllegal, HTTP 400): exam examinee status illegal. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_exam/login_info)
+    #[inline]
     pub fn login_info(
         &self,
         exam_id: String,
@@ -1514,6 +1632,7 @@ impl EcoExamResource {
     ///   - `1002855` (BackgroundCheckCustomFieldIsExist, HTTP 400): background check custom field is exist not allow to create. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_exam/update_result)
+    #[inline]
     pub fn update_result(
         &self,
         exam_id: String,
@@ -1545,6 +1664,7 @@ impl EcoExamPaperResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_exam_paper/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         body: EcoExamPaperBatchDeleteBody,
@@ -1567,6 +1687,7 @@ impl EcoExamPaperResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_exam_paper/batch_update)
+    #[inline]
     pub fn batch_update(
         &self,
         body: EcoExamPaperBatchUpdateBody,
@@ -1589,6 +1710,7 @@ impl EcoExamPaperResource {
     ///   - `1002001` (Code1002001, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/eco_exam_paper/create)
+    #[inline]
     pub fn create(
         &self,
         body: EcoExamPaperBatchUpdateBody,
@@ -1618,6 +1740,7 @@ impl EhrImportTaskResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/ehr_import_task/patch)
+    #[inline]
     pub fn patch(
         &self,
         ehr_import_task_id: String,
@@ -1651,6 +1774,7 @@ impl EmployeeResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/employee/get)
+    #[inline]
     pub fn get(&self, employee_id: impl Into<String>) -> EmployeeGetRequest {
         EmployeeGetRequest {
             client: self.client.clone(),
@@ -1683,6 +1807,7 @@ impl EmployeeResource {
     ///   - `1002910` (ApplicationAlreadySynchronizedToCoreHr, HTTP 400): application already synchronized to CoreHR. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/employee/patch)
+    #[inline]
     pub fn patch(
         &self,
         employee_id: String,
@@ -1715,6 +1840,7 @@ impl EmployeeResource {
     ///   - `1002903` (EmployeeEntryNotExist, HTTP 400): employee entry not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/employee/get_by_application)
+    #[inline]
     pub fn get_by_application(
         &self,
         application_id: impl Into<String>,
@@ -1753,6 +1879,7 @@ impl EvaluationResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/evaluation/list)
+    #[inline]
     pub fn list(&self) -> EvaluationListRequest {
         EvaluationListRequest {
             client: self.client.clone(),
@@ -1789,6 +1916,7 @@ impl EvaluationTaskResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/evaluation_task/list)
+    #[inline]
     pub fn list(&self) -> EvaluationTaskListRequest {
         EvaluationTaskListRequest {
             client: self.client.clone(),
@@ -1822,6 +1950,7 @@ impl ExamResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/exam/create)
+    #[inline]
     pub fn create(&self, body: ExamCreateBody) -> ExamCreateRequest {
         ExamCreateRequest {
             client: self.client.clone(),
@@ -1853,6 +1982,7 @@ impl ExamMarkingTaskResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/exam_marking_task/list)
+    #[inline]
     pub fn list(&self, user_id: impl Into<String>) -> ExamMarkingTaskListRequest {
         ExamMarkingTaskListRequest {
             client: self.client.clone(),
@@ -1884,6 +2014,7 @@ impl ExternalApplicationResource {
     ///   - `1002102` (TalentNotExist, HTTP 400): talent not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_application/create)
+    #[inline]
     pub fn create(
         &self,
         body: ExternalApplicationCreateBody,
@@ -1909,6 +2040,7 @@ impl ExternalApplicationResource {
     ///   - `1002102` (TalentNotExist, HTTP 400): talent not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_application/list)
+    #[inline]
     pub fn list(&self, talent_id: impl Into<String>) -> ExternalApplicationListRequest {
         ExternalApplicationListRequest {
             client: self.client.clone(),
@@ -1931,6 +2063,7 @@ impl ExternalApplicationResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_application/delete)
+    #[inline]
     pub fn delete(
         &self,
         external_application_id: impl Into<String>,
@@ -1954,6 +2087,7 @@ impl ExternalApplicationResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_application/update)
+    #[inline]
     pub fn update(
         &self,
         external_application_id: String,
@@ -1985,6 +2119,7 @@ impl ExternalBackgroundCheckResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_background_check/batch_query)
+    #[inline]
     pub fn batch_query(&self) -> ExternalBackgroundCheckBatchQueryRequest {
         ExternalBackgroundCheckBatchQueryRequest {
             client: self.client.clone(),
@@ -2007,6 +2142,7 @@ impl ExternalBackgroundCheckResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_background_check/create)
+    #[inline]
     pub fn create(
         &self,
         body: ExternalBackgroundCheckCreateBody,
@@ -2029,6 +2165,7 @@ impl ExternalBackgroundCheckResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_background_check/delete)
+    #[inline]
     pub fn delete(
         &self,
         external_background_check_id: impl Into<String>,
@@ -2051,6 +2188,7 @@ impl ExternalBackgroundCheckResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_background_check/update)
+    #[inline]
     pub fn update(
         &self,
         external_background_check_id: String,
@@ -2082,6 +2220,7 @@ impl ExternalInterviewResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview/batch_query)
+    #[inline]
     pub fn batch_query(&self) -> ExternalInterviewBatchQueryRequest {
         ExternalInterviewBatchQueryRequest {
             client: self.client.clone(),
@@ -2104,6 +2243,7 @@ impl ExternalInterviewResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview/create)
+    #[inline]
     pub fn create(
         &self,
         body: ExternalInterviewCreateBody,
@@ -2126,6 +2266,7 @@ impl ExternalInterviewResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview/delete)
+    #[inline]
     pub fn delete(
         &self,
         external_interview_id: impl Into<String>,
@@ -2148,6 +2289,7 @@ impl ExternalInterviewResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview/update)
+    #[inline]
     pub fn update(
         &self,
         external_interview_id: String,
@@ -2179,6 +2321,7 @@ impl ExternalInterviewAssessmentResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview_assessment/create)
+    #[inline]
     pub fn create(&self) -> ExternalInterviewAssessmentCreateRequest {
         ExternalInterviewAssessmentCreateRequest {
             client: self.client.clone(),
@@ -2198,6 +2341,7 @@ impl ExternalInterviewAssessmentResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_interview_assessment/patch)
+    #[inline]
     pub fn patch(
         &self,
         external_interview_assessment_id: impl Into<String>,
@@ -2230,6 +2374,7 @@ impl ExternalOfferResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_offer/batch_query)
+    #[inline]
     pub fn batch_query(&self) -> ExternalOfferBatchQueryRequest {
         ExternalOfferBatchQueryRequest {
             client: self.client.clone(),
@@ -2252,6 +2397,7 @@ impl ExternalOfferResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_offer/create)
+    #[inline]
     pub fn create(&self, body: ExternalOfferCreateBody) -> ExternalOfferCreateRequest {
         ExternalOfferCreateRequest {
             client: self.client.clone(),
@@ -2271,6 +2417,7 @@ impl ExternalOfferResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_offer/delete)
+    #[inline]
     pub fn delete(
         &self,
         external_offer_id: impl Into<String>,
@@ -2293,6 +2440,7 @@ impl ExternalOfferResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_offer/update)
+    #[inline]
     pub fn update(
         &self,
         external_offer_id: String,
@@ -2325,6 +2473,7 @@ impl ExternalReferralRewardResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_referral_reward/create)
+    #[inline]
     pub fn create(
         &self,
         body: ExternalReferralRewardCreateBody,
@@ -2349,6 +2498,7 @@ impl ExternalReferralRewardResource {
     ///   - `1002556` (Code1002556, HTTP 400): 不支持删除非外部导入的内推奖励. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/external_referral_reward/delete)
+    #[inline]
     pub fn delete(
         &self,
         external_referral_reward_id: impl Into<String>,
@@ -2382,6 +2532,7 @@ impl InterviewResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview/get_by_talent)
+    #[inline]
     pub fn get_by_talent(
         &self,
         talent_id: impl Into<String>,
@@ -2407,6 +2558,7 @@ impl InterviewResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview/list)
+    #[inline]
     pub fn list(&self) -> InterviewListRequest {
         InterviewListRequest {
             client: self.client.clone(),
@@ -2441,6 +2593,7 @@ impl InterviewFeedbackFormResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_feedback_form/list)
+    #[inline]
     pub fn list(&self) -> InterviewFeedbackFormListRequest {
         InterviewFeedbackFormListRequest {
             client: self.client.clone(),
@@ -2470,6 +2623,7 @@ impl InterviewRecordAttachmentResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_record-attachment/get)
+    #[inline]
     pub fn get(
         &self,
         application_id: impl Into<String>,
@@ -2502,6 +2656,7 @@ impl InterviewRecordResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_record/get)
+    #[inline]
     pub fn get(
         &self,
         interview_record_id: impl Into<String>,
@@ -2526,6 +2681,7 @@ impl InterviewRecordResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_record/list)
+    #[inline]
     pub fn list(&self) -> InterviewRecordListRequest {
         InterviewRecordListRequest {
             client: self.client.clone(),
@@ -2558,6 +2714,7 @@ impl InterviewRegistrationSchemaResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_registration_schema/list)
+    #[inline]
     pub fn list(&self) -> InterviewRegistrationSchemaListRequest {
         InterviewRegistrationSchemaListRequest {
             client: self.client.clone(),
@@ -2588,6 +2745,7 @@ impl InterviewRoundTypeResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_round_type/list)
+    #[inline]
     pub fn list(&self) -> InterviewRoundTypeListRequest {
         InterviewRoundTypeListRequest {
             client: self.client.clone(),
@@ -2618,6 +2776,7 @@ impl InterviewTaskResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interview_task/list)
+    #[inline]
     pub fn list(&self) -> InterviewTaskListRequest {
         InterviewTaskListRequest {
             client: self.client.clone(),
@@ -2650,6 +2809,7 @@ impl InterviewerResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interviewer/list)
+    #[inline]
     pub fn list(&self) -> InterviewerListRequest {
         InterviewerListRequest {
             client: self.client.clone(),
@@ -2676,6 +2836,7 @@ impl InterviewerResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/interviewer/patch)
+    #[inline]
     pub fn patch(
         &self,
         interviewer_id: String,
@@ -2711,6 +2872,7 @@ impl JobManagerResource {
     ///   - `1002619` (ConcurrentConflict, HTTP 400): concurrent conflict. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job-manager/batch_update)
+    #[inline]
     pub fn batch_update(
         &self,
         job_id: String,
@@ -2737,6 +2899,7 @@ impl JobManagerResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job-manager/get)
+    #[inline]
     pub fn get(&self, job_id: String, manager_id: String) -> JobManagerGetRequest {
         JobManagerGetRequest {
             client: self.client.clone(),
@@ -2768,6 +2931,7 @@ impl JobResource {
     ///   - `1002609` (Code1002609, HTTP 400): 职位已关闭. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/close)
+    #[inline]
     pub fn close(&self, job_id: impl Into<String>) -> JobCloseRequest {
         JobCloseRequest {
             client: self.client.clone(),
@@ -2799,6 +2963,7 @@ impl JobResource {
     ///   - `1002630` (Code1002630, HTTP 400): 职位职级已停用. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/combined_create)
+    #[inline]
     pub fn combined_create(
         &self,
         body: JobCombinedCreateBody,
@@ -2841,6 +3006,7 @@ impl JobResource {
     ///   - `1002631` (Code1002631, HTTP 400): 正在处理职位上的投递锁定，不可修改，请等待上一个更新任务完成后重试. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/combined_update)
+    #[inline]
     pub fn combined_update(
         &self,
         job_id: String,
@@ -2870,6 +3036,7 @@ impl JobResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/config)
+    #[inline]
     pub fn config(&self, job_id: impl Into<String>) -> JobConfigRequest {
         JobConfigRequest {
             client: self.client.clone(),
@@ -2892,6 +3059,7 @@ impl JobResource {
     ///   - `1002601` (JobNotExist, HTTP 404): job not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/get)
+    #[inline]
     pub fn get(&self, job_id: impl Into<String>) -> JobGetRequest {
         JobGetRequest {
             client: self.client.clone(),
@@ -2917,6 +3085,7 @@ impl JobResource {
     ///   - `1002601` (JobNotExist, HTTP 404): job not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/get_detail)
+    #[inline]
     pub fn get_detail(&self, job_id: impl Into<String>) -> JobGetDetailRequest {
         JobGetDetailRequest {
             client: self.client.clone(),
@@ -2942,6 +3111,7 @@ impl JobResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/list)
+    #[inline]
     pub fn list(&self) -> JobListRequest {
         JobListRequest {
             client: self.client.clone(),
@@ -2979,6 +3149,7 @@ impl JobResource {
     ///   - `1002616` (TheJobHasAlreadyBeenOpened, HTTP 400): The job has already been opened. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/open)
+    #[inline]
     pub fn open(&self, job_id: String, body: JobOpenBody) -> JobOpenRequest {
         JobOpenRequest {
             client: self.client.clone(),
@@ -3001,6 +3172,7 @@ impl JobResource {
     ///   - `1002601` (JobNotExist, HTTP 404): job not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/recruiter)
+    #[inline]
     pub fn recruiter(&self, job_id: impl Into<String>) -> JobRecruiterRequest {
         JobRecruiterRequest {
             client: self.client.clone(),
@@ -3028,6 +3200,7 @@ impl JobResource {
     ///   - `1002703` (JobRequirementNotExist, HTTP 400): job requirement not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job/update_config)
+    #[inline]
     pub fn update_config(
         &self,
         job_id: String,
@@ -3060,6 +3233,7 @@ impl JobFunctionResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_function/list)
+    #[inline]
     pub fn list(&self) -> JobFunctionListRequest {
         JobFunctionListRequest {
             client: self.client.clone(),
@@ -3087,6 +3261,7 @@ impl JobProcessResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_process/list)
+    #[inline]
     pub fn list(&self) -> JobProcessListRequest {
         JobProcessListRequest {
             client: self.client.clone(),
@@ -3117,6 +3292,7 @@ impl JobPublishRecordResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_publish_record/search)
+    #[inline]
     pub fn search(
         &self,
         body: AdvertisementPublishBody,
@@ -3162,6 +3338,7 @@ impl JobRequirementResource {
     ///   - `1002724` (TheCompanyHasEnabledRecruitmentRequest, HTTP 400): The company has enabled recruitment request approval. Requests can't be associated with jobs before approval. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement/create)
+    #[inline]
     pub fn create(&self, body: JobRequirementCreateBody) -> JobRequirementCreateRequest {
         JobRequirementCreateRequest {
             client: self.client.clone(),
@@ -3188,6 +3365,7 @@ impl JobRequirementResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement/list)
+    #[inline]
     pub fn list(&self) -> JobRequirementListRequest {
         JobRequirementListRequest {
             client: self.client.clone(),
@@ -3220,6 +3398,7 @@ impl JobRequirementResource {
     ///   - `1002704` (Code1002704, HTTP 400): 招聘需求不可被删除. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement/delete)
+    #[inline]
     pub fn delete(
         &self,
         job_requirement_id: impl Into<String>,
@@ -3255,6 +3434,7 @@ impl JobRequirementResource {
     ///   - `1002704` (Code1002704, HTTP 400): 招聘需求不可被删除. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement/update)
+    #[inline]
     pub fn update(
         &self,
         job_requirement_id: impl Into<String>,
@@ -3285,6 +3465,7 @@ impl JobRequirementResource {
     ///   - `1002725` (IdAndShortCodeQueryCan, HTTP 400): id and short code query can not be used simultaneously. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement/list_by_id)
+    #[inline]
     pub fn list_by_id(&self) -> JobRequirementListByIdRequest {
         JobRequirementListByIdRequest {
             client: self.client.clone(),
@@ -3316,6 +3497,7 @@ impl JobRequirementSchemaResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_requirement_schema/list)
+    #[inline]
     pub fn list(&self) -> JobRequirementSchemaListRequest {
         JobRequirementSchemaListRequest {
             client: self.client.clone(),
@@ -3343,6 +3525,7 @@ impl JobSchemaResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_schema/list)
+    #[inline]
     pub fn list(&self) -> JobSchemaListRequest {
         JobSchemaListRequest {
             client: self.client.clone(),
@@ -3371,6 +3554,7 @@ impl JobTypeResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/job_type/list)
+    #[inline]
     pub fn list(&self) -> JobTypeListRequest {
         JobTypeListRequest {
             client: self.client.clone(),
@@ -3398,6 +3582,7 @@ impl LocationResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/location/list)
+    #[inline]
     pub fn list(&self, usage: impl Into<Usage>) -> LocationListRequest {
         LocationListRequest {
             client: self.client.clone(),
@@ -3419,6 +3604,7 @@ impl LocationResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/location/query)
+    #[inline]
     pub fn query(
         &self,
         page_size: i64,
@@ -3451,6 +3637,7 @@ impl MinutesResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/minutes/get)
+    #[inline]
     pub fn get(&self, interview_id: impl Into<String>) -> MinutesGetRequest {
         MinutesGetRequest {
             client: self.client.clone(),
@@ -3481,6 +3668,7 @@ impl NoteResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/note/create)
+    #[inline]
     pub fn create(&self, body: NoteCreateBody) -> NoteCreateRequest {
         NoteCreateRequest {
             client: self.client.clone(),
@@ -3502,6 +3690,7 @@ impl NoteResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/note/list)
+    #[inline]
     pub fn list(&self, talent_id: impl Into<String>) -> NoteListRequest {
         NoteListRequest {
             client: self.client.clone(),
@@ -3524,6 +3713,7 @@ impl NoteResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/note/delete)
+    #[inline]
     pub fn delete(&self, note_id: impl Into<String>) -> NoteDeleteRequest {
         NoteDeleteRequest {
             client: self.client.clone(),
@@ -3544,6 +3734,7 @@ impl NoteResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/note/get)
+    #[inline]
     pub fn get(&self, note_id: impl Into<String>) -> NoteGetRequest {
         NoteGetRequest {
             client: self.client.clone(),
@@ -3565,6 +3756,7 @@ impl NoteResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/note/patch)
+    #[inline]
     pub fn patch(&self, note_id: String, body: NotePatchBody) -> NotePatchRequest {
         NotePatchRequest {
             client: self.client.clone(),
@@ -3617,6 +3809,7 @@ impl OfferResource {
     ///   - `1002083` (Code1002083, HTTP 400): Offer 附件对应的文件不存在. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/create)
+    #[inline]
     pub fn create(&self, body: OfferCreateBody) -> OfferCreateRequest {
         OfferCreateRequest {
             client: self.client.clone(),
@@ -3643,6 +3836,7 @@ impl OfferResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/list)
+    #[inline]
     pub fn list(&self, talent_id: impl Into<String>) -> OfferListRequest {
         OfferListRequest {
             client: self.client.clone(),
@@ -3667,6 +3861,7 @@ impl OfferResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/get)
+    #[inline]
     pub fn get(&self, offer_id: impl Into<String>) -> OfferGetRequest {
         OfferGetRequest {
             client: self.client.clone(),
@@ -3712,6 +3907,7 @@ impl OfferResource {
     ///   - `1002083` (Code1002083, HTTP 400): Offer 附件对应的文件不存在. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/update)
+    #[inline]
     pub fn update(&self, offer_id: String, body: OfferUpdateBody) -> OfferUpdateRequest {
         OfferUpdateRequest {
             client: self.client.clone(),
@@ -3740,6 +3936,7 @@ impl OfferResource {
     ///   - `1002068` (Code1002068, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/intern_offer_status)
+    #[inline]
     pub fn intern_offer_status(
         &self,
         offer_id: String,
@@ -3772,6 +3969,7 @@ impl OfferResource {
     ///   - `1002074` (Code1002074, HTTP 400): 职级已停用. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer/offer_status)
+    #[inline]
     pub fn offer_status(
         &self,
         offer_id: String,
@@ -3806,6 +4004,7 @@ impl OfferApplicationFormResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer_application_form/get)
+    #[inline]
     pub fn get(
         &self,
         offer_application_form_id: impl Into<String>,
@@ -3828,6 +4027,7 @@ impl OfferApplicationFormResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer_application_form/list)
+    #[inline]
     pub fn list(&self) -> OfferApplicationFormListRequest {
         OfferApplicationFormListRequest {
             client: self.client.clone(),
@@ -3857,6 +4057,7 @@ impl OfferApprovalTemplateResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer_approval_template/list)
+    #[inline]
     pub fn list(&self) -> OfferApprovalTemplateListRequest {
         OfferApprovalTemplateListRequest {
             client: self.client.clone(),
@@ -3887,6 +4088,7 @@ impl OfferCustomFieldResource {
     ///   - `1002065` (Code1002065, HTTP 200): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer_custom_field/update)
+    #[inline]
     pub fn update(
         &self,
         offer_custom_field_id: String,
@@ -3918,6 +4120,7 @@ impl OfferSchemaResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/offer_schema/get)
+    #[inline]
     pub fn get(&self, offer_schema_id: impl Into<String>) -> OfferSchemaGetRequest {
         OfferSchemaGetRequest {
             client: self.client.clone(),
@@ -3944,6 +4147,7 @@ impl PortalApplySchemaResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/portal_apply_schema/list)
+    #[inline]
     pub fn list(&self) -> PortalApplySchemaListRequest {
         PortalApplySchemaListRequest {
             client: self.client.clone(),
@@ -3975,6 +4179,7 @@ impl QuestionnaireResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/questionnaire/list)
+    #[inline]
     pub fn list(&self) -> QuestionnaireListRequest {
         QuestionnaireListRequest {
             client: self.client.clone(),
@@ -4007,6 +4212,7 @@ impl ReferralResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral/get_by_application)
+    #[inline]
     pub fn get_by_application(
         &self,
         application_id: impl Into<String>,
@@ -4031,6 +4237,7 @@ impl ReferralResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral/search)
+    #[inline]
     pub fn search(&self, body: ReferralSearchBody) -> ReferralSearchRequest {
         ReferralSearchRequest {
             client: self.client.clone(),
@@ -4062,6 +4269,7 @@ impl ReferralAccountResource {
     ///   - `1002552` (Code1002552, HTTP 400): 无法匹配唯一用户. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/create)
+    #[inline]
     pub fn create(&self) -> ReferralAccountCreateRequest {
         ReferralAccountCreateRequest {
             client: self.client.clone(),
@@ -4085,6 +4293,7 @@ impl ReferralAccountResource {
     ///   - `1002553` (Code1002553, HTTP 400): 账号不存在. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/deactivate)
+    #[inline]
     pub fn deactivate(
         &self,
         referral_account_id: impl Into<String>,
@@ -4110,6 +4319,7 @@ impl ReferralAccountResource {
     ///   - `1002553` (Code1002553, HTTP 400): 账号不存在. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/enable)
+    #[inline]
     pub fn enable(&self) -> ReferralAccountEnableRequest {
         ReferralAccountEnableRequest {
             client: self.client.clone(),
@@ -4132,6 +4342,7 @@ impl ReferralAccountResource {
     ///   - `1002553` (Code1002553, HTTP 400): 账号不存在. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/get_account_assets)
+    #[inline]
     pub fn get_account_assets(
         &self,
         referral_account_id: impl Into<String>,
@@ -4157,6 +4368,7 @@ impl ReferralAccountResource {
     ///   - `1002553` (Code1002553, HTTP 400): 账号不存在. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/reconciliation)
+    #[inline]
     pub fn reconciliation(
         &self,
         body: ReferralAccountReconciliationBody,
@@ -4182,6 +4394,7 @@ impl ReferralAccountResource {
     ///   - `1002555` (Code1002555, HTTP 400): 账户已停用. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_account/withdraw)
+    #[inline]
     pub fn withdraw(
         &self,
         referral_account_id: String,
@@ -4216,6 +4429,7 @@ impl ReferralWebsiteJobPostResource {
     ///   - `1002509` (TheJobHasnTBeenPosted, HTTP 404): The job hasn't been posted to this website. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_website-job_post/get)
+    #[inline]
     pub fn get(
         &self,
         job_post_id: impl Into<String>,
@@ -4245,6 +4459,7 @@ impl ReferralWebsiteJobPostResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/referral_website-job_post/list)
+    #[inline]
     pub fn list(&self) -> ReferralWebsiteJobPostListRequest {
         ReferralWebsiteJobPostListRequest {
             client: self.client.clone(),
@@ -4276,6 +4491,7 @@ impl RegistrationSchemaResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/registration_schema/list)
+    #[inline]
     pub fn list(&self) -> RegistrationSchemaListRequest {
         RegistrationSchemaListRequest {
             client: self.client.clone(),
@@ -4304,6 +4520,7 @@ impl ResumeSourceResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/resume_source/list)
+    #[inline]
     pub fn list(&self) -> ResumeSourceListRequest {
         ResumeSourceListRequest {
             client: self.client.clone(),
@@ -4332,6 +4549,7 @@ impl RoleResource {
     ///   - `1002352` (RoleNotExsit, HTTP 400): role not exsit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/role/get)
+    #[inline]
     pub fn get(&self, role_id: impl Into<String>) -> RoleGetRequest {
         RoleGetRequest {
             client: self.client.clone(),
@@ -4352,6 +4570,7 @@ impl RoleResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/role/list)
+    #[inline]
     pub fn list(&self) -> RoleListRequest {
         RoleListRequest {
             client: self.client.clone(),
@@ -4380,6 +4599,7 @@ impl SubjectResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/subject/list)
+    #[inline]
     pub fn list(&self) -> SubjectListRequest {
         SubjectListRequest {
             client: self.client.clone(),
@@ -4412,6 +4632,7 @@ impl TalentExternalInfoResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent-external_info/create)
+    #[inline]
     pub fn create(
         &self,
         talent_id: String,
@@ -4439,6 +4660,7 @@ impl TalentExternalInfoResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent-external_info/update)
+    #[inline]
     pub fn update(
         &self,
         talent_id: String,
@@ -4471,6 +4693,7 @@ impl TalentResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/add_to_folder)
+    #[inline]
     pub fn add_to_folder(
         &self,
         body: TalentAddToFolderBody,
@@ -4496,6 +4719,7 @@ impl TalentResource {
     ///   - `1002009` (MobileCodeIsInvalid, HTTP 400): Mobile code is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/batch_get_id)
+    #[inline]
     pub fn batch_get_id(&self) -> TalentBatchGetIdRequest {
         TalentBatchGetIdRequest {
             client: self.client.clone(),
@@ -4517,6 +4741,7 @@ impl TalentResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/combined_create)
+    #[inline]
     pub fn combined_create(
         &self,
         body: TalentCombinedCreateBody,
@@ -4543,6 +4768,7 @@ impl TalentResource {
     ///   - `1002102` (TalentNotExist, HTTP 400): talent not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/combined_update)
+    #[inline]
     pub fn combined_update(
         &self,
         body: TalentCombinedUpdateBody,
@@ -4569,6 +4795,7 @@ impl TalentResource {
     ///   - `1002102` (TalentNotExist, HTTP 400): talent not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/get)
+    #[inline]
     pub fn get(&self, talent_id: impl Into<String>) -> TalentGetRequest {
         TalentGetRequest {
             client: self.client.clone(),
@@ -4592,6 +4819,7 @@ impl TalentResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/list)
+    #[inline]
     pub fn list(&self) -> TalentListRequest {
         TalentListRequest {
             client: self.client.clone(),
@@ -4619,6 +4847,7 @@ impl TalentResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/onboard_status)
+    #[inline]
     pub fn onboard_status(
         &self,
         talent_id: String,
@@ -4643,6 +4872,7 @@ impl TalentResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/remove_to_folder)
+    #[inline]
     pub fn remove_to_folder(
         &self,
         body: TalentAddToFolderBody,
@@ -4669,6 +4899,7 @@ impl TalentResource {
     ///   - `1002114` (Code1002114, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/tag)
+    #[inline]
     pub fn tag(&self, talent_id: String, body: TalentTagBody) -> TalentTagRequest {
         TalentTagRequest {
             client: self.client.clone(),
@@ -4696,6 +4927,7 @@ impl TalentBlocklistResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_blocklist/change_talent_block)
+    #[inline]
     pub fn change_talent_block(
         &self,
         body: TalentBlocklistChangeTalentBlockBody,
@@ -4729,6 +4961,7 @@ impl TalentFolderResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_folder/list)
+    #[inline]
     pub fn list(&self) -> TalentFolderListRequest {
         TalentFolderListRequest {
             client: self.client.clone(),
@@ -4757,6 +4990,7 @@ impl TalentObjectResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_object/query)
+    #[inline]
     pub fn query(&self) -> TalentObjectQueryRequest {
         TalentObjectQueryRequest {
             client: self.client.clone(),
@@ -4786,6 +5020,7 @@ impl TalentOperationLogResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent/talent_operation_log/search)
+    #[inline]
     pub fn search(
         &self,
         body: TalentOperationLogSearchBody,
@@ -4820,6 +5055,7 @@ impl TalentPoolResource {
     ///   - `1002109` (TalentPoolDoesnTExist, HTTP 400): Talent pool doesn't exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_pool/batch_change_talent_pool)
+    #[inline]
     pub fn batch_change_talent_pool(
         &self,
         talent_pool_id: String,
@@ -4847,6 +5083,7 @@ impl TalentPoolResource {
     ///   - `1002109` (TalentPoolDoesnTExist, HTTP 400): Talent pool doesn't exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_pool/move_talent)
+    #[inline]
     pub fn move_talent(
         &self,
         talent_pool_id: String,
@@ -4873,6 +5110,7 @@ impl TalentPoolResource {
     ///   - `1002005` (IdListIsTooLong, HTTP 400): ID list is too long. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_pool/search)
+    #[inline]
     pub fn search(&self) -> TalentPoolSearchRequest {
         TalentPoolSearchRequest {
             client: self.client.clone(),
@@ -4901,6 +5139,7 @@ impl TalentTagResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/talent_tag/list)
+    #[inline]
     pub fn list(&self) -> TalentTagListRequest {
         TalentTagListRequest {
             client: self.client.clone(),
@@ -4936,6 +5175,7 @@ impl TerminationReasonResource {
     ///   - `1002211` (CanNotTransToStage, HTTP 400): Can not trans to stage. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/termination_reason/list)
+    #[inline]
     pub fn list(&self) -> TerminationReasonListRequest {
         TerminationReasonListRequest {
             client: self.client.clone(),
@@ -4965,6 +5205,7 @@ impl TestResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/test/search)
+    #[inline]
     pub fn search(&self) -> TestSearchRequest {
         TestSearchRequest {
             client: self.client.clone(),
@@ -4998,6 +5239,7 @@ impl TodoResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/todo/list)
+    #[inline]
     pub fn list(
         &self,
         r#type: TodoListType,
@@ -5037,6 +5279,7 @@ impl TripartiteAgreementResource {
     ///   - `1002080` (Code1002080, HTTP 400): 职级、职等不匹配. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/tripartite_agreement/create)
+    #[inline]
     pub fn create(
         &self,
         body: TripartiteAgreementCreateBody,
@@ -5059,6 +5302,7 @@ impl TripartiteAgreementResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/tripartite_agreement/list)
+    #[inline]
     pub fn list(&self) -> TripartiteAgreementListRequest {
         TripartiteAgreementListRequest {
             client: self.client.clone(),
@@ -5083,6 +5327,7 @@ impl TripartiteAgreementResource {
     ///   - `1002076` (Code1002076, HTTP 400): 职等已停用. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/tripartite_agreement/delete)
+    #[inline]
     pub fn delete(
         &self,
         tripartite_agreement_id: impl Into<String>,
@@ -5107,6 +5352,7 @@ impl TripartiteAgreementResource {
     ///   - `1002076` (Code1002076, HTTP 400): 职等已停用. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/tripartite_agreement/update)
+    #[inline]
     pub fn update(
         &self,
         tripartite_agreement_id: String,
@@ -5142,6 +5388,7 @@ impl UserRoleResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/user_role/list)
+    #[inline]
     pub fn list(&self) -> UserRoleListRequest {
         UserRoleListRequest {
             client: self.client.clone(),
@@ -5175,6 +5422,7 @@ impl WebsiteChannelResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-channel/create)
+    #[inline]
     pub fn create(
         &self,
         website_id: String,
@@ -5200,6 +5448,7 @@ impl WebsiteChannelResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-channel/list)
+    #[inline]
     pub fn list(&self, website_id: impl Into<String>) -> WebsiteChannelListRequest {
         WebsiteChannelListRequest {
             client: self.client.clone(),
@@ -5222,6 +5471,7 @@ impl WebsiteChannelResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-channel/delete)
+    #[inline]
     pub fn delete(
         &self,
         website_id: String,
@@ -5247,6 +5497,7 @@ impl WebsiteChannelResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-channel/update)
+    #[inline]
     pub fn update(
         &self,
         website_id: String,
@@ -5286,6 +5537,7 @@ impl WebsiteDeliveryResource {
     ///   - `1002009` (MobileCodeIsInvalid, HTTP 400): Mobile code is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-delivery/create_by_attachment)
+    #[inline]
     pub fn create_by_attachment(
         &self,
         website_id: String,
@@ -5316,6 +5568,7 @@ impl WebsiteDeliveryResource {
     ///   - `1002513` (Code1002513, HTTP 400): 请提供准确的毕业时间. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-delivery/create_by_resume)
+    #[inline]
     pub fn create_by_resume(
         &self,
         website_id: String,
@@ -5352,6 +5605,7 @@ impl WebsiteDeliveryTaskResource {
     ///   - `1002008` (TaskNotFoundOrTaskError, HTTP 400): Task not found or task error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-delivery_task/get)
+    #[inline]
     pub fn get(
         &self,
         website_id: String,
@@ -5389,6 +5643,7 @@ impl WebsiteJobPostResource {
     ///   - `1002502` (SiteNotFound, HTTP 400): site not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-job_post/get)
+    #[inline]
     pub fn get(
         &self,
         website_id: String,
@@ -5421,6 +5676,7 @@ impl WebsiteJobPostResource {
     ///   - `1002502` (SiteNotFound, HTTP 400): site not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-job_post/list)
+    #[inline]
     pub fn list(&self, website_id: impl Into<String>) -> WebsiteJobPostListRequest {
         WebsiteJobPostListRequest {
             client: self.client.clone(),
@@ -5452,6 +5708,7 @@ impl WebsiteJobPostResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-job_post/search)
+    #[inline]
     pub fn search(&self, website_id: impl Into<String>) -> WebsiteJobPostSearchRequest {
         WebsiteJobPostSearchRequest {
             client: self.client.clone(),
@@ -5486,6 +5743,7 @@ impl WebsiteSiteUserResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website-site_user/create)
+    #[inline]
     pub fn create(
         &self,
         website_id: String,
@@ -5519,6 +5777,7 @@ impl WebsiteResource {
     ///   - `1002002` (Code1002002, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uMzM1YjLzMTN24yMzUjN/hire-v1/website/list)
+    #[inline]
     pub fn list(&self) -> WebsiteListRequest {
         WebsiteListRequest {
             client: self.client.clone(),
@@ -5537,6 +5796,7 @@ pub struct AdvertisementPublishRequest {
 }
 impl AdvertisementPublishRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AdvertisementPublishBody) -> Self {
         self.body = Some(body);
         self
@@ -5569,6 +5829,7 @@ pub struct AgencyBatchQueryRequest {
 }
 impl AgencyBatchQueryRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5576,6 +5837,7 @@ impl AgencyBatchQueryRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEsInRpbWVzdGFtcCI6MTY0MDc2NTYzMjA4OCwiaWQiOm51bGx9`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -5583,11 +5845,13 @@ impl AgencyBatchQueryRequest {
     /// 每页获取记录数量
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AgencyBatchQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -5622,6 +5886,7 @@ impl AgencyGetRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5653,6 +5918,7 @@ pub struct AgencyGetAgencyAccountRequest {
 }
 impl AgencyGetAgencyAccountRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AgencyGetAgencyAccountUserIdType>,
@@ -5663,6 +5929,7 @@ impl AgencyGetAgencyAccountRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEsInRpbWVzdGFtcCI6MTY0MDc2NTYzMjA4OCwiaWQiOm51bGx9`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -5670,6 +5937,7 @@ impl AgencyGetAgencyAccountRequest {
     /// 每页获取记录数量
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -5729,6 +5997,7 @@ impl AgencyProtectRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5782,6 +6051,7 @@ pub struct AgencyQueryRequest {
 }
 impl AgencyQueryRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5816,6 +6086,7 @@ impl ApplicationInterviewListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `xx`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -5823,6 +6094,7 @@ impl ApplicationInterviewListRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5830,6 +6102,7 @@ impl ApplicationInterviewListRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -5892,6 +6165,7 @@ pub struct ApplicationCreateRequest {
 }
 impl ApplicationCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -5934,6 +6208,7 @@ impl ApplicationListRequest {
     /// 按流程过滤，招聘流程 ID，枚举值通过接口「获取招聘流程信息」接口获取
     ///
     /// Constraints: example `212121`.
+    #[inline]
     pub fn process_id(mut self, process_id: impl Into<String>) -> Self {
         self.process_id = Some(Into::into(process_id));
         self
@@ -5941,6 +6216,7 @@ impl ApplicationListRequest {
     /// 按招聘阶段过滤，招聘阶段 ID，枚举值通过「获取招聘流程信息」接口获取
     ///
     /// Constraints: example `212121`.
+    #[inline]
     pub fn stage_id(mut self, stage_id: impl Into<String>) -> Self {
         self.stage_id = Some(Into::into(stage_id));
         self
@@ -5948,6 +6224,7 @@ impl ApplicationListRequest {
     /// 按人才过滤
     ///
     /// Constraints: example `123321`.
+    #[inline]
     pub fn talent_id(mut self, talent_id: impl Into<String>) -> Self {
         self.talent_id = Some(Into::into(talent_id));
         self
@@ -5955,6 +6232,7 @@ impl ApplicationListRequest {
     /// 按活跃状态筛选 1=活跃投递, 2=非活跃投递, 3=全部
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn active_status(mut self, active_status: impl Into<String>) -> Self {
         self.active_status = Some(Into::into(active_status));
         self
@@ -5962,6 +6240,7 @@ impl ApplicationListRequest {
     /// 职位 ID
     ///
     /// Constraints: example `7334134355464633`.
+    #[inline]
     pub fn job_id(mut self, job_id: impl Into<String>) -> Self {
         self.job_id = Some(Into::into(job_id));
         self
@@ -5969,6 +6248,7 @@ impl ApplicationListRequest {
     /// 锁定状态
     ///
     /// Sent as one `lock_status=…` per item (`?lock_status=a&lock_status=b`).
+    #[inline]
     pub fn lock_status(mut self, lock_status: Vec<ValueType>) -> Self {
         self.lock_status = Some(lock_status);
         self
@@ -5976,6 +6256,7 @@ impl ApplicationListRequest {
     /// 查询游标, 由上一页结果返回, 第一页不传
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -5983,6 +6264,7 @@ impl ApplicationListRequest {
     /// 每页限制, 每页最大不超过100
     ///
     /// Constraints: server default `10`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -5990,6 +6272,7 @@ impl ApplicationListRequest {
     /// 最早更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn update_start_time(mut self, update_start_time: i64) -> Self {
         self.update_start_time = Some(update_start_time);
         self
@@ -5997,6 +6280,7 @@ impl ApplicationListRequest {
     /// 最晚更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn update_end_time(mut self, update_end_time: i64) -> Self {
         self.update_end_time = Some(update_end_time);
         self
@@ -6004,11 +6288,13 @@ impl ApplicationListRequest {
     /// 搜索关键词
     ///
     /// Constraints: example `张三1123`.
+    #[inline]
     pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
         self.keyword = Some(Into::into(keyword));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6050,6 +6336,7 @@ pub struct ApplicationGetRequest {
 }
 impl ApplicationGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6057,11 +6344,13 @@ impl ApplicationGetRequest {
     /// 请求控制参数，用于控制接口响应逻辑。如需一次查询多个用户ID，可通过将同一参数名多次传递，并且每次传递不同的参数值。
     ///
     /// Sent as one `options=…` per item (`?options=a&options=b`).
+    #[inline]
     pub fn options(mut self, options: Vec<ApplicationGetOption>) -> Self {
         self.options = Some(options);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6101,6 +6390,7 @@ impl ApplicationGetDetailRequest {
     /// 此次调用中使用的用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6108,6 +6398,7 @@ impl ApplicationGetDetailRequest {
     /// 此次调用中使用的部门 ID 类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -6118,6 +6409,7 @@ impl ApplicationGetDetailRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `job_level_id`; example `job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -6128,6 +6420,7 @@ impl ApplicationGetDetailRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `job_family_id`; example `job_family_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -6138,6 +6431,7 @@ impl ApplicationGetDetailRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `employee_type_enum_id`; example `employee_type_enum_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -6148,11 +6442,13 @@ impl ApplicationGetDetailRequest {
     /// 请求控制参数，用于控制获取哪些关联实体信息。
     ///
     /// Sent as one `options=…` per item (`?options=a&options=b`).
+    #[inline]
     pub fn options(mut self, options: Vec<ApplicationGetDetailOption>) -> Self {
         self.options = Some(options);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6196,6 +6492,7 @@ impl ApplicationOfferRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6203,6 +6500,7 @@ impl ApplicationOfferRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -6213,6 +6511,7 @@ impl ApplicationOfferRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -6223,6 +6522,7 @@ impl ApplicationOfferRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -6233,6 +6533,7 @@ impl ApplicationOfferRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -6323,6 +6624,7 @@ impl ApplicationTransferOnboardRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6330,6 +6632,7 @@ impl ApplicationTransferOnboardRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `people_admin_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<ApplicationTransferOnboardDepartmentIdType>,
@@ -6340,6 +6643,7 @@ impl ApplicationTransferOnboardRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -6350,6 +6654,7 @@ impl ApplicationTransferOnboardRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -6360,6 +6665,7 @@ impl ApplicationTransferOnboardRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -6368,6 +6674,7 @@ impl ApplicationTransferOnboardRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ApplicationTransferOnboardBody) -> Self {
         self.body = Some(body);
         self
@@ -6451,6 +6758,7 @@ impl AttachmentGetRequest {
     /// 附件类型
     ///
     /// Constraints: server default `1`; example `1`.
+    #[inline]
     pub fn r#type(mut self, r#type: impl Into<ValueType>) -> Self {
         self.r#type = Some(Into::into(r#type));
         self
@@ -6506,6 +6814,7 @@ impl BackgroundCheckOrderBatchQueryRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6513,6 +6822,7 @@ impl BackgroundCheckOrderBatchQueryRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEsInRpbWVzdGFtcCI6MTY0MDc2NTYzMjA4OCwiaWQiOm51bGx9`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6520,11 +6830,13 @@ impl BackgroundCheckOrderBatchQueryRequest {
     /// 每页获取记录数量
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: BackgroundCheckOrderBatchQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -6568,6 +6880,7 @@ impl BackgroundCheckOrderListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -6575,6 +6888,7 @@ impl BackgroundCheckOrderListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEsInRpbWVzdGFtcCI6MTY0MDc2NTYzMjA4OCwiaWQiOm51bGx9`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6582,6 +6896,7 @@ impl BackgroundCheckOrderListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `10`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -6589,6 +6904,7 @@ impl BackgroundCheckOrderListRequest {
     /// 投递 ID
     ///
     /// Constraints: example `6985833807195212076`.
+    #[inline]
     pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
         self.application_id = Some(Into::into(application_id));
         self
@@ -6596,6 +6912,7 @@ impl BackgroundCheckOrderListRequest {
     /// 最早更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1638848468868`.
+    #[inline]
     pub fn update_start_time(mut self, update_start_time: impl Into<String>) -> Self {
         self.update_start_time = Some(Into::into(update_start_time));
         self
@@ -6603,6 +6920,7 @@ impl BackgroundCheckOrderListRequest {
     /// 最晚更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1638848468869`.
+    #[inline]
     pub fn update_end_time(mut self, update_end_time: impl Into<String>) -> Self {
         self.update_end_time = Some(Into::into(update_end_time));
         self
@@ -6637,6 +6955,7 @@ pub struct DiversityInclusionSearchRequest {
 }
 impl DiversityInclusionSearchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: DiversityInclusionSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -7104,6 +7423,7 @@ impl EmployeeGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7111,6 +7431,7 @@ impl EmployeeGetRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `people_admin_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<ApplicationTransferOnboardDepartmentIdType>,
@@ -7121,6 +7442,7 @@ impl EmployeeGetRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -7131,6 +7453,7 @@ impl EmployeeGetRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -7141,6 +7464,7 @@ impl EmployeeGetRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -7184,6 +7508,7 @@ impl EmployeePatchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7191,6 +7516,7 @@ impl EmployeePatchRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `people_admin_department_id`; example `department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<ApplicationTransferOnboardDepartmentIdType>,
@@ -7201,6 +7527,7 @@ impl EmployeePatchRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -7211,6 +7538,7 @@ impl EmployeePatchRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -7221,6 +7549,7 @@ impl EmployeePatchRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -7267,6 +7596,7 @@ impl EmployeeGetByApplicationRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7274,6 +7604,7 @@ impl EmployeeGetByApplicationRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `people_admin_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<ApplicationTransferOnboardDepartmentIdType>,
@@ -7284,6 +7615,7 @@ impl EmployeeGetByApplicationRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -7294,6 +7626,7 @@ impl EmployeeGetByApplicationRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -7304,6 +7637,7 @@ impl EmployeeGetByApplicationRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -7349,6 +7683,7 @@ impl EvaluationListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEsInRpbWVzdGFtcCI6MTY0MDc2NTYzMjA4OCwiaWQiOm51bGx9`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7356,6 +7691,7 @@ impl EvaluationListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `10`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -7363,6 +7699,7 @@ impl EvaluationListRequest {
     /// 投递 ID
     ///
     /// Constraints: example `6875569957036738823`.
+    #[inline]
     pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
         self.application_id = Some(Into::into(application_id));
         self
@@ -7370,6 +7707,7 @@ impl EvaluationListRequest {
     /// 最早更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1600843767338`.
+    #[inline]
     pub fn update_start_time(mut self, update_start_time: impl Into<String>) -> Self {
         self.update_start_time = Some(Into::into(update_start_time));
         self
@@ -7377,6 +7715,7 @@ impl EvaluationListRequest {
     /// 最晚更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1600843938726`.
+    #[inline]
     pub fn update_end_time(mut self, update_end_time: impl Into<String>) -> Self {
         self.update_end_time = Some(Into::into(update_end_time));
         self
@@ -7384,11 +7723,13 @@ impl EvaluationListRequest {
     /// 用户ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7443,6 +7784,7 @@ impl EvaluationTaskListRequest {
     /// 分页大小, 默认10，不能超过 20
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -7450,6 +7792,7 @@ impl EvaluationTaskListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7457,6 +7800,7 @@ impl EvaluationTaskListRequest {
     /// 用户 ID
     ///
     /// Constraints: example `ou_e6139117c300506837def50545420c6a`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(Into::into(user_id));
         self
@@ -7464,16 +7808,19 @@ impl EvaluationTaskListRequest {
     /// 任务状态
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn activity_status(mut self, activity_status: impl Into<ValueType>) -> Self {
         self.activity_status = Some(Into::into(activity_status));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7521,6 +7868,7 @@ pub struct ExamCreateRequest {
 }
 impl ExamCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7556,6 +7904,7 @@ impl ExamMarkingTaskListRequest {
     /// 分页大小, 默认10，不能超过 20
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -7563,6 +7912,7 @@ impl ExamMarkingTaskListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7570,11 +7920,13 @@ impl ExamMarkingTaskListRequest {
     /// 任务状态
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn activity_status(mut self, activity_status: impl Into<SupplierArea>) -> Self {
         self.activity_status = Some(Into::into(activity_status));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -7651,6 +8003,7 @@ impl ExternalApplicationListRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -7658,6 +8011,7 @@ impl ExternalApplicationListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7708,6 +8062,7 @@ impl ExternalApplicationDeleteRequest {
     /// 人才ID
     ///
     /// Constraints: example `6960663240925956660`.
+    #[inline]
     pub fn talent_id(mut self, talent_id: impl Into<String>) -> Self {
         self.talent_id = Some(Into::into(talent_id));
         self
@@ -7770,6 +8125,7 @@ impl ExternalBackgroundCheckBatchQueryRequest {
     /// 外部投递 ID
     ///
     /// Constraints: example `6960663240925956660`.
+    #[inline]
     pub fn external_application_id(
         mut self,
         external_application_id: impl Into<String>,
@@ -7780,6 +8136,7 @@ impl ExternalBackgroundCheckBatchQueryRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -7787,11 +8144,13 @@ impl ExternalBackgroundCheckBatchQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ExternalBackgroundCheckBatchQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -7927,6 +8286,7 @@ impl ExternalInterviewBatchQueryRequest {
     /// 外部投递 ID
     ///
     /// Constraints: example `6960663240925956660`.
+    #[inline]
     pub fn external_application_id(
         mut self,
         external_application_id: impl Into<String>,
@@ -7937,6 +8297,7 @@ impl ExternalInterviewBatchQueryRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -7944,11 +8305,13 @@ impl ExternalInterviewBatchQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ExternalInterviewBatchQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -8075,6 +8438,7 @@ pub struct ExternalInterviewAssessmentCreateRequest {
 }
 impl ExternalInterviewAssessmentCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ExternalInterviewAssessmentCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -8109,6 +8473,7 @@ pub struct ExternalInterviewAssessmentPatchRequest {
 }
 impl ExternalInterviewAssessmentPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ExternalInterviewCreateBodyInterviewAssessment) -> Self {
         self.body = Some(body);
         self
@@ -8151,6 +8516,7 @@ impl ExternalOfferBatchQueryRequest {
     /// 外部投递 ID
     ///
     /// Constraints: example `6960663240925956660`.
+    #[inline]
     pub fn external_application_id(
         mut self,
         external_application_id: impl Into<String>,
@@ -8161,6 +8527,7 @@ impl ExternalOfferBatchQueryRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -8168,11 +8535,13 @@ impl ExternalOfferBatchQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ExternalOfferBatchQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -8293,6 +8662,7 @@ pub struct ExternalReferralRewardCreateRequest {
 }
 impl ExternalReferralRewardCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8350,6 +8720,7 @@ impl InterviewGetByTalentRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8357,6 +8728,7 @@ impl InterviewGetByTalentRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -8401,6 +8773,7 @@ impl InterviewListRequest {
     /// 分页大小，不能超过 100
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -8408,6 +8781,7 @@ impl InterviewListRequest {
     /// 查询游标, 由上一页结果返回, 第一页不传
     ///
     /// Constraints: example `xx`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -8415,6 +8789,7 @@ impl InterviewListRequest {
     /// 投递 ID
     ///
     /// Constraints: example `6134134355464633`.
+    #[inline]
     pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
         self.application_id = Some(Into::into(application_id));
         self
@@ -8422,6 +8797,7 @@ impl InterviewListRequest {
     /// 面试 ID
     ///
     /// Constraints: example `6888217964693309704`.
+    #[inline]
     pub fn interview_id(mut self, interview_id: impl Into<String>) -> Self {
         self.interview_id = Some(Into::into(interview_id));
         self
@@ -8429,6 +8805,7 @@ impl InterviewListRequest {
     /// 最早开始时间，格式为时间戳
     ///
     /// Constraints: example `1609489908000`.
+    #[inline]
     pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
         self.start_time = Some(Into::into(start_time));
         self
@@ -8436,6 +8813,7 @@ impl InterviewListRequest {
     /// 最晚开始时间，格式为时间戳
     ///
     /// Constraints: example `1610489908000`.
+    #[inline]
     pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
         self.end_time = Some(Into::into(end_time));
         self
@@ -8443,6 +8821,7 @@ impl InterviewListRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -8451,11 +8830,13 @@ impl InterviewListRequest {
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -8495,6 +8876,7 @@ impl InterviewFeedbackFormListRequest {
     /// 面试评价表ID列表, 如果使用此字段则会忽略其他参数
     ///
     /// Sent as one `interview_feedback_form_ids=…` per item (`?interview_feedback_form_ids=a&interview_feedback_form_ids=b`).
+    #[inline]
     pub fn interview_feedback_form_ids(
         mut self,
         interview_feedback_form_ids: Vec<String>,
@@ -8503,11 +8885,13 @@ impl InterviewFeedbackFormListRequest {
         self
     }
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -8560,6 +8944,7 @@ impl InterviewRecordAttachmentGetRequest {
     /// 面试记录 ID
     ///
     /// Constraints: example `6969137186734393644`.
+    #[inline]
     pub fn interview_record_id(
         mut self,
         interview_record_id: impl Into<String>,
@@ -8570,6 +8955,7 @@ impl InterviewRecordAttachmentGetRequest {
     /// 面试记录语言
     ///
     /// Constraints: server default `1`.
+    #[inline]
     pub fn language(mut self, language: impl Into<SupplierArea>) -> Self {
         self.language = Some(Into::into(language));
         self
@@ -8607,6 +8993,7 @@ impl InterviewRecordGetRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8640,11 +9027,13 @@ impl InterviewRecordListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -8652,11 +9041,13 @@ impl InterviewRecordListRequest {
     /// 面试评价ID列表，使用该筛选项时不会分页
     ///
     /// Sent as one `ids=…` per item (`?ids=a&ids=b`).
+    #[inline]
     pub fn ids(mut self, ids: Vec<String>) -> Self {
         self.ids = Some(ids);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8706,6 +9097,7 @@ impl InterviewRegistrationSchemaListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -8713,6 +9105,7 @@ impl InterviewRegistrationSchemaListRequest {
     /// 每页获取记录数量，最大10
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -8762,6 +9155,7 @@ impl InterviewRoundTypeListRequest {
     /// 职位流程类型
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn process_type(mut self, process_type: impl Into<SupplierArea>) -> Self {
         self.process_type = Some(Into::into(process_type));
         self
@@ -8798,6 +9192,7 @@ impl InterviewTaskListRequest {
     /// 分页大小, 默认10，不能超过 20
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -8805,6 +9200,7 @@ impl InterviewTaskListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -8812,6 +9208,7 @@ impl InterviewTaskListRequest {
     /// 用户 ID
     ///
     /// Constraints: example `ou_e6139117c300506837def50545420c6a`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(Into::into(user_id));
         self
@@ -8819,6 +9216,7 @@ impl InterviewTaskListRequest {
     /// 任务状态
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn activity_status(
         mut self,
         activity_status: impl Into<ActivityStatus>,
@@ -8827,11 +9225,13 @@ impl InterviewTaskListRequest {
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -8886,11 +9286,13 @@ pub struct InterviewerListRequest {
 }
 impl InterviewerListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -8898,6 +9300,7 @@ impl InterviewerListRequest {
     /// 面试官userID列表
     ///
     /// Sent as one `user_ids=…` per item (`?user_ids=a&user_ids=b`).
+    #[inline]
     pub fn user_ids(mut self, user_ids: Vec<String>) -> Self {
         self.user_ids = Some(user_ids);
         self
@@ -8905,6 +9308,7 @@ impl InterviewerListRequest {
     /// 认证状态
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn verify_status(mut self, verify_status: impl Into<SupplierArea>) -> Self {
         self.verify_status = Some(Into::into(verify_status));
         self
@@ -8912,6 +9316,7 @@ impl InterviewerListRequest {
     /// 最早更新时间，毫秒时间戳
     ///
     /// Constraints: example `1714374796615`.
+    #[inline]
     pub fn earliest_update_time(
         mut self,
         earliest_update_time: impl Into<String>,
@@ -8922,11 +9327,13 @@ impl InterviewerListRequest {
     /// 最晚更新时间，毫秒时间戳
     ///
     /// Constraints: example `1714374796616`.
+    #[inline]
     pub fn latest_update_time(mut self, latest_update_time: impl Into<String>) -> Self {
         self.latest_update_time = Some(Into::into(latest_update_time));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -8976,6 +9383,7 @@ pub struct InterviewerPatchRequest {
 }
 impl InterviewerPatchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9010,6 +9418,7 @@ impl JobManagerBatchUpdateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9046,6 +9455,7 @@ impl JobManagerGetRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9103,6 +9513,7 @@ impl JobCombinedCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9110,6 +9521,7 @@ impl JobCombinedCreateRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9120,6 +9532,7 @@ impl JobCombinedCreateRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -9130,6 +9543,7 @@ impl JobCombinedCreateRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -9172,6 +9586,7 @@ impl JobCombinedUpdateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9179,6 +9594,7 @@ impl JobCombinedUpdateRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9189,6 +9605,7 @@ impl JobCombinedUpdateRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -9199,6 +9616,7 @@ impl JobCombinedUpdateRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -9236,6 +9654,7 @@ pub struct JobConfigRequest {
 }
 impl JobConfigRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9268,6 +9687,7 @@ pub struct JobGetRequest {
 }
 impl JobGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9275,6 +9695,7 @@ impl JobGetRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9285,6 +9706,7 @@ impl JobGetRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -9295,6 +9717,7 @@ impl JobGetRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -9334,6 +9757,7 @@ pub struct JobGetDetailRequest {
 }
 impl JobGetDetailRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9341,6 +9765,7 @@ impl JobGetDetailRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9351,6 +9776,7 @@ impl JobGetDetailRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -9361,6 +9787,7 @@ impl JobGetDetailRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -9369,6 +9796,7 @@ impl JobGetDetailRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -9416,6 +9844,7 @@ impl JobListRequest {
     /// 最早更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn update_start_time(mut self, update_start_time: i64) -> Self {
         self.update_start_time = Some(update_start_time);
         self
@@ -9423,6 +9852,7 @@ impl JobListRequest {
     /// 最晚更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn update_end_time(mut self, update_end_time: i64) -> Self {
         self.update_end_time = Some(update_end_time);
         self
@@ -9430,6 +9860,7 @@ impl JobListRequest {
     /// 分页大小, 不能超过 20
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -9437,6 +9868,7 @@ impl JobListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -9444,6 +9876,7 @@ impl JobListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9451,6 +9884,7 @@ impl JobListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9461,6 +9895,7 @@ impl JobListRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -9471,6 +9906,7 @@ impl JobListRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -9481,6 +9917,7 @@ impl JobListRequest {
     /// 招聘负责人 ID，与入参user_id_type类型一致
     ///
     /// Sent as one `recruiter_id_list=…` per item (`?recruiter_id_list=a&recruiter_id_list=b`).
+    #[inline]
     pub fn recruiter_id_list(mut self, recruiter_id_list: Vec<String>) -> Self {
         self.recruiter_id_list = Some(recruiter_id_list);
         self
@@ -9488,6 +9925,7 @@ impl JobListRequest {
     /// 用人经理 ID 列表，与入参user_id_type类型一致
     ///
     /// Sent as one `hiring_manager_id_list=…` per item (`?hiring_manager_id_list=a&hiring_manager_id_list=b`).
+    #[inline]
     pub fn hiring_manager_id_list(
         mut self,
         hiring_manager_id_list: Vec<String>,
@@ -9498,11 +9936,13 @@ impl JobListRequest {
     /// 招聘协助人 ID 列表，与入参user_id_type类型一致
     ///
     /// Sent as one `assistant_id_list=…` per item (`?assistant_id_list=a&assistant_id_list=b`).
+    #[inline]
     pub fn assistant_id_list(mut self, assistant_id_list: Vec<String>) -> Self {
         self.assistant_id_list = Some(assistant_id_list);
         self
     }
     /// 部门 ID，与入参中的department_id_type类型一致
+    #[inline]
     pub fn department_id(mut self, department_id: impl Into<String>) -> Self {
         self.department_id = Some(Into::into(department_id));
         self
@@ -9510,11 +9950,13 @@ impl JobListRequest {
     /// 是否包含子部门的职位。默认 false，仅返回指定部门的直属职位；设为 true 时，返回该部门及所有下属部门的职位
     ///
     /// Constraints: server default `false`.
+    #[inline]
     pub fn with_sub_department(mut self, with_sub_department: bool) -> Self {
         self.with_sub_department = Some(with_sub_department);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -9584,6 +10026,7 @@ pub struct JobRecruiterRequest {
 }
 impl JobRecruiterRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9614,6 +10057,7 @@ pub struct JobUpdateConfigRequest {
 }
 impl JobUpdateConfigRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9647,6 +10091,7 @@ impl JobFunctionListRequest {
     /// 分页大小, 不能超过 50
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -9654,6 +10099,7 @@ impl JobFunctionListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -9700,6 +10146,7 @@ impl JobProcessListRequest {
     /// 分页大小, 不能超过 100
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -9707,11 +10154,13 @@ impl JobProcessListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -9749,6 +10198,7 @@ impl JobPublishRecordSearchRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -9756,6 +10206,7 @@ impl JobPublishRecordSearchRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -9763,6 +10214,7 @@ impl JobPublishRecordSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9770,6 +10222,7 @@ impl JobPublishRecordSearchRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9780,6 +10233,7 @@ impl JobPublishRecordSearchRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -9790,6 +10244,7 @@ impl JobPublishRecordSearchRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -9836,6 +10291,7 @@ impl JobRequirementCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9843,6 +10299,7 @@ impl JobRequirementCreateRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9853,6 +10310,7 @@ impl JobRequirementCreateRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -9863,6 +10321,7 @@ impl JobRequirementCreateRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -9873,6 +10332,7 @@ impl JobRequirementCreateRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -9924,6 +10384,7 @@ impl JobRequirementListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2NTkwNzY4MjI5ODIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -9931,6 +10392,7 @@ impl JobRequirementListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `1`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -9938,6 +10400,7 @@ impl JobRequirementListRequest {
     /// 职位ID
     ///
     /// Constraints: example `1111`.
+    #[inline]
     pub fn job_id(mut self, job_id: impl Into<String>) -> Self {
         self.job_id = Some(Into::into(job_id));
         self
@@ -9945,6 +10408,7 @@ impl JobRequirementListRequest {
     /// 起始创建时间，传入毫秒级时间戳
     ///
     /// Constraints: example `1658980233000`.
+    #[inline]
     pub fn create_time_begin(mut self, create_time_begin: impl Into<String>) -> Self {
         self.create_time_begin = Some(Into::into(create_time_begin));
         self
@@ -9952,6 +10416,7 @@ impl JobRequirementListRequest {
     /// 截止创建时间，传入毫秒级时间戳
     ///
     /// Constraints: example `1658980233000`.
+    #[inline]
     pub fn create_time_end(mut self, create_time_end: impl Into<String>) -> Self {
         self.create_time_end = Some(Into::into(create_time_end));
         self
@@ -9959,6 +10424,7 @@ impl JobRequirementListRequest {
     /// 起始更新时间，传入毫秒级时间戳
     ///
     /// Constraints: example `1658980233000`.
+    #[inline]
     pub fn update_time_begin(mut self, update_time_begin: impl Into<String>) -> Self {
         self.update_time_begin = Some(Into::into(update_time_begin));
         self
@@ -9966,6 +10432,7 @@ impl JobRequirementListRequest {
     /// 截止更新时间，传入毫秒级时间戳
     ///
     /// Constraints: example `1658980233000`.
+    #[inline]
     pub fn update_time_end(mut self, update_time_end: impl Into<String>) -> Self {
         self.update_time_end = Some(Into::into(update_time_end));
         self
@@ -9973,6 +10440,7 @@ impl JobRequirementListRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -9980,6 +10448,7 @@ impl JobRequirementListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -9990,6 +10459,7 @@ impl JobRequirementListRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -10000,6 +10470,7 @@ impl JobRequirementListRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -10010,6 +10481,7 @@ impl JobRequirementListRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -10081,6 +10553,7 @@ impl JobRequirementUpdateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10088,6 +10561,7 @@ impl JobRequirementUpdateRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -10098,6 +10572,7 @@ impl JobRequirementUpdateRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -10108,6 +10583,7 @@ impl JobRequirementUpdateRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -10118,6 +10594,7 @@ impl JobRequirementUpdateRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -10126,6 +10603,7 @@ impl JobRequirementUpdateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobRequirementUpdateBody) -> Self {
         self.body = Some(body);
         self
@@ -10167,6 +10645,7 @@ impl JobRequirementListByIdRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10174,6 +10653,7 @@ impl JobRequirementListByIdRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -10184,6 +10664,7 @@ impl JobRequirementListByIdRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -10194,6 +10675,7 @@ impl JobRequirementListByIdRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -10204,6 +10686,7 @@ impl JobRequirementListByIdRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -10212,6 +10695,7 @@ impl JobRequirementListByIdRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: JobRequirementListByIdBody) -> Self {
         self.body = Some(body);
         self
@@ -10250,6 +10734,7 @@ impl JobRequirementSchemaListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10257,6 +10742,7 @@ impl JobRequirementSchemaListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `10`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -10291,6 +10777,7 @@ impl JobSchemaListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10298,6 +10785,7 @@ impl JobSchemaListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -10305,6 +10793,7 @@ impl JobSchemaListRequest {
     /// 职位模板类型
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn scenario(mut self, scenario: impl Into<SupplierArea>) -> Self {
         self.scenario = Some(Into::into(scenario));
         self
@@ -10335,11 +10824,13 @@ pub struct JobTypeListRequest {
 }
 impl JobTypeListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10384,6 +10875,7 @@ impl LocationListRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10391,6 +10883,7 @@ impl LocationListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `10`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -10436,6 +10929,7 @@ impl LocationQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token,下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10469,6 +10963,7 @@ pub struct MinutesGetRequest {
 }
 impl MinutesGetRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10476,11 +10971,13 @@ impl MinutesGetRequest {
     /// 分页大小，表示本次请求获取的速记中的语句的最大数量
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -10514,6 +11011,7 @@ impl NoteCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10548,6 +11046,7 @@ impl NoteListRequest {
     /// 每页限制, 每页最大不超过100
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -10555,6 +11054,7 @@ impl NoteListRequest {
     /// 查询游标, 由上一页结果返回, 第一页不传
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10562,6 +11062,7 @@ impl NoteListRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10617,6 +11118,7 @@ impl NoteGetRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10649,6 +11151,7 @@ impl NotePatchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10686,6 +11189,7 @@ impl OfferCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10693,6 +11197,7 @@ impl OfferCreateRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -10703,6 +11208,7 @@ impl OfferCreateRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -10713,6 +11219,7 @@ impl OfferCreateRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -10723,6 +11230,7 @@ impl OfferCreateRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -10765,6 +11273,7 @@ impl OfferListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -10772,11 +11281,13 @@ impl OfferListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `10`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10784,6 +11295,7 @@ impl OfferListRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -10823,6 +11335,7 @@ pub struct OfferGetRequest {
 }
 impl OfferGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10830,6 +11343,7 @@ impl OfferGetRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -10840,6 +11354,7 @@ impl OfferGetRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -10850,6 +11365,7 @@ impl OfferGetRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -10860,6 +11376,7 @@ impl OfferGetRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -10903,6 +11420,7 @@ impl OfferUpdateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -10910,6 +11428,7 @@ impl OfferUpdateRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -10920,6 +11439,7 @@ impl OfferUpdateRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -10930,6 +11450,7 @@ impl OfferUpdateRequest {
     /// 此次调用中使用的「序列 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_category_id`.
+    #[inline]
     pub fn job_family_id_type(
         mut self,
         job_family_id_type: impl Into<JobFamilyIdType>,
@@ -10940,6 +11461,7 @@ impl OfferUpdateRequest {
     /// 此次调用中使用的「人员类型 ID」的类型
     ///
     /// Constraints: server default `people_admin_employee_type_id`.
+    #[inline]
     pub fn employee_type_id_type(
         mut self,
         employee_type_id_type: impl Into<EmployeeTypeIdType>,
@@ -11056,6 +11578,7 @@ impl OfferApplicationFormListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -11063,6 +11586,7 @@ impl OfferApplicationFormListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `1`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -11097,6 +11621,7 @@ impl OfferApprovalTemplateListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -11104,6 +11629,7 @@ impl OfferApprovalTemplateListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `10`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -11111,6 +11637,7 @@ impl OfferApprovalTemplateListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `people_admin_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<ApplicationTransferOnboardDepartmentIdType>,
@@ -11196,6 +11723,7 @@ impl PortalApplySchemaListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -11203,11 +11731,13 @@ impl PortalApplySchemaListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6930815272790114324`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -11262,6 +11792,7 @@ impl QuestionnaireListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -11269,6 +11800,7 @@ impl QuestionnaireListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `20`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -11276,6 +11808,7 @@ impl QuestionnaireListRequest {
     /// 投递 ID
     ///
     /// Constraints: example `6985833807195212076`.
+    #[inline]
     pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
         self.application_id = Some(Into::into(application_id));
         self
@@ -11283,6 +11816,7 @@ impl QuestionnaireListRequest {
     /// 面试 ID
     ///
     /// Constraints: example `7038435261598763308`.
+    #[inline]
     pub fn interview_id(mut self, interview_id: impl Into<String>) -> Self {
         self.interview_id = Some(Into::into(interview_id));
         self
@@ -11290,6 +11824,7 @@ impl QuestionnaireListRequest {
     /// 最早更新时间
     ///
     /// Constraints: example `1638848468868`.
+    #[inline]
     pub fn update_start_time(mut self, update_start_time: impl Into<String>) -> Self {
         self.update_start_time = Some(Into::into(update_start_time));
         self
@@ -11297,6 +11832,7 @@ impl QuestionnaireListRequest {
     /// 最晚更新时间
     ///
     /// Constraints: example `1638848468869`.
+    #[inline]
     pub fn update_end_time(mut self, update_end_time: impl Into<String>) -> Self {
         self.update_end_time = Some(Into::into(update_end_time));
         self
@@ -11332,6 +11868,7 @@ impl ReferralGetByApplicationRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11365,6 +11902,7 @@ impl ReferralSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11395,11 +11933,13 @@ pub struct ReferralAccountCreateRequest {
 }
 impl ReferralAccountCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ReferralAccountCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -11432,6 +11972,7 @@ pub struct ReferralAccountDeactivateRequest {
 }
 impl ReferralAccountDeactivateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11463,11 +12004,13 @@ pub struct ReferralAccountEnableRequest {
 }
 impl ReferralAccountEnableRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ReferralAccountEnableBody) -> Self {
         self.body = Some(body);
         self
@@ -11500,6 +12043,7 @@ pub struct ReferralAccountGetAccountAssetsRequest {
 }
 impl ReferralAccountGetAccountAssetsRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11593,6 +12137,7 @@ impl ReferralWebsiteJobPostGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11600,6 +12145,7 @@ impl ReferralWebsiteJobPostGetRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -11610,6 +12156,7 @@ impl ReferralWebsiteJobPostGetRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -11652,6 +12199,7 @@ impl ReferralWebsiteJobPostListRequest {
     /// 招聘流程类型
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn process_type(mut self, process_type: impl Into<SupplierArea>) -> Self {
         self.process_type = Some(Into::into(process_type));
         self
@@ -11659,6 +12207,7 @@ impl ReferralWebsiteJobPostListRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -11666,6 +12215,7 @@ impl ReferralWebsiteJobPostListRequest {
     /// 每页获取记录数量，最大10
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -11673,6 +12223,7 @@ impl ReferralWebsiteJobPostListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11680,6 +12231,7 @@ impl ReferralWebsiteJobPostListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -11690,6 +12242,7 @@ impl ReferralWebsiteJobPostListRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -11745,6 +12298,7 @@ impl RegistrationSchemaListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -11752,6 +12306,7 @@ impl RegistrationSchemaListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6930815272790114324`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -11759,6 +12314,7 @@ impl RegistrationSchemaListRequest {
     /// 登记表适用场景；不填表示获取全部类型信息登记表
     ///
     /// Constraints: example `5`.
+    #[inline]
     pub fn scenario(mut self, scenario: impl Into<SchemaScenario>) -> Self {
         self.scenario = Some(Into::into(scenario));
         self
@@ -11807,11 +12363,13 @@ pub struct ResumeSourceListRequest {
 }
 impl ResumeSourceListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -11879,6 +12437,7 @@ impl RoleListRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -11886,6 +12445,7 @@ impl RoleListRequest {
     /// 每页获取记录数量
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -11933,6 +12493,7 @@ impl SubjectListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -11940,6 +12501,7 @@ impl SubjectListRequest {
     /// 项目ID列表
     ///
     /// Sent as one `subject_ids=…` per item (`?subject_ids=a&subject_ids=b`).
+    #[inline]
     pub fn subject_ids(mut self, subject_ids: Vec<String>) -> Self {
         self.subject_ids = Some(subject_ids);
         self
@@ -11947,6 +12509,7 @@ impl SubjectListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `1231231987`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -11954,6 +12517,7 @@ impl SubjectListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `1`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -12061,6 +12625,7 @@ pub struct TalentBatchGetIdRequest {
 }
 impl TalentBatchGetIdRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TalentBatchGetIdBody) -> Self {
         self.body = Some(body);
         self
@@ -12090,6 +12655,7 @@ pub struct TalentCombinedCreateRequest {
 }
 impl TalentCombinedCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -12122,6 +12688,7 @@ pub struct TalentCombinedUpdateRequest {
 }
 impl TalentCombinedUpdateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -12156,6 +12723,7 @@ impl TalentGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_admin_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -12193,6 +12761,7 @@ impl TalentListRequest {
     /// 搜索关键词，支持布尔语言（使用 and、or、not 连接关键词）
     ///
     /// Constraints: example `张三 and 产品经理`.
+    #[inline]
     pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
         self.keyword = Some(Into::into(keyword));
         self
@@ -12200,6 +12769,7 @@ impl TalentListRequest {
     /// 最早更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn update_start_time(mut self, update_start_time: i64) -> Self {
         self.update_start_time = Some(update_start_time);
         self
@@ -12207,6 +12777,7 @@ impl TalentListRequest {
     /// 最晚更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn update_end_time(mut self, update_end_time: i64) -> Self {
         self.update_end_time = Some(update_end_time);
         self
@@ -12214,6 +12785,7 @@ impl TalentListRequest {
     /// 分页大小, 不能超过 20
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -12221,6 +12793,7 @@ impl TalentListRequest {
     /// 排序规则
     ///
     /// Constraints: server default `1`; example `1`.
+    #[inline]
     pub fn sort_by(mut self, sort_by: impl Into<CooperationStatus>) -> Self {
         self.sort_by = Some(Into::into(sort_by));
         self
@@ -12228,6 +12801,7 @@ impl TalentListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12235,6 +12809,7 @@ impl TalentListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_admin_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -12242,6 +12817,7 @@ impl TalentListRequest {
     /// 请求控制参数
     ///
     /// Constraints: example `ignore_empty_error`.
+    #[inline]
     pub fn query_option(mut self, query_option: impl Into<QueryOption>) -> Self {
         self.query_option = Some(Into::into(query_option));
         self
@@ -12376,6 +12952,7 @@ impl TalentFolderListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的page_token
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEsInRpbWVzdGFtcCI6MTY0MDc2NTYzMjA4OCwiaWQiOm51bGx9`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12383,6 +12960,7 @@ impl TalentFolderListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `10`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -12390,6 +12968,7 @@ impl TalentFolderListRequest {
     /// 用户ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -12457,6 +13036,7 @@ impl TalentOperationLogSearchRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12464,6 +13044,7 @@ impl TalentOperationLogSearchRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -12471,6 +13052,7 @@ impl TalentOperationLogSearchRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -12560,6 +13142,7 @@ impl TalentPoolSearchRequest {
     /// 分页大小
     ///
     /// Constraints: server default `10`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -12567,6 +13150,7 @@ impl TalentPoolSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12574,6 +13158,7 @@ impl TalentPoolSearchRequest {
     /// 人才库ID列表
     ///
     /// Sent as one `id_list=…` per item (`?id_list=a&id_list=b`).
+    #[inline]
     pub fn id_list(mut self, id_list: Vec<String>) -> Self {
         self.id_list = Some(id_list);
         self
@@ -12622,6 +13207,7 @@ impl TalentTagListRequest {
     /// 搜索关键词
     ///
     /// Constraints: example `测试`.
+    #[inline]
     pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
         self.keyword = Some(Into::into(keyword));
         self
@@ -12629,6 +13215,7 @@ impl TalentTagListRequest {
     /// ID 列表
     ///
     /// Sent as one `id_list=…` per item (`?id_list=a&id_list=b`).
+    #[inline]
     pub fn id_list(mut self, id_list: Vec<String>) -> Self {
         self.id_list = Some(id_list);
         self
@@ -12636,6 +13223,7 @@ impl TalentTagListRequest {
     /// 标签类型
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn r#type(mut self, r#type: impl Into<SupplierArea>) -> Self {
         self.r#type = Some(Into::into(r#type));
         self
@@ -12643,6 +13231,7 @@ impl TalentTagListRequest {
     /// 包含停用
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn include_inactive(mut self, include_inactive: bool) -> Self {
         self.include_inactive = Some(include_inactive);
         self
@@ -12650,6 +13239,7 @@ impl TalentTagListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -12657,6 +13247,7 @@ impl TalentTagListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12704,6 +13295,7 @@ impl TerminationReasonListRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12711,6 +13303,7 @@ impl TerminationReasonListRequest {
     /// 每页获取记录数量，最大10
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -12761,6 +13354,7 @@ impl TestSearchRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12768,21 +13362,25 @@ impl TestSearchRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TestSearchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -12834,6 +13432,7 @@ impl TodoListRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12841,6 +13440,7 @@ impl TodoListRequest {
     /// 每页获取记录数量，最大100
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -12848,6 +13448,7 @@ impl TodoListRequest {
     /// 用户 ID，当 token 为租户 token 时，必须传入该字段，当 token 为用户 token 时，不传该字段
     ///
     /// Constraints: example `ou_xxx`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(Into::into(user_id));
         self
@@ -12855,6 +13456,7 @@ impl TodoListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_admin_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<AgencyGetUserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -12927,11 +13529,13 @@ pub struct TripartiteAgreementListRequest {
 }
 impl TripartiteAgreementListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -12939,6 +13543,7 @@ impl TripartiteAgreementListRequest {
     /// 投递 ID，必填投递 id 与三方协议 ID 其中之一
     ///
     /// Constraints: example `6930815272790114324`.
+    #[inline]
     pub fn application_id(mut self, application_id: impl Into<String>) -> Self {
         self.application_id = Some(Into::into(application_id));
         self
@@ -12946,6 +13551,7 @@ impl TripartiteAgreementListRequest {
     /// 三方协议 ID，必填投递 id 与三方协议 ID 其中之一
     ///
     /// Constraints: example `6930815272790114325`.
+    #[inline]
     pub fn tripartite_agreement_id(
         mut self,
         tripartite_agreement_id: impl Into<String>,
@@ -13050,6 +13656,7 @@ impl UserRoleListRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -13057,6 +13664,7 @@ impl UserRoleListRequest {
     /// 每页获取记录数量，最大10
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -13064,6 +13672,7 @@ impl UserRoleListRequest {
     /// 用户 ID
     ///
     /// Constraints: example `ou_xxxx`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(Into::into(user_id));
         self
@@ -13071,6 +13680,7 @@ impl UserRoleListRequest {
     /// 角色 ID
     ///
     /// Constraints: example `101`.
+    #[inline]
     pub fn role_id(mut self, role_id: impl Into<String>) -> Self {
         self.role_id = Some(Into::into(role_id));
         self
@@ -13078,6 +13688,7 @@ impl UserRoleListRequest {
     /// 最早更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn update_start_time(mut self, update_start_time: i64) -> Self {
         self.update_start_time = Some(update_start_time);
         self
@@ -13085,11 +13696,13 @@ impl UserRoleListRequest {
     /// 最晚更新时间，毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn update_end_time(mut self, update_end_time: i64) -> Self {
         self.update_end_time = Some(update_end_time);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -13168,6 +13781,7 @@ impl WebsiteChannelListRequest {
     /// 每页获取记录最大数量，最大100
     ///
     /// Constraints: server default `10`; example `100`.
+    #[inline]
     pub fn page_size(mut self, page_size: impl Into<String>) -> Self {
         self.page_size = Some(Into::into(page_size));
         self
@@ -13175,6 +13789,7 @@ impl WebsiteChannelListRequest {
     /// 页码标识，获取第一页传空，每次查询会返回下一页的 page_token
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1NTUyMjM2NzIsImlkIjpudWxsfQ`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -13291,6 +13906,7 @@ impl WebsiteDeliveryCreateByResumeRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -13358,6 +13974,7 @@ impl WebsiteJobPostGetRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -13365,6 +13982,7 @@ impl WebsiteJobPostGetRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -13375,6 +13993,7 @@ impl WebsiteJobPostGetRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -13420,6 +14039,7 @@ impl WebsiteJobPostListRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -13427,6 +14047,7 @@ impl WebsiteJobPostListRequest {
     /// 每页获取记录数量，最大10
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -13434,6 +14055,7 @@ impl WebsiteJobPostListRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -13441,6 +14063,7 @@ impl WebsiteJobPostListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -13451,6 +14074,7 @@ impl WebsiteJobPostListRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -13461,6 +14085,7 @@ impl WebsiteJobPostListRequest {
     /// 最早更新时间,毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn update_start_time(mut self, update_start_time: impl Into<String>) -> Self {
         self.update_start_time = Some(Into::into(update_start_time));
         self
@@ -13468,6 +14093,7 @@ impl WebsiteJobPostListRequest {
     /// 最晚更新时间,毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn update_end_time(mut self, update_end_time: impl Into<String>) -> Self {
         self.update_end_time = Some(Into::into(update_end_time));
         self
@@ -13475,6 +14101,7 @@ impl WebsiteJobPostListRequest {
     /// 最早创建时间,毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn create_start_time(mut self, create_start_time: impl Into<String>) -> Self {
         self.create_start_time = Some(Into::into(create_start_time));
         self
@@ -13482,6 +14109,7 @@ impl WebsiteJobPostListRequest {
     /// 最晚创建时间,毫秒级时间戳
     ///
     /// Constraints: example `1618500278663`.
+    #[inline]
     pub fn create_end_time(mut self, create_end_time: impl Into<String>) -> Self {
         self.create_end_time = Some(Into::into(create_end_time));
         self
@@ -13542,6 +14170,7 @@ impl WebsiteJobPostSearchRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -13549,6 +14178,7 @@ impl WebsiteJobPostSearchRequest {
     /// 每页获取记录数量，最大10
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -13556,6 +14186,7 @@ impl WebsiteJobPostSearchRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -13563,6 +14194,7 @@ impl WebsiteJobPostSearchRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -13573,6 +14205,7 @@ impl WebsiteJobPostSearchRequest {
     /// 此次调用中使用的「职级 ID」的类型
     ///
     /// Constraints: server default `people_admin_job_level_id`.
+    #[inline]
     pub fn job_level_id_type(
         mut self,
         job_level_id_type: impl Into<JobLevelIdType>,
@@ -13581,6 +14214,7 @@ impl WebsiteJobPostSearchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: WebsiteJobPostSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -13663,6 +14297,7 @@ impl WebsiteListRequest {
     /// 下一页页码
     ///
     /// Constraints: example `eyJvZmZzZXQiOjEwLCJ0aW1lc3RhbXAiOjE2Mjc1NTUyMjM2NzIsImlkIjpudWxsfQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -13670,6 +14305,7 @@ impl WebsiteListRequest {
     /// 每页获取记录数量，最大10
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -13720,6 +14356,7 @@ pub enum AdvertisementPublishError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AdvertisementPublishError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -13733,6 +14370,7 @@ impl From<rt::Error> for AdvertisementPublishError {
 }
 impl ::std::ops::Deref for AdvertisementPublishError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -13745,11 +14383,13 @@ impl ::std::ops::Deref for AdvertisementPublishError {
     }
 }
 impl ::std::fmt::Display for AdvertisementPublishError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AdvertisementPublishError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13770,6 +14410,7 @@ pub enum AgencyBatchQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgencyBatchQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -13780,6 +14421,7 @@ impl From<rt::Error> for AgencyBatchQueryError {
 }
 impl ::std::ops::Deref for AgencyBatchQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -13789,11 +14431,13 @@ impl ::std::ops::Deref for AgencyBatchQueryError {
     }
 }
 impl ::std::fmt::Display for AgencyBatchQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgencyBatchQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13816,6 +14460,7 @@ pub enum AgencyGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgencyGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -13829,6 +14474,7 @@ impl From<rt::Error> for AgencyGetError {
 }
 impl ::std::ops::Deref for AgencyGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -13839,11 +14485,13 @@ impl ::std::ops::Deref for AgencyGetError {
     }
 }
 impl ::std::fmt::Display for AgencyGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgencyGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13864,6 +14512,7 @@ pub enum AgencyGetAgencyAccountError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgencyGetAgencyAccountError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -13874,6 +14523,7 @@ impl From<rt::Error> for AgencyGetAgencyAccountError {
 }
 impl ::std::ops::Deref for AgencyGetAgencyAccountError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -13883,11 +14533,13 @@ impl ::std::ops::Deref for AgencyGetAgencyAccountError {
     }
 }
 impl ::std::fmt::Display for AgencyGetAgencyAccountError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgencyGetAgencyAccountError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13908,6 +14560,7 @@ pub enum AgencyOperateAgencyAccountError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgencyOperateAgencyAccountError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -13918,6 +14571,7 @@ impl From<rt::Error> for AgencyOperateAgencyAccountError {
 }
 impl ::std::ops::Deref for AgencyOperateAgencyAccountError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -13927,11 +14581,13 @@ impl ::std::ops::Deref for AgencyOperateAgencyAccountError {
     }
 }
 impl ::std::fmt::Display for AgencyOperateAgencyAccountError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgencyOperateAgencyAccountError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13952,6 +14608,7 @@ pub enum AgencyProtectError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgencyProtectError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -13962,6 +14619,7 @@ impl From<rt::Error> for AgencyProtectError {
 }
 impl ::std::ops::Deref for AgencyProtectError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -13971,11 +14629,13 @@ impl ::std::ops::Deref for AgencyProtectError {
     }
 }
 impl ::std::fmt::Display for AgencyProtectError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgencyProtectError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13996,6 +14656,7 @@ pub enum AgencyProtectSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgencyProtectSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14006,6 +14667,7 @@ impl From<rt::Error> for AgencyProtectSearchError {
 }
 impl ::std::ops::Deref for AgencyProtectSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14015,11 +14677,13 @@ impl ::std::ops::Deref for AgencyProtectSearchError {
     }
 }
 impl ::std::fmt::Display for AgencyProtectSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgencyProtectSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14042,6 +14706,7 @@ pub enum AgencyQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AgencyQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14055,6 +14720,7 @@ impl From<rt::Error> for AgencyQueryError {
 }
 impl ::std::ops::Deref for AgencyQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14065,11 +14731,13 @@ impl ::std::ops::Deref for AgencyQueryError {
     }
 }
 impl ::std::fmt::Display for AgencyQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AgencyQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14092,6 +14760,7 @@ pub enum ApplicationInterviewListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationInterviewListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1000001 => Self::ParamIsInvalid(api),
@@ -14103,6 +14772,7 @@ impl From<rt::Error> for ApplicationInterviewListError {
 }
 impl ::std::ops::Deref for ApplicationInterviewListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -14113,11 +14783,13 @@ impl ::std::ops::Deref for ApplicationInterviewListError {
     }
 }
 impl ::std::fmt::Display for ApplicationInterviewListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationInterviewListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14142,6 +14814,7 @@ pub enum ApplicationCancelOnboardError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationCancelOnboardError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14158,6 +14831,7 @@ impl From<rt::Error> for ApplicationCancelOnboardError {
 }
 impl ::std::ops::Deref for ApplicationCancelOnboardError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14169,11 +14843,13 @@ impl ::std::ops::Deref for ApplicationCancelOnboardError {
     }
 }
 impl ::std::fmt::Display for ApplicationCancelOnboardError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationCancelOnboardError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14208,6 +14884,7 @@ pub enum ApplicationCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14225,6 +14902,7 @@ impl From<rt::Error> for ApplicationCreateError {
 }
 impl ::std::ops::Deref for ApplicationCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14241,11 +14919,13 @@ impl ::std::ops::Deref for ApplicationCreateError {
     }
 }
 impl ::std::fmt::Display for ApplicationCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14266,6 +14946,7 @@ pub enum ApplicationListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14276,6 +14957,7 @@ impl From<rt::Error> for ApplicationListError {
 }
 impl ::std::ops::Deref for ApplicationListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14285,11 +14967,13 @@ impl ::std::ops::Deref for ApplicationListError {
     }
 }
 impl ::std::fmt::Display for ApplicationListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14310,6 +14994,7 @@ pub enum ApplicationGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14320,6 +15005,7 @@ impl From<rt::Error> for ApplicationGetError {
 }
 impl ::std::ops::Deref for ApplicationGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14329,11 +15015,13 @@ impl ::std::ops::Deref for ApplicationGetError {
     }
 }
 impl ::std::fmt::Display for ApplicationGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14356,6 +15044,7 @@ pub enum ApplicationGetDetailError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationGetDetailError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14367,6 +15056,7 @@ impl From<rt::Error> for ApplicationGetDetailError {
 }
 impl ::std::ops::Deref for ApplicationGetDetailError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14377,11 +15067,13 @@ impl ::std::ops::Deref for ApplicationGetDetailError {
     }
 }
 impl ::std::fmt::Display for ApplicationGetDetailError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationGetDetailError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14402,6 +15094,7 @@ pub enum ApplicationOfferError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationOfferError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14412,6 +15105,7 @@ impl From<rt::Error> for ApplicationOfferError {
 }
 impl ::std::ops::Deref for ApplicationOfferError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14421,11 +15115,13 @@ impl ::std::ops::Deref for ApplicationOfferError {
     }
 }
 impl ::std::fmt::Display for ApplicationOfferError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationOfferError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14456,6 +15152,7 @@ pub enum ApplicationRecoverError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationRecoverError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14471,6 +15168,7 @@ impl From<rt::Error> for ApplicationRecoverError {
 }
 impl ::std::ops::Deref for ApplicationRecoverError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14485,11 +15183,13 @@ impl ::std::ops::Deref for ApplicationRecoverError {
     }
 }
 impl ::std::fmt::Display for ApplicationRecoverError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationRecoverError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14512,6 +15212,7 @@ pub enum ApplicationTerminateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationTerminateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14525,6 +15226,7 @@ impl From<rt::Error> for ApplicationTerminateError {
 }
 impl ::std::ops::Deref for ApplicationTerminateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14535,11 +15237,13 @@ impl ::std::ops::Deref for ApplicationTerminateError {
     }
 }
 impl ::std::fmt::Display for ApplicationTerminateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationTerminateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14572,6 +15276,7 @@ pub enum ApplicationTransferOnboardError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationTransferOnboardError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14592,6 +15297,7 @@ impl From<rt::Error> for ApplicationTransferOnboardError {
 }
 impl ::std::ops::Deref for ApplicationTransferOnboardError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14607,11 +15313,13 @@ impl ::std::ops::Deref for ApplicationTransferOnboardError {
     }
 }
 impl ::std::fmt::Display for ApplicationTransferOnboardError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationTransferOnboardError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14644,6 +15352,7 @@ pub enum ApplicationTransferStageError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ApplicationTransferStageError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14664,6 +15373,7 @@ impl From<rt::Error> for ApplicationTransferStageError {
 }
 impl ::std::ops::Deref for ApplicationTransferStageError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14679,11 +15389,13 @@ impl ::std::ops::Deref for ApplicationTransferStageError {
     }
 }
 impl ::std::fmt::Display for ApplicationTransferStageError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ApplicationTransferStageError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14704,6 +15416,7 @@ pub enum AttachmentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AttachmentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14714,6 +15427,7 @@ impl From<rt::Error> for AttachmentCreateError {
 }
 impl ::std::ops::Deref for AttachmentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14723,11 +15437,13 @@ impl ::std::ops::Deref for AttachmentCreateError {
     }
 }
 impl ::std::fmt::Display for AttachmentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AttachmentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14748,6 +15464,7 @@ pub enum AttachmentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AttachmentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14758,6 +15475,7 @@ impl From<rt::Error> for AttachmentGetError {
 }
 impl ::std::ops::Deref for AttachmentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14767,11 +15485,13 @@ impl ::std::ops::Deref for AttachmentGetError {
     }
 }
 impl ::std::fmt::Display for AttachmentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AttachmentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14792,6 +15512,7 @@ pub enum AttachmentPreviewError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AttachmentPreviewError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14802,6 +15523,7 @@ impl From<rt::Error> for AttachmentPreviewError {
 }
 impl ::std::ops::Deref for AttachmentPreviewError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14811,11 +15533,13 @@ impl ::std::ops::Deref for AttachmentPreviewError {
     }
 }
 impl ::std::fmt::Display for AttachmentPreviewError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AttachmentPreviewError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14836,6 +15560,7 @@ pub enum BackgroundCheckOrderBatchQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BackgroundCheckOrderBatchQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14846,6 +15571,7 @@ impl From<rt::Error> for BackgroundCheckOrderBatchQueryError {
 }
 impl ::std::ops::Deref for BackgroundCheckOrderBatchQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14855,11 +15581,13 @@ impl ::std::ops::Deref for BackgroundCheckOrderBatchQueryError {
     }
 }
 impl ::std::fmt::Display for BackgroundCheckOrderBatchQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BackgroundCheckOrderBatchQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14880,6 +15608,7 @@ pub enum BackgroundCheckOrderListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BackgroundCheckOrderListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14890,6 +15619,7 @@ impl From<rt::Error> for BackgroundCheckOrderListError {
 }
 impl ::std::ops::Deref for BackgroundCheckOrderListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14899,11 +15629,13 @@ impl ::std::ops::Deref for BackgroundCheckOrderListError {
     }
 }
 impl ::std::fmt::Display for BackgroundCheckOrderListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BackgroundCheckOrderListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14924,6 +15656,7 @@ pub enum DiversityInclusionSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DiversityInclusionSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14934,6 +15667,7 @@ impl From<rt::Error> for DiversityInclusionSearchError {
 }
 impl ::std::ops::Deref for DiversityInclusionSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14943,11 +15677,13 @@ impl ::std::ops::Deref for DiversityInclusionSearchError {
     }
 }
 impl ::std::fmt::Display for DiversityInclusionSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DiversityInclusionSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -14966,6 +15702,7 @@ pub enum EcoAccountCustomFieldBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoAccountCustomFieldBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -14975,6 +15712,7 @@ impl From<rt::Error> for EcoAccountCustomFieldBatchDeleteError {
 }
 impl ::std::ops::Deref for EcoAccountCustomFieldBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -14983,11 +15721,13 @@ impl ::std::ops::Deref for EcoAccountCustomFieldBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for EcoAccountCustomFieldBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoAccountCustomFieldBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15006,6 +15746,7 @@ pub enum EcoAccountCustomFieldBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoAccountCustomFieldBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15015,6 +15756,7 @@ impl From<rt::Error> for EcoAccountCustomFieldBatchUpdateError {
 }
 impl ::std::ops::Deref for EcoAccountCustomFieldBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15023,11 +15765,13 @@ impl ::std::ops::Deref for EcoAccountCustomFieldBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for EcoAccountCustomFieldBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoAccountCustomFieldBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15046,6 +15790,7 @@ pub enum EcoAccountCustomFieldCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoAccountCustomFieldCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15055,6 +15800,7 @@ impl From<rt::Error> for EcoAccountCustomFieldCreateError {
 }
 impl ::std::ops::Deref for EcoAccountCustomFieldCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15063,11 +15809,13 @@ impl ::std::ops::Deref for EcoAccountCustomFieldCreateError {
     }
 }
 impl ::std::fmt::Display for EcoAccountCustomFieldCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoAccountCustomFieldCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15088,6 +15836,7 @@ pub enum EcoBackgroundCheckCancelError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoBackgroundCheckCancelError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002862 => {
@@ -15100,6 +15849,7 @@ impl From<rt::Error> for EcoBackgroundCheckCancelError {
 }
 impl ::std::ops::Deref for EcoBackgroundCheckCancelError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BackgroundCheckOrderNotExist(api) => &**api,
@@ -15109,11 +15859,13 @@ impl ::std::ops::Deref for EcoBackgroundCheckCancelError {
     }
 }
 impl ::std::fmt::Display for EcoBackgroundCheckCancelError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoBackgroundCheckCancelError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15136,6 +15888,7 @@ pub enum EcoBackgroundCheckUpdateProgressError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoBackgroundCheckUpdateProgressError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002858 => Self::IllegalOrderStatus(api),
@@ -15149,6 +15902,7 @@ impl From<rt::Error> for EcoBackgroundCheckUpdateProgressError {
 }
 impl ::std::ops::Deref for EcoBackgroundCheckUpdateProgressError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::IllegalOrderStatus(api) => &**api,
@@ -15159,11 +15913,13 @@ impl ::std::ops::Deref for EcoBackgroundCheckUpdateProgressError {
     }
 }
 impl ::std::fmt::Display for EcoBackgroundCheckUpdateProgressError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoBackgroundCheckUpdateProgressError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15188,6 +15944,7 @@ pub enum EcoBackgroundCheckUpdateResultError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoBackgroundCheckUpdateResultError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002858 => Self::IllegalOrderStatus(api),
@@ -15204,6 +15961,7 @@ impl From<rt::Error> for EcoBackgroundCheckUpdateResultError {
 }
 impl ::std::ops::Deref for EcoBackgroundCheckUpdateResultError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::IllegalOrderStatus(api) => &**api,
@@ -15215,11 +15973,13 @@ impl ::std::ops::Deref for EcoBackgroundCheckUpdateResultError {
     }
 }
 impl ::std::fmt::Display for EcoBackgroundCheckUpdateResultError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoBackgroundCheckUpdateResultError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15238,6 +15998,7 @@ pub enum EcoBackgroundCheckCustomFieldBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoBackgroundCheckCustomFieldBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002860 => {
@@ -15249,6 +16010,7 @@ impl From<rt::Error> for EcoBackgroundCheckCustomFieldBatchDeleteError {
 }
 impl ::std::ops::Deref for EcoBackgroundCheckCustomFieldBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BackgroundCheckCustomFieldCannotBe(api) => &**api,
@@ -15257,11 +16019,13 @@ impl ::std::ops::Deref for EcoBackgroundCheckCustomFieldBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for EcoBackgroundCheckCustomFieldBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoBackgroundCheckCustomFieldBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15280,6 +16044,7 @@ pub enum EcoBackgroundCheckCustomFieldBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoBackgroundCheckCustomFieldBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15289,6 +16054,7 @@ impl From<rt::Error> for EcoBackgroundCheckCustomFieldBatchUpdateError {
 }
 impl ::std::ops::Deref for EcoBackgroundCheckCustomFieldBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15297,11 +16063,13 @@ impl ::std::ops::Deref for EcoBackgroundCheckCustomFieldBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for EcoBackgroundCheckCustomFieldBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoBackgroundCheckCustomFieldBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15322,6 +16090,7 @@ pub enum EcoBackgroundCheckCustomFieldCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoBackgroundCheckCustomFieldCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002855 => {
@@ -15334,6 +16103,7 @@ impl From<rt::Error> for EcoBackgroundCheckCustomFieldCreateError {
 }
 impl ::std::ops::Deref for EcoBackgroundCheckCustomFieldCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::BackgroundCheckCustomFieldIsExist(api) => &**api,
@@ -15343,11 +16113,13 @@ impl ::std::ops::Deref for EcoBackgroundCheckCustomFieldCreateError {
     }
 }
 impl ::std::fmt::Display for EcoBackgroundCheckCustomFieldCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoBackgroundCheckCustomFieldCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15368,6 +16140,7 @@ pub enum EcoBackgroundCheckPackageBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoBackgroundCheckPackageBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002859 => {
@@ -15380,6 +16153,7 @@ impl From<rt::Error> for EcoBackgroundCheckPackageBatchDeleteError {
 }
 impl ::std::ops::Deref for EcoBackgroundCheckPackageBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::AccountPackageNotFound(api) => &**api,
@@ -15389,11 +16163,13 @@ impl ::std::ops::Deref for EcoBackgroundCheckPackageBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for EcoBackgroundCheckPackageBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoBackgroundCheckPackageBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15412,6 +16188,7 @@ pub enum EcoBackgroundCheckPackageBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoBackgroundCheckPackageBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15421,6 +16198,7 @@ impl From<rt::Error> for EcoBackgroundCheckPackageBatchUpdateError {
 }
 impl ::std::ops::Deref for EcoBackgroundCheckPackageBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15429,11 +16207,13 @@ impl ::std::ops::Deref for EcoBackgroundCheckPackageBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for EcoBackgroundCheckPackageBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoBackgroundCheckPackageBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15452,6 +16232,7 @@ pub enum EcoBackgroundCheckPackageCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoBackgroundCheckPackageCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15461,6 +16242,7 @@ impl From<rt::Error> for EcoBackgroundCheckPackageCreateError {
 }
 impl ::std::ops::Deref for EcoBackgroundCheckPackageCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15469,11 +16251,13 @@ impl ::std::ops::Deref for EcoBackgroundCheckPackageCreateError {
     }
 }
 impl ::std::fmt::Display for EcoBackgroundCheckPackageCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoBackgroundCheckPackageCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15494,6 +16278,7 @@ pub enum EcoExamLoginInfoError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoExamLoginInfoError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15506,6 +16291,7 @@ impl From<rt::Error> for EcoExamLoginInfoError {
 }
 impl ::std::ops::Deref for EcoExamLoginInfoError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15515,11 +16301,13 @@ impl ::std::ops::Deref for EcoExamLoginInfoError {
     }
 }
 impl ::std::fmt::Display for EcoExamLoginInfoError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoExamLoginInfoError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15540,6 +16328,7 @@ pub enum EcoExamUpdateResultError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoExamUpdateResultError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15552,6 +16341,7 @@ impl From<rt::Error> for EcoExamUpdateResultError {
 }
 impl ::std::ops::Deref for EcoExamUpdateResultError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15561,11 +16351,13 @@ impl ::std::ops::Deref for EcoExamUpdateResultError {
     }
 }
 impl ::std::fmt::Display for EcoExamUpdateResultError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoExamUpdateResultError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15584,6 +16376,7 @@ pub enum EcoExamPaperBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoExamPaperBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15593,6 +16386,7 @@ impl From<rt::Error> for EcoExamPaperBatchDeleteError {
 }
 impl ::std::ops::Deref for EcoExamPaperBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15601,11 +16395,13 @@ impl ::std::ops::Deref for EcoExamPaperBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for EcoExamPaperBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoExamPaperBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15624,6 +16420,7 @@ pub enum EcoExamPaperBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoExamPaperBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15633,6 +16430,7 @@ impl From<rt::Error> for EcoExamPaperBatchUpdateError {
 }
 impl ::std::ops::Deref for EcoExamPaperBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15641,11 +16439,13 @@ impl ::std::ops::Deref for EcoExamPaperBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for EcoExamPaperBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoExamPaperBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15664,6 +16464,7 @@ pub enum EcoExamPaperCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EcoExamPaperCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15673,6 +16474,7 @@ impl From<rt::Error> for EcoExamPaperCreateError {
 }
 impl ::std::ops::Deref for EcoExamPaperCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15681,11 +16483,13 @@ impl ::std::ops::Deref for EcoExamPaperCreateError {
     }
 }
 impl ::std::fmt::Display for EcoExamPaperCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EcoExamPaperCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15706,6 +16510,7 @@ pub enum EhrImportTaskPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EhrImportTaskPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15716,6 +16521,7 @@ impl From<rt::Error> for EhrImportTaskPatchError {
 }
 impl ::std::ops::Deref for EhrImportTaskPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15725,11 +16531,13 @@ impl ::std::ops::Deref for EhrImportTaskPatchError {
     }
 }
 impl ::std::fmt::Display for EhrImportTaskPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EhrImportTaskPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15750,6 +16558,7 @@ pub enum EmployeeGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15760,6 +16569,7 @@ impl From<rt::Error> for EmployeeGetError {
 }
 impl ::std::ops::Deref for EmployeeGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15769,11 +16579,13 @@ impl ::std::ops::Deref for EmployeeGetError {
     }
 }
 impl ::std::fmt::Display for EmployeeGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15806,6 +16618,7 @@ pub enum EmployeePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15830,6 +16643,7 @@ impl From<rt::Error> for EmployeePatchError {
 }
 impl ::std::ops::Deref for EmployeePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15845,11 +16659,13 @@ impl ::std::ops::Deref for EmployeePatchError {
     }
 }
 impl ::std::fmt::Display for EmployeePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15872,6 +16688,7 @@ pub enum EmployeeGetByApplicationError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EmployeeGetByApplicationError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15885,6 +16702,7 @@ impl From<rt::Error> for EmployeeGetByApplicationError {
 }
 impl ::std::ops::Deref for EmployeeGetByApplicationError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15895,11 +16713,13 @@ impl ::std::ops::Deref for EmployeeGetByApplicationError {
     }
 }
 impl ::std::fmt::Display for EmployeeGetByApplicationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EmployeeGetByApplicationError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15920,6 +16740,7 @@ pub enum EvaluationListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EvaluationListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15930,6 +16751,7 @@ impl From<rt::Error> for EvaluationListError {
 }
 impl ::std::ops::Deref for EvaluationListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15939,11 +16761,13 @@ impl ::std::ops::Deref for EvaluationListError {
     }
 }
 impl ::std::fmt::Display for EvaluationListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EvaluationListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -15964,6 +16788,7 @@ pub enum EvaluationTaskListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EvaluationTaskListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -15974,6 +16799,7 @@ impl From<rt::Error> for EvaluationTaskListError {
 }
 impl ::std::ops::Deref for EvaluationTaskListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -15983,11 +16809,13 @@ impl ::std::ops::Deref for EvaluationTaskListError {
     }
 }
 impl ::std::fmt::Display for EvaluationTaskListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EvaluationTaskListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16008,6 +16836,7 @@ pub enum ExamCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExamCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16018,6 +16847,7 @@ impl From<rt::Error> for ExamCreateError {
 }
 impl ::std::ops::Deref for ExamCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16027,11 +16857,13 @@ impl ::std::ops::Deref for ExamCreateError {
     }
 }
 impl ::std::fmt::Display for ExamCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExamCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16052,6 +16884,7 @@ pub enum ExamMarkingTaskListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExamMarkingTaskListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16062,6 +16895,7 @@ impl From<rt::Error> for ExamMarkingTaskListError {
 }
 impl ::std::ops::Deref for ExamMarkingTaskListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16071,11 +16905,13 @@ impl ::std::ops::Deref for ExamMarkingTaskListError {
     }
 }
 impl ::std::fmt::Display for ExamMarkingTaskListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExamMarkingTaskListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16098,6 +16934,7 @@ pub enum ExternalApplicationCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalApplicationCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16109,6 +16946,7 @@ impl From<rt::Error> for ExternalApplicationCreateError {
 }
 impl ::std::ops::Deref for ExternalApplicationCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16119,11 +16957,13 @@ impl ::std::ops::Deref for ExternalApplicationCreateError {
     }
 }
 impl ::std::fmt::Display for ExternalApplicationCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalApplicationCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16146,6 +16986,7 @@ pub enum ExternalApplicationListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalApplicationListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16157,6 +16998,7 @@ impl From<rt::Error> for ExternalApplicationListError {
 }
 impl ::std::ops::Deref for ExternalApplicationListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16167,11 +17009,13 @@ impl ::std::ops::Deref for ExternalApplicationListError {
     }
 }
 impl ::std::fmt::Display for ExternalApplicationListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalApplicationListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16192,6 +17036,7 @@ pub enum ExternalApplicationDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalApplicationDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16202,6 +17047,7 @@ impl From<rt::Error> for ExternalApplicationDeleteError {
 }
 impl ::std::ops::Deref for ExternalApplicationDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16211,11 +17057,13 @@ impl ::std::ops::Deref for ExternalApplicationDeleteError {
     }
 }
 impl ::std::fmt::Display for ExternalApplicationDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalApplicationDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16236,6 +17084,7 @@ pub enum ExternalApplicationUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalApplicationUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16246,6 +17095,7 @@ impl From<rt::Error> for ExternalApplicationUpdateError {
 }
 impl ::std::ops::Deref for ExternalApplicationUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16255,11 +17105,13 @@ impl ::std::ops::Deref for ExternalApplicationUpdateError {
     }
 }
 impl ::std::fmt::Display for ExternalApplicationUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalApplicationUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16280,6 +17132,7 @@ pub enum ExternalBackgroundCheckBatchQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalBackgroundCheckBatchQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16290,6 +17143,7 @@ impl From<rt::Error> for ExternalBackgroundCheckBatchQueryError {
 }
 impl ::std::ops::Deref for ExternalBackgroundCheckBatchQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16299,11 +17153,13 @@ impl ::std::ops::Deref for ExternalBackgroundCheckBatchQueryError {
     }
 }
 impl ::std::fmt::Display for ExternalBackgroundCheckBatchQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalBackgroundCheckBatchQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16324,6 +17180,7 @@ pub enum ExternalBackgroundCheckCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalBackgroundCheckCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16334,6 +17191,7 @@ impl From<rt::Error> for ExternalBackgroundCheckCreateError {
 }
 impl ::std::ops::Deref for ExternalBackgroundCheckCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16343,11 +17201,13 @@ impl ::std::ops::Deref for ExternalBackgroundCheckCreateError {
     }
 }
 impl ::std::fmt::Display for ExternalBackgroundCheckCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalBackgroundCheckCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16368,6 +17228,7 @@ pub enum ExternalBackgroundCheckDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalBackgroundCheckDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16378,6 +17239,7 @@ impl From<rt::Error> for ExternalBackgroundCheckDeleteError {
 }
 impl ::std::ops::Deref for ExternalBackgroundCheckDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16387,11 +17249,13 @@ impl ::std::ops::Deref for ExternalBackgroundCheckDeleteError {
     }
 }
 impl ::std::fmt::Display for ExternalBackgroundCheckDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalBackgroundCheckDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16412,6 +17276,7 @@ pub enum ExternalBackgroundCheckUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalBackgroundCheckUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16422,6 +17287,7 @@ impl From<rt::Error> for ExternalBackgroundCheckUpdateError {
 }
 impl ::std::ops::Deref for ExternalBackgroundCheckUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16431,11 +17297,13 @@ impl ::std::ops::Deref for ExternalBackgroundCheckUpdateError {
     }
 }
 impl ::std::fmt::Display for ExternalBackgroundCheckUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalBackgroundCheckUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16456,6 +17324,7 @@ pub enum ExternalInterviewBatchQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalInterviewBatchQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16466,6 +17335,7 @@ impl From<rt::Error> for ExternalInterviewBatchQueryError {
 }
 impl ::std::ops::Deref for ExternalInterviewBatchQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16475,11 +17345,13 @@ impl ::std::ops::Deref for ExternalInterviewBatchQueryError {
     }
 }
 impl ::std::fmt::Display for ExternalInterviewBatchQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalInterviewBatchQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16500,6 +17372,7 @@ pub enum ExternalInterviewCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalInterviewCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16510,6 +17383,7 @@ impl From<rt::Error> for ExternalInterviewCreateError {
 }
 impl ::std::ops::Deref for ExternalInterviewCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16519,11 +17393,13 @@ impl ::std::ops::Deref for ExternalInterviewCreateError {
     }
 }
 impl ::std::fmt::Display for ExternalInterviewCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalInterviewCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16544,6 +17420,7 @@ pub enum ExternalInterviewDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalInterviewDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16554,6 +17431,7 @@ impl From<rt::Error> for ExternalInterviewDeleteError {
 }
 impl ::std::ops::Deref for ExternalInterviewDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16563,11 +17441,13 @@ impl ::std::ops::Deref for ExternalInterviewDeleteError {
     }
 }
 impl ::std::fmt::Display for ExternalInterviewDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalInterviewDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16588,6 +17468,7 @@ pub enum ExternalInterviewUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalInterviewUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16598,6 +17479,7 @@ impl From<rt::Error> for ExternalInterviewUpdateError {
 }
 impl ::std::ops::Deref for ExternalInterviewUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16607,11 +17489,13 @@ impl ::std::ops::Deref for ExternalInterviewUpdateError {
     }
 }
 impl ::std::fmt::Display for ExternalInterviewUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalInterviewUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16632,6 +17516,7 @@ pub enum ExternalInterviewAssessmentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalInterviewAssessmentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16642,6 +17527,7 @@ impl From<rt::Error> for ExternalInterviewAssessmentCreateError {
 }
 impl ::std::ops::Deref for ExternalInterviewAssessmentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16651,11 +17537,13 @@ impl ::std::ops::Deref for ExternalInterviewAssessmentCreateError {
     }
 }
 impl ::std::fmt::Display for ExternalInterviewAssessmentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalInterviewAssessmentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16676,6 +17564,7 @@ pub enum ExternalInterviewAssessmentPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalInterviewAssessmentPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16686,6 +17575,7 @@ impl From<rt::Error> for ExternalInterviewAssessmentPatchError {
 }
 impl ::std::ops::Deref for ExternalInterviewAssessmentPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16695,11 +17585,13 @@ impl ::std::ops::Deref for ExternalInterviewAssessmentPatchError {
     }
 }
 impl ::std::fmt::Display for ExternalInterviewAssessmentPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalInterviewAssessmentPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16720,6 +17612,7 @@ pub enum ExternalOfferBatchQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalOfferBatchQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16730,6 +17623,7 @@ impl From<rt::Error> for ExternalOfferBatchQueryError {
 }
 impl ::std::ops::Deref for ExternalOfferBatchQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16739,11 +17633,13 @@ impl ::std::ops::Deref for ExternalOfferBatchQueryError {
     }
 }
 impl ::std::fmt::Display for ExternalOfferBatchQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalOfferBatchQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16764,6 +17660,7 @@ pub enum ExternalOfferCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalOfferCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16774,6 +17671,7 @@ impl From<rt::Error> for ExternalOfferCreateError {
 }
 impl ::std::ops::Deref for ExternalOfferCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16783,11 +17681,13 @@ impl ::std::ops::Deref for ExternalOfferCreateError {
     }
 }
 impl ::std::fmt::Display for ExternalOfferCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalOfferCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16808,6 +17708,7 @@ pub enum ExternalOfferDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalOfferDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16818,6 +17719,7 @@ impl From<rt::Error> for ExternalOfferDeleteError {
 }
 impl ::std::ops::Deref for ExternalOfferDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16827,11 +17729,13 @@ impl ::std::ops::Deref for ExternalOfferDeleteError {
     }
 }
 impl ::std::fmt::Display for ExternalOfferDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalOfferDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16852,6 +17756,7 @@ pub enum ExternalOfferUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalOfferUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16862,6 +17767,7 @@ impl From<rt::Error> for ExternalOfferUpdateError {
 }
 impl ::std::ops::Deref for ExternalOfferUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16871,11 +17777,13 @@ impl ::std::ops::Deref for ExternalOfferUpdateError {
     }
 }
 impl ::std::fmt::Display for ExternalOfferUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalOfferUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16896,6 +17804,7 @@ pub enum ExternalReferralRewardCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalReferralRewardCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16906,6 +17815,7 @@ impl From<rt::Error> for ExternalReferralRewardCreateError {
 }
 impl ::std::ops::Deref for ExternalReferralRewardCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16915,11 +17825,13 @@ impl ::std::ops::Deref for ExternalReferralRewardCreateError {
     }
 }
 impl ::std::fmt::Display for ExternalReferralRewardCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalReferralRewardCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16942,6 +17854,7 @@ pub enum ExternalReferralRewardDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExternalReferralRewardDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16953,6 +17866,7 @@ impl From<rt::Error> for ExternalReferralRewardDeleteError {
 }
 impl ::std::ops::Deref for ExternalReferralRewardDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -16963,11 +17877,13 @@ impl ::std::ops::Deref for ExternalReferralRewardDeleteError {
     }
 }
 impl ::std::fmt::Display for ExternalReferralRewardDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExternalReferralRewardDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -16988,6 +17904,7 @@ pub enum InterviewGetByTalentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewGetByTalentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -16998,6 +17915,7 @@ impl From<rt::Error> for InterviewGetByTalentError {
 }
 impl ::std::ops::Deref for InterviewGetByTalentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17007,11 +17925,13 @@ impl ::std::ops::Deref for InterviewGetByTalentError {
     }
 }
 impl ::std::fmt::Display for InterviewGetByTalentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewGetByTalentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17032,6 +17952,7 @@ pub enum InterviewListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17042,6 +17963,7 @@ impl From<rt::Error> for InterviewListError {
 }
 impl ::std::ops::Deref for InterviewListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17051,11 +17973,13 @@ impl ::std::ops::Deref for InterviewListError {
     }
 }
 impl ::std::fmt::Display for InterviewListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17076,6 +18000,7 @@ pub enum InterviewFeedbackFormListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewFeedbackFormListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17086,6 +18011,7 @@ impl From<rt::Error> for InterviewFeedbackFormListError {
 }
 impl ::std::ops::Deref for InterviewFeedbackFormListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17095,11 +18021,13 @@ impl ::std::ops::Deref for InterviewFeedbackFormListError {
     }
 }
 impl ::std::fmt::Display for InterviewFeedbackFormListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewFeedbackFormListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17120,6 +18048,7 @@ pub enum InterviewRecordAttachmentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewRecordAttachmentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17130,6 +18059,7 @@ impl From<rt::Error> for InterviewRecordAttachmentGetError {
 }
 impl ::std::ops::Deref for InterviewRecordAttachmentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17139,11 +18069,13 @@ impl ::std::ops::Deref for InterviewRecordAttachmentGetError {
     }
 }
 impl ::std::fmt::Display for InterviewRecordAttachmentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewRecordAttachmentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17164,6 +18096,7 @@ pub enum InterviewRecordGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewRecordGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17174,6 +18107,7 @@ impl From<rt::Error> for InterviewRecordGetError {
 }
 impl ::std::ops::Deref for InterviewRecordGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17183,11 +18117,13 @@ impl ::std::ops::Deref for InterviewRecordGetError {
     }
 }
 impl ::std::fmt::Display for InterviewRecordGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewRecordGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17208,6 +18144,7 @@ pub enum InterviewRecordListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewRecordListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17218,6 +18155,7 @@ impl From<rt::Error> for InterviewRecordListError {
 }
 impl ::std::ops::Deref for InterviewRecordListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17227,11 +18165,13 @@ impl ::std::ops::Deref for InterviewRecordListError {
     }
 }
 impl ::std::fmt::Display for InterviewRecordListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewRecordListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17252,6 +18192,7 @@ pub enum InterviewRegistrationSchemaListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewRegistrationSchemaListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17262,6 +18203,7 @@ impl From<rt::Error> for InterviewRegistrationSchemaListError {
 }
 impl ::std::ops::Deref for InterviewRegistrationSchemaListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17271,11 +18213,13 @@ impl ::std::ops::Deref for InterviewRegistrationSchemaListError {
     }
 }
 impl ::std::fmt::Display for InterviewRegistrationSchemaListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewRegistrationSchemaListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17296,6 +18240,7 @@ pub enum InterviewRoundTypeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewRoundTypeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17306,6 +18251,7 @@ impl From<rt::Error> for InterviewRoundTypeListError {
 }
 impl ::std::ops::Deref for InterviewRoundTypeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17315,11 +18261,13 @@ impl ::std::ops::Deref for InterviewRoundTypeListError {
     }
 }
 impl ::std::fmt::Display for InterviewRoundTypeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewRoundTypeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17340,6 +18288,7 @@ pub enum InterviewTaskListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewTaskListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17350,6 +18299,7 @@ impl From<rt::Error> for InterviewTaskListError {
 }
 impl ::std::ops::Deref for InterviewTaskListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17359,11 +18309,13 @@ impl ::std::ops::Deref for InterviewTaskListError {
     }
 }
 impl ::std::fmt::Display for InterviewTaskListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewTaskListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17384,6 +18336,7 @@ pub enum InterviewerListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewerListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17394,6 +18347,7 @@ impl From<rt::Error> for InterviewerListError {
 }
 impl ::std::ops::Deref for InterviewerListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17403,11 +18357,13 @@ impl ::std::ops::Deref for InterviewerListError {
     }
 }
 impl ::std::fmt::Display for InterviewerListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewerListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17428,6 +18384,7 @@ pub enum InterviewerPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewerPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17438,6 +18395,7 @@ impl From<rt::Error> for InterviewerPatchError {
 }
 impl ::std::ops::Deref for InterviewerPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17447,11 +18405,13 @@ impl ::std::ops::Deref for InterviewerPatchError {
     }
 }
 impl ::std::fmt::Display for InterviewerPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewerPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17474,6 +18434,7 @@ pub enum JobManagerBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobManagerBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17485,6 +18446,7 @@ impl From<rt::Error> for JobManagerBatchUpdateError {
 }
 impl ::std::ops::Deref for JobManagerBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17495,11 +18457,13 @@ impl ::std::ops::Deref for JobManagerBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for JobManagerBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobManagerBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17520,6 +18484,7 @@ pub enum JobManagerGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobManagerGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17530,6 +18495,7 @@ impl From<rt::Error> for JobManagerGetError {
 }
 impl ::std::ops::Deref for JobManagerGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17539,11 +18505,13 @@ impl ::std::ops::Deref for JobManagerGetError {
     }
 }
 impl ::std::fmt::Display for JobManagerGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobManagerGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17566,6 +18534,7 @@ pub enum JobCloseError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobCloseError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17577,6 +18546,7 @@ impl From<rt::Error> for JobCloseError {
 }
 impl ::std::ops::Deref for JobCloseError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17587,11 +18557,13 @@ impl ::std::ops::Deref for JobCloseError {
     }
 }
 impl ::std::fmt::Display for JobCloseError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobCloseError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17634,6 +18606,7 @@ pub enum JobCombinedCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobCombinedCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17655,6 +18628,7 @@ impl From<rt::Error> for JobCombinedCreateError {
 }
 impl ::std::ops::Deref for JobCombinedCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17675,11 +18649,13 @@ impl ::std::ops::Deref for JobCombinedCreateError {
     }
 }
 impl ::std::fmt::Display for JobCombinedCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobCombinedCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17726,6 +18702,7 @@ pub enum JobCombinedUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobCombinedUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17749,6 +18726,7 @@ impl From<rt::Error> for JobCombinedUpdateError {
 }
 impl ::std::ops::Deref for JobCombinedUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17771,11 +18749,13 @@ impl ::std::ops::Deref for JobCombinedUpdateError {
     }
 }
 impl ::std::fmt::Display for JobCombinedUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobCombinedUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17796,6 +18776,7 @@ pub enum JobConfigError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobConfigError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17806,6 +18787,7 @@ impl From<rt::Error> for JobConfigError {
 }
 impl ::std::ops::Deref for JobConfigError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17815,11 +18797,13 @@ impl ::std::ops::Deref for JobConfigError {
     }
 }
 impl ::std::fmt::Display for JobConfigError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobConfigError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17842,6 +18826,7 @@ pub enum JobGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17853,6 +18838,7 @@ impl From<rt::Error> for JobGetError {
 }
 impl ::std::ops::Deref for JobGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17863,11 +18849,13 @@ impl ::std::ops::Deref for JobGetError {
     }
 }
 impl ::std::fmt::Display for JobGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17890,6 +18878,7 @@ pub enum JobGetDetailError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobGetDetailError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17901,6 +18890,7 @@ impl From<rt::Error> for JobGetDetailError {
 }
 impl ::std::ops::Deref for JobGetDetailError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17911,11 +18901,13 @@ impl ::std::ops::Deref for JobGetDetailError {
     }
 }
 impl ::std::fmt::Display for JobGetDetailError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobGetDetailError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17936,6 +18928,7 @@ pub enum JobListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -17946,6 +18939,7 @@ impl From<rt::Error> for JobListError {
 }
 impl ::std::ops::Deref for JobListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -17955,11 +18949,13 @@ impl ::std::ops::Deref for JobListError {
     }
 }
 impl ::std::fmt::Display for JobListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -17986,6 +18982,7 @@ pub enum JobOpenError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobOpenError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18001,6 +18998,7 @@ impl From<rt::Error> for JobOpenError {
 }
 impl ::std::ops::Deref for JobOpenError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18013,11 +19011,13 @@ impl ::std::ops::Deref for JobOpenError {
     }
 }
 impl ::std::fmt::Display for JobOpenError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobOpenError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18040,6 +19040,7 @@ pub enum JobRecruiterError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobRecruiterError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18051,6 +19052,7 @@ impl From<rt::Error> for JobRecruiterError {
 }
 impl ::std::ops::Deref for JobRecruiterError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18061,11 +19063,13 @@ impl ::std::ops::Deref for JobRecruiterError {
     }
 }
 impl ::std::fmt::Display for JobRecruiterError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobRecruiterError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18098,6 +19102,7 @@ pub enum JobUpdateConfigError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobUpdateConfigError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18116,6 +19121,7 @@ impl From<rt::Error> for JobUpdateConfigError {
 }
 impl ::std::ops::Deref for JobUpdateConfigError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18131,11 +19137,13 @@ impl ::std::ops::Deref for JobUpdateConfigError {
     }
 }
 impl ::std::fmt::Display for JobUpdateConfigError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobUpdateConfigError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18156,6 +19164,7 @@ pub enum JobFunctionListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobFunctionListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18166,6 +19175,7 @@ impl From<rt::Error> for JobFunctionListError {
 }
 impl ::std::ops::Deref for JobFunctionListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18175,11 +19185,13 @@ impl ::std::ops::Deref for JobFunctionListError {
     }
 }
 impl ::std::fmt::Display for JobFunctionListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobFunctionListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18200,6 +19212,7 @@ pub enum JobProcessListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobProcessListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18210,6 +19223,7 @@ impl From<rt::Error> for JobProcessListError {
 }
 impl ::std::ops::Deref for JobProcessListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18219,11 +19233,13 @@ impl ::std::ops::Deref for JobProcessListError {
     }
 }
 impl ::std::fmt::Display for JobProcessListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobProcessListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18244,6 +19260,7 @@ pub enum JobPublishRecordSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobPublishRecordSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18254,6 +19271,7 @@ impl From<rt::Error> for JobPublishRecordSearchError {
 }
 impl ::std::ops::Deref for JobPublishRecordSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18263,11 +19281,13 @@ impl ::std::ops::Deref for JobPublishRecordSearchError {
     }
 }
 impl ::std::fmt::Display for JobPublishRecordSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobPublishRecordSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18306,6 +19326,7 @@ pub enum JobRequirementCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobRequirementCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18327,6 +19348,7 @@ impl From<rt::Error> for JobRequirementCreateError {
 }
 impl ::std::ops::Deref for JobRequirementCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18345,11 +19367,13 @@ impl ::std::ops::Deref for JobRequirementCreateError {
     }
 }
 impl ::std::fmt::Display for JobRequirementCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobRequirementCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18370,6 +19394,7 @@ pub enum JobRequirementListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobRequirementListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18380,6 +19405,7 @@ impl From<rt::Error> for JobRequirementListError {
 }
 impl ::std::ops::Deref for JobRequirementListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18389,11 +19415,13 @@ impl ::std::ops::Deref for JobRequirementListError {
     }
 }
 impl ::std::fmt::Display for JobRequirementListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobRequirementListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18418,6 +19446,7 @@ pub enum JobRequirementDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobRequirementDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18432,6 +19461,7 @@ impl From<rt::Error> for JobRequirementDeleteError {
 }
 impl ::std::ops::Deref for JobRequirementDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18443,11 +19473,13 @@ impl ::std::ops::Deref for JobRequirementDeleteError {
     }
 }
 impl ::std::fmt::Display for JobRequirementDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobRequirementDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18488,6 +19520,7 @@ pub enum JobRequirementUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobRequirementUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18510,6 +19543,7 @@ impl From<rt::Error> for JobRequirementUpdateError {
 }
 impl ::std::ops::Deref for JobRequirementUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18529,11 +19563,13 @@ impl ::std::ops::Deref for JobRequirementUpdateError {
     }
 }
 impl ::std::fmt::Display for JobRequirementUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobRequirementUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18556,6 +19592,7 @@ pub enum JobRequirementListByIdError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobRequirementListByIdError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18569,6 +19606,7 @@ impl From<rt::Error> for JobRequirementListByIdError {
 }
 impl ::std::ops::Deref for JobRequirementListByIdError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18579,11 +19617,13 @@ impl ::std::ops::Deref for JobRequirementListByIdError {
     }
 }
 impl ::std::fmt::Display for JobRequirementListByIdError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobRequirementListByIdError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18604,6 +19644,7 @@ pub enum JobRequirementSchemaListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobRequirementSchemaListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18614,6 +19655,7 @@ impl From<rt::Error> for JobRequirementSchemaListError {
 }
 impl ::std::ops::Deref for JobRequirementSchemaListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18623,11 +19665,13 @@ impl ::std::ops::Deref for JobRequirementSchemaListError {
     }
 }
 impl ::std::fmt::Display for JobRequirementSchemaListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobRequirementSchemaListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18648,6 +19692,7 @@ pub enum JobSchemaListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobSchemaListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18658,6 +19703,7 @@ impl From<rt::Error> for JobSchemaListError {
 }
 impl ::std::ops::Deref for JobSchemaListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18667,11 +19713,13 @@ impl ::std::ops::Deref for JobSchemaListError {
     }
 }
 impl ::std::fmt::Display for JobSchemaListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobSchemaListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18692,6 +19740,7 @@ pub enum JobTypeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for JobTypeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18702,6 +19751,7 @@ impl From<rt::Error> for JobTypeListError {
 }
 impl ::std::ops::Deref for JobTypeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18711,11 +19761,13 @@ impl ::std::ops::Deref for JobTypeListError {
     }
 }
 impl ::std::fmt::Display for JobTypeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for JobTypeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18736,6 +19788,7 @@ pub enum LocationListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18746,6 +19799,7 @@ impl From<rt::Error> for LocationListError {
 }
 impl ::std::ops::Deref for LocationListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18755,11 +19809,13 @@ impl ::std::ops::Deref for LocationListError {
     }
 }
 impl ::std::fmt::Display for LocationListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18780,6 +19836,7 @@ pub enum LocationQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for LocationQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18790,6 +19847,7 @@ impl From<rt::Error> for LocationQueryError {
 }
 impl ::std::ops::Deref for LocationQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18799,11 +19857,13 @@ impl ::std::ops::Deref for LocationQueryError {
     }
 }
 impl ::std::fmt::Display for LocationQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for LocationQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18824,6 +19884,7 @@ pub enum MinutesGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MinutesGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18834,6 +19895,7 @@ impl From<rt::Error> for MinutesGetError {
 }
 impl ::std::ops::Deref for MinutesGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18843,11 +19905,13 @@ impl ::std::ops::Deref for MinutesGetError {
     }
 }
 impl ::std::fmt::Display for MinutesGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MinutesGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18868,6 +19932,7 @@ pub enum NoteCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NoteCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18878,6 +19943,7 @@ impl From<rt::Error> for NoteCreateError {
 }
 impl ::std::ops::Deref for NoteCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18887,11 +19953,13 @@ impl ::std::ops::Deref for NoteCreateError {
     }
 }
 impl ::std::fmt::Display for NoteCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NoteCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18912,6 +19980,7 @@ pub enum NoteListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NoteListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18922,6 +19991,7 @@ impl From<rt::Error> for NoteListError {
 }
 impl ::std::ops::Deref for NoteListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18931,11 +20001,13 @@ impl ::std::ops::Deref for NoteListError {
     }
 }
 impl ::std::fmt::Display for NoteListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NoteListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -18956,6 +20028,7 @@ pub enum NoteDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NoteDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -18966,6 +20039,7 @@ impl From<rt::Error> for NoteDeleteError {
 }
 impl ::std::ops::Deref for NoteDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -18975,11 +20049,13 @@ impl ::std::ops::Deref for NoteDeleteError {
     }
 }
 impl ::std::fmt::Display for NoteDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NoteDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19000,6 +20076,7 @@ pub enum NoteGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NoteGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19010,6 +20087,7 @@ impl From<rt::Error> for NoteGetError {
 }
 impl ::std::ops::Deref for NoteGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19019,11 +20097,13 @@ impl ::std::ops::Deref for NoteGetError {
     }
 }
 impl ::std::fmt::Display for NoteGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NoteGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19044,6 +20124,7 @@ pub enum NotePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NotePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19054,6 +20135,7 @@ impl From<rt::Error> for NotePatchError {
 }
 impl ::std::ops::Deref for NotePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19063,11 +20145,13 @@ impl ::std::ops::Deref for NotePatchError {
     }
 }
 impl ::std::fmt::Display for NotePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NotePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19134,6 +20218,7 @@ pub enum OfferCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OfferCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19179,6 +20264,7 @@ impl From<rt::Error> for OfferCreateError {
 }
 impl ::std::ops::Deref for OfferCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19211,11 +20297,13 @@ impl ::std::ops::Deref for OfferCreateError {
     }
 }
 impl ::std::fmt::Display for OfferCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OfferCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19236,6 +20324,7 @@ pub enum OfferListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OfferListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19246,6 +20335,7 @@ impl From<rt::Error> for OfferListError {
 }
 impl ::std::ops::Deref for OfferListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19255,11 +20345,13 @@ impl ::std::ops::Deref for OfferListError {
     }
 }
 impl ::std::fmt::Display for OfferListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OfferListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19280,6 +20372,7 @@ pub enum OfferGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OfferGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19290,6 +20383,7 @@ impl From<rt::Error> for OfferGetError {
 }
 impl ::std::ops::Deref for OfferGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19299,11 +20393,13 @@ impl ::std::ops::Deref for OfferGetError {
     }
 }
 impl ::std::fmt::Display for OfferGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OfferGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19364,6 +20460,7 @@ pub enum OfferUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OfferUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19406,6 +20503,7 @@ impl From<rt::Error> for OfferUpdateError {
 }
 impl ::std::ops::Deref for OfferUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19435,11 +20533,13 @@ impl ::std::ops::Deref for OfferUpdateError {
     }
 }
 impl ::std::fmt::Display for OfferUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OfferUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19464,6 +20564,7 @@ pub enum OfferInternOfferStatusError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OfferInternOfferStatusError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19476,6 +20577,7 @@ impl From<rt::Error> for OfferInternOfferStatusError {
 }
 impl ::std::ops::Deref for OfferInternOfferStatusError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19487,11 +20589,13 @@ impl ::std::ops::Deref for OfferInternOfferStatusError {
     }
 }
 impl ::std::fmt::Display for OfferInternOfferStatusError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OfferInternOfferStatusError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19526,6 +20630,7 @@ pub enum OfferOfferStatusError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OfferOfferStatusError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19545,6 +20650,7 @@ impl From<rt::Error> for OfferOfferStatusError {
 }
 impl ::std::ops::Deref for OfferOfferStatusError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19561,11 +20667,13 @@ impl ::std::ops::Deref for OfferOfferStatusError {
     }
 }
 impl ::std::fmt::Display for OfferOfferStatusError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OfferOfferStatusError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19586,6 +20694,7 @@ pub enum OfferApplicationFormGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OfferApplicationFormGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19596,6 +20705,7 @@ impl From<rt::Error> for OfferApplicationFormGetError {
 }
 impl ::std::ops::Deref for OfferApplicationFormGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19605,11 +20715,13 @@ impl ::std::ops::Deref for OfferApplicationFormGetError {
     }
 }
 impl ::std::fmt::Display for OfferApplicationFormGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OfferApplicationFormGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19630,6 +20742,7 @@ pub enum OfferApplicationFormListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OfferApplicationFormListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19640,6 +20753,7 @@ impl From<rt::Error> for OfferApplicationFormListError {
 }
 impl ::std::ops::Deref for OfferApplicationFormListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19649,11 +20763,13 @@ impl ::std::ops::Deref for OfferApplicationFormListError {
     }
 }
 impl ::std::fmt::Display for OfferApplicationFormListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OfferApplicationFormListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19674,6 +20790,7 @@ pub enum OfferApprovalTemplateListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OfferApprovalTemplateListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19684,6 +20801,7 @@ impl From<rt::Error> for OfferApprovalTemplateListError {
 }
 impl ::std::ops::Deref for OfferApprovalTemplateListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19693,11 +20811,13 @@ impl ::std::ops::Deref for OfferApprovalTemplateListError {
     }
 }
 impl ::std::fmt::Display for OfferApprovalTemplateListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OfferApprovalTemplateListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19720,6 +20840,7 @@ pub enum OfferCustomFieldUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OfferCustomFieldUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19731,6 +20852,7 @@ impl From<rt::Error> for OfferCustomFieldUpdateError {
 }
 impl ::std::ops::Deref for OfferCustomFieldUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19741,11 +20863,13 @@ impl ::std::ops::Deref for OfferCustomFieldUpdateError {
     }
 }
 impl ::std::fmt::Display for OfferCustomFieldUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OfferCustomFieldUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19766,6 +20890,7 @@ pub enum OfferSchemaGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OfferSchemaGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19776,6 +20901,7 @@ impl From<rt::Error> for OfferSchemaGetError {
 }
 impl ::std::ops::Deref for OfferSchemaGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19785,11 +20911,13 @@ impl ::std::ops::Deref for OfferSchemaGetError {
     }
 }
 impl ::std::fmt::Display for OfferSchemaGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OfferSchemaGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19810,6 +20938,7 @@ pub enum PortalApplySchemaListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PortalApplySchemaListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19820,6 +20949,7 @@ impl From<rt::Error> for PortalApplySchemaListError {
 }
 impl ::std::ops::Deref for PortalApplySchemaListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19829,11 +20959,13 @@ impl ::std::ops::Deref for PortalApplySchemaListError {
     }
 }
 impl ::std::fmt::Display for PortalApplySchemaListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PortalApplySchemaListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19854,6 +20986,7 @@ pub enum QuestionnaireListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for QuestionnaireListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19864,6 +20997,7 @@ impl From<rt::Error> for QuestionnaireListError {
 }
 impl ::std::ops::Deref for QuestionnaireListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19873,11 +21007,13 @@ impl ::std::ops::Deref for QuestionnaireListError {
     }
 }
 impl ::std::fmt::Display for QuestionnaireListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for QuestionnaireListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19898,6 +21034,7 @@ pub enum ReferralGetByApplicationError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReferralGetByApplicationError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19908,6 +21045,7 @@ impl From<rt::Error> for ReferralGetByApplicationError {
 }
 impl ::std::ops::Deref for ReferralGetByApplicationError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19917,11 +21055,13 @@ impl ::std::ops::Deref for ReferralGetByApplicationError {
     }
 }
 impl ::std::fmt::Display for ReferralGetByApplicationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReferralGetByApplicationError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19942,6 +21082,7 @@ pub enum ReferralSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReferralSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -19952,6 +21093,7 @@ impl From<rt::Error> for ReferralSearchError {
 }
 impl ::std::ops::Deref for ReferralSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -19961,11 +21103,13 @@ impl ::std::ops::Deref for ReferralSearchError {
     }
 }
 impl ::std::fmt::Display for ReferralSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReferralSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -19990,6 +21134,7 @@ pub enum ReferralAccountCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReferralAccountCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20002,6 +21147,7 @@ impl From<rt::Error> for ReferralAccountCreateError {
 }
 impl ::std::ops::Deref for ReferralAccountCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20013,11 +21159,13 @@ impl ::std::ops::Deref for ReferralAccountCreateError {
     }
 }
 impl ::std::fmt::Display for ReferralAccountCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReferralAccountCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20040,6 +21188,7 @@ pub enum ReferralAccountDeactivateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReferralAccountDeactivateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20051,6 +21200,7 @@ impl From<rt::Error> for ReferralAccountDeactivateError {
 }
 impl ::std::ops::Deref for ReferralAccountDeactivateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20061,11 +21211,13 @@ impl ::std::ops::Deref for ReferralAccountDeactivateError {
     }
 }
 impl ::std::fmt::Display for ReferralAccountDeactivateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReferralAccountDeactivateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20088,6 +21240,7 @@ pub enum ReferralAccountEnableError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReferralAccountEnableError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20099,6 +21252,7 @@ impl From<rt::Error> for ReferralAccountEnableError {
 }
 impl ::std::ops::Deref for ReferralAccountEnableError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20109,11 +21263,13 @@ impl ::std::ops::Deref for ReferralAccountEnableError {
     }
 }
 impl ::std::fmt::Display for ReferralAccountEnableError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReferralAccountEnableError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20136,6 +21292,7 @@ pub enum ReferralAccountGetAccountAssetsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReferralAccountGetAccountAssetsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20147,6 +21304,7 @@ impl From<rt::Error> for ReferralAccountGetAccountAssetsError {
 }
 impl ::std::ops::Deref for ReferralAccountGetAccountAssetsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20157,11 +21315,13 @@ impl ::std::ops::Deref for ReferralAccountGetAccountAssetsError {
     }
 }
 impl ::std::fmt::Display for ReferralAccountGetAccountAssetsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReferralAccountGetAccountAssetsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20184,6 +21344,7 @@ pub enum ReferralAccountReconciliationError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReferralAccountReconciliationError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20195,6 +21356,7 @@ impl From<rt::Error> for ReferralAccountReconciliationError {
 }
 impl ::std::ops::Deref for ReferralAccountReconciliationError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20205,11 +21367,13 @@ impl ::std::ops::Deref for ReferralAccountReconciliationError {
     }
 }
 impl ::std::fmt::Display for ReferralAccountReconciliationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReferralAccountReconciliationError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20234,6 +21398,7 @@ pub enum ReferralAccountWithdrawError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReferralAccountWithdrawError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20246,6 +21411,7 @@ impl From<rt::Error> for ReferralAccountWithdrawError {
 }
 impl ::std::ops::Deref for ReferralAccountWithdrawError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20257,11 +21423,13 @@ impl ::std::ops::Deref for ReferralAccountWithdrawError {
     }
 }
 impl ::std::fmt::Display for ReferralAccountWithdrawError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReferralAccountWithdrawError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20284,6 +21452,7 @@ pub enum ReferralWebsiteJobPostGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReferralWebsiteJobPostGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20297,6 +21466,7 @@ impl From<rt::Error> for ReferralWebsiteJobPostGetError {
 }
 impl ::std::ops::Deref for ReferralWebsiteJobPostGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20307,11 +21477,13 @@ impl ::std::ops::Deref for ReferralWebsiteJobPostGetError {
     }
 }
 impl ::std::fmt::Display for ReferralWebsiteJobPostGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReferralWebsiteJobPostGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20332,6 +21504,7 @@ pub enum ReferralWebsiteJobPostListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReferralWebsiteJobPostListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20342,6 +21515,7 @@ impl From<rt::Error> for ReferralWebsiteJobPostListError {
 }
 impl ::std::ops::Deref for ReferralWebsiteJobPostListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20351,11 +21525,13 @@ impl ::std::ops::Deref for ReferralWebsiteJobPostListError {
     }
 }
 impl ::std::fmt::Display for ReferralWebsiteJobPostListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReferralWebsiteJobPostListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20376,6 +21552,7 @@ pub enum RegistrationSchemaListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RegistrationSchemaListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20386,6 +21563,7 @@ impl From<rt::Error> for RegistrationSchemaListError {
 }
 impl ::std::ops::Deref for RegistrationSchemaListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20395,11 +21573,13 @@ impl ::std::ops::Deref for RegistrationSchemaListError {
     }
 }
 impl ::std::fmt::Display for RegistrationSchemaListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RegistrationSchemaListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20420,6 +21600,7 @@ pub enum ResumeSourceListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ResumeSourceListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20430,6 +21611,7 @@ impl From<rt::Error> for ResumeSourceListError {
 }
 impl ::std::ops::Deref for ResumeSourceListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20439,11 +21621,13 @@ impl ::std::ops::Deref for ResumeSourceListError {
     }
 }
 impl ::std::fmt::Display for ResumeSourceListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ResumeSourceListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20466,6 +21650,7 @@ pub enum RoleGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoleGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20477,6 +21662,7 @@ impl From<rt::Error> for RoleGetError {
 }
 impl ::std::ops::Deref for RoleGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20487,11 +21673,13 @@ impl ::std::ops::Deref for RoleGetError {
     }
 }
 impl ::std::fmt::Display for RoleGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoleGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20512,6 +21700,7 @@ pub enum RoleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20522,6 +21711,7 @@ impl From<rt::Error> for RoleListError {
 }
 impl ::std::ops::Deref for RoleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20531,11 +21721,13 @@ impl ::std::ops::Deref for RoleListError {
     }
 }
 impl ::std::fmt::Display for RoleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20556,6 +21748,7 @@ pub enum SubjectListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SubjectListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20566,6 +21759,7 @@ impl From<rt::Error> for SubjectListError {
 }
 impl ::std::ops::Deref for SubjectListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20575,11 +21769,13 @@ impl ::std::ops::Deref for SubjectListError {
     }
 }
 impl ::std::fmt::Display for SubjectListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SubjectListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20600,6 +21796,7 @@ pub enum TalentExternalInfoCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentExternalInfoCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20610,6 +21807,7 @@ impl From<rt::Error> for TalentExternalInfoCreateError {
 }
 impl ::std::ops::Deref for TalentExternalInfoCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20619,11 +21817,13 @@ impl ::std::ops::Deref for TalentExternalInfoCreateError {
     }
 }
 impl ::std::fmt::Display for TalentExternalInfoCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentExternalInfoCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20644,6 +21844,7 @@ pub enum TalentExternalInfoUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentExternalInfoUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20654,6 +21855,7 @@ impl From<rt::Error> for TalentExternalInfoUpdateError {
 }
 impl ::std::ops::Deref for TalentExternalInfoUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20663,11 +21865,13 @@ impl ::std::ops::Deref for TalentExternalInfoUpdateError {
     }
 }
 impl ::std::fmt::Display for TalentExternalInfoUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentExternalInfoUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20688,6 +21892,7 @@ pub enum TalentAddToFolderError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentAddToFolderError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20698,6 +21903,7 @@ impl From<rt::Error> for TalentAddToFolderError {
 }
 impl ::std::ops::Deref for TalentAddToFolderError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20707,11 +21913,13 @@ impl ::std::ops::Deref for TalentAddToFolderError {
     }
 }
 impl ::std::fmt::Display for TalentAddToFolderError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentAddToFolderError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20732,6 +21940,7 @@ pub enum TalentBatchGetIdError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentBatchGetIdError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20742,6 +21951,7 @@ impl From<rt::Error> for TalentBatchGetIdError {
 }
 impl ::std::ops::Deref for TalentBatchGetIdError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20751,11 +21961,13 @@ impl ::std::ops::Deref for TalentBatchGetIdError {
     }
 }
 impl ::std::fmt::Display for TalentBatchGetIdError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentBatchGetIdError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20776,6 +21988,7 @@ pub enum TalentCombinedCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentCombinedCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20786,6 +21999,7 @@ impl From<rt::Error> for TalentCombinedCreateError {
 }
 impl ::std::ops::Deref for TalentCombinedCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20795,11 +22009,13 @@ impl ::std::ops::Deref for TalentCombinedCreateError {
     }
 }
 impl ::std::fmt::Display for TalentCombinedCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentCombinedCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20822,6 +22038,7 @@ pub enum TalentCombinedUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentCombinedUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20833,6 +22050,7 @@ impl From<rt::Error> for TalentCombinedUpdateError {
 }
 impl ::std::ops::Deref for TalentCombinedUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20843,11 +22061,13 @@ impl ::std::ops::Deref for TalentCombinedUpdateError {
     }
 }
 impl ::std::fmt::Display for TalentCombinedUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentCombinedUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20872,6 +22092,7 @@ pub enum TalentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1000001 => Self::ParamIsInvalid(api),
@@ -20884,6 +22105,7 @@ impl From<rt::Error> for TalentGetError {
 }
 impl ::std::ops::Deref for TalentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -20895,11 +22117,13 @@ impl ::std::ops::Deref for TalentGetError {
     }
 }
 impl ::std::fmt::Display for TalentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20920,6 +22144,7 @@ pub enum TalentListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20930,6 +22155,7 @@ impl From<rt::Error> for TalentListError {
 }
 impl ::std::ops::Deref for TalentListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20939,11 +22165,13 @@ impl ::std::ops::Deref for TalentListError {
     }
 }
 impl ::std::fmt::Display for TalentListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -20964,6 +22192,7 @@ pub enum TalentOnboardStatusError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentOnboardStatusError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -20974,6 +22203,7 @@ impl From<rt::Error> for TalentOnboardStatusError {
 }
 impl ::std::ops::Deref for TalentOnboardStatusError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -20983,11 +22213,13 @@ impl ::std::ops::Deref for TalentOnboardStatusError {
     }
 }
 impl ::std::fmt::Display for TalentOnboardStatusError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentOnboardStatusError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21008,6 +22240,7 @@ pub enum TalentRemoveToFolderError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentRemoveToFolderError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21018,6 +22251,7 @@ impl From<rt::Error> for TalentRemoveToFolderError {
 }
 impl ::std::ops::Deref for TalentRemoveToFolderError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21027,11 +22261,13 @@ impl ::std::ops::Deref for TalentRemoveToFolderError {
     }
 }
 impl ::std::fmt::Display for TalentRemoveToFolderError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentRemoveToFolderError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21060,6 +22296,7 @@ pub enum TalentTagError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentTagError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21074,6 +22311,7 @@ impl From<rt::Error> for TalentTagError {
 }
 impl ::std::ops::Deref for TalentTagError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21087,11 +22325,13 @@ impl ::std::ops::Deref for TalentTagError {
     }
 }
 impl ::std::fmt::Display for TalentTagError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentTagError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21112,6 +22352,7 @@ pub enum TalentBlocklistChangeTalentBlockError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentBlocklistChangeTalentBlockError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21122,6 +22363,7 @@ impl From<rt::Error> for TalentBlocklistChangeTalentBlockError {
 }
 impl ::std::ops::Deref for TalentBlocklistChangeTalentBlockError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21131,11 +22373,13 @@ impl ::std::ops::Deref for TalentBlocklistChangeTalentBlockError {
     }
 }
 impl ::std::fmt::Display for TalentBlocklistChangeTalentBlockError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentBlocklistChangeTalentBlockError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21156,6 +22400,7 @@ pub enum TalentFolderListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentFolderListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21166,6 +22411,7 @@ impl From<rt::Error> for TalentFolderListError {
 }
 impl ::std::ops::Deref for TalentFolderListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21175,11 +22421,13 @@ impl ::std::ops::Deref for TalentFolderListError {
     }
 }
 impl ::std::fmt::Display for TalentFolderListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentFolderListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21200,6 +22448,7 @@ pub enum TalentObjectQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentObjectQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21210,6 +22459,7 @@ impl From<rt::Error> for TalentObjectQueryError {
 }
 impl ::std::ops::Deref for TalentObjectQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21219,11 +22469,13 @@ impl ::std::ops::Deref for TalentObjectQueryError {
     }
 }
 impl ::std::fmt::Display for TalentObjectQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentObjectQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21244,6 +22496,7 @@ pub enum TalentOperationLogSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentOperationLogSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21254,6 +22507,7 @@ impl From<rt::Error> for TalentOperationLogSearchError {
 }
 impl ::std::ops::Deref for TalentOperationLogSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21263,11 +22517,13 @@ impl ::std::ops::Deref for TalentOperationLogSearchError {
     }
 }
 impl ::std::fmt::Display for TalentOperationLogSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentOperationLogSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21292,6 +22548,7 @@ pub enum TalentPoolBatchChangeTalentPoolError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentPoolBatchChangeTalentPoolError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21306,6 +22563,7 @@ impl From<rt::Error> for TalentPoolBatchChangeTalentPoolError {
 }
 impl ::std::ops::Deref for TalentPoolBatchChangeTalentPoolError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21317,11 +22575,13 @@ impl ::std::ops::Deref for TalentPoolBatchChangeTalentPoolError {
     }
 }
 impl ::std::fmt::Display for TalentPoolBatchChangeTalentPoolError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentPoolBatchChangeTalentPoolError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21346,6 +22606,7 @@ pub enum TalentPoolMoveTalentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentPoolMoveTalentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21360,6 +22621,7 @@ impl From<rt::Error> for TalentPoolMoveTalentError {
 }
 impl ::std::ops::Deref for TalentPoolMoveTalentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21371,11 +22633,13 @@ impl ::std::ops::Deref for TalentPoolMoveTalentError {
     }
 }
 impl ::std::fmt::Display for TalentPoolMoveTalentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentPoolMoveTalentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21398,6 +22662,7 @@ pub enum TalentPoolSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentPoolSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21409,6 +22674,7 @@ impl From<rt::Error> for TalentPoolSearchError {
 }
 impl ::std::ops::Deref for TalentPoolSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21419,11 +22685,13 @@ impl ::std::ops::Deref for TalentPoolSearchError {
     }
 }
 impl ::std::fmt::Display for TalentPoolSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentPoolSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21444,6 +22712,7 @@ pub enum TalentTagListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentTagListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21454,6 +22723,7 @@ impl From<rt::Error> for TalentTagListError {
 }
 impl ::std::ops::Deref for TalentTagListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21463,11 +22733,13 @@ impl ::std::ops::Deref for TalentTagListError {
     }
 }
 impl ::std::fmt::Display for TalentTagListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentTagListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21490,6 +22762,7 @@ pub enum TerminationReasonListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TerminationReasonListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21501,6 +22774,7 @@ impl From<rt::Error> for TerminationReasonListError {
 }
 impl ::std::ops::Deref for TerminationReasonListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21511,11 +22785,13 @@ impl ::std::ops::Deref for TerminationReasonListError {
     }
 }
 impl ::std::fmt::Display for TerminationReasonListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TerminationReasonListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21536,6 +22812,7 @@ pub enum TestSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TestSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21546,6 +22823,7 @@ impl From<rt::Error> for TestSearchError {
 }
 impl ::std::ops::Deref for TestSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21555,11 +22833,13 @@ impl ::std::ops::Deref for TestSearchError {
     }
 }
 impl ::std::fmt::Display for TestSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TestSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21580,6 +22860,7 @@ pub enum TodoListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TodoListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21590,6 +22871,7 @@ impl From<rt::Error> for TodoListError {
 }
 impl ::std::ops::Deref for TodoListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21599,11 +22881,13 @@ impl ::std::ops::Deref for TodoListError {
     }
 }
 impl ::std::fmt::Display for TodoListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TodoListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21632,6 +22916,7 @@ pub enum TripartiteAgreementCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TripartiteAgreementCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21646,6 +22931,7 @@ impl From<rt::Error> for TripartiteAgreementCreateError {
 }
 impl ::std::ops::Deref for TripartiteAgreementCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21659,11 +22945,13 @@ impl ::std::ops::Deref for TripartiteAgreementCreateError {
     }
 }
 impl ::std::fmt::Display for TripartiteAgreementCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TripartiteAgreementCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21684,6 +22972,7 @@ pub enum TripartiteAgreementListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TripartiteAgreementListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21694,6 +22983,7 @@ impl From<rt::Error> for TripartiteAgreementListError {
 }
 impl ::std::ops::Deref for TripartiteAgreementListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21703,11 +22993,13 @@ impl ::std::ops::Deref for TripartiteAgreementListError {
     }
 }
 impl ::std::fmt::Display for TripartiteAgreementListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TripartiteAgreementListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21732,6 +23024,7 @@ pub enum TripartiteAgreementDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TripartiteAgreementDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21744,6 +23037,7 @@ impl From<rt::Error> for TripartiteAgreementDeleteError {
 }
 impl ::std::ops::Deref for TripartiteAgreementDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21755,11 +23049,13 @@ impl ::std::ops::Deref for TripartiteAgreementDeleteError {
     }
 }
 impl ::std::fmt::Display for TripartiteAgreementDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TripartiteAgreementDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21784,6 +23080,7 @@ pub enum TripartiteAgreementUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TripartiteAgreementUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21796,6 +23093,7 @@ impl From<rt::Error> for TripartiteAgreementUpdateError {
 }
 impl ::std::ops::Deref for TripartiteAgreementUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21807,11 +23105,13 @@ impl ::std::ops::Deref for TripartiteAgreementUpdateError {
     }
 }
 impl ::std::fmt::Display for TripartiteAgreementUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TripartiteAgreementUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21832,6 +23132,7 @@ pub enum UserRoleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserRoleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21842,6 +23143,7 @@ impl From<rt::Error> for UserRoleListError {
 }
 impl ::std::ops::Deref for UserRoleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21851,11 +23153,13 @@ impl ::std::ops::Deref for UserRoleListError {
     }
 }
 impl ::std::fmt::Display for UserRoleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserRoleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21876,6 +23180,7 @@ pub enum WebsiteChannelCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteChannelCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21886,6 +23191,7 @@ impl From<rt::Error> for WebsiteChannelCreateError {
 }
 impl ::std::ops::Deref for WebsiteChannelCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21895,11 +23201,13 @@ impl ::std::ops::Deref for WebsiteChannelCreateError {
     }
 }
 impl ::std::fmt::Display for WebsiteChannelCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteChannelCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21920,6 +23228,7 @@ pub enum WebsiteChannelListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteChannelListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21930,6 +23239,7 @@ impl From<rt::Error> for WebsiteChannelListError {
 }
 impl ::std::ops::Deref for WebsiteChannelListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21939,11 +23249,13 @@ impl ::std::ops::Deref for WebsiteChannelListError {
     }
 }
 impl ::std::fmt::Display for WebsiteChannelListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteChannelListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -21964,6 +23276,7 @@ pub enum WebsiteChannelDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteChannelDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -21974,6 +23287,7 @@ impl From<rt::Error> for WebsiteChannelDeleteError {
 }
 impl ::std::ops::Deref for WebsiteChannelDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -21983,11 +23297,13 @@ impl ::std::ops::Deref for WebsiteChannelDeleteError {
     }
 }
 impl ::std::fmt::Display for WebsiteChannelDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteChannelDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22008,6 +23324,7 @@ pub enum WebsiteChannelUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteChannelUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -22018,6 +23335,7 @@ impl From<rt::Error> for WebsiteChannelUpdateError {
 }
 impl ::std::ops::Deref for WebsiteChannelUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -22027,11 +23345,13 @@ impl ::std::ops::Deref for WebsiteChannelUpdateError {
     }
 }
 impl ::std::fmt::Display for WebsiteChannelUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteChannelUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22058,6 +23378,7 @@ pub enum WebsiteDeliveryCreateByAttachmentError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteDeliveryCreateByAttachmentError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -22071,6 +23392,7 @@ impl From<rt::Error> for WebsiteDeliveryCreateByAttachmentError {
 }
 impl ::std::ops::Deref for WebsiteDeliveryCreateByAttachmentError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -22083,11 +23405,13 @@ impl ::std::ops::Deref for WebsiteDeliveryCreateByAttachmentError {
     }
 }
 impl ::std::fmt::Display for WebsiteDeliveryCreateByAttachmentError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteDeliveryCreateByAttachmentError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22112,6 +23436,7 @@ pub enum WebsiteDeliveryCreateByResumeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteDeliveryCreateByResumeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -22124,6 +23449,7 @@ impl From<rt::Error> for WebsiteDeliveryCreateByResumeError {
 }
 impl ::std::ops::Deref for WebsiteDeliveryCreateByResumeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -22135,11 +23461,13 @@ impl ::std::ops::Deref for WebsiteDeliveryCreateByResumeError {
     }
 }
 impl ::std::fmt::Display for WebsiteDeliveryCreateByResumeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteDeliveryCreateByResumeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22162,6 +23490,7 @@ pub enum WebsiteDeliveryTaskGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteDeliveryTaskGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -22175,6 +23504,7 @@ impl From<rt::Error> for WebsiteDeliveryTaskGetError {
 }
 impl ::std::ops::Deref for WebsiteDeliveryTaskGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -22185,11 +23515,13 @@ impl ::std::ops::Deref for WebsiteDeliveryTaskGetError {
     }
 }
 impl ::std::fmt::Display for WebsiteDeliveryTaskGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteDeliveryTaskGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22214,6 +23546,7 @@ pub enum WebsiteJobPostGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteJobPostGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -22228,6 +23561,7 @@ impl From<rt::Error> for WebsiteJobPostGetError {
 }
 impl ::std::ops::Deref for WebsiteJobPostGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -22239,11 +23573,13 @@ impl ::std::ops::Deref for WebsiteJobPostGetError {
     }
 }
 impl ::std::fmt::Display for WebsiteJobPostGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteJobPostGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22266,6 +23602,7 @@ pub enum WebsiteJobPostListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteJobPostListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -22277,6 +23614,7 @@ impl From<rt::Error> for WebsiteJobPostListError {
 }
 impl ::std::ops::Deref for WebsiteJobPostListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -22287,11 +23625,13 @@ impl ::std::ops::Deref for WebsiteJobPostListError {
     }
 }
 impl ::std::fmt::Display for WebsiteJobPostListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteJobPostListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22312,6 +23652,7 @@ pub enum WebsiteJobPostSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteJobPostSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -22322,6 +23663,7 @@ impl From<rt::Error> for WebsiteJobPostSearchError {
 }
 impl ::std::ops::Deref for WebsiteJobPostSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -22331,11 +23673,13 @@ impl ::std::ops::Deref for WebsiteJobPostSearchError {
     }
 }
 impl ::std::fmt::Display for WebsiteJobPostSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteJobPostSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22356,6 +23700,7 @@ pub enum WebsiteSiteUserCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteSiteUserCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -22366,6 +23711,7 @@ impl From<rt::Error> for WebsiteSiteUserCreateError {
 }
 impl ::std::ops::Deref for WebsiteSiteUserCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -22375,11 +23721,13 @@ impl ::std::ops::Deref for WebsiteSiteUserCreateError {
     }
 }
 impl ::std::fmt::Display for WebsiteSiteUserCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteSiteUserCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22400,6 +23748,7 @@ pub enum WebsiteListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WebsiteListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::Code1002001(api),
@@ -22410,6 +23759,7 @@ impl From<rt::Error> for WebsiteListError {
 }
 impl ::std::ops::Deref for WebsiteListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1002001(api) => &**api,
@@ -22419,11 +23769,13 @@ impl ::std::ops::Deref for WebsiteListError {
     }
 }
 impl ::std::fmt::Display for WebsiteListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WebsiteListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -22458,6 +23810,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -22468,6 +23821,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -22478,6 +23832,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -22503,6 +23858,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -22522,6 +23878,7 @@ pub enum ValueType {
 }
 impl ValueType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -22532,6 +23889,7 @@ impl ValueType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -22542,6 +23900,7 @@ impl ValueType {
     }
 }
 impl ::std::fmt::Display for ValueType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -22602,6 +23961,7 @@ rt::json_object!(
 );
 impl FilterListItem {
     /// A `FilterListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(key: String, value_type: ValueType) -> Self {
         Self {
             key,
@@ -22687,6 +24047,7 @@ pub enum UseDefault {
 }
 impl UseDefault {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::True => "true",
@@ -22696,6 +24057,7 @@ impl UseDefault {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "true" => Self::True,
@@ -22705,6 +24067,7 @@ impl UseDefault {
     }
 }
 impl ::std::fmt::Display for UseDefault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -22730,6 +24093,7 @@ impl rt::FromJson for UseDefault {
 }
 impl rt::Validate for UseDefault {}
 impl AsRef<str> for UseDefault {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -22767,6 +24131,7 @@ pub enum CooperationStatus {
 }
 impl CooperationStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -22778,6 +24143,7 @@ impl CooperationStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -22789,6 +24155,7 @@ impl CooperationStatus {
     }
 }
 impl ::std::fmt::Display for CooperationStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -22826,6 +24193,7 @@ pub enum SupplierArea {
 }
 impl SupplierArea {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -22835,6 +24203,7 @@ impl SupplierArea {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -22844,6 +24213,7 @@ impl SupplierArea {
     }
 }
 impl ::std::fmt::Display for SupplierArea {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -22979,6 +24349,7 @@ pub enum AgencyGetUserIdType {
 }
 impl AgencyGetUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -22990,6 +24361,7 @@ impl AgencyGetUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -23001,6 +24373,7 @@ impl AgencyGetUserIdType {
     }
 }
 impl ::std::fmt::Display for AgencyGetUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -23026,6 +24399,7 @@ impl rt::FromJson for AgencyGetUserIdType {
 }
 impl rt::Validate for AgencyGetUserIdType {}
 impl AsRef<str> for AgencyGetUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -23074,6 +24448,7 @@ pub enum AgencyGetAgencyAccountUserIdType {
 }
 impl AgencyGetAgencyAccountUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnionId => "union_id",
@@ -23083,6 +24458,7 @@ impl AgencyGetAgencyAccountUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "union_id" => Self::UnionId,
@@ -23092,6 +24468,7 @@ impl AgencyGetAgencyAccountUserIdType {
     }
 }
 impl ::std::fmt::Display for AgencyGetAgencyAccountUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -23117,6 +24494,7 @@ impl rt::FromJson for AgencyGetAgencyAccountUserIdType {
 }
 impl rt::Validate for AgencyGetAgencyAccountUserIdType {}
 impl AsRef<str> for AgencyGetAgencyAccountUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -23136,6 +24514,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -23146,6 +24525,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -23156,6 +24536,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -23193,6 +24574,7 @@ pub enum Role {
 }
 impl Role {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -23202,6 +24584,7 @@ impl Role {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -23211,6 +24594,7 @@ impl Role {
     }
 }
 impl ::std::fmt::Display for Role {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -23483,6 +24867,7 @@ pub enum JobLevelIdType {
 }
 impl JobLevelIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PeopleAdminJobLevelId => "people_admin_job_level_id",
@@ -23492,6 +24877,7 @@ impl JobLevelIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "people_admin_job_level_id" => Self::PeopleAdminJobLevelId,
@@ -23501,6 +24887,7 @@ impl JobLevelIdType {
     }
 }
 impl ::std::fmt::Display for JobLevelIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -23526,6 +24913,7 @@ impl rt::FromJson for JobLevelIdType {
 }
 impl rt::Validate for JobLevelIdType {}
 impl AsRef<str> for JobLevelIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -23551,6 +24939,7 @@ pub enum Conclusion {
 }
 impl Conclusion {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -23564,6 +24953,7 @@ impl Conclusion {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -23577,6 +24967,7 @@ impl Conclusion {
     }
 }
 impl ::std::fmt::Display for Conclusion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -23655,6 +25046,7 @@ rt::json_object!(
 );
 impl AssessmentScore {
     /// An `AssessmentScore` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(calculate_type: SupplierArea, score: f64) -> Self {
         Self {
             calculate_type,
@@ -23682,6 +25074,7 @@ rt::json_object!(
 );
 impl AbilityListItem {
     /// An `AbilityListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -23716,6 +25109,7 @@ rt::json_object!(
 );
 impl QuestionListItem {
     /// A `QuestionListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -23749,6 +25143,7 @@ rt::json_object!(
 );
 impl CodeQuestionListItem {
     /// A `CodeQuestionListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -23789,6 +25184,7 @@ rt::json_object!(
 );
 impl ImageListItem {
     /// An `ImageListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, url: String) -> Self {
         Self {
             id,
@@ -23848,6 +25244,7 @@ pub enum DimensionType {
 }
 impl DimensionType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -23865,6 +25262,7 @@ impl DimensionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -23882,6 +25280,7 @@ impl DimensionType {
     }
 }
 impl ::std::fmt::Display for DimensionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -24071,6 +25470,7 @@ pub enum TerminationType {
 }
 impl TerminationType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -24081,6 +25481,7 @@ impl TerminationType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -24091,6 +25492,7 @@ impl TerminationType {
     }
 }
 impl ::std::fmt::Display for TerminationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -24210,6 +25612,7 @@ pub enum ApplicationGetOption {
 }
 impl ApplicationGetOption {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GetLatestApplicationOnChain => "get_latest_application_on_chain",
@@ -24219,6 +25622,7 @@ impl ApplicationGetOption {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "get_latest_application_on_chain" => Self::GetLatestApplicationOnChain,
@@ -24228,6 +25632,7 @@ impl ApplicationGetOption {
     }
 }
 impl ::std::fmt::Display for ApplicationGetOption {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -24253,6 +25658,7 @@ impl rt::FromJson for ApplicationGetOption {
 }
 impl rt::Validate for ApplicationGetOption {}
 impl AsRef<str> for ApplicationGetOption {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -24284,6 +25690,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -24300,6 +25707,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -24316,6 +25724,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -24394,6 +25803,7 @@ pub enum ResumeSourceType {
 }
 impl ResumeSourceType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value10000 => 10000,
@@ -24411,6 +25821,7 @@ impl ResumeSourceType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             10000 => Self::Value10000,
@@ -24428,6 +25839,7 @@ impl ResumeSourceType {
     }
 }
 impl ::std::fmt::Display for ResumeSourceType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -24705,6 +26117,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenDepartmentId => "open_department_id",
@@ -24714,6 +26127,7 @@ impl DepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_department_id" => Self::OpenDepartmentId,
@@ -24723,6 +26137,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -24748,6 +26163,7 @@ impl rt::FromJson for DepartmentIdType {
 }
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -24765,6 +26181,7 @@ pub enum JobFamilyIdType {
 }
 impl JobFamilyIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PeopleAdminJobCategoryId => "people_admin_job_category_id",
@@ -24774,6 +26191,7 @@ impl JobFamilyIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "people_admin_job_category_id" => Self::PeopleAdminJobCategoryId,
@@ -24783,6 +26201,7 @@ impl JobFamilyIdType {
     }
 }
 impl ::std::fmt::Display for JobFamilyIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -24808,6 +26227,7 @@ impl rt::FromJson for JobFamilyIdType {
 }
 impl rt::Validate for JobFamilyIdType {}
 impl AsRef<str> for JobFamilyIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -24825,6 +26245,7 @@ pub enum EmployeeTypeIdType {
 }
 impl EmployeeTypeIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PeopleAdminEmployeeTypeId => "people_admin_employee_type_id",
@@ -24834,6 +26255,7 @@ impl EmployeeTypeIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "people_admin_employee_type_id" => Self::PeopleAdminEmployeeTypeId,
@@ -24843,6 +26265,7 @@ impl EmployeeTypeIdType {
     }
 }
 impl ::std::fmt::Display for EmployeeTypeIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -24868,6 +26291,7 @@ impl rt::FromJson for EmployeeTypeIdType {
 }
 impl rt::Validate for EmployeeTypeIdType {}
 impl AsRef<str> for EmployeeTypeIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -24899,6 +26323,7 @@ pub enum ApplicationGetDetailOption {
 }
 impl ApplicationGetDetailOption {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WithJob => "with_job",
@@ -24915,6 +26340,7 @@ impl ApplicationGetDetailOption {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "with_job" => Self::WithJob,
@@ -24931,6 +26357,7 @@ impl ApplicationGetDetailOption {
     }
 }
 impl ::std::fmt::Display for ApplicationGetDetailOption {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -24956,6 +26383,7 @@ impl rt::FromJson for ApplicationGetDetailOption {
 }
 impl rt::Validate for ApplicationGetDetailOption {}
 impl AsRef<str> for ApplicationGetDetailOption {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -25209,6 +26637,7 @@ pub enum DimensionAssessmentDimensionType {
 }
 impl DimensionAssessmentDimensionType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -25225,6 +26654,7 @@ impl DimensionAssessmentDimensionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -25241,6 +26671,7 @@ impl DimensionAssessmentDimensionType {
     }
 }
 impl ::std::fmt::Display for DimensionAssessmentDimensionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -25494,6 +26925,7 @@ pub enum InterviewRoundSummary {
 }
 impl InterviewRoundSummary {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value2 => 2,
@@ -25518,6 +26950,7 @@ impl InterviewRoundSummary {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             2 => Self::Value2,
@@ -25542,6 +26975,7 @@ impl InterviewRoundSummary {
     }
 }
 impl ::std::fmt::Display for InterviewRoundSummary {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -25585,6 +27019,7 @@ pub enum LocationType {
 }
 impl LocationType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -25597,6 +27032,7 @@ impl LocationType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -25609,6 +27045,7 @@ impl LocationType {
     }
 }
 impl ::std::fmt::Display for LocationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -25700,6 +27137,7 @@ pub enum VideoType {
 }
 impl VideoType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -25715,6 +27153,7 @@ impl VideoType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -25730,6 +27169,7 @@ impl VideoType {
     }
 }
 impl ::std::fmt::Display for VideoType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -25929,6 +27369,7 @@ pub enum OfferStatus {
 }
 impl OfferStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value10 => 10,
@@ -25945,6 +27386,7 @@ impl OfferStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             10 => Self::Value10,
@@ -25961,6 +27403,7 @@ impl OfferStatus {
     }
 }
 impl ::std::fmt::Display for OfferStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -26002,6 +27445,7 @@ rt::json_object!(
 );
 impl ContractPeriod {
     /// A `ContractPeriod` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(period_type: SupplierArea, period: i64) -> Self {
         Self { period_type, period }
     }
@@ -26143,6 +27587,7 @@ pub enum SalaryStatus {
 }
 impl SalaryStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -26158,6 +27603,7 @@ impl SalaryStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -26173,6 +27619,7 @@ impl SalaryStatus {
     }
 }
 impl ::std::fmt::Display for SalaryStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -26825,6 +28272,7 @@ pub enum OfferOfferStatus {
 }
 impl OfferOfferStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -26846,6 +28294,7 @@ impl OfferOfferStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -26867,6 +28316,7 @@ impl OfferOfferStatus {
     }
 }
 impl ::std::fmt::Display for OfferOfferStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -27198,6 +28648,7 @@ pub enum ApplicationTransferOnboardDepartmentIdType {
 }
 impl ApplicationTransferOnboardDepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenDepartmentId => "open_department_id",
@@ -27208,6 +28659,7 @@ impl ApplicationTransferOnboardDepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_department_id" => Self::OpenDepartmentId,
@@ -27218,6 +28670,7 @@ impl ApplicationTransferOnboardDepartmentIdType {
     }
 }
 impl ::std::fmt::Display for ApplicationTransferOnboardDepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -27243,6 +28696,7 @@ impl rt::FromJson for ApplicationTransferOnboardDepartmentIdType {
 }
 impl rt::Validate for ApplicationTransferOnboardDepartmentIdType {}
 impl AsRef<str> for ApplicationTransferOnboardDepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -27449,6 +28903,7 @@ pub struct AttachmentPreviewData {
 rt::json_object!(AttachmentPreviewData { url = "url" required, });
 impl AttachmentPreviewData {
     /// An `AttachmentPreviewData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: Into::into(url) }
     }
@@ -27477,6 +28932,7 @@ pub enum OrderStatus {
 }
 impl OrderStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value2 => "2",
@@ -27491,6 +28947,7 @@ impl OrderStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "2" => Self::Value2,
@@ -27505,6 +28962,7 @@ impl OrderStatus {
     }
 }
 impl ::std::fmt::Display for OrderStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -27530,6 +28988,7 @@ impl rt::FromJson for OrderStatus {
 }
 impl rt::Validate for OrderStatus {}
 impl AsRef<str> for OrderStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -27595,6 +29054,7 @@ pub enum OrderOrderStatus {
 }
 impl OrderOrderStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value2 => 2,
@@ -27609,6 +29069,7 @@ impl OrderOrderStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             2 => Self::Value2,
@@ -27623,6 +29084,7 @@ impl OrderOrderStatus {
     }
 }
 impl ::std::fmt::Display for OrderOrderStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -27664,6 +29126,7 @@ pub enum AccountThirdType {
 }
 impl AccountThirdType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -27675,6 +29138,7 @@ impl AccountThirdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -27686,6 +29150,7 @@ impl AccountThirdType {
     }
 }
 impl ::std::fmt::Display for AccountThirdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -27872,6 +29337,7 @@ pub enum CustomFieldListItemType {
 }
 impl CustomFieldListItemType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -27888,6 +29354,7 @@ impl CustomFieldListItemType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -27904,6 +29371,7 @@ impl CustomFieldListItemType {
     }
 }
 impl ::std::fmt::Display for CustomFieldListItemType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -27929,6 +29397,7 @@ impl rt::FromJson for CustomFieldListItemType {
 }
 impl rt::Validate for CustomFieldListItemType {}
 impl AsRef<str> for CustomFieldListItemType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -27948,6 +29417,7 @@ rt::json_object!(
 );
 impl CustomFieldListItemOption {
     /// A `CustomFieldListItemOption` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(key: String, name: Name) -> Self {
         Self { key, name }
     }
@@ -27982,6 +29452,7 @@ rt::json_object!(
 );
 impl CustomFieldListItem {
     /// A `CustomFieldListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         r#type: CustomFieldListItemType,
         key: String,
@@ -28044,6 +29515,7 @@ pub enum Geo {
 }
 impl Geo {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cn => "cn",
@@ -28055,6 +29527,7 @@ impl Geo {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "cn" => Self::Cn,
@@ -28066,6 +29539,7 @@ impl Geo {
     }
 }
 impl ::std::fmt::Display for Geo {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -28091,6 +29565,7 @@ impl rt::FromJson for Geo {
 }
 impl rt::Validate for Geo {}
 impl AsRef<str> for Geo {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -28245,6 +29720,7 @@ pub enum DataType {
 }
 impl DataType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -28260,6 +29736,7 @@ impl DataType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -28275,6 +29752,7 @@ impl DataType {
     }
 }
 impl ::std::fmt::Display for DataType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -28425,6 +29903,7 @@ rt::json_object!(
 );
 impl EcoAccountCustomFieldBatchUpdateBodyCustomFieldListItem {
     /// An `EcoAccountCustomFieldBatchUpdateBodyCustomFieldListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(key: String, name: Name, is_required: bool) -> Self {
         Self {
             key,
@@ -28487,6 +29966,7 @@ rt::json_object!(
 );
 impl ReportFileListItem {
     /// A `ReportFileListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(report_name: String, report_url: String) -> Self {
         Self {
             report_name,
@@ -28634,6 +30114,7 @@ rt::json_object!(
 );
 impl PackageListItem {
     /// A `PackageListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, name: String) -> Self {
         Self {
             id,
@@ -28683,6 +30164,7 @@ rt::json_object!(
 );
 impl ExamLoginInfo {
     /// An `ExamLoginInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(exam_url: impl Into<String>) -> Self {
         Self {
             exam_url: Into::into(exam_url),
@@ -28733,6 +30215,7 @@ rt::json_object!(
 );
 impl ReportListItem {
     /// A `ReportListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, url: String) -> Self {
         Self {
             name,
@@ -28764,6 +30247,7 @@ rt::json_object!(
 );
 impl DetailListItem {
     /// A `DetailListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, result: String) -> Self {
         Self { id: None, name, result }
     }
@@ -28845,6 +30329,7 @@ rt::json_object!(
 );
 impl PaperListItem {
     /// A `PaperListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, name: String) -> Self {
         Self {
             id,
@@ -29237,6 +30722,7 @@ rt::json_object!(
 );
 impl ExternalApplication {
     /// An `ExternalApplication` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(talent_id: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -29402,6 +30888,7 @@ rt::json_object!(
 );
 impl Check {
     /// A `Check` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(external_application_id: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -29611,6 +31098,7 @@ rt::json_object!(
 );
 impl ExternalInterviewBatchQueryDataInterview {
     /// An `ExternalInterviewBatchQueryDataInterview` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(external_application_id: impl Into<String>) -> Self {
         Self {
             external_application_id: Into::into(external_application_id),
@@ -29860,6 +31348,7 @@ rt::json_object!(
 );
 impl ExternalOfferBatchQueryDataOffer {
     /// An `ExternalOfferBatchQueryDataOffer` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(external_application_id: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -29974,6 +31463,7 @@ rt::json_object!(
 );
 impl Cash {
     /// A `Cash` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(currency_type: String, amount: f64) -> Self {
         Self { currency_type, amount }
     }
@@ -29999,6 +31489,7 @@ rt::json_object!(
 );
 impl Bonus {
     /// A `Bonus` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(bonus_type: impl Into<SupplierArea>) -> Self {
         Self {
             bonus_type: Into::into(bonus_type),
@@ -30353,6 +31844,7 @@ pub enum DimensionType2 {
 }
 impl DimensionType2 {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -30371,6 +31863,7 @@ impl DimensionType2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -30389,6 +31882,7 @@ impl DimensionType2 {
     }
 }
 impl ::std::fmt::Display for DimensionType2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -30730,6 +32224,7 @@ pub enum ObjectType {
 }
 impl ObjectType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -30750,6 +32245,7 @@ impl ObjectType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -30770,6 +32266,7 @@ impl ObjectType {
     }
 }
 impl ::std::fmt::Display for ObjectType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -31042,6 +32539,7 @@ pub enum ActivityStatus {
 }
 impl ActivityStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -31053,6 +32551,7 @@ impl ActivityStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -31064,6 +32563,7 @@ impl ActivityStatus {
     }
 }
 impl ::std::fmt::Display for ActivityStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -31245,6 +32745,7 @@ rt::json_object!(
 );
 impl JobManager {
     /// A `JobManager` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(recruiter_id: String, hiring_manager_id_list: Vec<String>) -> Self {
         Self {
             id: None,
@@ -31315,6 +32816,7 @@ pub enum RequiredDegree {
 }
 impl RequiredDegree {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -31331,6 +32833,7 @@ impl RequiredDegree {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -31347,6 +32850,7 @@ impl RequiredDegree {
     }
 }
 impl ::std::fmt::Display for RequiredDegree {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -31588,6 +33092,7 @@ pub enum CustomizedDataListItemObjectType {
 }
 impl CustomizedDataListItemObjectType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -31606,6 +33111,7 @@ impl CustomizedDataListItemObjectType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -31624,6 +33130,7 @@ impl CustomizedDataListItemObjectType {
     }
 }
 impl ::std::fmt::Display for CustomizedDataListItemObjectType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -32744,6 +34251,7 @@ pub enum UpdateOptionListItem {
 }
 impl UpdateOptionListItem {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -32762,6 +34270,7 @@ impl UpdateOptionListItem {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -32780,6 +34289,7 @@ impl UpdateOptionListItem {
     }
 }
 impl ::std::fmt::Display for UpdateOptionListItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -33010,6 +34520,7 @@ pub enum CustomizedDataListItemObjectType2 {
 }
 impl CustomizedDataListItemObjectType2 {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -33027,6 +34538,7 @@ impl CustomizedDataListItemObjectType2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -33044,6 +34556,7 @@ impl CustomizedDataListItemObjectType2 {
     }
 }
 impl ::std::fmt::Display for CustomizedDataListItemObjectType2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -33366,6 +34879,7 @@ rt::json_object!(
 );
 impl JobType {
     /// A `JobType` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, name: Name) -> Self {
         Self { id, name, parent_id: None }
     }
@@ -34012,6 +35526,7 @@ pub enum Usage {
 }
 impl Usage {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PositionLocation => "position_location",
@@ -34022,6 +35537,7 @@ impl Usage {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "position_location" => Self::PositionLocation,
@@ -34032,6 +35548,7 @@ impl Usage {
     }
 }
 impl ::std::fmt::Display for Usage {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -34057,6 +35574,7 @@ impl rt::FromJson for Usage {
 }
 impl rt::Validate for Usage {}
 impl AsRef<str> for Usage {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -34328,6 +35846,7 @@ rt::json_object!(
 );
 impl MentionEntityListItem {
     /// A `MentionEntityListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(offset: i64, user_id: String) -> Self {
         Self { offset, user_id }
     }
@@ -34414,6 +35933,7 @@ rt::json_object!(
 );
 impl Note {
     /// A `Note` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(talent_id: String, content: String) -> Self {
         Self {
             id: None,
@@ -34592,6 +36112,7 @@ rt::json_object!(
 );
 impl OfferCreateBodyBasicInfo {
     /// An `OfferCreateBodyBasicInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         department_id: String,
         leader_user_id: String,
@@ -34668,6 +36189,7 @@ rt::json_object!(
 );
 impl SalaryInfo {
     /// A `SalaryInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(currency: impl Into<String>) -> Self {
         Self {
             currency: Into::into(currency),
@@ -34839,6 +36361,7 @@ rt::json_object!(
 );
 impl OfferCreateDataBasicInfo {
     /// An `OfferCreateDataBasicInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(operator_user_id: impl Into<String>) -> Self {
         Self {
             department_id: None,
@@ -35180,6 +36703,7 @@ pub enum Operation {
 }
 impl Operation {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConfirmOnboarding => "confirm_onboarding",
@@ -35190,6 +36714,7 @@ impl Operation {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "confirm_onboarding" => Self::ConfirmOnboarding,
@@ -35200,6 +36725,7 @@ impl Operation {
     }
 }
 impl ::std::fmt::Display for Operation {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -35225,6 +36751,7 @@ impl rt::FromJson for Operation {
 }
 impl rt::Validate for Operation {}
 impl AsRef<str> for Operation {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -35242,6 +36769,7 @@ rt::json_object!(
 );
 impl OnboardingInfo {
     /// An `OnboardingInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(actual_onboarding_date: impl Into<String>) -> Self {
         Self {
             actual_onboarding_date: Into::into(actual_onboarding_date),
@@ -35267,6 +36795,7 @@ rt::json_object!(
 );
 impl OffboardingInfo {
     /// An `OffboardingInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(actual_offboarding_date: impl Into<String>) -> Self {
         Self {
             actual_offboarding_date: Into::into(actual_offboarding_date),
@@ -35315,6 +36844,7 @@ rt::json_object!(
 );
 impl OfferInternOfferStatusData {
     /// An `OfferInternOfferStatusData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(operation: impl Into<Operation>) -> Self {
         Self {
             offer_id: None,
@@ -35352,6 +36882,7 @@ pub enum OfferOfferStatusBodyOfferStatus {
 }
 impl OfferOfferStatusBodyOfferStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value2 => 2,
@@ -35368,6 +36899,7 @@ impl OfferOfferStatusBodyOfferStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             2 => Self::Value2,
@@ -35384,6 +36916,7 @@ impl OfferOfferStatusBodyOfferStatus {
     }
 }
 impl ::std::fmt::Display for OfferOfferStatusBodyOfferStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -35496,6 +37029,7 @@ pub enum ObjectTypeV2 {
 }
 impl ObjectTypeV2 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -35529,6 +37063,7 @@ impl ObjectTypeV2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -35562,6 +37097,7 @@ impl ObjectTypeV2 {
     }
 }
 impl ::std::fmt::Display for ObjectTypeV2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -35587,6 +37123,7 @@ impl rt::FromJson for ObjectTypeV2 {
 }
 impl rt::Validate for ObjectTypeV2 {}
 impl AsRef<str> for ObjectTypeV2 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -35901,6 +37438,7 @@ pub struct ConfigOption2 {
 rt::json_object!(ConfigOption2 { name = "name" required, });
 impl ConfigOption2 {
     /// A `ConfigOption2` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<Name>) -> Self {
         Self { name: Into::into(name) }
     }
@@ -35937,6 +37475,7 @@ pub enum Scenario {
 }
 impl Scenario {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -35945,6 +37484,7 @@ impl Scenario {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -35953,6 +37493,7 @@ impl Scenario {
     }
 }
 impl ::std::fmt::Display for Scenario {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -36060,6 +37601,7 @@ pub enum SchemaScenario {
 }
 impl SchemaScenario {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value5 => 5,
@@ -36070,6 +37612,7 @@ impl SchemaScenario {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             5 => Self::Value5,
@@ -36080,6 +37623,7 @@ impl SchemaScenario {
     }
 }
 impl ::std::fmt::Display for SchemaScenario {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -36343,6 +37887,7 @@ rt::json_object!(
 );
 impl ReferralGetByApplicationDataReferral {
     /// A `ReferralGetByApplicationDataReferral` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         application_id: String,
@@ -36485,6 +38030,7 @@ rt::json_object!(
 );
 impl Account {
     /// An `Account` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(account_id: impl Into<String>) -> Self {
         Self {
             account_id: Into::into(account_id),
@@ -36560,6 +38106,7 @@ rt::json_object!(
 );
 impl ReferralAccountGetAccountAssetsDataAccount {
     /// A `ReferralAccountGetAccountAssetsDataAccount` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(account_id: impl Into<String>) -> Self {
         Self {
             account_id: Into::into(account_id),
@@ -36594,6 +38141,7 @@ rt::json_object!(
 );
 impl TradeDetail {
     /// A `TradeDetail` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(account_id: impl Into<String>) -> Self {
         Self {
             account_id: Into::into(account_id),
@@ -36997,6 +38545,7 @@ pub enum RoleType {
 }
 impl RoleType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -37007,6 +38556,7 @@ impl RoleType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -37017,6 +38567,7 @@ impl RoleType {
     }
 }
 impl ::std::fmt::Display for RoleType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -37351,6 +38902,7 @@ pub enum IsOnboarded {
 }
 impl IsOnboarded {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::False => "false",
@@ -37360,6 +38912,7 @@ impl IsOnboarded {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "false" => Self::False,
@@ -37369,6 +38922,7 @@ impl IsOnboarded {
     }
 }
 impl ::std::fmt::Display for IsOnboarded {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -37394,6 +38948,7 @@ impl rt::FromJson for IsOnboarded {
 }
 impl rt::Validate for IsOnboarded {}
 impl AsRef<str> for IsOnboarded {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -37458,6 +39013,7 @@ pub enum CreatorAccountType {
 }
 impl CreatorAccountType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -37467,6 +39023,7 @@ impl CreatorAccountType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -37476,6 +39033,7 @@ impl CreatorAccountType {
     }
 }
 impl ::std::fmt::Display for CreatorAccountType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -37523,6 +39081,7 @@ pub enum IdentificationType {
 }
 impl IdentificationType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -37537,6 +39096,7 @@ impl IdentificationType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -37551,6 +39111,7 @@ impl IdentificationType {
     }
 }
 impl ::std::fmt::Display for IdentificationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -37670,6 +39231,7 @@ rt::json_object!(
 );
 impl TalentCombinedCreateBodyBasicInfo {
     /// A `TalentCombinedCreateBodyBasicInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: Into::into(name),
@@ -37717,6 +39279,7 @@ pub enum Degree {
 }
 impl Degree {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -37734,6 +39297,7 @@ impl Degree {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -37751,6 +39315,7 @@ impl Degree {
     }
 }
 impl ::std::fmt::Display for Degree {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -37796,6 +39361,7 @@ pub enum AcademicRanking {
 }
 impl AcademicRanking {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value5 => 5,
@@ -37809,6 +39375,7 @@ impl AcademicRanking {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             5 => Self::Value5,
@@ -37822,6 +39389,7 @@ impl AcademicRanking {
     }
 }
 impl ::std::fmt::Display for AcademicRanking {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -38088,6 +39656,7 @@ pub enum Language {
 }
 impl Language {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -38124,6 +39693,7 @@ impl Language {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -38160,6 +39730,7 @@ impl Language {
     }
 }
 impl ::std::fmt::Display for Language {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -38664,6 +40235,7 @@ rt::json_object!(
 );
 impl TalentBasicInfo {
     /// A `TalentBasicInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: Into::into(name),
@@ -38761,6 +40333,7 @@ pub enum CareerListItemTagListItem {
 }
 impl CareerListItemTagListItem {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value5 => 5,
@@ -38772,6 +40345,7 @@ impl CareerListItemTagListItem {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             5 => Self::Value5,
@@ -38783,6 +40357,7 @@ impl CareerListItemTagListItem {
     }
 }
 impl ::std::fmt::Display for CareerListItemTagListItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -38998,6 +40573,7 @@ pub enum LanguageListItemLanguage {
 }
 impl LanguageListItemLanguage {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -39030,6 +40606,7 @@ impl LanguageListItemLanguage {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -39062,6 +40639,7 @@ impl LanguageListItemLanguage {
     }
 }
 impl ::std::fmt::Display for LanguageListItemLanguage {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -39225,6 +40803,7 @@ pub enum TopDegree {
 }
 impl TopDegree {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -39241,6 +40820,7 @@ impl TopDegree {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -39257,6 +40837,7 @@ impl TopDegree {
     }
 }
 impl ::std::fmt::Display for TopDegree {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -39304,6 +40885,7 @@ pub enum FirstDegree {
 }
 impl FirstDegree {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -39318,6 +40900,7 @@ impl FirstDegree {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -39332,6 +40915,7 @@ impl FirstDegree {
     }
 }
 impl ::std::fmt::Display for FirstDegree {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -39439,6 +41023,7 @@ pub enum QueryOption {
 }
 impl QueryOption {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::IgnoreEmptyError => "ignore_empty_error",
@@ -39447,6 +41032,7 @@ impl QueryOption {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ignore_empty_error" => Self::IgnoreEmptyError,
@@ -39455,6 +41041,7 @@ impl QueryOption {
     }
 }
 impl ::std::fmt::Display for QueryOption {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -39480,6 +41067,7 @@ impl rt::FromJson for QueryOption {
 }
 impl rt::Validate for QueryOption {}
 impl AsRef<str> for QueryOption {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -39570,6 +41158,7 @@ rt::json_object!(
 );
 impl TalentBasicInfo2 {
     /// A `TalentBasicInfo2` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: Into::into(name),
@@ -39978,6 +41567,7 @@ rt::json_object!(
 );
 impl Folder {
     /// A `Folder` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(folder_name: impl Into<String>) -> Self {
         Self {
             folder_id: None,
@@ -40430,6 +42020,7 @@ pub enum TodoListType {
 }
 impl TodoListType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Evaluation => "evaluation",
@@ -40441,6 +42032,7 @@ impl TodoListType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "evaluation" => Self::Evaluation,
@@ -40452,6 +42044,7 @@ impl TodoListType {
     }
 }
 impl ::std::fmt::Display for TodoListType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -40477,6 +42070,7 @@ impl rt::FromJson for TodoListType {
 }
 impl rt::Validate for TodoListType {}
 impl AsRef<str> for TodoListType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -40931,6 +42525,7 @@ rt::json_object!(
 );
 impl ResumeBasicInfo {
     /// A `ResumeBasicInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             nationality_id: None,
@@ -40976,6 +42571,7 @@ pub enum EducationListItemAcademicRanking {
 }
 impl EducationListItemAcademicRanking {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value5 => 5,
@@ -40989,6 +42585,7 @@ impl EducationListItemAcademicRanking {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             5 => Self::Value5,
@@ -41002,6 +42599,7 @@ impl EducationListItemAcademicRanking {
     }
 }
 impl ::std::fmt::Display for EducationListItemAcademicRanking {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -41271,6 +42869,7 @@ rt::json_object!(
 );
 impl Resume {
     /// A `Resume` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(basic_info: impl Into<ResumeBasicInfo>) -> Self {
         Self {
             internship_list: None,
@@ -41380,6 +42979,7 @@ pub enum WebsiteDeliveryTaskGetDataStatus {
 }
 impl WebsiteDeliveryTaskGetDataStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -41391,6 +42991,7 @@ impl WebsiteDeliveryTaskGetDataStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -41402,6 +43003,7 @@ impl WebsiteDeliveryTaskGetDataStatus {
     }
 }
 impl ::std::fmt::Display for WebsiteDeliveryTaskGetDataStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -41818,6 +43420,7 @@ rt::json_object!(
 );
 impl SiteUser {
     /// A `SiteUser` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(external_id: impl Into<String>) -> Self {
         Self {
             user_id: None,
@@ -41880,6 +43483,7 @@ rt::json_object!(
 impl rt::Validate for WebsiteListData {}
 impl rt::paging::Page for EvaluationListData {
     type Item = Evaluation;
+    #[inline]
     fn into_parts(self) -> (Vec<Evaluation>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41887,6 +43491,7 @@ impl rt::paging::Page for EvaluationListData {
 }
 impl rt::paging::Page for EvaluationTaskListData {
     type Item = Task;
+    #[inline]
     fn into_parts(self) -> (Vec<Task>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41894,6 +43499,7 @@ impl rt::paging::Page for EvaluationTaskListData {
 }
 impl rt::paging::Page for ExamMarkingTaskListData {
     type Item = ExamMarkingTaskListDataTask;
+    #[inline]
     fn into_parts(self) -> (Vec<ExamMarkingTaskListDataTask>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41901,6 +43507,7 @@ impl rt::paging::Page for ExamMarkingTaskListData {
 }
 impl rt::paging::Page for ExternalApplicationListData {
     type Item = ExternalApplication;
+    #[inline]
     fn into_parts(self) -> (Vec<ExternalApplication>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41908,6 +43515,7 @@ impl rt::paging::Page for ExternalApplicationListData {
 }
 impl rt::paging::Page for ExternalBackgroundCheckBatchQueryData {
     type Item = Check;
+    #[inline]
     fn into_parts(self) -> (Vec<Check>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41915,6 +43523,7 @@ impl rt::paging::Page for ExternalBackgroundCheckBatchQueryData {
 }
 impl rt::paging::Page for ExternalInterviewBatchQueryData {
     type Item = ExternalInterviewBatchQueryDataInterview;
+    #[inline]
     fn into_parts(
         self,
     ) -> (Vec<ExternalInterviewBatchQueryDataInterview>, Option<String>) {
@@ -41924,6 +43533,7 @@ impl rt::paging::Page for ExternalInterviewBatchQueryData {
 }
 impl rt::paging::Page for ExternalOfferBatchQueryData {
     type Item = ExternalOfferBatchQueryDataOffer;
+    #[inline]
     fn into_parts(self) -> (Vec<ExternalOfferBatchQueryDataOffer>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41931,6 +43541,7 @@ impl rt::paging::Page for ExternalOfferBatchQueryData {
 }
 impl rt::paging::Page for InterviewFeedbackFormListData {
     type Item = Form;
+    #[inline]
     fn into_parts(self) -> (Vec<Form>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41938,6 +43549,7 @@ impl rt::paging::Page for InterviewFeedbackFormListData {
 }
 impl rt::paging::Page for InterviewRecordListData {
     type Item = InterviewRecordListItem;
+    #[inline]
     fn into_parts(self) -> (Vec<InterviewRecordListItem>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41945,6 +43557,7 @@ impl rt::paging::Page for InterviewRecordListData {
 }
 impl rt::paging::Page for InterviewRegistrationSchemaListData {
     type Item = Schema;
+    #[inline]
     fn into_parts(self) -> (Vec<Schema>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41952,6 +43565,7 @@ impl rt::paging::Page for InterviewRegistrationSchemaListData {
 }
 impl rt::paging::Page for InterviewTaskListData {
     type Item = InterviewTaskListDataTask;
+    #[inline]
     fn into_parts(self) -> (Vec<InterviewTaskListDataTask>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41959,6 +43573,7 @@ impl rt::paging::Page for InterviewTaskListData {
 }
 impl rt::paging::Page for InterviewerListData {
     type Item = Interviewer;
+    #[inline]
     fn into_parts(self) -> (Vec<Interviewer>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41966,6 +43581,7 @@ impl rt::paging::Page for InterviewerListData {
 }
 impl rt::paging::Page for JobFunctionListData {
     type Item = Function;
+    #[inline]
     fn into_parts(self) -> (Vec<Function>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41973,6 +43589,7 @@ impl rt::paging::Page for JobFunctionListData {
 }
 impl rt::paging::Page for JobTypeListData {
     type Item = JobType;
+    #[inline]
     fn into_parts(self) -> (Vec<JobType>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41980,6 +43597,7 @@ impl rt::paging::Page for JobTypeListData {
 }
 impl rt::paging::Page for LocationListData {
     type Item = Location;
+    #[inline]
     fn into_parts(self) -> (Vec<Location>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41987,6 +43605,7 @@ impl rt::paging::Page for LocationListData {
 }
 impl rt::paging::Page for PortalApplySchemaListData {
     type Item = PortalApplySchemaListDataSchema;
+    #[inline]
     fn into_parts(self) -> (Vec<PortalApplySchemaListDataSchema>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -41994,6 +43613,7 @@ impl rt::paging::Page for PortalApplySchemaListData {
 }
 impl rt::paging::Page for ReferralWebsiteJobPostListData {
     type Item = Post;
+    #[inline]
     fn into_parts(self) -> (Vec<Post>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42001,6 +43621,7 @@ impl rt::paging::Page for ReferralWebsiteJobPostListData {
 }
 impl rt::paging::Page for ResumeSourceListData {
     type Item = Source;
+    #[inline]
     fn into_parts(self) -> (Vec<Source>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42008,6 +43629,7 @@ impl rt::paging::Page for ResumeSourceListData {
 }
 impl rt::paging::Page for RoleListData {
     type Item = RoleListDataRole;
+    #[inline]
     fn into_parts(self) -> (Vec<RoleListDataRole>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42015,6 +43637,7 @@ impl rt::paging::Page for RoleListData {
 }
 impl rt::paging::Page for TalentFolderListData {
     type Item = Folder;
+    #[inline]
     fn into_parts(self) -> (Vec<Folder>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42022,6 +43645,7 @@ impl rt::paging::Page for TalentFolderListData {
 }
 impl rt::paging::Page for TalentPoolSearchData {
     type Item = Pool;
+    #[inline]
     fn into_parts(self) -> (Vec<Pool>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42029,6 +43653,7 @@ impl rt::paging::Page for TalentPoolSearchData {
 }
 impl rt::paging::Page for TalentTagListData {
     type Item = Tag;
+    #[inline]
     fn into_parts(self) -> (Vec<Tag>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42036,6 +43661,7 @@ impl rt::paging::Page for TalentTagListData {
 }
 impl rt::paging::Page for TerminationReasonListData {
     type Item = Reason;
+    #[inline]
     fn into_parts(self) -> (Vec<Reason>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42043,6 +43669,7 @@ impl rt::paging::Page for TerminationReasonListData {
 }
 impl rt::paging::Page for TestSearchData {
     type Item = Test;
+    #[inline]
     fn into_parts(self) -> (Vec<Test>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42050,6 +43677,7 @@ impl rt::paging::Page for TestSearchData {
 }
 impl rt::paging::Page for TodoListData {
     type Item = Todo;
+    #[inline]
     fn into_parts(self) -> (Vec<Todo>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42057,6 +43685,7 @@ impl rt::paging::Page for TodoListData {
 }
 impl rt::paging::Page for TripartiteAgreementListData {
     type Item = Agreement;
+    #[inline]
     fn into_parts(self) -> (Vec<Agreement>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42064,6 +43693,7 @@ impl rt::paging::Page for TripartiteAgreementListData {
 }
 impl rt::paging::Page for UserRoleListData {
     type Item = UserRoleListDataRole;
+    #[inline]
     fn into_parts(self) -> (Vec<UserRoleListDataRole>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42071,6 +43701,7 @@ impl rt::paging::Page for UserRoleListData {
 }
 impl rt::paging::Page for WebsiteJobPostListData {
     type Item = WebsiteJobPostListDataPost;
+    #[inline]
     fn into_parts(self) -> (Vec<WebsiteJobPostListDataPost>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42078,6 +43709,7 @@ impl rt::paging::Page for WebsiteJobPostListData {
 }
 impl rt::paging::Page for WebsiteJobPostSearchData {
     type Item = WebsiteJobPostGetDataJobPost;
+    #[inline]
     fn into_parts(self) -> (Vec<WebsiteJobPostGetDataJobPost>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -42085,6 +43717,7 @@ impl rt::paging::Page for WebsiteJobPostSearchData {
 }
 impl rt::paging::Page for WebsiteListData {
     type Item = Website;
+    #[inline]
     fn into_parts(self) -> (Vec<Website>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

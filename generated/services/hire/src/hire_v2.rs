@@ -15,20 +15,24 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `interview_record` resource.
+    #[inline]
     pub fn interview_record(&self) -> InterviewRecordResource {
         InterviewRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `talent` resource.
+    #[inline]
     pub fn talent(&self) -> TalentResource {
         TalentResource {
             client: self.client.clone(),
@@ -55,6 +59,7 @@ impl InterviewRecordResource {
     ///   - `1002002` (ParamsIllegal, HTTP 400): params illegal. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/hire-v2/interview_record/get)
+    #[inline]
     pub fn get_v2(
         &self,
         interview_record_id: impl Into<String>,
@@ -80,6 +85,7 @@ impl InterviewRecordResource {
     ///   - `1002003` (IllegalParams, HTTP 400): illegal params. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/hire-v2/interview_record/list)
+    #[inline]
     pub fn list_v2(&self) -> InterviewRecordListV2Request {
         InterviewRecordListV2Request {
             client: self.client.clone(),
@@ -111,6 +117,7 @@ impl TalentResource {
     ///   - `1002002` (ParamsIllegal, HTTP 400): params illegal. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/hire-v2/talent/get)
+    #[inline]
     pub fn get_v2(&self, talent_id: impl Into<String>) -> TalentGetV2Request {
         TalentGetV2Request {
             client: self.client.clone(),
@@ -131,11 +138,13 @@ pub struct InterviewRecordGetV2Request {
 }
 impl InterviewRecordGetV2Request {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -172,21 +181,25 @@ impl InterviewRecordListV2Request {
     /// 面试评价ID列表，使用该筛选项时不会分页
     ///
     /// Sent as one `ids=…` per item (`?ids=a&ids=b`).
+    #[inline]
     pub fn ids(mut self, ids: Vec<String>) -> Self {
         self.ids = Some(ids);
         self
     }
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -237,6 +250,7 @@ impl TalentGetV2Request {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `people_admin_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<TalentGetV2UserIdType>,
@@ -245,6 +259,7 @@ impl TalentGetV2Request {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -278,6 +293,7 @@ pub enum InterviewRecordGetV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewRecordGetV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::SystemError(api),
@@ -288,6 +304,7 @@ impl From<rt::Error> for InterviewRecordGetV2Error {
 }
 impl ::std::ops::Deref for InterviewRecordGetV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::SystemError(api) => &**api,
@@ -297,11 +314,13 @@ impl ::std::ops::Deref for InterviewRecordGetV2Error {
     }
 }
 impl ::std::fmt::Display for InterviewRecordGetV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewRecordGetV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -322,6 +341,7 @@ pub enum InterviewRecordListV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for InterviewRecordListV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::SystemError(api),
@@ -332,6 +352,7 @@ impl From<rt::Error> for InterviewRecordListV2Error {
 }
 impl ::std::ops::Deref for InterviewRecordListV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::SystemError(api) => &**api,
@@ -341,11 +362,13 @@ impl ::std::ops::Deref for InterviewRecordListV2Error {
     }
 }
 impl ::std::fmt::Display for InterviewRecordListV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for InterviewRecordListV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -368,6 +391,7 @@ pub enum TalentGetV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TalentGetV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1002001 => Self::SystemError(api),
@@ -379,6 +403,7 @@ impl From<rt::Error> for TalentGetV2Error {
 }
 impl ::std::ops::Deref for TalentGetV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::SystemError(api) => &**api,
@@ -389,11 +414,13 @@ impl ::std::ops::Deref for TalentGetV2Error {
     }
 }
 impl ::std::fmt::Display for TalentGetV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TalentGetV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -416,6 +443,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -426,6 +454,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -436,6 +465,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -461,6 +491,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -478,6 +509,7 @@ pub enum CommitStatus {
 }
 impl CommitStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -487,6 +519,7 @@ impl CommitStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -496,6 +529,7 @@ impl CommitStatus {
     }
 }
 impl ::std::fmt::Display for CommitStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -564,6 +598,7 @@ rt::json_object!(
 );
 impl Interviewer {
     /// An `Interviewer` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -634,6 +669,7 @@ pub enum DimensionType {
 }
 impl DimensionType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -652,6 +688,7 @@ impl DimensionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -670,6 +707,7 @@ impl DimensionType {
     }
 }
 impl ::std::fmt::Display for DimensionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -934,6 +972,7 @@ pub enum TalentGetV2UserIdType {
 }
 impl TalentGetV2UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -945,6 +984,7 @@ impl TalentGetV2UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -956,6 +996,7 @@ impl TalentGetV2UserIdType {
     }
 }
 impl ::std::fmt::Display for TalentGetV2UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -981,6 +1022,7 @@ impl rt::FromJson for TalentGetV2UserIdType {
 }
 impl rt::Validate for TalentGetV2UserIdType {}
 impl AsRef<str> for TalentGetV2UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1000,6 +1042,7 @@ pub enum Gender {
 }
 impl Gender {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1010,6 +1053,7 @@ impl Gender {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1020,6 +1064,7 @@ impl Gender {
     }
 }
 impl ::std::fmt::Display for Gender {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1067,6 +1112,7 @@ pub enum IdentificationType {
 }
 impl IdentificationType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1081,6 +1127,7 @@ impl IdentificationType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1095,6 +1142,7 @@ impl IdentificationType {
     }
 }
 impl ::std::fmt::Display for IdentificationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1154,6 +1202,7 @@ pub enum ObjectType {
 }
 impl ObjectType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1174,6 +1223,7 @@ impl ObjectType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1194,6 +1244,7 @@ impl ObjectType {
     }
 }
 impl ::std::fmt::Display for ObjectType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1423,6 +1474,7 @@ rt::json_object!(
 );
 impl BasicInfo {
     /// A `BasicInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: Into::into(name),
@@ -1477,6 +1529,7 @@ pub enum Degree {
 }
 impl Degree {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1493,6 +1546,7 @@ impl Degree {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1509,6 +1563,7 @@ impl Degree {
     }
 }
 impl ::std::fmt::Display for Degree {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1552,6 +1607,7 @@ pub enum EducationType {
 }
 impl EducationType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1564,6 +1620,7 @@ impl EducationType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1576,6 +1633,7 @@ impl EducationType {
     }
 }
 impl ::std::fmt::Display for EducationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1621,6 +1679,7 @@ pub enum AcademicRanking {
 }
 impl AcademicRanking {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value5 => 5,
@@ -1634,6 +1693,7 @@ impl AcademicRanking {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             5 => Self::Value5,
@@ -1647,6 +1707,7 @@ impl AcademicRanking {
     }
 }
 impl ::std::fmt::Display for AcademicRanking {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1880,6 +1941,7 @@ pub enum Language {
 }
 impl Language {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1912,6 +1974,7 @@ impl Language {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1944,6 +2007,7 @@ impl Language {
     }
 }
 impl ::std::fmt::Display for Language {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2018,6 +2082,7 @@ pub enum SnsType {
 }
 impl SnsType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -2036,6 +2101,7 @@ impl SnsType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -2054,6 +2120,7 @@ impl SnsType {
     }
 }
 impl ::std::fmt::Display for SnsType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2199,6 +2266,7 @@ pub enum Scenario {
 }
 impl Scenario {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value5 => 5,
@@ -2209,6 +2277,7 @@ impl Scenario {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             5 => Self::Value5,
@@ -2219,6 +2288,7 @@ impl Scenario {
     }
 }
 impl ::std::fmt::Display for Scenario {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2281,6 +2351,7 @@ pub enum IsOnboarded {
 }
 impl IsOnboarded {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::False => "false",
@@ -2290,6 +2361,7 @@ impl IsOnboarded {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "false" => Self::False,
@@ -2299,6 +2371,7 @@ impl IsOnboarded {
     }
 }
 impl ::std::fmt::Display for IsOnboarded {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2324,6 +2397,7 @@ impl rt::FromJson for IsOnboarded {
 }
 impl rt::Validate for IsOnboarded {}
 impl AsRef<str> for IsOnboarded {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2560,6 +2634,7 @@ rt::json_object!(
 impl rt::Validate for TalentGetV2Data {}
 impl rt::paging::Page for InterviewRecordListV2Data {
     type Item = InterviewRecord;
+    #[inline]
     fn into_parts(self) -> (Vec<InterviewRecord>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

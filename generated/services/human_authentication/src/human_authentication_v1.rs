@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `identity` resource.
+    #[inline]
     pub fn identity(&self) -> IdentityResource {
         IdentityResource {
             client: self.client.clone(),
@@ -52,6 +55,7 @@ impl IdentityResource {
     ///   - `1291010` (InvalidRequest, HTTP 400): invalid request. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/human_authentication-v1/identity/create)
+    #[inline]
     pub fn create(
         &self,
         user_id: String,
@@ -76,6 +80,7 @@ pub struct IdentityCreateRequest {
 }
 impl IdentityCreateRequest {
     /// 用户ID类型 open_id/user_id/union_id
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -116,6 +121,7 @@ pub enum IdentityCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for IdentityCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1291001 => Self::UploadFail(api),
@@ -129,6 +135,7 @@ impl From<rt::Error> for IdentityCreateError {
 }
 impl ::std::ops::Deref for IdentityCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UploadFail(api) => &**api,
@@ -141,11 +148,13 @@ impl ::std::ops::Deref for IdentityCreateError {
     }
 }
 impl ::std::fmt::Display for IdentityCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for IdentityCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -168,6 +177,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -178,6 +188,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -188,6 +199,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -213,6 +225,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -241,6 +254,7 @@ pub struct IdentityCreateData {
 rt::json_object!(IdentityCreateData { verify_uid = "verify_uid" required, });
 impl IdentityCreateData {
     /// An `IdentityCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(verify_uid: impl Into<String>) -> Self {
         Self {
             verify_uid: Into::into(verify_uid),

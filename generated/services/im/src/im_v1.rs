@@ -19,110 +19,129 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `batch_message` resource.
+    #[inline]
     pub fn batch_message(&self) -> BatchMessageResource {
         BatchMessageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat_announcement` resource.
+    #[inline]
     pub fn chat_announcement(&self) -> ChatAnnouncementResource {
         ChatAnnouncementResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat_managers` resource.
+    #[inline]
     pub fn chat_managers(&self) -> ChatManagersResource {
         ChatManagersResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat_members` resource.
+    #[inline]
     pub fn chat_members(&self) -> ChatMembersResource {
         ChatMembersResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat_menu_item` resource.
+    #[inline]
     pub fn chat_menu_item(&self) -> ChatMenuItemResource {
         ChatMenuItemResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat_menu_tree` resource.
+    #[inline]
     pub fn chat_menu_tree(&self) -> ChatMenuTreeResource {
         ChatMenuTreeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat_moderation` resource.
+    #[inline]
     pub fn chat_moderation(&self) -> ChatModerationResource {
         ChatModerationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat_tab` resource.
+    #[inline]
     pub fn chat_tab(&self) -> ChatTabResource {
         ChatTabResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat_top_notice` resource.
+    #[inline]
     pub fn chat_top_notice(&self) -> ChatTopNoticeResource {
         ChatTopNoticeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat` resource.
+    #[inline]
     pub fn chat(&self) -> ChatResource {
         ChatResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file` resource.
+    #[inline]
     pub fn file(&self) -> FileResource {
         FileResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `image` resource.
+    #[inline]
     pub fn image(&self) -> ImageResource {
         ImageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `message_reaction` resource.
+    #[inline]
     pub fn message_reaction(&self) -> MessageReactionResource {
         MessageReactionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `message_resource` resource.
+    #[inline]
     pub fn message_resource(&self) -> MessageResourceResource {
         MessageResourceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `message` resource.
+    #[inline]
     pub fn message(&self) -> MessageResource {
         MessageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `pin` resource.
+    #[inline]
     pub fn pin(&self) -> PinResource {
         PinResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `thread` resource.
+    #[inline]
     pub fn thread(&self) -> ThreadResource {
         ThreadResource {
             client: self.client.clone(),
@@ -154,6 +173,7 @@ impl BatchMessageResource {
     ///   - `232096` (MetaWritingStopped, HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/delete)
+    #[inline]
     pub fn delete(
         &self,
         batch_message_id: impl Into<String>,
@@ -181,6 +201,7 @@ impl BatchMessageResource {
     ///   - `232096` (MetaWritingStopped, HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/get_progress)
+    #[inline]
     pub fn get_progress(
         &self,
         batch_message_id: impl Into<String>,
@@ -207,6 +228,7 @@ impl BatchMessageResource {
     ///   - `232096` (MetaWritingStopped, HTTP 400): Meta writing has stopped, please try again later. Storage is briefly read-only; retry later.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/batch_message/read_user)
+    #[inline]
     pub fn read_user(
         &self,
         batch_message_id: impl Into<String>,
@@ -247,6 +269,7 @@ impl ChatAnnouncementResource {
     ///   - `232097` (Code232097, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-announcement/get)
+    #[inline]
     pub fn get(&self, chat_id: impl Into<String>) -> ChatAnnouncementGetRequest {
         ChatAnnouncementGetRequest {
             client: self.client.clone(),
@@ -281,6 +304,7 @@ impl ChatAnnouncementResource {
     ///   - `232097` (Code232097, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-announcement/patch)
+    #[inline]
     pub fn patch(
         &self,
         chat_id: String,
@@ -324,6 +348,7 @@ impl ChatManagersResource {
     ///   - `232040` (Code232040, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-managers/add_managers)
+    #[inline]
     pub fn add_managers(
         &self,
         chat_id: impl Into<String>,
@@ -359,6 +384,7 @@ impl ChatManagersResource {
     ///   - `232039` (Code232039, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-managers/delete_managers)
+    #[inline]
     pub fn delete_managers(
         &self,
         chat_id: impl Into<String>,
@@ -411,6 +437,7 @@ impl ChatMembersResource {
     ///   - `99992364` (Code99992364, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/create)
+    #[inline]
     pub fn create(&self, chat_id: impl Into<String>) -> ChatMembersCreateRequest {
         ChatMembersCreateRequest {
             client: self.client.clone(),
@@ -449,6 +476,7 @@ impl ChatMembersResource {
     ///   - `232076` (CanTKickChatOwner, HTTP 400): Can't kick chat owner. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/delete)
+    #[inline]
     pub fn delete(&self, chat_id: impl Into<String>) -> ChatMembersDeleteRequest {
         ChatMembersDeleteRequest {
             client: self.client.clone(),
@@ -480,6 +508,7 @@ impl ChatMembersResource {
     ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/get)
+    #[inline]
     pub fn get(&self, chat_id: impl Into<String>) -> ChatMembersGetRequest {
         ChatMembersGetRequest {
             client: self.client.clone(),
@@ -509,6 +538,7 @@ impl ChatMembersResource {
     ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/is_in_chat)
+    #[inline]
     pub fn is_in_chat(&self, chat_id: impl Into<String>) -> ChatMembersIsInChatRequest {
         ChatMembersIsInChatRequest {
             client: self.client.clone(),
@@ -540,6 +570,7 @@ impl ChatMembersResource {
     ///   - `232075` (ThePublicGroupNeedsToApply, HTTP 400): The public group needs to apply to join, and users or bots are not allowed to actively join the group. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-members/me_join)
+    #[inline]
     pub fn me_join(&self, chat_id: impl Into<String>) -> ChatMembersMeJoinRequest {
         ChatMembersMeJoinRequest {
             client: self.client.clone(),
@@ -577,6 +608,7 @@ impl ChatMenuItemResource {
     ///   - `232078` (Code232078, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_item/patch)
+    #[inline]
     pub fn patch(
         &self,
         chat_id: String,
@@ -624,6 +656,7 @@ impl ChatMenuTreeResource {
     ///   - `232078` (Code232078, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/create)
+    #[inline]
     pub fn create(
         &self,
         chat_id: String,
@@ -658,6 +691,7 @@ impl ChatMenuTreeResource {
     ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/delete)
+    #[inline]
     pub fn delete(
         &self,
         chat_id: String,
@@ -688,6 +722,7 @@ impl ChatMenuTreeResource {
     ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/get)
+    #[inline]
     pub fn get(&self, chat_id: impl Into<String>) -> ChatMenuTreeGetRequest {
         ChatMenuTreeGetRequest {
             client: self.client.clone(),
@@ -716,6 +751,7 @@ impl ChatMenuTreeResource {
     ///   - `232072` (Code232072, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-menu_tree/sort)
+    #[inline]
     pub fn sort(
         &self,
         chat_id: String,
@@ -757,6 +793,7 @@ impl ChatModerationResource {
     ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-moderation/get)
+    #[inline]
     pub fn get(&self, chat_id: impl Into<String>) -> ChatModerationGetRequest {
         ChatModerationGetRequest {
             client: self.client.clone(),
@@ -795,6 +832,7 @@ impl ChatModerationResource {
     ///   - `232092` (Code232092, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-moderation/update)
+    #[inline]
     pub fn update(&self, chat_id: impl Into<String>) -> ChatModerationUpdateRequest {
         ChatModerationUpdateRequest {
             client: self.client.clone(),
@@ -839,6 +877,7 @@ impl ChatTabResource {
     ///   - `232056` (Code232056, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/create)
+    #[inline]
     pub fn create(
         &self,
         chat_id: String,
@@ -875,6 +914,7 @@ impl ChatTabResource {
     ///   - `232055` (TheOperatorDoesNotHaveChat, HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/delete_tabs)
+    #[inline]
     pub fn delete_tabs(
         &self,
         chat_id: String,
@@ -908,6 +948,7 @@ impl ChatTabResource {
     ///   - `232050` (OperateChatTabUnsupportedChatType, HTTP 400): Operate chat tab unsupported chat type. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/list_tabs)
+    #[inline]
     pub fn list_tabs(&self, chat_id: impl Into<String>) -> ChatTabListTabsRequest {
         ChatTabListTabsRequest {
             client: self.client.clone(),
@@ -938,6 +979,7 @@ impl ChatTabResource {
     ///   - `232055` (TheOperatorDoesNotHaveChat, HTTP 400): The operator does not have chat tab, chat menu, chat widget manage permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/sort_tabs)
+    #[inline]
     pub fn sort_tabs(&self, chat_id: impl Into<String>) -> ChatTabSortTabsRequest {
         ChatTabSortTabsRequest {
             client: self.client.clone(),
@@ -974,6 +1016,7 @@ impl ChatTabResource {
     ///   - `232056` (Code232056, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-tab/update_tabs)
+    #[inline]
     pub fn update_tabs(&self, chat_id: impl Into<String>) -> ChatTabUpdateTabsRequest {
         ChatTabUpdateTabsRequest {
             client: self.client.clone(),
@@ -1010,6 +1053,7 @@ impl ChatTopNoticeResource {
     ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-top_notice/delete_top_notice)
+    #[inline]
     pub fn delete_top_notice(
         &self,
         chat_id: impl Into<String>,
@@ -1042,6 +1086,7 @@ impl ChatTopNoticeResource {
     ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat-top_notice/put_top_notice)
+    #[inline]
     pub fn put_top_notice(
         &self,
         chat_id: String,
@@ -1096,6 +1141,7 @@ impl ChatResource {
     ///   - `232079` (Code232079, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/create)
+    #[inline]
     pub fn create(&self) -> ChatCreateRequest {
         ChatCreateRequest {
             client: self.client.clone(),
@@ -1123,6 +1169,7 @@ impl ChatResource {
     ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/list)
+    #[inline]
     pub fn list(&self) -> ChatListRequest {
         ChatListRequest {
             client: self.client.clone(),
@@ -1157,6 +1204,7 @@ impl ChatResource {
     ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/delete)
+    #[inline]
     pub fn delete(&self, chat_id: impl Into<String>) -> ChatDeleteRequest {
         ChatDeleteRequest {
             client: self.client.clone(),
@@ -1185,6 +1233,7 @@ impl ChatResource {
     ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/get)
+    #[inline]
     pub fn get(&self, chat_id: impl Into<String>) -> ChatGetRequest {
         ChatGetRequest {
             client: self.client.clone(),
@@ -1234,6 +1283,7 @@ impl ChatResource {
     ///   - `232078` (Code232078, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/update)
+    #[inline]
     pub fn update(&self, chat_id: impl Into<String>) -> ChatUpdateRequest {
         ChatUpdateRequest {
             client: self.client.clone(),
@@ -1270,6 +1320,7 @@ impl ChatResource {
     ///   - `232065` (Code232065, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/link)
+    #[inline]
     pub fn link(&self, chat_id: impl Into<String>) -> ChatLinkRequest {
         ChatLinkRequest {
             client: self.client.clone(),
@@ -1296,6 +1347,7 @@ impl ChatResource {
     ///   - `232034` (Code232034, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/chat/search)
+    #[inline]
     pub fn search(&self) -> ChatSearchRequest {
         ChatSearchRequest {
             client: self.client.clone(),
@@ -1334,6 +1386,7 @@ impl FileResource {
     ///   - `234044` (HybridStorageTimeout, HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/file/create)
+    #[inline]
     pub fn create(&self, body: FileCreateForm) -> FileCreateRequest {
         FileCreateRequest {
             client: self.client.clone(),
@@ -1362,6 +1415,7 @@ impl FileResource {
     ///   - `234046` (RangeNotSatisfiable, HTTP 400): Range Not Satisfiable. The requested range lies outside the resource.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/file/get)
+    #[inline]
     pub fn get(&self, file_key: impl Into<FileKey>) -> FileGetRequest {
         FileGetRequest {
             client: self.client.clone(),
@@ -1398,6 +1452,7 @@ impl ImageResource {
     ///   - `234044` (HybridStorageTimeout, HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/image/create)
+    #[inline]
     pub fn create(&self, body: ImageCreateForm) -> ImageCreateRequest {
         ImageCreateRequest {
             client: self.client.clone(),
@@ -1424,6 +1479,7 @@ impl ImageResource {
     ///   - `234044` (HybridStorageTimeout, HTTP 400): Hybrid tenant oss time out, please contact tenant administrator. Ask the tenant admin.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/image/get)
+    #[inline]
     pub fn get(&self, image_key: impl Into<ImageKey>) -> ImageGetRequest {
         ImageGetRequest {
             client: self.client.clone(),
@@ -1454,6 +1510,7 @@ impl MessageReactionResource {
     ///   - `230006` (BotAbilityNotActivated, HTTP 400): Bot ability is not activated. Enable the bot feature of the app and publish a version.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/batch_query)
+    #[inline]
     pub fn batch_query(
         &self,
         body: MessageReactionBatchQueryBody,
@@ -1496,6 +1553,7 @@ impl MessageReactionResource {
     ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/create)
+    #[inline]
     pub fn create(
         &self,
         message_id: String,
@@ -1531,6 +1589,7 @@ impl MessageReactionResource {
     ///   - `231022` (BotHasNoAvailabilityToThis, HTTP 400): Bot has NO availability to this user. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/list)
+    #[inline]
     pub fn list(&self, message_id: impl Into<String>) -> MessageReactionListRequest {
         MessageReactionListRequest {
             client: self.client.clone(),
@@ -1573,6 +1632,7 @@ impl MessageReactionResource {
     ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message-reaction/delete)
+    #[inline]
     pub fn delete(
         &self,
         message_id: String,
@@ -1619,6 +1679,7 @@ impl MessageResourceResource {
     ///   - `234046` (RangeNotSatisfiable, HTTP 400): Range Not Satisfiable. The requested range lies outside the resource.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message-resource/get)
+    #[inline]
     pub fn get(
         &self,
         message_id: MessageId,
@@ -1679,6 +1740,7 @@ impl MessageResource {
     ///   - `231205` (NotUatResourceOwner, HTTP 400): Bot or User is NOT the owner of the uat resource. The resource belongs to another user or bot.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/create)
+    #[inline]
     pub fn create(
         &self,
         receive_id_type: ReceiveIdType,
@@ -1710,6 +1772,7 @@ impl MessageResource {
     ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/list)
+    #[inline]
     pub fn list(
         &self,
         container_id_type: ContainerIdType,
@@ -1753,6 +1816,7 @@ impl MessageResource {
     ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/delete)
+    #[inline]
     pub fn delete(&self, message_id: impl Into<MessageId>) -> MessageDeleteRequest {
         MessageDeleteRequest {
             client: self.client.clone(),
@@ -1780,6 +1844,7 @@ impl MessageResource {
     ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/get)
+    #[inline]
     pub fn get(&self, message_id: impl Into<MessageId>) -> MessageGetRequest {
         MessageGetRequest {
             client: self.client.clone(),
@@ -1816,6 +1881,7 @@ impl MessageResource {
     ///   - `231205` (NotUatResourceOwner, HTTP 400): Bot or User is NOT the owner of the uat resource. The resource belongs to another user or bot.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/patch)
+    #[inline]
     pub fn patch(
         &self,
         message_id: String,
@@ -1866,6 +1932,7 @@ impl MessageResource {
     ///   - `231205` (NotUatResourceOwner, HTTP 400): Bot or User is NOT the owner of the uat resource. The resource belongs to another user or bot.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/update)
+    #[inline]
     pub fn update(
         &self,
         message_id: String,
@@ -1917,6 +1984,7 @@ impl MessageResource {
     ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/forward)
+    #[inline]
     pub fn forward(
         &self,
         message_id: String,
@@ -1971,6 +2039,7 @@ impl MessageResource {
     ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/merge_forward)
+    #[inline]
     pub fn merge_forward(
         &self,
         receive_id_type: MessageForwardReceiveIdType,
@@ -2003,6 +2072,7 @@ impl MessageResource {
     ///   - `230008` (FollowUpAlreadyExist, HTTP 400): follow up already exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/push_follow_up)
+    #[inline]
     pub fn push_follow_up(
         &self,
         message_id: String,
@@ -2036,6 +2106,7 @@ impl MessageResource {
     ///   - `230110` (MessageDeleted, HTTP 400): Action unavailable as the message has been deleted. The message was deleted.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/read_users)
+    #[inline]
     pub fn read_users(
         &self,
         message_id: String,
@@ -2089,6 +2160,7 @@ impl MessageResource {
     ///   - `231205` (NotUatResourceOwner, HTTP 400): Bot or User is NOT the owner of the uat resource. The resource belongs to another user or bot.
     ///
     /// [Official documentation](https://open.feishu.cn/document/server-docs/im-v1/message/reply)
+    #[inline]
     pub fn reply(
         &self,
         message_id: MessageId,
@@ -2115,6 +2187,7 @@ impl MessageResource {
     ///   - `230001` (InvalidRequestParam, HTTP 400): Your request contains an invalid request parameter. A parameter is wrong; the message's `ext` names it.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/search)
+    #[inline]
     pub fn search(&self) -> MessageSearchRequest {
         MessageSearchRequest {
             client: self.client.clone(),
@@ -2151,6 +2224,7 @@ impl MessageResource {
     ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_app)
+    #[inline]
     pub fn urgent_app(
         &self,
         message_id: String,
@@ -2190,6 +2264,7 @@ impl MessageResource {
     ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_phone)
+    #[inline]
     pub fn urgent_phone(
         &self,
         message_id: String,
@@ -2229,6 +2304,7 @@ impl MessageResource {
     ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/message/urgent_sms)
+    #[inline]
     pub fn urgent_sms(
         &self,
         message_id: String,
@@ -2276,6 +2352,7 @@ impl PinResource {
     ///   - `230054` (UnsupportedForMessageType, HTTP 400): This type of message is unavailable in the connection group. message.create: the connected (cross-tenant) chat refuses this type, e.g. cards; message.delete: the message type cannot be recalled.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/create)
+    #[inline]
     pub fn create(&self, body: PinCreateBody) -> PinCreateRequest {
         PinCreateRequest {
             client: self.client.clone(),
@@ -2303,6 +2380,7 @@ impl PinResource {
     ///   - `230048` (Code230048, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/list)
+    #[inline]
     pub fn list(&self, chat_id: impl Into<String>) -> PinListRequest {
         PinListRequest {
             client: self.client.clone(),
@@ -2338,6 +2416,7 @@ impl PinResource {
     ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/pin/delete)
+    #[inline]
     pub fn delete(&self, message_id: impl Into<String>) -> PinDeleteRequest {
         PinDeleteRequest {
             client: self.client.clone(),
@@ -2389,6 +2468,7 @@ impl ThreadResource {
     ///   - `232009` (ChatDissolved, HTTP 400): Your request specifies a chat which has already been dissolved. The chat was disbanded.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/im-v1/thread/forward)
+    #[inline]
     pub fn forward(
         &self,
         thread_id: String,
@@ -2488,6 +2568,7 @@ impl ChatAnnouncementGetRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
@@ -2496,6 +2577,7 @@ impl ChatAnnouncementGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2527,6 +2609,7 @@ pub struct ChatAnnouncementPatchRequest {
 }
 impl ChatAnnouncementPatchRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2562,16 +2645,19 @@ impl ChatManagersAddManagersRequest {
     /// 群成员 id 类型 open_id/user_id/union_id/app_id
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn member_id_type(mut self, member_id_type: impl Into<OwnerIdType>) -> Self {
         self.member_id_type = Some(Into::into(member_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatManagersAddManagersBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2610,16 +2696,19 @@ impl ChatManagersDeleteManagersRequest {
     /// 群成员 id 类型 open_id/user_id/union_id/app_id
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn member_id_type(mut self, member_id_type: impl Into<OwnerIdType>) -> Self {
         self.member_id_type = Some(Into::into(member_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatManagersAddManagersBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2661,21 +2750,25 @@ impl ChatMembersCreateRequest {
     /// &lt;b&gt;注意：&lt;/b&gt;拉机器人入群请使用 'app_id'
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn member_id_type(mut self, member_id_type: impl Into<OwnerIdType>) -> Self {
         self.member_id_type = Some(Into::into(member_id_type));
         self
     }
     /// 出现不可用ID后的处理方式 0/1/2
+    #[inline]
     pub fn succeed_type(mut self, succeed_type: impl Into<SucceedType>) -> Self {
         self.succeed_type = Some(Into::into(succeed_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatMembersCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2713,16 +2806,19 @@ impl ChatMembersDeleteRequest {
     /// 出群成员 id 类型 open_id/user_id/union_id/app_id
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn member_id_type(mut self, member_id_type: impl Into<OwnerIdType>) -> Self {
         self.member_id_type = Some(Into::into(member_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatMembersCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2758,6 +2854,7 @@ pub struct ChatMembersGetRequest {
 }
 impl ChatMembersGetRequest {
     /// 群成员 用户 ID 类型，详情参见 [用户相关的 ID 概念](https://open.feishu.cn/document/home/user-identity-introduction/introduction)
+    #[inline]
     pub fn member_id_type(
         mut self,
         member_id_type: impl Into<ChatAnnouncementGetUserIdType>,
@@ -2768,6 +2865,7 @@ impl ChatMembersGetRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2775,11 +2873,13 @@ impl ChatMembersGetRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `WWxHTStrOEs5WHZpNktGbU94bUcvMWlxdDUzTWt1OXNrRmlLaGRNVG0yaz0=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2826,6 +2926,7 @@ pub struct ChatMembersIsInChatRequest {
 }
 impl ChatMembersIsInChatRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2855,6 +2956,7 @@ pub struct ChatMembersMeJoinRequest {
 }
 impl ChatMembersMeJoinRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3011,6 +3113,7 @@ pub struct ChatModerationGetRequest {
 }
 impl ChatModerationGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
@@ -3021,6 +3124,7 @@ impl ChatModerationGetRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3028,11 +3132,13 @@ impl ChatModerationGetRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `WWxHTStrOEs5WHZpNktGbU94bUcvMWlxdDUzTWt1OXNrRmlLaGRNVG0yaz0=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3081,6 +3187,7 @@ pub struct ChatModerationUpdateRequest {
 }
 impl ChatModerationUpdateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
@@ -3089,11 +3196,13 @@ impl ChatModerationUpdateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatModerationUpdateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3127,6 +3236,7 @@ pub struct ChatTabCreateRequest {
 }
 impl ChatTabCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3159,6 +3269,7 @@ pub struct ChatTabDeleteTabsRequest {
 }
 impl ChatTabDeleteTabsRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3190,6 +3301,7 @@ pub struct ChatTabListTabsRequest {
 }
 impl ChatTabListTabsRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3220,11 +3332,13 @@ pub struct ChatTabSortTabsRequest {
 }
 impl ChatTabSortTabsRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatTabDeleteTabsBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3257,11 +3371,13 @@ pub struct ChatTabUpdateTabsRequest {
 }
 impl ChatTabUpdateTabsRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatTabCreateData) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3293,6 +3409,7 @@ pub struct ChatTopNoticeDeleteTopNoticeRequest {
 }
 impl ChatTopNoticeDeleteTopNoticeRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3323,6 +3440,7 @@ pub struct ChatTopNoticePutTopNoticeRequest {
 }
 impl ChatTopNoticePutTopNoticeRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3359,6 +3477,7 @@ impl ChatCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
@@ -3369,6 +3488,7 @@ impl ChatCreateRequest {
     /// 如果选择了设置群主为指定用户，可以选择是否同时设置创建此群的机器人为管理员，此标志位用于标记是否设置创建群的机器人为管理员
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn set_bot_manager(mut self, set_bot_manager: bool) -> Self {
         self.set_bot_manager = Some(set_bot_manager);
         self
@@ -3376,16 +3496,19 @@ impl ChatCreateRequest {
     /// 由开发者生成的唯一字符串序列，用于创建群组请求去重；持有相同uuid的请求10小时内只可成功创建1个群聊
     ///
     /// Constraints: example `b13g2t38-1jd2-458b-8djf-dtbca5104204`.
+    #[inline]
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
         self.uuid = Some(Into::into(uuid));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3423,6 +3546,7 @@ pub struct ChatListRequest {
 }
 impl ChatListRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
@@ -3433,11 +3557,13 @@ impl ChatListRequest {
     /// 群组排序方式
     ///
     /// Constraints: server default `ByCreateTimeAsc`; example `ByCreateTimeAsc`.
+    #[inline]
     pub fn sort_type(mut self, sort_type: impl Into<ChatListSortType>) -> Self {
         self.sort_type = Some(Into::into(sort_type));
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3445,6 +3571,7 @@ impl ChatListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3452,11 +3579,13 @@ impl ChatListRequest {
     /// 群类型过滤;逗号分隔 group/p2p(多值),默认 group; 仅 UAT 支持拉 p2p 单聊
     ///
     /// Constraints: server default `group`; example `group,p2p`.
+    #[inline]
     pub fn types(mut self, types: impl Into<String>) -> Self {
         self.types = Some(Into::into(types));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3502,6 +3631,7 @@ pub struct ChatDeleteRequest {
 }
 impl ChatDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3532,6 +3662,7 @@ pub struct ChatGetRequest {
 }
 impl ChatGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
@@ -3540,6 +3671,7 @@ impl ChatGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3572,6 +3704,7 @@ pub struct ChatUpdateRequest {
 }
 impl ChatUpdateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
@@ -3580,11 +3713,13 @@ impl ChatUpdateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatUpdateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3618,11 +3753,13 @@ pub struct ChatLinkRequest {
 }
 impl ChatLinkRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatLinkBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3657,6 +3794,7 @@ pub struct ChatSearchRequest {
 }
 impl ChatSearchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
@@ -3667,11 +3805,13 @@ impl ChatSearchRequest {
     /// 关键词。注意：如果query为空值将返回空的结果
     ///
     /// Constraints: example `abc`.
+    #[inline]
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(Into::into(query));
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3679,11 +3819,13 @@ impl ChatSearchRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3728,6 +3870,7 @@ pub struct FileCreateRequest {
 }
 impl FileCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3780,6 +3923,7 @@ pub struct ImageCreateRequest {
 }
 impl ImageCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3835,6 +3979,7 @@ impl MessageReactionBatchQueryRequest {
     /// 用户 ID 类型，控制接口返回值中表情添加者的ID
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
@@ -3843,6 +3988,7 @@ impl MessageReactionBatchQueryRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3877,6 +4023,7 @@ pub struct MessageReactionCreateRequest {
 }
 impl MessageReactionCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3918,21 +4065,25 @@ impl MessageReactionListRequest {
     /// - 不传入该参数，表示拉取所有类型reaction
     ///
     /// Constraints: example `LAUGH`.
+    #[inline]
     pub fn reaction_type(mut self, reaction_type: impl Into<String>) -> Self {
         self.reaction_type = Some(Into::into(reaction_type));
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时，会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 当操作人为用户时返回用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<MessageReactionListUserIdType>,
@@ -3941,6 +4092,7 @@ impl MessageReactionListRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3991,6 +4143,7 @@ pub struct MessageReactionDeleteRequest {
 }
 impl MessageReactionDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4025,6 +4178,7 @@ pub struct MessageResourceGetRequest {
 }
 impl MessageResourceGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4057,6 +4211,7 @@ pub struct MessageCreateRequest {
 }
 impl MessageCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4099,6 +4254,7 @@ impl MessageListRequest {
     /// Oldest creation time, unix seconds (not for threads).
     ///
     /// Constraints: example `1608594809`.
+    #[inline]
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.start_time = Some(start_time);
         self
@@ -4106,6 +4262,7 @@ impl MessageListRequest {
     /// Newest creation time, unix seconds (not for threads).
     ///
     /// Constraints: example `1609296809`.
+    #[inline]
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.end_time = Some(end_time);
         self
@@ -4113,6 +4270,7 @@ impl MessageListRequest {
     /// Order of the messages.
     ///
     /// Constraints: server default `ByCreateTimeAsc`; example `ByCreateTimeAsc`.
+    #[inline]
     pub fn sort_type(mut self, sort_type: impl Into<SortType>) -> Self {
         self.sort_type = Some(Into::into(sort_type));
         self
@@ -4120,6 +4278,7 @@ impl MessageListRequest {
     /// Messages per page.
     ///
     /// Constraints: ≥ 1; ≤ 50; server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4127,6 +4286,7 @@ impl MessageListRequest {
     /// Token of the page to fetch; omit for the first.
     ///
     /// Constraints: example `GxmvlNRvP0NdQZpa7yIqf_Lv_QuBwTQ8tXkX7w-irAghVD_TvuYd1aoJ1LQph86O-XImC4X9j9FhUPhXQDvtrQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4134,6 +4294,7 @@ impl MessageListRequest {
     /// How cards come back: `raw_card_content` returns the original card JSON (META only).
     ///
     /// Constraints: example `raw_card_content`.
+    #[inline]
     pub fn card_msg_content_type(
         mut self,
         card_msg_content_type: impl Into<String>,
@@ -4142,6 +4303,7 @@ impl MessageListRequest {
         self
     }
     /// In a topic chat, return only thread roots (META only).
+    #[inline]
     pub fn only_thread_root_messages(mut self, only_thread_root_messages: bool) -> Self {
         self.only_thread_root_messages = Some(only_thread_root_messages);
         self
@@ -4149,11 +4311,13 @@ impl MessageListRequest {
     /// Also return the sender's name (META only).
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn with_sender_name(mut self, with_sender_name: bool) -> Self {
         self.with_sender_name = Some(with_sender_name);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4208,6 +4372,7 @@ pub struct MessageDeleteRequest {
 }
 impl MessageDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4242,6 +4407,7 @@ impl MessageGetRequest {
     /// Kind of user id in the response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4249,6 +4415,7 @@ impl MessageGetRequest {
     /// How cards come back: `raw_card_content` returns the original card JSON (META only).
     ///
     /// Constraints: example `raw_card_content`.
+    #[inline]
     pub fn card_msg_content_type(
         mut self,
         card_msg_content_type: impl Into<String>,
@@ -4259,11 +4426,13 @@ impl MessageGetRequest {
     /// Also return the sender's name (META only).
     ///
     /// Constraints: server default `false`; example `false`.
+    #[inline]
     pub fn with_sender_name(mut self, with_sender_name: bool) -> Self {
         self.with_sender_name = Some(with_sender_name);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4297,6 +4466,7 @@ pub struct MessagePatchRequest {
 }
 impl MessagePatchRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4358,11 +4528,13 @@ impl MessageForwardRequest {
     /// 由开发者生成的唯一字符串序列，用于转发消息请求去重；持有相同uuid的请求在1小时内向同一个目标的转发只可成功一次。
     ///
     /// Constraints: example `b13g2t38-1jd2-458b-8djf-dtbca5104204`.
+    #[inline]
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
         self.uuid = Some(Into::into(uuid));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4399,6 +4571,7 @@ impl MessageMergeForwardRequest {
     /// 由开发者生成的唯一字符串序列，用于转发消息请求去重；持有相同uuid的请求在1小时内向同一个目标的转发只可成功一次。
     ///
     /// Constraints: example `b13g2t38-1jd2-458b-8djf-dtbca5104204`.
+    #[inline]
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
         self.uuid = Some(Into::into(uuid));
         self
@@ -4458,16 +4631,19 @@ pub struct MessageReadUsersRequest {
 }
 impl MessageReadUsersRequest {
     /// 此次调用中使用的分页的大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 下一页分页的token
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4501,6 +4677,7 @@ pub struct MessageReplyRequest {
 }
 impl MessageReplyRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4535,16 +4712,19 @@ pub struct MessageSearchRequest {
 }
 impl MessageSearchRequest {
     /// `page_size`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ChatAnnouncementGetUserIdType>,
@@ -4553,11 +4733,13 @@ impl MessageSearchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MessageSearchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4686,6 +4868,7 @@ pub struct PinCreateRequest {
 }
 impl PinCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4722,6 +4905,7 @@ impl PinListRequest {
     /// Pin信息的起始时间（毫秒级时间戳）
     ///
     /// Constraints: example `1658632251800`.
+    #[inline]
     pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
         self.start_time = Some(Into::into(start_time));
         self
@@ -4729,6 +4913,7 @@ impl PinListRequest {
     /// Pin信息的结束时间（毫秒级时间戳）
     ///
     /// Constraints: example `1658731646425`.
+    #[inline]
     pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
         self.end_time = Some(Into::into(end_time));
         self
@@ -4736,6 +4921,7 @@ impl PinListRequest {
     /// 此次调用中使用的分页的大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4743,11 +4929,13 @@ impl PinListRequest {
     /// 下一页分页的token
     ///
     /// Constraints: example `GxmvlNRvP0NdQZpa7yIqf_Lv_QuBwTQ8tXkX7w-irAghVD_TvuYd1aoJ1LQph86O-XImC4X9j9FhUPhXQDvtrQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4793,6 +4981,7 @@ pub struct PinDeleteRequest {
 }
 impl PinDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4827,11 +5016,13 @@ impl ThreadForwardRequest {
     /// 由开发者生成的唯一字符串序列，用于转发消息请求去重；持有相同uuid的请求在1小时内向同一个目标的转发只可成功一次。
     ///
     /// Constraints: example `b13g2t38-1jd2-458b-8djf-dtbca5104204`.
+    #[inline]
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
         self.uuid = Some(Into::into(uuid));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4878,6 +5069,7 @@ pub enum BatchMessageDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BatchMessageDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -4895,6 +5087,7 @@ impl From<rt::Error> for BatchMessageDeleteError {
 }
 impl ::std::ops::Deref for BatchMessageDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -4909,11 +5102,13 @@ impl ::std::ops::Deref for BatchMessageDeleteError {
     }
 }
 impl ::std::fmt::Display for BatchMessageDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BatchMessageDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4942,6 +5137,7 @@ pub enum BatchMessageGetProgressError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BatchMessageGetProgressError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -4958,6 +5154,7 @@ impl From<rt::Error> for BatchMessageGetProgressError {
 }
 impl ::std::ops::Deref for BatchMessageGetProgressError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -4971,11 +5168,13 @@ impl ::std::ops::Deref for BatchMessageGetProgressError {
     }
 }
 impl ::std::fmt::Display for BatchMessageGetProgressError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BatchMessageGetProgressError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5002,6 +5201,7 @@ pub enum BatchMessageReadUserError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BatchMessageReadUserError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -5015,6 +5215,7 @@ impl From<rt::Error> for BatchMessageReadUserError {
 }
 impl ::std::ops::Deref for BatchMessageReadUserError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -5027,11 +5228,13 @@ impl ::std::ops::Deref for BatchMessageReadUserError {
     }
 }
 impl ::std::fmt::Display for BatchMessageReadUserError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BatchMessageReadUserError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5070,6 +5273,7 @@ pub enum ChatAnnouncementGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatAnnouncementGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -5091,6 +5295,7 @@ impl From<rt::Error> for ChatAnnouncementGetError {
 }
 impl ::std::ops::Deref for ChatAnnouncementGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -5109,11 +5314,13 @@ impl ::std::ops::Deref for ChatAnnouncementGetError {
     }
 }
 impl ::std::fmt::Display for ChatAnnouncementGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatAnnouncementGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5158,6 +5365,7 @@ pub enum ChatAnnouncementPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatAnnouncementPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -5182,6 +5390,7 @@ impl From<rt::Error> for ChatAnnouncementPatchError {
 }
 impl ::std::ops::Deref for ChatAnnouncementPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -5203,11 +5412,13 @@ impl ::std::ops::Deref for ChatAnnouncementPatchError {
     }
 }
 impl ::std::fmt::Display for ChatAnnouncementPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatAnnouncementPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5248,6 +5459,7 @@ pub enum ChatManagersAddManagersError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatManagersAddManagersError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -5270,6 +5482,7 @@ impl From<rt::Error> for ChatManagersAddManagersError {
 }
 impl ::std::ops::Deref for ChatManagersAddManagersError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -5289,11 +5502,13 @@ impl ::std::ops::Deref for ChatManagersAddManagersError {
     }
 }
 impl ::std::fmt::Display for ChatManagersAddManagersError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatManagersAddManagersError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5332,6 +5547,7 @@ pub enum ChatManagersDeleteManagersError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatManagersDeleteManagersError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -5353,6 +5569,7 @@ impl From<rt::Error> for ChatManagersDeleteManagersError {
 }
 impl ::std::ops::Deref for ChatManagersDeleteManagersError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -5371,11 +5588,13 @@ impl ::std::ops::Deref for ChatManagersDeleteManagersError {
     }
 }
 impl ::std::fmt::Display for ChatManagersDeleteManagersError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatManagersDeleteManagersError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5434,6 +5653,7 @@ pub enum ChatMembersCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatMembersCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -5465,6 +5685,7 @@ impl From<rt::Error> for ChatMembersCreateError {
 }
 impl ::std::ops::Deref for ChatMembersCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -5493,11 +5714,13 @@ impl ::std::ops::Deref for ChatMembersCreateError {
     }
 }
 impl ::std::fmt::Display for ChatMembersCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatMembersCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5546,6 +5769,7 @@ pub enum ChatMembersDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatMembersDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -5572,6 +5796,7 @@ impl From<rt::Error> for ChatMembersDeleteError {
 }
 impl ::std::ops::Deref for ChatMembersDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -5595,11 +5820,13 @@ impl ::std::ops::Deref for ChatMembersDeleteError {
     }
 }
 impl ::std::fmt::Display for ChatMembersDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatMembersDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5636,6 +5863,7 @@ pub enum ChatMembersGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatMembersGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -5656,6 +5884,7 @@ impl From<rt::Error> for ChatMembersGetError {
 }
 impl ::std::ops::Deref for ChatMembersGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -5673,11 +5902,13 @@ impl ::std::ops::Deref for ChatMembersGetError {
     }
 }
 impl ::std::fmt::Display for ChatMembersGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatMembersGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5708,6 +5939,7 @@ pub enum ChatMembersIsInChatError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatMembersIsInChatError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
@@ -5725,6 +5957,7 @@ impl From<rt::Error> for ChatMembersIsInChatError {
 }
 impl ::std::ops::Deref for ChatMembersIsInChatError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232004(api) => &**api,
@@ -5739,11 +5972,13 @@ impl ::std::ops::Deref for ChatMembersIsInChatError {
     }
 }
 impl ::std::fmt::Display for ChatMembersIsInChatError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatMembersIsInChatError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5784,6 +6019,7 @@ pub enum ChatMembersMeJoinError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatMembersMeJoinError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
@@ -5808,6 +6044,7 @@ impl From<rt::Error> for ChatMembersMeJoinError {
 }
 impl ::std::ops::Deref for ChatMembersMeJoinError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232004(api) => &**api,
@@ -5827,11 +6064,13 @@ impl ::std::ops::Deref for ChatMembersMeJoinError {
     }
 }
 impl ::std::fmt::Display for ChatMembersMeJoinError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatMembersMeJoinError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5870,6 +6109,7 @@ pub enum ChatMenuItemPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatMenuItemPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -5893,6 +6133,7 @@ impl From<rt::Error> for ChatMenuItemPatchError {
 }
 impl ::std::ops::Deref for ChatMenuItemPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -5911,11 +6152,13 @@ impl ::std::ops::Deref for ChatMenuItemPatchError {
     }
 }
 impl ::std::fmt::Display for ChatMenuItemPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatMenuItemPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5962,6 +6205,7 @@ pub enum ChatMenuTreeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatMenuTreeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -5989,6 +6233,7 @@ impl From<rt::Error> for ChatMenuTreeCreateError {
 }
 impl ::std::ops::Deref for ChatMenuTreeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6011,11 +6256,13 @@ impl ::std::ops::Deref for ChatMenuTreeCreateError {
     }
 }
 impl ::std::fmt::Display for ChatMenuTreeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatMenuTreeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6054,6 +6301,7 @@ pub enum ChatMenuTreeDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatMenuTreeDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -6077,6 +6325,7 @@ impl From<rt::Error> for ChatMenuTreeDeleteError {
 }
 impl ::std::ops::Deref for ChatMenuTreeDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6095,11 +6344,13 @@ impl ::std::ops::Deref for ChatMenuTreeDeleteError {
     }
 }
 impl ::std::fmt::Display for ChatMenuTreeDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatMenuTreeDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6130,6 +6381,7 @@ pub enum ChatMenuTreeGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatMenuTreeGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -6147,6 +6399,7 @@ impl From<rt::Error> for ChatMenuTreeGetError {
 }
 impl ::std::ops::Deref for ChatMenuTreeGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6161,11 +6414,13 @@ impl ::std::ops::Deref for ChatMenuTreeGetError {
     }
 }
 impl ::std::fmt::Display for ChatMenuTreeGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatMenuTreeGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6202,6 +6457,7 @@ pub enum ChatMenuTreeSortError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatMenuTreeSortError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -6224,6 +6480,7 @@ impl From<rt::Error> for ChatMenuTreeSortError {
 }
 impl ::std::ops::Deref for ChatMenuTreeSortError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6241,11 +6498,13 @@ impl ::std::ops::Deref for ChatMenuTreeSortError {
     }
 }
 impl ::std::fmt::Display for ChatMenuTreeSortError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatMenuTreeSortError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6282,6 +6541,7 @@ pub enum ChatModerationGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatModerationGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -6302,6 +6562,7 @@ impl From<rt::Error> for ChatModerationGetError {
 }
 impl ::std::ops::Deref for ChatModerationGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6319,11 +6580,13 @@ impl ::std::ops::Deref for ChatModerationGetError {
     }
 }
 impl ::std::fmt::Display for ChatModerationGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatModerationGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6370,6 +6633,7 @@ pub enum ChatModerationUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatModerationUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -6395,6 +6659,7 @@ impl From<rt::Error> for ChatModerationUpdateError {
 }
 impl ::std::ops::Deref for ChatModerationUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6417,11 +6682,13 @@ impl ::std::ops::Deref for ChatModerationUpdateError {
     }
 }
 impl ::std::fmt::Display for ChatModerationUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatModerationUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6470,6 +6737,7 @@ pub enum ChatTabCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatTabCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -6504,6 +6772,7 @@ impl From<rt::Error> for ChatTabCreateError {
 }
 impl ::std::ops::Deref for ChatTabCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6527,11 +6796,13 @@ impl ::std::ops::Deref for ChatTabCreateError {
     }
 }
 impl ::std::fmt::Display for ChatTabCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatTabCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6572,6 +6843,7 @@ pub enum ChatTabDeleteTabsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatTabDeleteTabsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -6600,6 +6872,7 @@ impl From<rt::Error> for ChatTabDeleteTabsError {
 }
 impl ::std::ops::Deref for ChatTabDeleteTabsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6619,11 +6892,13 @@ impl ::std::ops::Deref for ChatTabDeleteTabsError {
     }
 }
 impl ::std::fmt::Display for ChatTabDeleteTabsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatTabDeleteTabsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6658,6 +6933,7 @@ pub enum ChatTabListTabsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatTabListTabsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -6679,6 +6955,7 @@ impl From<rt::Error> for ChatTabListTabsError {
 }
 impl ::std::ops::Deref for ChatTabListTabsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6695,11 +6972,13 @@ impl ::std::ops::Deref for ChatTabListTabsError {
     }
 }
 impl ::std::fmt::Display for ChatTabListTabsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatTabListTabsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6738,6 +7017,7 @@ pub enum ChatTabSortTabsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatTabSortTabsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -6763,6 +7043,7 @@ impl From<rt::Error> for ChatTabSortTabsError {
 }
 impl ::std::ops::Deref for ChatTabSortTabsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6781,11 +7062,13 @@ impl ::std::ops::Deref for ChatTabSortTabsError {
     }
 }
 impl ::std::fmt::Display for ChatTabSortTabsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatTabSortTabsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6834,6 +7117,7 @@ pub enum ChatTabUpdateTabsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatTabUpdateTabsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -6868,6 +7152,7 @@ impl From<rt::Error> for ChatTabUpdateTabsError {
 }
 impl ::std::ops::Deref for ChatTabUpdateTabsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6891,11 +7176,13 @@ impl ::std::ops::Deref for ChatTabUpdateTabsError {
     }
 }
 impl ::std::fmt::Display for ChatTabUpdateTabsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatTabUpdateTabsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6930,6 +7217,7 @@ pub enum ChatTopNoticeDeleteTopNoticeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatTopNoticeDeleteTopNoticeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -6949,6 +7237,7 @@ impl From<rt::Error> for ChatTopNoticeDeleteTopNoticeError {
 }
 impl ::std::ops::Deref for ChatTopNoticeDeleteTopNoticeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -6965,11 +7254,13 @@ impl ::std::ops::Deref for ChatTopNoticeDeleteTopNoticeError {
     }
 }
 impl ::std::fmt::Display for ChatTopNoticeDeleteTopNoticeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatTopNoticeDeleteTopNoticeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7006,6 +7297,7 @@ pub enum ChatTopNoticePutTopNoticeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatTopNoticePutTopNoticeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230111 => {
@@ -7028,6 +7320,7 @@ impl From<rt::Error> for ChatTopNoticePutTopNoticeError {
 }
 impl ::std::ops::Deref for ChatTopNoticePutTopNoticeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MessageSelfDestructing(api) => &**api,
@@ -7045,11 +7338,13 @@ impl ::std::ops::Deref for ChatTopNoticePutTopNoticeError {
     }
 }
 impl ::std::fmt::Display for ChatTopNoticePutTopNoticeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatTopNoticePutTopNoticeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7110,6 +7405,7 @@ pub enum ChatCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -7146,6 +7442,7 @@ impl From<rt::Error> for ChatCreateError {
 }
 impl ::std::ops::Deref for ChatCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -7175,11 +7472,13 @@ impl ::std::ops::Deref for ChatCreateError {
     }
 }
 impl ::std::fmt::Display for ChatCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7204,6 +7503,7 @@ pub enum ChatListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -7218,6 +7518,7 @@ impl From<rt::Error> for ChatListError {
 }
 impl ::std::ops::Deref for ChatListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -7229,11 +7530,13 @@ impl ::std::ops::Deref for ChatListError {
     }
 }
 impl ::std::fmt::Display for ChatListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7272,6 +7575,7 @@ pub enum ChatDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
@@ -7293,6 +7597,7 @@ impl From<rt::Error> for ChatDeleteError {
 }
 impl ::std::ops::Deref for ChatDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232004(api) => &**api,
@@ -7311,11 +7616,13 @@ impl ::std::ops::Deref for ChatDeleteError {
     }
 }
 impl ::std::fmt::Display for ChatDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7348,6 +7655,7 @@ pub enum ChatGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232004 => Self::Code232004(api),
@@ -7366,6 +7674,7 @@ impl From<rt::Error> for ChatGetError {
 }
 impl ::std::ops::Deref for ChatGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232004(api) => &**api,
@@ -7381,11 +7690,13 @@ impl ::std::ops::Deref for ChatGetError {
     }
 }
 impl ::std::fmt::Display for ChatGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7458,6 +7769,7 @@ pub enum ChatUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -7498,6 +7810,7 @@ impl From<rt::Error> for ChatUpdateError {
 }
 impl ::std::ops::Deref for ChatUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -7533,11 +7846,13 @@ impl ::std::ops::Deref for ChatUpdateError {
     }
 }
 impl ::std::fmt::Display for ChatUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7584,6 +7899,7 @@ pub enum ChatLinkError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatLinkError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -7609,6 +7925,7 @@ impl From<rt::Error> for ChatLinkError {
 }
 impl ::std::ops::Deref for ChatLinkError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -7631,11 +7948,13 @@ impl ::std::ops::Deref for ChatLinkError {
     }
 }
 impl ::std::fmt::Display for ChatLinkError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatLinkError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7662,6 +7981,7 @@ pub enum ChatSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232001 => Self::Code232001(api),
@@ -7677,6 +7997,7 @@ impl From<rt::Error> for ChatSearchError {
 }
 impl ::std::ops::Deref for ChatSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code232001(api) => &**api,
@@ -7689,11 +8010,13 @@ impl ::std::ops::Deref for ChatSearchError {
     }
 }
 impl ::std::fmt::Display for ChatSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7728,6 +8051,7 @@ pub enum FileCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232096 => Self::MetaWritingStopped(api),
@@ -7747,6 +8071,7 @@ impl From<rt::Error> for FileCreateError {
 }
 impl ::std::ops::Deref for FileCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MetaWritingStopped(api) => &**api,
@@ -7763,11 +8088,13 @@ impl ::std::ops::Deref for FileCreateError {
     }
 }
 impl ::std::fmt::Display for FileCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7804,6 +8131,7 @@ pub enum FileGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
@@ -7824,6 +8152,7 @@ impl From<rt::Error> for FileGetError {
 }
 impl ::std::ops::Deref for FileGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ResourceInvalidParam(api) => &**api,
@@ -7841,11 +8170,13 @@ impl ::std::ops::Deref for FileGetError {
     }
 }
 impl ::std::fmt::Display for FileGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7884,6 +8215,7 @@ pub enum ImageCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ImageCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 232096 => Self::MetaWritingStopped(api),
@@ -7909,6 +8241,7 @@ impl From<rt::Error> for ImageCreateError {
 }
 impl ::std::ops::Deref for ImageCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MetaWritingStopped(api) => &**api,
@@ -7927,11 +8260,13 @@ impl ::std::ops::Deref for ImageCreateError {
     }
 }
 impl ::std::fmt::Display for ImageCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ImageCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7964,6 +8299,7 @@ pub enum ImageGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ImageGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 234001 => Self::ResourceInvalidParam(api),
@@ -7982,6 +8318,7 @@ impl From<rt::Error> for ImageGetError {
 }
 impl ::std::ops::Deref for ImageGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ResourceInvalidParam(api) => &**api,
@@ -7997,11 +8334,13 @@ impl ::std::ops::Deref for ImageGetError {
     }
 }
 impl ::std::fmt::Display for ImageGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ImageGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8022,6 +8361,7 @@ pub enum MessageReactionBatchQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageReactionBatchQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -8034,6 +8374,7 @@ impl From<rt::Error> for MessageReactionBatchQueryError {
 }
 impl ::std::ops::Deref for MessageReactionBatchQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -8043,11 +8384,13 @@ impl ::std::ops::Deref for MessageReactionBatchQueryError {
     }
 }
 impl ::std::fmt::Display for MessageReactionBatchQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageReactionBatchQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8102,6 +8445,7 @@ pub enum MessageReactionCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageReactionCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
@@ -8141,6 +8485,7 @@ impl From<rt::Error> for MessageReactionCreateError {
 }
 impl ::std::ops::Deref for MessageReactionCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MessageDeleted(api) => &**api,
@@ -8167,11 +8512,13 @@ impl ::std::ops::Deref for MessageReactionCreateError {
     }
 }
 impl ::std::fmt::Display for MessageReactionCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageReactionCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8208,6 +8555,7 @@ pub enum MessageReactionListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageReactionListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
@@ -8232,6 +8580,7 @@ impl From<rt::Error> for MessageReactionListError {
 }
 impl ::std::ops::Deref for MessageReactionListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MessageDeleted(api) => &**api,
@@ -8249,11 +8598,13 @@ impl ::std::ops::Deref for MessageReactionListError {
     }
 }
 impl ::std::fmt::Display for MessageReactionListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageReactionListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8308,6 +8659,7 @@ pub enum MessageReactionDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageReactionDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
@@ -8345,6 +8697,7 @@ impl From<rt::Error> for MessageReactionDeleteError {
 }
 impl ::std::ops::Deref for MessageReactionDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MessageDeleted(api) => &**api,
@@ -8371,11 +8724,13 @@ impl ::std::ops::Deref for MessageReactionDeleteError {
     }
 }
 impl ::std::fmt::Display for MessageReactionDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageReactionDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8422,6 +8777,7 @@ pub enum MessageResourceGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageResourceGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230110 => Self::MessageDeleted(api),
@@ -8455,6 +8811,7 @@ impl From<rt::Error> for MessageResourceGetError {
 }
 impl ::std::ops::Deref for MessageResourceGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MessageDeleted(api) => &**api,
@@ -8477,11 +8834,13 @@ impl ::std::ops::Deref for MessageResourceGetError {
     }
 }
 impl ::std::fmt::Display for MessageResourceGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageResourceGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8550,6 +8909,7 @@ pub enum MessageCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -8594,6 +8954,7 @@ impl From<rt::Error> for MessageCreateError {
 }
 impl ::std::ops::Deref for MessageCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -8627,11 +8988,13 @@ impl ::std::ops::Deref for MessageCreateError {
     }
 }
 impl ::std::fmt::Display for MessageCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8662,6 +9025,7 @@ pub enum MessageListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -8679,6 +9043,7 @@ impl From<rt::Error> for MessageListError {
 }
 impl ::std::ops::Deref for MessageListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -8693,11 +9058,13 @@ impl ::std::ops::Deref for MessageListError {
     }
 }
 impl ::std::fmt::Display for MessageListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8736,6 +9103,7 @@ pub enum MessageDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -8759,6 +9127,7 @@ impl From<rt::Error> for MessageDeleteError {
 }
 impl ::std::ops::Deref for MessageDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -8777,11 +9146,13 @@ impl ::std::ops::Deref for MessageDeleteError {
     }
 }
 impl ::std::fmt::Display for MessageDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8812,6 +9183,7 @@ pub enum MessageGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -8829,6 +9201,7 @@ impl From<rt::Error> for MessageGetError {
 }
 impl ::std::ops::Deref for MessageGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -8843,11 +9216,13 @@ impl ::std::ops::Deref for MessageGetError {
     }
 }
 impl ::std::fmt::Display for MessageGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8892,6 +9267,7 @@ pub enum MessagePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessagePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -8916,6 +9292,7 @@ impl From<rt::Error> for MessagePatchError {
 }
 impl ::std::ops::Deref for MessagePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -8937,11 +9314,13 @@ impl ::std::ops::Deref for MessagePatchError {
     }
 }
 impl ::std::fmt::Display for MessagePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessagePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9006,6 +9385,7 @@ pub enum MessageUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -9054,6 +9434,7 @@ impl From<rt::Error> for MessageUpdateError {
 }
 impl ::std::ops::Deref for MessageUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -9085,11 +9466,13 @@ impl ::std::ops::Deref for MessageUpdateError {
     }
 }
 impl ::std::fmt::Display for MessageUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9158,6 +9541,7 @@ pub enum MessageForwardError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageForwardError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -9212,6 +9596,7 @@ impl From<rt::Error> for MessageForwardError {
 }
 impl ::std::ops::Deref for MessageForwardError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -9245,11 +9630,13 @@ impl ::std::ops::Deref for MessageForwardError {
     }
 }
 impl ::std::fmt::Display for MessageForwardError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageForwardError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9316,6 +9703,7 @@ pub enum MessageMergeForwardError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageMergeForwardError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -9371,6 +9759,7 @@ impl From<rt::Error> for MessageMergeForwardError {
 }
 impl ::std::ops::Deref for MessageMergeForwardError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -9403,11 +9792,13 @@ impl ::std::ops::Deref for MessageMergeForwardError {
     }
 }
 impl ::std::fmt::Display for MessageMergeForwardError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageMergeForwardError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9440,6 +9831,7 @@ pub enum MessagePushFollowUpError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessagePushFollowUpError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -9458,6 +9850,7 @@ impl From<rt::Error> for MessagePushFollowUpError {
 }
 impl ::std::ops::Deref for MessagePushFollowUpError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -9473,11 +9866,13 @@ impl ::std::ops::Deref for MessagePushFollowUpError {
     }
 }
 impl ::std::fmt::Display for MessagePushFollowUpError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessagePushFollowUpError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9512,6 +9907,7 @@ pub enum MessageReadUsersError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageReadUsersError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -9531,6 +9927,7 @@ impl From<rt::Error> for MessageReadUsersError {
 }
 impl ::std::ops::Deref for MessageReadUsersError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -9547,11 +9944,13 @@ impl ::std::ops::Deref for MessageReadUsersError {
     }
 }
 impl ::std::fmt::Display for MessageReadUsersError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageReadUsersError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9622,6 +10021,7 @@ pub enum MessageReplyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageReplyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -9673,6 +10073,7 @@ impl From<rt::Error> for MessageReplyError {
 }
 impl ::std::ops::Deref for MessageReplyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -9707,11 +10108,13 @@ impl ::std::ops::Deref for MessageReplyError {
     }
 }
 impl ::std::fmt::Display for MessageReplyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageReplyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9730,6 +10133,7 @@ pub enum MessageSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -9739,6 +10143,7 @@ impl From<rt::Error> for MessageSearchError {
 }
 impl ::std::ops::Deref for MessageSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -9747,11 +10152,13 @@ impl ::std::ops::Deref for MessageSearchError {
     }
 }
 impl ::std::fmt::Display for MessageSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9794,6 +10201,7 @@ pub enum MessageUrgentAppError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageUrgentAppError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -9819,6 +10227,7 @@ impl From<rt::Error> for MessageUrgentAppError {
 }
 impl ::std::ops::Deref for MessageUrgentAppError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -9839,11 +10248,13 @@ impl ::std::ops::Deref for MessageUrgentAppError {
     }
 }
 impl ::std::fmt::Display for MessageUrgentAppError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageUrgentAppError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9886,6 +10297,7 @@ pub enum MessageUrgentPhoneError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageUrgentPhoneError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -9911,6 +10323,7 @@ impl From<rt::Error> for MessageUrgentPhoneError {
 }
 impl ::std::ops::Deref for MessageUrgentPhoneError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -9931,11 +10344,13 @@ impl ::std::ops::Deref for MessageUrgentPhoneError {
     }
 }
 impl ::std::fmt::Display for MessageUrgentPhoneError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageUrgentPhoneError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9978,6 +10393,7 @@ pub enum MessageUrgentSmsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageUrgentSmsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -10003,6 +10419,7 @@ impl From<rt::Error> for MessageUrgentSmsError {
 }
 impl ::std::ops::Deref for MessageUrgentSmsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -10023,11 +10440,13 @@ impl ::std::ops::Deref for MessageUrgentSmsError {
     }
 }
 impl ::std::fmt::Display for MessageUrgentSmsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageUrgentSmsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10070,6 +10489,7 @@ pub enum PinCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PinCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -10097,6 +10517,7 @@ impl From<rt::Error> for PinCreateError {
 }
 impl ::std::ops::Deref for PinCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -10117,11 +10538,13 @@ impl ::std::ops::Deref for PinCreateError {
     }
 }
 impl ::std::fmt::Display for PinCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PinCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10150,6 +10573,7 @@ pub enum PinListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PinListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -10166,6 +10590,7 @@ impl From<rt::Error> for PinListError {
 }
 impl ::std::ops::Deref for PinListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -10179,11 +10604,13 @@ impl ::std::ops::Deref for PinListError {
     }
 }
 impl ::std::fmt::Display for PinListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PinListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10220,6 +10647,7 @@ pub enum PinDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PinDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -10240,6 +10668,7 @@ impl From<rt::Error> for PinDeleteError {
 }
 impl ::std::ops::Deref for PinDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -10257,11 +10686,13 @@ impl ::std::ops::Deref for PinDeleteError {
     }
 }
 impl ::std::fmt::Display for PinDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PinDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10324,6 +10755,7 @@ pub enum ThreadForwardError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ThreadForwardError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::InvalidRequestParam(api),
@@ -10369,6 +10801,7 @@ impl From<rt::Error> for ThreadForwardError {
 }
 impl ::std::ops::Deref for ThreadForwardError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParam(api) => &**api,
@@ -10399,11 +10832,13 @@ impl ::std::ops::Deref for ThreadForwardError {
     }
 }
 impl ::std::fmt::Display for ThreadForwardError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ThreadForwardError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10478,6 +10913,7 @@ rt::json_object!(
 );
 impl ReadUser {
     /// A `ReadUser` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(read_count: String, total_count: String) -> Self {
         Self { read_count, total_count }
     }
@@ -10506,6 +10942,7 @@ pub enum ChatAnnouncementGetUserIdType {
 }
 impl ChatAnnouncementGetUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -10516,6 +10953,7 @@ impl ChatAnnouncementGetUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -10526,6 +10964,7 @@ impl ChatAnnouncementGetUserIdType {
     }
 }
 impl ::std::fmt::Display for ChatAnnouncementGetUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10551,6 +10990,7 @@ impl rt::FromJson for ChatAnnouncementGetUserIdType {
 }
 impl rt::Validate for ChatAnnouncementGetUserIdType {}
 impl AsRef<str> for ChatAnnouncementGetUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10572,6 +11012,7 @@ pub enum OwnerIdType {
 }
 impl OwnerIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -10583,6 +11024,7 @@ impl OwnerIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -10594,6 +11036,7 @@ impl OwnerIdType {
     }
 }
 impl ::std::fmt::Display for OwnerIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10619,6 +11062,7 @@ impl rt::FromJson for OwnerIdType {
 }
 impl rt::Validate for OwnerIdType {}
 impl AsRef<str> for OwnerIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10720,6 +11164,7 @@ pub enum SucceedType {
 }
 impl SucceedType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -10730,6 +11175,7 @@ impl SucceedType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -10740,6 +11186,7 @@ impl SucceedType {
     }
 }
 impl ::std::fmt::Display for SucceedType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -10871,6 +11318,7 @@ pub enum UpdateField {
 }
 impl UpdateField {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Icon => "ICON",
@@ -10882,6 +11330,7 @@ impl UpdateField {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ICON" => Self::Icon,
@@ -10893,6 +11342,7 @@ impl UpdateField {
     }
 }
 impl ::std::fmt::Display for UpdateField {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10918,6 +11368,7 @@ impl rt::FromJson for UpdateField {
 }
 impl rt::Validate for UpdateField {}
 impl AsRef<str> for UpdateField {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10935,6 +11386,7 @@ pub enum ActionType {
 }
 impl ActionType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -10944,6 +11396,7 @@ impl ActionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "NONE" => Self::None,
@@ -10953,6 +11406,7 @@ impl ActionType {
     }
 }
 impl ::std::fmt::Display for ActionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10978,6 +11432,7 @@ impl rt::FromJson for ActionType {
 }
 impl rt::Validate for ActionType {}
 impl AsRef<str> for ActionType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11107,6 +11562,7 @@ rt::json_object!(
 );
 impl ChatMenuTopLevelChatMenuItem {
     /// A `ChatMenuTopLevelChatMenuItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(action_type: ActionType, name: String) -> Self {
         Self {
             action_type,
@@ -11132,6 +11588,7 @@ rt::json_object!(
 );
 impl ChatMenuTopLevel {
     /// A `ChatMenuTopLevel` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(chat_menu_item: impl Into<ChatMenuTopLevelChatMenuItem>) -> Self {
         Self {
             chat_menu_item: Into::into(chat_menu_item),
@@ -11149,6 +11606,7 @@ pub struct MenuTree {
 rt::json_object!(MenuTree { chat_menu_top_levels = "chat_menu_top_levels" required, });
 impl MenuTree {
     /// A `MenuTree` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(chat_menu_top_levels: Vec<ChatMenuTopLevel>) -> Self {
         Self { chat_menu_top_levels }
     }
@@ -11321,6 +11779,7 @@ pub enum TabType {
 }
 impl TabType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Message => "message",
@@ -11339,6 +11798,7 @@ impl TabType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "message" => Self::Message,
@@ -11357,6 +11817,7 @@ impl TabType {
     }
 }
 impl ::std::fmt::Display for TabType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11382,6 +11843,7 @@ impl rt::FromJson for TabType {
 }
 impl rt::Validate for TabType {}
 impl AsRef<str> for TabType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11447,6 +11909,7 @@ rt::json_object!(
 );
 impl ChatTab {
     /// A `ChatTab` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(tab_type: impl Into<TabType>) -> Self {
         Self {
             tab_name: None,
@@ -11490,6 +11953,7 @@ rt::json_object!(
 );
 impl ChatTabCreateDataChatTab {
     /// A `ChatTabCreateDataChatTab` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(tab_type: impl Into<TabType>) -> Self {
         Self {
             tab_id: None,
@@ -11530,6 +11994,7 @@ pub enum ChatTopNoticeItemActionType {
 }
 impl ChatTopNoticeItemActionType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "1",
@@ -11539,6 +12004,7 @@ impl ChatTopNoticeItemActionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "1" => Self::Value1,
@@ -11548,6 +12014,7 @@ impl ChatTopNoticeItemActionType {
     }
 }
 impl ::std::fmt::Display for ChatTopNoticeItemActionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11573,6 +12040,7 @@ impl rt::FromJson for ChatTopNoticeItemActionType {
 }
 impl rt::Validate for ChatTopNoticeItemActionType {}
 impl AsRef<str> for ChatTopNoticeItemActionType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11615,6 +12083,7 @@ pub enum GroupMessageType {
 }
 impl GroupMessageType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Chat => "chat",
@@ -11624,6 +12093,7 @@ impl GroupMessageType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "chat" => Self::Chat,
@@ -11633,6 +12103,7 @@ impl GroupMessageType {
     }
 }
 impl ::std::fmt::Display for GroupMessageType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11658,6 +12129,7 @@ impl rt::FromJson for GroupMessageType {
 }
 impl rt::Validate for GroupMessageType {}
 impl AsRef<str> for GroupMessageType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11675,6 +12147,7 @@ pub enum ScreenshotHasPermissionSetting {
 }
 impl ScreenshotHasPermissionSetting {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AllMembers => "all_members",
@@ -11684,6 +12157,7 @@ impl ScreenshotHasPermissionSetting {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "all_members" => Self::AllMembers,
@@ -11693,6 +12167,7 @@ impl ScreenshotHasPermissionSetting {
     }
 }
 impl ::std::fmt::Display for ScreenshotHasPermissionSetting {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11718,6 +12193,7 @@ impl rt::FromJson for ScreenshotHasPermissionSetting {
 }
 impl rt::Validate for ScreenshotHasPermissionSetting {}
 impl AsRef<str> for ScreenshotHasPermissionSetting {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11762,6 +12238,7 @@ pub enum UrgentSetting {
 }
 impl UrgentSetting {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OnlyOwner => "only_owner",
@@ -11771,6 +12248,7 @@ impl UrgentSetting {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "only_owner" => Self::OnlyOwner,
@@ -11780,6 +12258,7 @@ impl UrgentSetting {
     }
 }
 impl ::std::fmt::Display for UrgentSetting {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11805,6 +12284,7 @@ impl rt::FromJson for UrgentSetting {
 }
 impl rt::Validate for UrgentSetting {}
 impl AsRef<str> for UrgentSetting {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -11822,6 +12302,7 @@ pub enum HideMemberCountSetting {
 }
 impl HideMemberCountSetting {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AllMembers => "all_members",
@@ -11831,6 +12312,7 @@ impl HideMemberCountSetting {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "all_members" => Self::AllMembers,
@@ -11840,6 +12322,7 @@ impl HideMemberCountSetting {
     }
 }
 impl ::std::fmt::Display for HideMemberCountSetting {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -11865,6 +12348,7 @@ impl rt::FromJson for HideMemberCountSetting {
 }
 impl rt::Validate for HideMemberCountSetting {}
 impl AsRef<str> for HideMemberCountSetting {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12111,6 +12595,7 @@ pub enum ChatListSortType {
 }
 impl ChatListSortType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ByCreateTimeAsc => "ByCreateTimeAsc",
@@ -12120,6 +12605,7 @@ impl ChatListSortType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ByCreateTimeAsc" => Self::ByCreateTimeAsc,
@@ -12129,6 +12615,7 @@ impl ChatListSortType {
     }
 }
 impl ::std::fmt::Display for ChatListSortType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12154,6 +12641,7 @@ impl rt::FromJson for ChatListSortType {
 }
 impl rt::Validate for ChatListSortType {}
 impl AsRef<str> for ChatListSortType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12173,6 +12661,7 @@ pub enum ChatStatus {
 }
 impl ChatStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -12183,6 +12672,7 @@ impl ChatStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "normal" => Self::Normal,
@@ -12193,6 +12683,7 @@ impl ChatStatus {
     }
 }
 impl ::std::fmt::Display for ChatStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12218,6 +12709,7 @@ impl rt::FromJson for ChatStatus {
 }
 impl rt::Validate for ChatStatus {}
 impl AsRef<str> for ChatStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12237,6 +12729,7 @@ pub enum ChatMode {
 }
 impl ChatMode {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Group => "group",
@@ -12247,6 +12740,7 @@ impl ChatMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "group" => Self::Group,
@@ -12257,6 +12751,7 @@ impl ChatMode {
     }
 }
 impl ::std::fmt::Display for ChatMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12282,6 +12777,7 @@ impl rt::FromJson for ChatMode {
 }
 impl rt::Validate for ChatMode {}
 impl AsRef<str> for ChatMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12299,6 +12795,7 @@ pub enum P2pTargetType {
 }
 impl P2pTargetType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -12308,6 +12805,7 @@ impl P2pTargetType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -12317,6 +12815,7 @@ impl P2pTargetType {
     }
 }
 impl ::std::fmt::Display for P2pTargetType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12342,6 +12841,7 @@ impl rt::FromJson for P2pTargetType {
 }
 impl rt::Validate for P2pTargetType {}
 impl AsRef<str> for P2pTargetType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12661,6 +13161,7 @@ pub enum ValidityPeriod {
 }
 impl ValidityPeriod {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Week => "week",
@@ -12671,6 +13172,7 @@ impl ValidityPeriod {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "week" => Self::Week,
@@ -12681,6 +13183,7 @@ impl ValidityPeriod {
     }
 }
 impl ::std::fmt::Display for ValidityPeriod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12706,6 +13209,7 @@ impl rt::FromJson for ValidityPeriod {
 }
 impl rt::Validate for ValidityPeriod {}
 impl AsRef<str> for ValidityPeriod {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12789,6 +13293,7 @@ pub enum OperatorType {
 }
 impl OperatorType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::App => "app",
@@ -12798,6 +13303,7 @@ impl OperatorType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "app" => Self::App,
@@ -12807,6 +13313,7 @@ impl OperatorType {
     }
 }
 impl ::std::fmt::Display for OperatorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12832,6 +13339,7 @@ impl rt::FromJson for OperatorType {
 }
 impl rt::Validate for OperatorType {}
 impl AsRef<str> for OperatorType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -12854,6 +13362,7 @@ rt::json_object!(
 );
 impl Operator {
     /// An `Operator` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(operator_id: String, operator_type: OperatorType) -> Self {
         Self { operator_id, operator_type }
     }
@@ -12949,6 +13458,7 @@ pub enum FailReason {
 }
 impl FailReason {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Invalid => "invalid",
@@ -12959,6 +13469,7 @@ impl FailReason {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "invalid" => Self::Invalid,
@@ -12969,6 +13480,7 @@ impl FailReason {
     }
 }
 impl ::std::fmt::Display for FailReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -12994,6 +13506,7 @@ impl rt::FromJson for FailReason {
 }
 impl rt::Validate for FailReason {}
 impl AsRef<str> for FailReason {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13041,6 +13554,7 @@ pub struct ReactionType {
 rt::json_object!(ReactionType { emoji_type = "emoji_type" required, });
 impl ReactionType {
     /// A `ReactionType` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(emoji_type: impl Into<String>) -> Self {
         Self {
             emoji_type: Into::into(emoji_type),
@@ -13093,6 +13607,7 @@ pub enum MessageReactionListUserIdType {
 }
 impl MessageReactionListUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -13103,6 +13618,7 @@ impl MessageReactionListUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -13113,6 +13629,7 @@ impl MessageReactionListUserIdType {
     }
 }
 impl ::std::fmt::Display for MessageReactionListUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13138,6 +13655,7 @@ impl rt::FromJson for MessageReactionListUserIdType {
 }
 impl rt::Validate for MessageReactionListUserIdType {}
 impl AsRef<str> for MessageReactionListUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13158,6 +13676,7 @@ rt::json_object!(
 );
 impl MessageReactionListData {
     /// A `MessageReactionListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<MessageReactionCreateData>, has_more: bool) -> Self {
         Self {
             items,
@@ -13194,6 +13713,7 @@ rt::json_object!(
 );
 impl MessageCreateDataSender {
     /// A `MessageCreateDataSender` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, id_type: String, sender_type: String) -> Self {
         Self {
             id,
@@ -13217,6 +13737,7 @@ pub struct Body {
 rt::json_object!(Body { content = "content" required, });
 impl Body {
     /// A `Body` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: impl Into<String>) -> Self {
         Self {
             content: Into::into(content),
@@ -13254,6 +13775,7 @@ rt::json_object!(
 );
 impl MessageCreateDataMention {
     /// A `MessageCreateDataMention` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(key: String, id: String, id_type: String, name: String) -> Self {
         Self {
             key,
@@ -13393,6 +13915,7 @@ pub enum MessageForwardReceiveIdType {
 }
 impl MessageForwardReceiveIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -13406,6 +13929,7 @@ impl MessageForwardReceiveIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -13419,6 +13943,7 @@ impl MessageForwardReceiveIdType {
     }
 }
 impl ::std::fmt::Display for MessageForwardReceiveIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13444,6 +13969,7 @@ impl rt::FromJson for MessageForwardReceiveIdType {
 }
 impl rt::Validate for MessageForwardReceiveIdType {}
 impl AsRef<str> for MessageForwardReceiveIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13527,6 +14053,7 @@ pub enum Language {
 }
 impl Language {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EnUs => "en_us",
@@ -13550,6 +14077,7 @@ impl Language {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "en_us" => Self::EnUs,
@@ -13573,6 +14101,7 @@ impl Language {
     }
 }
 impl ::std::fmt::Display for Language {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13598,6 +14127,7 @@ impl rt::FromJson for Language {
 }
 impl rt::Validate for Language {}
 impl AsRef<str> for Language {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13619,6 +14149,7 @@ rt::json_object!(
 );
 impl I18nContent {
     /// An `I18nContent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: String, language: Language) -> Self {
         Self { content, language }
     }
@@ -13639,6 +14170,7 @@ rt::json_object!(
 );
 impl FollowUp {
     /// A `FollowUp` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: impl Into<String>) -> Self {
         Self {
             content: Into::into(content),
@@ -13676,6 +14208,7 @@ rt::json_object!(
 );
 impl MessageReadUsersDataMessage {
     /// A `MessageReadUsersDataMessage` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id_type: String, user_id: String, timestamp: String) -> Self {
         Self {
             user_id_type,
@@ -13702,6 +14235,7 @@ rt::json_object!(
 );
 impl MessageReadUsersData {
     /// A `MessageReadUsersData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool) -> Self {
         Self {
             items: None,
@@ -13744,6 +14278,7 @@ pub enum IncludeAttachmentType {
 }
 impl IncludeAttachmentType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Image => "image",
@@ -13755,6 +14290,7 @@ impl IncludeAttachmentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "image" => Self::Image,
@@ -13766,6 +14302,7 @@ impl IncludeAttachmentType {
     }
 }
 impl ::std::fmt::Display for IncludeAttachmentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13791,6 +14328,7 @@ impl rt::FromJson for IncludeAttachmentType {
 }
 impl rt::Validate for IncludeAttachmentType {}
 impl AsRef<str> for IncludeAttachmentType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13808,6 +14346,7 @@ pub enum ChatType {
 }
 impl ChatType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Group => "group",
@@ -13817,6 +14356,7 @@ impl ChatType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "group" => Self::Group,
@@ -13826,6 +14366,7 @@ impl ChatType {
     }
 }
 impl ::std::fmt::Display for ChatType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13851,6 +14392,7 @@ impl rt::FromJson for ChatType {
 }
 impl rt::Validate for ChatType {}
 impl AsRef<str> for ChatType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13962,6 +14504,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "unknown",
@@ -13996,6 +14539,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unknown" => Self::Value1,
@@ -14030,6 +14574,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14055,6 +14600,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14112,6 +14658,7 @@ rt::json_object!(
 );
 impl MetaData {
     /// A `MetaData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(message_id: impl Into<String>) -> Self {
         Self {
             message_id: Into::into(message_id),
@@ -14148,6 +14695,7 @@ rt::json_object!(
 );
 impl MessageSearchDataMessage {
     /// A `MessageSearchDataMessage` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -14182,6 +14730,7 @@ rt::json_object!(
 );
 impl MessageSearchData {
     /// A `MessageSearchData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<MessageSearchDataMessage>, has_more: bool) -> Self {
         Self {
             items,
@@ -14212,6 +14761,7 @@ rt::json_object!(
 );
 impl MessageUrgentAppData {
     /// A `MessageUrgentAppData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(invalid_user_id_list: Vec<String>) -> Self {
         Self { invalid_user_id_list }
     }
@@ -14258,6 +14808,7 @@ rt::json_object!(
 );
 impl Pin {
     /// A `Pin` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(message_id: impl Into<String>) -> Self {
         Self {
             message_id: Into::into(message_id),
@@ -14301,39 +14852,47 @@ impl rt::Validate for PinListData {}
 pub struct MessageId(String);
 impl MessageId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for MessageId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for MessageId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&MessageId> for MessageId {
+    #[inline]
     fn from(value: &MessageId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for MessageId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for MessageId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -14363,39 +14922,47 @@ impl rt::Validate for MessageId {}
 pub struct ChatId(String);
 impl ChatId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for ChatId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for ChatId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&ChatId> for ChatId {
+    #[inline]
     fn from(value: &ChatId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for ChatId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for ChatId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -14425,39 +14992,47 @@ impl rt::Validate for ChatId {}
 pub struct ThreadId(String);
 impl ThreadId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for ThreadId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for ThreadId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&ThreadId> for ThreadId {
+    #[inline]
     fn from(value: &ThreadId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for ThreadId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for ThreadId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -14487,39 +15062,47 @@ impl rt::Validate for ThreadId {}
 pub struct ImageKey(String);
 impl ImageKey {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for ImageKey {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for ImageKey {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&ImageKey> for ImageKey {
+    #[inline]
     fn from(value: &ImageKey) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for ImageKey {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for ImageKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -14549,39 +15132,47 @@ impl rt::Validate for ImageKey {}
 pub struct FileKey(String);
 impl FileKey {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for FileKey {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for FileKey {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&FileKey> for FileKey {
+    #[inline]
     fn from(value: &FileKey) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for FileKey {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for FileKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -14625,6 +15216,7 @@ pub enum ReceiveIdType {
 }
 impl ReceiveIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -14637,6 +15229,7 @@ impl ReceiveIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -14649,6 +15242,7 @@ impl ReceiveIdType {
     }
 }
 impl ::std::fmt::Display for ReceiveIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14674,6 +15268,7 @@ impl rt::FromJson for ReceiveIdType {
 }
 impl rt::Validate for ReceiveIdType {}
 impl AsRef<str> for ReceiveIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14693,6 +15288,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -14703,6 +15299,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -14713,6 +15310,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14738,6 +15336,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14775,6 +15374,7 @@ pub enum MsgType {
 }
 impl MsgType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -14794,6 +15394,7 @@ impl MsgType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -14813,6 +15414,7 @@ impl MsgType {
     }
 }
 impl ::std::fmt::Display for MsgType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14838,6 +15440,7 @@ impl rt::FromJson for MsgType {
 }
 impl rt::Validate for MsgType {}
 impl AsRef<str> for MsgType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14855,6 +15458,7 @@ pub enum ContainerIdType {
 }
 impl ContainerIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Chat => "chat",
@@ -14864,6 +15468,7 @@ impl ContainerIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "chat" => Self::Chat,
@@ -14873,6 +15478,7 @@ impl ContainerIdType {
     }
 }
 impl ::std::fmt::Display for ContainerIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14898,6 +15504,7 @@ impl rt::FromJson for ContainerIdType {
 }
 impl rt::Validate for ContainerIdType {}
 impl AsRef<str> for ContainerIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14915,6 +15522,7 @@ pub enum SortType {
 }
 impl SortType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ByCreateTimeAsc => "ByCreateTimeAsc",
@@ -14924,6 +15532,7 @@ impl SortType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ByCreateTimeAsc" => Self::ByCreateTimeAsc,
@@ -14933,6 +15542,7 @@ impl SortType {
     }
 }
 impl ::std::fmt::Display for SortType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14958,6 +15568,7 @@ impl rt::FromJson for SortType {
 }
 impl rt::Validate for SortType {}
 impl AsRef<str> for SortType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14973,11 +15584,13 @@ pub struct TextContent {
 rt::json_object!(TextContent { text = "text" required, });
 impl TextContent {
     /// A `TextContent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: Into::into(text) }
     }
 }
 impl rt::Validate for TextContent {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "text", Some(&self.text), None, Some(153589));
     }
@@ -15019,6 +15632,7 @@ rt::json_object!(
 );
 impl PostElement {
     /// A `PostElement` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(tag: impl Into<String>) -> Self {
         Self {
             tag: Into::into(tag),
@@ -15047,6 +15661,7 @@ pub struct PostBody {
 rt::json_object!(PostBody { title = "title" optional, content = "content" required, });
 impl PostBody {
     /// A `PostBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: Vec<Vec<PostElement>>) -> Self {
         Self { title: None, content }
     }
@@ -15067,6 +15682,7 @@ rt::json_object!(
     optional, }
 );
 impl rt::Validate for PostContent {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.at_least_one_of(
             path,
@@ -15089,6 +15705,7 @@ pub struct ImageContent {
 rt::json_object!(ImageContent { image_key = "image_key" required, });
 impl ImageContent {
     /// An `ImageContent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(image_key: impl Into<ImageKey>) -> Self {
         Self {
             image_key: Into::into(image_key),
@@ -15107,6 +15724,7 @@ pub struct FileContent {
 rt::json_object!(FileContent { file_key = "file_key" required, });
 impl FileContent {
     /// A `FileContent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(file_key: impl Into<FileKey>) -> Self {
         Self {
             file_key: Into::into(file_key),
@@ -15125,6 +15743,7 @@ pub struct AudioContent {
 rt::json_object!(AudioContent { file_key = "file_key" required, });
 impl AudioContent {
     /// An `AudioContent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(file_key: impl Into<FileKey>) -> Self {
         Self {
             file_key: Into::into(file_key),
@@ -15149,6 +15768,7 @@ rt::json_object!(
 );
 impl MediaContent {
     /// A `MediaContent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(file_key: FileKey, image_key: ImageKey) -> Self {
         Self { file_key, image_key }
     }
@@ -15165,6 +15785,7 @@ pub struct StickerContent {
 rt::json_object!(StickerContent { file_key = "file_key" required, });
 impl StickerContent {
     /// A `StickerContent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(file_key: impl Into<FileKey>) -> Self {
         Self {
             file_key: Into::into(file_key),
@@ -15183,6 +15804,7 @@ pub struct ShareChatContent {
 rt::json_object!(ShareChatContent { chat_id = "chat_id" required, });
 impl ShareChatContent {
     /// A `ShareChatContent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(chat_id: impl Into<ChatId>) -> Self {
         Self {
             chat_id: Into::into(chat_id),
@@ -15201,6 +15823,7 @@ pub struct ShareUserContent {
 rt::json_object!(ShareUserContent { user_id = "user_id" required, });
 impl ShareUserContent {
     /// A `ShareUserContent` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: Into::into(user_id),
@@ -15265,51 +15888,63 @@ pub enum MessageContent {
 }
 impl MessageContent {
     /// A `text` content: [`TextContent::new`] with these arguments.
+    #[inline]
     pub fn text(text: impl Into<String>) -> MessageContent {
         MessageContent::Text(TextContent::new(text))
     }
     /// A `post` content.
+    #[inline]
     pub fn post(content: PostContent) -> MessageContent {
         MessageContent::Post(content)
     }
     /// An `image` content: [`ImageContent::new`] with these arguments.
+    #[inline]
     pub fn image(image_key: impl Into<ImageKey>) -> MessageContent {
         MessageContent::Image(ImageContent::new(image_key))
     }
     /// A `file` content: [`FileContent::new`] with these arguments.
+    #[inline]
     pub fn file(file_key: impl Into<FileKey>) -> MessageContent {
         MessageContent::File(FileContent::new(file_key))
     }
     /// An `audio` content: [`AudioContent::new`] with these arguments.
+    #[inline]
     pub fn audio(file_key: impl Into<FileKey>) -> MessageContent {
         MessageContent::Audio(AudioContent::new(file_key))
     }
     /// A `media` content: [`MediaContent::new`] with these arguments.
+    #[inline]
     pub fn media(file_key: FileKey, image_key: ImageKey) -> MessageContent {
         MessageContent::Media(MediaContent::new(file_key, image_key))
     }
     /// A `sticker` content: [`StickerContent::new`] with these arguments.
+    #[inline]
     pub fn sticker(file_key: impl Into<FileKey>) -> MessageContent {
         MessageContent::Sticker(StickerContent::new(file_key))
     }
     /// A `share_chat` content: [`ShareChatContent::new`] with these arguments.
+    #[inline]
     pub fn share_chat(chat_id: impl Into<ChatId>) -> MessageContent {
         MessageContent::ShareChat(ShareChatContent::new(chat_id))
     }
     /// A `share_user` content: [`ShareUserContent::new`] with these arguments.
+    #[inline]
     pub fn share_user(user_id: impl Into<String>) -> MessageContent {
         MessageContent::ShareUser(ShareUserContent::new(user_id))
     }
     /// An `interactive` content.
+    #[inline]
     pub fn interactive(content: rt::Json) -> MessageContent {
         MessageContent::Interactive(content)
     }
     /// The tag of this kind (the value of the sibling field).
+    #[inline]
     pub fn tag(&self) -> &str {
         rt::TaggedJson::tag(self)
     }
 }
 impl rt::TaggedJson for MessageContent {
+    #[inline]
     fn tag(&self) -> &str {
         match self {
             Self::Text(_) => "text",
@@ -15325,6 +15960,7 @@ impl rt::TaggedJson for MessageContent {
             Self::Unknown { tag, .. } => tag,
         }
     }
+    #[inline]
     fn to_content(&self) -> Result<String, rt::tagged::ContentError> {
         match self {
             Self::Text(kind) => rt::tagged::write(kind),
@@ -15340,6 +15976,7 @@ impl rt::TaggedJson for MessageContent {
             Self::Unknown { content, .. } => rt::tagged::write(content),
         }
     }
+    #[inline]
     fn from_parts(tag: &str, content: &str) -> Result<Self, rt::tagged::ContentError> {
         Ok(
             match tag {
@@ -15364,52 +16001,62 @@ impl rt::TaggedJson for MessageContent {
     }
 }
 impl From<TextContent> for MessageContent {
+    #[inline]
     fn from(kind: TextContent) -> Self {
         Self::Text(kind)
     }
 }
 impl From<PostContent> for MessageContent {
+    #[inline]
     fn from(kind: PostContent) -> Self {
         Self::Post(kind)
     }
 }
 impl From<ImageContent> for MessageContent {
+    #[inline]
     fn from(kind: ImageContent) -> Self {
         Self::Image(kind)
     }
 }
 impl From<FileContent> for MessageContent {
+    #[inline]
     fn from(kind: FileContent) -> Self {
         Self::File(kind)
     }
 }
 impl From<AudioContent> for MessageContent {
+    #[inline]
     fn from(kind: AudioContent) -> Self {
         Self::Audio(kind)
     }
 }
 impl From<MediaContent> for MessageContent {
+    #[inline]
     fn from(kind: MediaContent) -> Self {
         Self::Media(kind)
     }
 }
 impl From<StickerContent> for MessageContent {
+    #[inline]
     fn from(kind: StickerContent) -> Self {
         Self::Sticker(kind)
     }
 }
 impl From<ShareChatContent> for MessageContent {
+    #[inline]
     fn from(kind: ShareChatContent) -> Self {
         Self::ShareChat(kind)
     }
 }
 impl From<ShareUserContent> for MessageContent {
+    #[inline]
     fn from(kind: ShareUserContent) -> Self {
         Self::ShareUser(kind)
     }
 }
 impl rt::Validate for MessageContent {
     /// The constraints of the kind, under this field (`content.text`).
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         #[allow(clippy::single_match)]
         match self {
@@ -15436,6 +16083,7 @@ pub enum SenderType {
 }
 impl SenderType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -15447,6 +16095,7 @@ impl SenderType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -15458,6 +16107,7 @@ impl SenderType {
     }
 }
 impl ::std::fmt::Display for SenderType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15483,6 +16133,7 @@ impl rt::FromJson for SenderType {
 }
 impl rt::Validate for SenderType {}
 impl AsRef<str> for SenderType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15500,6 +16151,7 @@ pub enum ImageType {
 }
 impl ImageType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Message => "message",
@@ -15509,6 +16161,7 @@ impl ImageType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "message" => Self::Message,
@@ -15518,6 +16171,7 @@ impl ImageType {
     }
 }
 impl ::std::fmt::Display for ImageType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15543,6 +16197,7 @@ impl rt::FromJson for ImageType {
 }
 impl rt::Validate for ImageType {}
 impl AsRef<str> for ImageType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15570,6 +16225,7 @@ pub enum FileType {
 }
 impl FileType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Opus => "opus",
@@ -15584,6 +16240,7 @@ impl FileType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "opus" => Self::Opus,
@@ -15598,6 +16255,7 @@ impl FileType {
     }
 }
 impl ::std::fmt::Display for FileType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15623,6 +16281,7 @@ impl rt::FromJson for FileType {
 }
 impl rt::Validate for FileType {}
 impl AsRef<str> for FileType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15640,6 +16299,7 @@ pub enum ResourceType {
 }
 impl ResourceType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Image => "image",
@@ -15649,6 +16309,7 @@ impl ResourceType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "image" => Self::Image,
@@ -15658,6 +16319,7 @@ impl ResourceType {
     }
 }
 impl ::std::fmt::Display for ResourceType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15683,6 +16345,7 @@ impl rt::FromJson for ResourceType {
 }
 impl rt::Validate for ResourceType {}
 impl AsRef<str> for ResourceType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15723,6 +16386,7 @@ pub struct MessageBody {
 rt::json_object!(MessageBody { content = "content" required, });
 impl MessageBody {
     /// A `MessageBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: impl Into<String>) -> Self {
         Self {
             content: Into::into(content),
@@ -15758,6 +16422,7 @@ rt::json_object!(
 );
 impl Mention {
     /// A `Mention` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(key: String, id: String, id_type: String, name: String) -> Self {
         Self {
             key,
@@ -15856,6 +16521,7 @@ rt::json_object!(
 );
 impl MessageCreateBody {
     /// A `MessageCreateBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(receive_id: String, content: MessageContent) -> Self {
         Self {
             receive_id,
@@ -15865,6 +16531,7 @@ impl MessageCreateBody {
     }
 }
 impl rt::Validate for MessageCreateBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "content", &self.content);
         out.length(path, "uuid", self.uuid.as_ref(), None, Some(50));
@@ -15892,6 +16559,7 @@ rt::json_object!(
 );
 impl MessageReplyBody {
     /// A `MessageReplyBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: impl Into<MessageContent>) -> Self {
         Self {
             content: Into::into(content),
@@ -15901,6 +16569,7 @@ impl MessageReplyBody {
     }
 }
 impl rt::Validate for MessageReplyBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "content", &self.content);
         out.length(path, "uuid", self.uuid.as_ref(), None, Some(50));
@@ -15918,17 +16587,20 @@ pub struct ImageCreateForm {
 }
 impl ImageCreateForm {
     /// An `ImageCreateForm` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(image_type: ImageType, image: rt::FileSource) -> Self {
         Self { image_type, image }
     }
 }
 impl rt::Validate for ImageCreateForm {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.file_size(path, "image", Some(&self.image), Some(1), Some(10485760));
     }
 }
 impl rt::Form for ImageCreateForm {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         parts.push(rt::FormPart::text("image_type", self.image_type.to_string()));
@@ -15959,6 +16631,7 @@ pub struct FileCreateForm {
 }
 impl FileCreateForm {
     /// A `FileCreateForm` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(file_type: FileType, file_name: String, file: rt::FileSource) -> Self {
         Self {
             file_type,
@@ -15969,6 +16642,7 @@ impl FileCreateForm {
     }
 }
 impl rt::Validate for FileCreateForm {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.range(path, "duration", self.duration, Some(0), None);
         out.file_size(path, "file", Some(&self.file), Some(1), Some(31457280));
@@ -15976,6 +16650,7 @@ impl rt::Validate for FileCreateForm {
 }
 impl rt::Form for FileCreateForm {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         parts.push(rt::FormPart::text("file_type", self.file_type.to_string()));
@@ -16024,6 +16699,7 @@ pub struct ImageCreateData {
 rt::json_object!(ImageCreateData { image_key = "image_key" required, });
 impl ImageCreateData {
     /// An `ImageCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(image_key: impl Into<ImageKey>) -> Self {
         Self {
             image_key: Into::into(image_key),
@@ -16042,6 +16718,7 @@ pub struct FileCreateData {
 rt::json_object!(FileCreateData { file_key = "file_key" required, });
 impl FileCreateData {
     /// A `FileCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(file_key: impl Into<FileKey>) -> Self {
         Self {
             file_key: Into::into(file_key),
@@ -16051,6 +16728,7 @@ impl FileCreateData {
 impl rt::Validate for FileCreateData {}
 impl rt::paging::Page for ChatMembersGetData {
     type Item = Membersss;
+    #[inline]
     fn into_parts(self) -> (Vec<Membersss>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16058,6 +16736,7 @@ impl rt::paging::Page for ChatMembersGetData {
 }
 impl rt::paging::Page for ChatModerationGetData {
     type Item = Moderation;
+    #[inline]
     fn into_parts(self) -> (Vec<Moderation>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16065,6 +16744,7 @@ impl rt::paging::Page for ChatModerationGetData {
 }
 impl rt::paging::Page for ChatListData {
     type Item = Chat;
+    #[inline]
     fn into_parts(self) -> (Vec<Chat>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16072,6 +16752,7 @@ impl rt::paging::Page for ChatListData {
 }
 impl rt::paging::Page for MessageReactionListData {
     type Item = MessageReactionCreateData;
+    #[inline]
     fn into_parts(self) -> (Vec<MessageReactionCreateData>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))
@@ -16079,6 +16760,7 @@ impl rt::paging::Page for MessageReactionListData {
 }
 impl rt::paging::Page for MessageListData {
     type Item = Message;
+    #[inline]
     fn into_parts(self) -> (Vec<Message>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -16086,6 +16768,7 @@ impl rt::paging::Page for MessageListData {
 }
 impl rt::paging::Page for MessageSearchData {
     type Item = MessageSearchDataMessage;
+    #[inline]
     fn into_parts(self) -> (Vec<MessageSearchDataMessage>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))
@@ -16093,6 +16776,7 @@ impl rt::paging::Page for MessageSearchData {
 }
 impl rt::paging::Page for PinListData {
     type Item = Pin;
+    #[inline]
     fn into_parts(self) -> (Vec<Pin>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,56 +15,66 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `app_feed_card_batch` resource.
+    #[inline]
     pub fn app_feed_card_batch(&self) -> AppFeedCardBatchResource {
         AppFeedCardBatchResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_feed_card` resource.
+    #[inline]
     pub fn app_feed_card(&self) -> AppFeedCardResource {
         AppFeedCardResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `biz_entity_tag_relation` resource.
+    #[inline]
     pub fn biz_entity_tag_relation(&self) -> BizEntityTagRelationResource {
         BizEntityTagRelationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat` resource.
+    #[inline]
     pub fn chat(&self) -> ChatResource {
         ChatResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `chat_button` resource.
+    #[inline]
     pub fn chat_button(&self) -> ChatButtonResource {
         ChatButtonResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `feed_card` resource.
+    #[inline]
     pub fn feed_card(&self) -> FeedCardResource {
         FeedCardResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `tag` resource.
+    #[inline]
     pub fn tag(&self) -> TagResource {
         TagResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `url_preview` resource.
+    #[inline]
     pub fn url_preview(&self) -> UrlPreviewResource {
         UrlPreviewResource {
             client: self.client.clone(),
@@ -90,6 +100,7 @@ impl AppFeedCardBatchResource {
     ///   - `230001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/app_feed_card-batch/delete)
+    #[inline]
     pub fn delete(&self) -> AppFeedCardBatchDeleteRequest {
         AppFeedCardBatchDeleteRequest {
             client: self.client.clone(),
@@ -110,6 +121,7 @@ impl AppFeedCardBatchResource {
     ///   - `230001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/app_feed_card-batch/update)
+    #[inline]
     pub fn update(&self) -> AppFeedCardBatchUpdateRequest {
         AppFeedCardBatchUpdateRequest {
             client: self.client.clone(),
@@ -137,6 +149,7 @@ impl AppFeedCardResource {
     ///   - `230001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/app_feed_card/create)
+    #[inline]
     pub fn create(&self) -> AppFeedCardCreateRequest {
         AppFeedCardCreateRequest {
             client: self.client.clone(),
@@ -163,6 +176,7 @@ impl BizEntityTagRelationResource {
     ///   - `230001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/biz_entity_tag_relation/create)
+    #[inline]
     pub fn create(
         &self,
         body: BizEntityTagRelationCreateBody,
@@ -184,6 +198,7 @@ impl BizEntityTagRelationResource {
     ///   - `230001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/biz_entity_tag_relation/get)
+    #[inline]
     pub fn get(
         &self,
         tag_biz_type: TagBizType,
@@ -207,6 +222,7 @@ impl BizEntityTagRelationResource {
     ///   - `230001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/biz_entity_tag_relation/update)
+    #[inline]
     pub fn update(
         &self,
         body: BizEntityTagRelationCreateBody,
@@ -242,6 +258,7 @@ impl ChatResource {
     ///   - `231031` (FailedToInitializeRequestContextPlease, HTTP 401): failed to initialize request context, please check your access token. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/chat/search)
+    #[inline]
     pub fn search_v2(&self) -> ChatSearchV2Request {
         ChatSearchV2Request {
             client: self.client.clone(),
@@ -273,6 +290,7 @@ impl ChatButtonResource {
     ///   - `230027` (NoPermissionBotNotInThe, HTTP 400): no permission, bot not in the chat. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/chat_button/update)
+    #[inline]
     pub fn update(&self, body: ChatButtonUpdateBody) -> ChatButtonUpdateRequest {
         ChatButtonUpdateRequest {
             client: self.client.clone(),
@@ -301,6 +319,7 @@ impl FeedCardResource {
     ///   - `230001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/feed_card/bot_time_sentive)
+    #[inline]
     pub fn bot_time_sentive(
         &self,
         user_id_type: UserIdType,
@@ -327,6 +346,7 @@ impl FeedCardResource {
     ///   - `230027` (NoPermissionBotNotInThe, HTTP 400): no permission, bot not in the chat. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/feed_card/patch)
+    #[inline]
     pub fn patch(
         &self,
         feed_card_id: String,
@@ -359,6 +379,7 @@ impl TagResource {
     ///   - `230001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/tag/create)
+    #[inline]
     pub fn create(&self, body: TagCreateBody) -> TagCreateRequest {
         TagCreateRequest {
             client: self.client.clone(),
@@ -377,6 +398,7 @@ impl TagResource {
     ///   - `230001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/tag/patch)
+    #[inline]
     pub fn patch(&self, tag_id: impl Into<String>) -> TagPatchRequest {
         TagPatchRequest {
             client: self.client.clone(),
@@ -403,6 +425,7 @@ impl UrlPreviewResource {
     ///   - `230001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/group/im-v2/url_preview/batch_update)
+    #[inline]
     pub fn batch_update(
         &self,
         body: UrlPreviewBatchUpdateBody,
@@ -425,11 +448,13 @@ impl AppFeedCardBatchDeleteRequest {
     /// 此次调用中使用的用户ID的类型 可选值有:     - open_id: 以open_id来识别用户     - user_id: 以user_id来识别用户     - union_id: 以union_id来识别用户
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppFeedCardBatchDeleteBody) -> Self {
         self.body = Some(body);
         self
@@ -464,11 +489,13 @@ impl AppFeedCardBatchUpdateRequest {
     /// 此次调用中使用的用户ID的类型 可选值有:     - open_id: 以open_id来识别用户     - user_id: 以user_id来识别用户     - union_id: 以union_id来识别用户
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppFeedCardBatchUpdateBody) -> Self {
         self.body = Some(body);
         self
@@ -503,6 +530,7 @@ impl AppFeedCardCreateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AppFeedCardCreateUserIdType>,
@@ -511,6 +539,7 @@ impl AppFeedCardCreateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppFeedCardCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -616,16 +645,19 @@ pub struct ChatSearchV2Request {
 }
 impl ChatSearchV2Request {
     /// `page_size`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ChatSearchV2UserIdType>,
@@ -634,11 +666,13 @@ impl ChatSearchV2Request {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ChatSearchV2Body) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -686,6 +720,7 @@ impl ChatButtonUpdateRequest {
     /// 用户 ID 类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AppFeedCardCreateUserIdType>,
@@ -794,6 +829,7 @@ pub struct TagPatchRequest {
 }
 impl TagPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TagPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -848,6 +884,7 @@ pub enum AppFeedCardBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppFeedCardBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -857,6 +894,7 @@ impl From<rt::Error> for AppFeedCardBatchDeleteError {
 }
 impl ::std::ops::Deref for AppFeedCardBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -865,11 +903,13 @@ impl ::std::ops::Deref for AppFeedCardBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for AppFeedCardBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppFeedCardBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -888,6 +928,7 @@ pub enum AppFeedCardBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppFeedCardBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -897,6 +938,7 @@ impl From<rt::Error> for AppFeedCardBatchUpdateError {
 }
 impl ::std::ops::Deref for AppFeedCardBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -905,11 +947,13 @@ impl ::std::ops::Deref for AppFeedCardBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for AppFeedCardBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppFeedCardBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -928,6 +972,7 @@ pub enum AppFeedCardCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppFeedCardCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -937,6 +982,7 @@ impl From<rt::Error> for AppFeedCardCreateError {
 }
 impl ::std::ops::Deref for AppFeedCardCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -945,11 +991,13 @@ impl ::std::ops::Deref for AppFeedCardCreateError {
     }
 }
 impl ::std::fmt::Display for AppFeedCardCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppFeedCardCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -968,6 +1016,7 @@ pub enum BizEntityTagRelationCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BizEntityTagRelationCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -977,6 +1026,7 @@ impl From<rt::Error> for BizEntityTagRelationCreateError {
 }
 impl ::std::ops::Deref for BizEntityTagRelationCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -985,11 +1035,13 @@ impl ::std::ops::Deref for BizEntityTagRelationCreateError {
     }
 }
 impl ::std::fmt::Display for BizEntityTagRelationCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BizEntityTagRelationCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1008,6 +1060,7 @@ pub enum BizEntityTagRelationGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BizEntityTagRelationGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -1017,6 +1070,7 @@ impl From<rt::Error> for BizEntityTagRelationGetError {
 }
 impl ::std::ops::Deref for BizEntityTagRelationGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1025,11 +1079,13 @@ impl ::std::ops::Deref for BizEntityTagRelationGetError {
     }
 }
 impl ::std::fmt::Display for BizEntityTagRelationGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BizEntityTagRelationGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1048,6 +1104,7 @@ pub enum BizEntityTagRelationUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BizEntityTagRelationUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -1057,6 +1114,7 @@ impl From<rt::Error> for BizEntityTagRelationUpdateError {
 }
 impl ::std::ops::Deref for BizEntityTagRelationUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1065,11 +1123,13 @@ impl ::std::ops::Deref for BizEntityTagRelationUpdateError {
     }
 }
 impl ::std::fmt::Display for BizEntityTagRelationUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BizEntityTagRelationUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1098,6 +1158,7 @@ pub enum ChatSearchV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatSearchV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 231011 => Self::QueryIsTooLong(api),
@@ -1122,6 +1183,7 @@ impl From<rt::Error> for ChatSearchV2Error {
 }
 impl ::std::ops::Deref for ChatSearchV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::QueryIsTooLong(api) => &**api,
@@ -1135,11 +1197,13 @@ impl ::std::ops::Deref for ChatSearchV2Error {
     }
 }
 impl ::std::fmt::Display for ChatSearchV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatSearchV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1160,6 +1224,7 @@ pub enum ChatButtonUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ChatButtonUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -1172,6 +1237,7 @@ impl From<rt::Error> for ChatButtonUpdateError {
 }
 impl ::std::ops::Deref for ChatButtonUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1181,11 +1247,13 @@ impl ::std::ops::Deref for ChatButtonUpdateError {
     }
 }
 impl ::std::fmt::Display for ChatButtonUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ChatButtonUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1204,6 +1272,7 @@ pub enum FeedCardBotTimeSentiveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FeedCardBotTimeSentiveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -1213,6 +1282,7 @@ impl From<rt::Error> for FeedCardBotTimeSentiveError {
 }
 impl ::std::ops::Deref for FeedCardBotTimeSentiveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1221,11 +1291,13 @@ impl ::std::ops::Deref for FeedCardBotTimeSentiveError {
     }
 }
 impl ::std::fmt::Display for FeedCardBotTimeSentiveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FeedCardBotTimeSentiveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1246,6 +1318,7 @@ pub enum FeedCardPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FeedCardPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -1258,6 +1331,7 @@ impl From<rt::Error> for FeedCardPatchError {
 }
 impl ::std::ops::Deref for FeedCardPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1267,11 +1341,13 @@ impl ::std::ops::Deref for FeedCardPatchError {
     }
 }
 impl ::std::fmt::Display for FeedCardPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FeedCardPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1290,6 +1366,7 @@ pub enum TagCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TagCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -1299,6 +1376,7 @@ impl From<rt::Error> for TagCreateError {
 }
 impl ::std::ops::Deref for TagCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1307,11 +1385,13 @@ impl ::std::ops::Deref for TagCreateError {
     }
 }
 impl ::std::fmt::Display for TagCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TagCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1330,6 +1410,7 @@ pub enum TagPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TagPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -1339,6 +1420,7 @@ impl From<rt::Error> for TagPatchError {
 }
 impl ::std::ops::Deref for TagPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1347,11 +1429,13 @@ impl ::std::ops::Deref for TagPatchError {
     }
 }
 impl ::std::fmt::Display for TagPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TagPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1370,6 +1454,7 @@ pub enum UrlPreviewBatchUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UrlPreviewBatchUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 230001 => Self::ParamIsInvalid(api),
@@ -1379,6 +1464,7 @@ impl From<rt::Error> for UrlPreviewBatchUpdateError {
 }
 impl ::std::ops::Deref for UrlPreviewBatchUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1387,11 +1473,13 @@ impl ::std::ops::Deref for UrlPreviewBatchUpdateError {
     }
 }
 impl ::std::fmt::Display for UrlPreviewBatchUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UrlPreviewBatchUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1414,6 +1502,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -1424,6 +1513,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -1434,6 +1524,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1459,6 +1550,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1476,6 +1568,7 @@ pub struct FeedCard {
 rt::json_object!(FeedCard { biz_id = "biz_id" required, user_id = "user_id" required, });
 impl FeedCard {
     /// A `FeedCard` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(biz_id: String, user_id: String) -> Self {
         Self { biz_id, user_id }
     }
@@ -1508,6 +1601,7 @@ pub enum Reason {
 }
 impl Reason {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value0 => "0",
@@ -1520,6 +1614,7 @@ impl Reason {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "0" => Self::Value0,
@@ -1532,6 +1627,7 @@ impl Reason {
     }
 }
 impl ::std::fmt::Display for Reason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1557,6 +1653,7 @@ impl rt::FromJson for Reason {
 }
 impl rt::Validate for Reason {}
 impl AsRef<str> for Reason {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1579,6 +1676,7 @@ rt::json_object!(
 );
 impl FailedCard {
     /// A `FailedCard` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(biz_id: String, user_id: String) -> Self {
         Self {
             biz_id,
@@ -1613,6 +1711,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Primary => "primary",
@@ -1624,6 +1723,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "primary" => Self::Primary,
@@ -1635,6 +1735,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1660,6 +1761,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1679,6 +1781,7 @@ pub struct StatusLabel {
 rt::json_object!(StatusLabel { text = "text" required, r#type = "type" required, });
 impl StatusLabel {
     /// A `StatusLabel` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(text: String, r#type: Type) -> Self {
         Self { text, r#type }
     }
@@ -1722,6 +1825,7 @@ pub enum ActionType {
 }
 impl ActionType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UrlPage => "url_page",
@@ -1731,6 +1835,7 @@ impl ActionType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "url_page" => Self::UrlPage,
@@ -1740,6 +1845,7 @@ impl ActionType {
     }
 }
 impl ::std::fmt::Display for ActionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1765,6 +1871,7 @@ impl rt::FromJson for ActionType {
 }
 impl rt::Validate for ActionType {}
 impl AsRef<str> for ActionType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1780,6 +1887,7 @@ pub struct Text {
 rt::json_object!(Text { text = "text" required, });
 impl Text {
     /// A `Text` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: Into::into(text) }
     }
@@ -1800,6 +1908,7 @@ pub enum ButtonType {
 }
 impl ButtonType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -1810,6 +1919,7 @@ impl ButtonType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "default" => Self::Default,
@@ -1820,6 +1930,7 @@ impl ButtonType {
     }
 }
 impl ::std::fmt::Display for ButtonType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1845,6 +1956,7 @@ impl rt::FromJson for ButtonType {
 }
 impl rt::Validate for ButtonType {}
 impl AsRef<str> for ButtonType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1874,6 +1986,7 @@ rt::json_object!(
 );
 impl Button {
     /// A `Button` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(action_type: ActionType, text: Text) -> Self {
         Self {
             multi_url: None,
@@ -1894,6 +2007,7 @@ pub struct Buttons {
 rt::json_object!(Buttons { buttons = "buttons" required, });
 impl Buttons {
     /// A `Buttons` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(buttons: Vec<Button>) -> Self {
         Self { buttons }
     }
@@ -1998,6 +2112,7 @@ pub enum UpdateField {
 }
 impl UpdateField {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value1 => "1",
@@ -2015,6 +2130,7 @@ impl UpdateField {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "1" => Self::Value1,
@@ -2032,6 +2148,7 @@ impl UpdateField {
     }
 }
 impl ::std::fmt::Display for UpdateField {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2057,6 +2174,7 @@ impl rt::FromJson for UpdateField {
 }
 impl rt::Validate for UpdateField {}
 impl AsRef<str> for UpdateField {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2077,6 +2195,7 @@ rt::json_object!(
 );
 impl AppFeedCardBatchUpdateBodyFeedCard {
     /// An `AppFeedCardBatchUpdateBodyFeedCard` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         app_feed_card: AppFeedCard,
         user_id: String,
@@ -2113,6 +2232,7 @@ pub enum AppFeedCardCreateUserIdType {
 }
 impl AppFeedCardCreateUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -2123,6 +2243,7 @@ impl AppFeedCardCreateUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -2133,6 +2254,7 @@ impl AppFeedCardCreateUserIdType {
     }
 }
 impl ::std::fmt::Display for AppFeedCardCreateUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2158,6 +2280,7 @@ impl rt::FromJson for AppFeedCardCreateUserIdType {
 }
 impl rt::Validate for AppFeedCardCreateUserIdType {}
 impl AsRef<str> for AppFeedCardCreateUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2201,6 +2324,7 @@ pub enum TagBizType {
 }
 impl TagBizType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Chat => "chat",
@@ -2209,6 +2333,7 @@ impl TagBizType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "chat" => Self::Chat,
@@ -2217,6 +2342,7 @@ impl TagBizType {
     }
 }
 impl ::std::fmt::Display for TagBizType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2242,6 +2368,7 @@ impl rt::FromJson for TagBizType {
 }
 impl rt::Validate for TagBizType {}
 impl AsRef<str> for TagBizType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2352,6 +2479,7 @@ pub enum ChatSearchV2UserIdType {
 }
 impl ChatSearchV2UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -2362,6 +2490,7 @@ impl ChatSearchV2UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -2372,6 +2501,7 @@ impl ChatSearchV2UserIdType {
     }
 }
 impl ::std::fmt::Display for ChatSearchV2UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2397,6 +2527,7 @@ impl rt::FromJson for ChatSearchV2UserIdType {
 }
 impl rt::Validate for ChatSearchV2UserIdType {}
 impl AsRef<str> for ChatSearchV2UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2418,6 +2549,7 @@ pub enum SearchType {
 }
 impl SearchType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Private => "private",
@@ -2429,6 +2561,7 @@ impl SearchType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "private" => Self::Private,
@@ -2440,6 +2573,7 @@ impl SearchType {
     }
 }
 impl ::std::fmt::Display for SearchType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2465,6 +2599,7 @@ impl rt::FromJson for SearchType {
 }
 impl rt::Validate for SearchType {}
 impl AsRef<str> for SearchType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2482,6 +2617,7 @@ pub enum ChatMode {
 }
 impl ChatMode {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -2491,6 +2627,7 @@ impl ChatMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "default" => Self::Default,
@@ -2500,6 +2637,7 @@ impl ChatMode {
     }
 }
 impl ::std::fmt::Display for ChatMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2525,6 +2663,7 @@ impl rt::FromJson for ChatMode {
 }
 impl rt::Validate for ChatMode {}
 impl AsRef<str> for ChatMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2564,6 +2703,7 @@ pub enum Sorter {
 }
 impl Sorter {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreateTimeDesc => "create_time_desc",
@@ -2574,6 +2714,7 @@ impl Sorter {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "create_time_desc" => Self::CreateTimeDesc,
@@ -2584,6 +2725,7 @@ impl Sorter {
     }
 }
 impl ::std::fmt::Display for Sorter {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2609,6 +2751,7 @@ impl rt::FromJson for Sorter {
 }
 impl rt::Validate for Sorter {}
 impl AsRef<str> for Sorter {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2645,6 +2788,7 @@ pub enum ChatStatus {
 }
 impl ChatStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -2655,6 +2799,7 @@ impl ChatStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "normal" => Self::Normal,
@@ -2665,6 +2810,7 @@ impl ChatStatus {
     }
 }
 impl ::std::fmt::Display for ChatStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2690,6 +2836,7 @@ impl rt::FromJson for ChatStatus {
 }
 impl rt::Validate for ChatStatus {}
 impl AsRef<str> for ChatStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2752,6 +2899,7 @@ rt::json_object!(
 );
 impl MetaData {
     /// A `MetaData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(chat_id: impl Into<String>) -> Self {
         Self {
             chat_id: Into::into(chat_id),
@@ -2790,6 +2938,7 @@ rt::json_object!(
 );
 impl Chat {
     /// A `Chat` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -2824,6 +2973,7 @@ rt::json_object!(
 );
 impl ChatSearchV2Data {
     /// A `ChatSearchV2Data` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<Chat>, has_more: bool) -> Self {
         Self {
             items,
@@ -2909,6 +3059,7 @@ pub enum TagType {
 }
 impl TagType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tenant => "tenant",
@@ -2917,6 +3068,7 @@ impl TagType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "tenant" => Self::Tenant,
@@ -2925,6 +3077,7 @@ impl TagType {
     }
 }
 impl ::std::fmt::Display for TagType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2950,6 +3103,7 @@ impl rt::FromJson for TagType {
 }
 impl rt::Validate for TagType {}
 impl AsRef<str> for TagType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2971,6 +3125,7 @@ rt::json_object!(
 );
 impl CreateTagI18nName {
     /// A `CreateTagI18nName` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(locale: String, name: String) -> Self {
         Self { locale, name }
     }
@@ -2996,6 +3151,7 @@ rt::json_object!(
 );
 impl CreateTag {
     /// A `CreateTag` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(tag_type: TagType, name: String) -> Self {
         Self {
             tag_type,
@@ -3058,6 +3214,7 @@ rt::json_object!(
 );
 impl PatchTag {
     /// A `PatchTag` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -3103,6 +3260,7 @@ rt::json_object!(
 impl rt::Validate for UrlPreviewBatchUpdateBody {}
 impl rt::paging::Page for ChatSearchV2Data {
     type Item = Chat;
+    #[inline]
     fn into_parts(self) -> (Vec<Chat>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))

@@ -17,38 +17,45 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `classification` resource.
+    #[inline]
     pub fn classification(&self) -> ClassificationResource {
         ClassificationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `draft` resource.
+    #[inline]
     pub fn draft(&self) -> DraftResource {
         DraftResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `entity` resource.
+    #[inline]
     pub fn entity(&self) -> EntityResource {
         EntityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `file` resource.
+    #[inline]
     pub fn file(&self) -> FileResource {
         FileResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `repo` resource.
+    #[inline]
     pub fn repo(&self) -> RepoResource {
         RepoResource {
             client: self.client.clone(),
@@ -75,6 +82,7 @@ impl ClassificationResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/classification/list)
+    #[inline]
     pub fn list(&self) -> ClassificationListRequest {
         ClassificationListRequest {
             client: self.client.clone(),
@@ -106,6 +114,7 @@ impl DraftResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/draft/create)
+    #[inline]
     pub fn create(&self, body: DraftCreateBody) -> DraftCreateRequest {
         DraftCreateRequest {
             client: self.client.clone(),
@@ -131,6 +140,7 @@ impl DraftResource {
     ///   - `2250100` (DraftReviewed, HTTP 403): draft has been reviewed and cannot be edited. The draft was already approved or rejected; submit a new draft instead.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/draft/update)
+    #[inline]
     pub fn update(
         &self,
         draft_id: DraftId,
@@ -166,6 +176,7 @@ impl EntityResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/create)
+    #[inline]
     pub fn create(&self, body: EntityBody) -> EntityCreateRequest {
         EntityCreateRequest {
             client: self.client.clone(),
@@ -189,6 +200,7 @@ impl EntityResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/list)
+    #[inline]
     pub fn list(&self) -> EntityListRequest {
         EntityListRequest {
             client: self.client.clone(),
@@ -214,6 +226,7 @@ impl EntityResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/delete)
+    #[inline]
     pub fn delete(&self, entity_id: impl Into<EntityId>) -> EntityDeleteRequest {
         EntityDeleteRequest {
             client: self.client.clone(),
@@ -237,6 +250,7 @@ impl EntityResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/get)
+    #[inline]
     pub fn get(&self, entity_id: impl Into<EntityId>) -> EntityGetRequest {
         EntityGetRequest {
             client: self.client.clone(),
@@ -262,6 +276,7 @@ impl EntityResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/update)
+    #[inline]
     pub fn update(&self, entity_id: EntityId, body: EntityBody) -> EntityUpdateRequest {
         EntityUpdateRequest {
             client: self.client.clone(),
@@ -284,6 +299,7 @@ impl EntityResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/highlight)
+    #[inline]
     pub fn highlight(&self, body: EntityHighlightBody) -> EntityHighlightRequest {
         EntityHighlightRequest {
             client: self.client.clone(),
@@ -305,6 +321,7 @@ impl EntityResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/match)
+    #[inline]
     pub fn r#match(&self, body: EntityMatchBody) -> EntityMatchRequest {
         EntityMatchRequest {
             client: self.client.clone(),
@@ -328,6 +345,7 @@ impl EntityResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/entity/search)
+    #[inline]
     pub fn search(&self) -> EntitySearchRequest {
         EntitySearchRequest {
             client: self.client.clone(),
@@ -360,6 +378,7 @@ impl FileResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/file/download)
+    #[inline]
     pub fn download(&self, file_token: impl Into<FileToken>) -> FileDownloadRequest {
         FileDownloadRequest {
             client: self.client.clone(),
@@ -381,6 +400,7 @@ impl FileResource {
     ///   - `2250002` (NetworkAnomaly, HTTP 500): network anomaly, please try again. Usually a server-side timeout; retry. If it persists, contact support.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/file/upload)
+    #[inline]
     pub fn upload(&self, body: FileUploadForm) -> FileUploadRequest {
         FileUploadRequest {
             client: self.client.clone(),
@@ -408,6 +428,7 @@ impl RepoResource {
     ///   - `2250001` (InvalidParam, HTTP 400): invalid param. A parameter is wrong; check the request against the docs. Also returned when neither description nor rich_text is given. `repo.list` words it "param is invalid".
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/lingo-v1/repo/list)
+    #[inline]
     pub fn list(&self) -> RepoListRequest {
         RepoListRequest {
             client: self.client.clone(),
@@ -429,6 +450,7 @@ impl ClassificationListRequest {
     /// Items per page (third parties say at most 100; the maximum is UNVERIFIED, so not enforced).
     ///
     /// Constraints: ≥ 1; server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
@@ -436,6 +458,7 @@ impl ClassificationListRequest {
     /// Token of the page to fetch; omit for the first page.
     ///
     /// Constraints: example `408ecac018b2e3518db37275e812aad7bb8ad3e755fc886f322ac6c430ba`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -443,11 +466,13 @@ impl ClassificationListRequest {
     /// Dictionary (词库) to act on, from `repo.list`; omit for the all-staff dictionary (全员词库). An app needs to be added in that dictionary's settings; a user needs to see the dictionary.
     ///
     /// Constraints: example `7152790921053274113`.
+    #[inline]
     pub fn repo_id(mut self, repo_id: impl Into<RepoId>) -> Self {
         self.repo_id = Some(Into::into(repo_id));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -498,6 +523,7 @@ impl DraftCreateRequest {
     /// Dictionary (词库) to act on, from `repo.list`; omit for the all-staff dictionary (全员词库). An app needs to be added in that dictionary's settings; a user needs to see the dictionary.
     ///
     /// Constraints: example `7152790921053274113`.
+    #[inline]
     pub fn repo_id(mut self, repo_id: impl Into<RepoId>) -> Self {
         self.repo_id = Some(Into::into(repo_id));
         self
@@ -505,11 +531,13 @@ impl DraftCreateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -546,11 +574,13 @@ impl DraftUpdateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -586,6 +616,7 @@ impl EntityCreateRequest {
     /// Dictionary (词库) to act on, from `repo.list`; omit for the all-staff dictionary (全员词库). An app needs to be added in that dictionary's settings; a user needs to see the dictionary.
     ///
     /// Constraints: example `7152790921053274113`.
+    #[inline]
     pub fn repo_id(mut self, repo_id: impl Into<RepoId>) -> Self {
         self.repo_id = Some(Into::into(repo_id));
         self
@@ -593,6 +624,7 @@ impl EntityCreateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -630,6 +662,7 @@ impl EntityListRequest {
     /// Items per page (third parties say at most 100; the maximum is UNVERIFIED, so not enforced).
     ///
     /// Constraints: ≥ 1; server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
@@ -637,6 +670,7 @@ impl EntityListRequest {
     /// Token of the page to fetch; omit for the first page.
     ///
     /// Constraints: example `408ecac018b2e3518db37275e812aad7bb8ad3e755fc886f322ac6c430ba`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -644,6 +678,7 @@ impl EntityListRequest {
     /// Only entries linked to this external system.
     ///
     /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
+    #[inline]
     pub fn provider(mut self, provider: impl Into<String>) -> Self {
         self.provider = Some(Into::into(provider));
         self
@@ -651,6 +686,7 @@ impl EntityListRequest {
     /// Dictionary (词库) to act on, from `repo.list`; omit for the all-staff dictionary (全员词库). An app needs to be added in that dictionary's settings; a user needs to see the dictionary.
     ///
     /// Constraints: example `7152790921053274113`.
+    #[inline]
     pub fn repo_id(mut self, repo_id: impl Into<RepoId>) -> Self {
         self.repo_id = Some(Into::into(repo_id));
         self
@@ -658,11 +694,13 @@ impl EntityListRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -714,6 +752,7 @@ impl EntityDeleteRequest {
     /// External system of `outer_id` (path id `enterprise_0`).
     ///
     /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
+    #[inline]
     pub fn provider(mut self, provider: impl Into<String>) -> Self {
         self.provider = Some(Into::into(provider));
         self
@@ -721,6 +760,7 @@ impl EntityDeleteRequest {
     /// Id of the entry in that external system (path id `enterprise_0`).
     ///
     /// Constraints: at least 1 character; at most 64 characters; example `12345`.
+    #[inline]
     pub fn outer_id(mut self, outer_id: impl Into<String>) -> Self {
         self.outer_id = Some(Into::into(outer_id));
         self
@@ -760,6 +800,7 @@ impl EntityGetRequest {
     /// External system of `outer_id` (path id `enterprise_0`).
     ///
     /// Constraints: at least 2 characters; at most 32 characters; example `星云`.
+    #[inline]
     pub fn provider(mut self, provider: impl Into<String>) -> Self {
         self.provider = Some(Into::into(provider));
         self
@@ -767,6 +808,7 @@ impl EntityGetRequest {
     /// Id of the entry in that external system (path id `enterprise_0`).
     ///
     /// Constraints: at least 1 character; at most 64 characters; example `12345`.
+    #[inline]
     pub fn outer_id(mut self, outer_id: impl Into<String>) -> Self {
         self.outer_id = Some(Into::into(outer_id));
         self
@@ -774,11 +816,13 @@ impl EntityGetRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -818,6 +862,7 @@ impl EntityUpdateRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -849,6 +894,7 @@ pub struct EntityHighlightRequest {
 }
 impl EntityHighlightRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -882,11 +928,13 @@ impl EntityMatchRequest {
     /// Dictionary (词库) to act on, from `repo.list`; omit for the all-staff dictionary (全员词库). An app needs to be added in that dictionary's settings; a user needs to see the dictionary.
     ///
     /// Constraints: example `7152790921053274113`.
+    #[inline]
     pub fn repo_id(mut self, repo_id: impl Into<RepoId>) -> Self {
         self.repo_id = Some(Into::into(repo_id));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -924,6 +972,7 @@ impl EntitySearchRequest {
     /// Items per page (third parties say at most 100; the maximum is UNVERIFIED, so not enforced).
     ///
     /// Constraints: ≥ 1; server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i32) -> Self {
         self.page_size = Some(page_size);
         self
@@ -931,6 +980,7 @@ impl EntitySearchRequest {
     /// Token of the page to fetch; omit for the first page.
     ///
     /// Constraints: example `408ecac018b2e3518db37275e812aad7bb8ad3e755fc886f322ac6c430ba`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -938,6 +988,7 @@ impl EntitySearchRequest {
     /// Dictionary (词库) to act on, from `repo.list`; omit for the all-staff dictionary (全员词库). An app needs to be added in that dictionary's settings; a user needs to see the dictionary.
     ///
     /// Constraints: example `7152790921053274113`.
+    #[inline]
     pub fn repo_id(mut self, repo_id: impl Into<RepoId>) -> Self {
         self.repo_id = Some(Into::into(repo_id));
         self
@@ -945,16 +996,19 @@ impl EntitySearchRequest {
     /// Kind of user id in the request and response.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: EntitySearchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1002,6 +1056,7 @@ pub struct FileDownloadRequest {
 }
 impl FileDownloadRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1031,6 +1086,7 @@ pub struct FileUploadRequest {
 }
 impl FileUploadRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1060,6 +1116,7 @@ pub struct RepoListRequest {
 }
 impl RepoListRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1091,6 +1148,7 @@ pub enum ClassificationListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ClassificationListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1101,6 +1159,7 @@ impl From<rt::Error> for ClassificationListError {
 }
 impl ::std::ops::Deref for ClassificationListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1110,11 +1169,13 @@ impl ::std::ops::Deref for ClassificationListError {
     }
 }
 impl ::std::fmt::Display for ClassificationListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ClassificationListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1135,6 +1196,7 @@ pub enum DraftCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DraftCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1145,6 +1207,7 @@ impl From<rt::Error> for DraftCreateError {
 }
 impl ::std::ops::Deref for DraftCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1154,11 +1217,13 @@ impl ::std::ops::Deref for DraftCreateError {
     }
 }
 impl ::std::fmt::Display for DraftCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DraftCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1181,6 +1246,7 @@ pub enum DraftUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DraftUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1192,6 +1258,7 @@ impl From<rt::Error> for DraftUpdateError {
 }
 impl ::std::ops::Deref for DraftUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1202,11 +1269,13 @@ impl ::std::ops::Deref for DraftUpdateError {
     }
 }
 impl ::std::fmt::Display for DraftUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DraftUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1227,6 +1296,7 @@ pub enum EntityCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1237,6 +1307,7 @@ impl From<rt::Error> for EntityCreateError {
 }
 impl ::std::ops::Deref for EntityCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1246,11 +1317,13 @@ impl ::std::ops::Deref for EntityCreateError {
     }
 }
 impl ::std::fmt::Display for EntityCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1271,6 +1344,7 @@ pub enum EntityListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1281,6 +1355,7 @@ impl From<rt::Error> for EntityListError {
 }
 impl ::std::ops::Deref for EntityListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1290,11 +1365,13 @@ impl ::std::ops::Deref for EntityListError {
     }
 }
 impl ::std::fmt::Display for EntityListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1315,6 +1392,7 @@ pub enum EntityDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1325,6 +1403,7 @@ impl From<rt::Error> for EntityDeleteError {
 }
 impl ::std::ops::Deref for EntityDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1334,11 +1413,13 @@ impl ::std::ops::Deref for EntityDeleteError {
     }
 }
 impl ::std::fmt::Display for EntityDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1359,6 +1440,7 @@ pub enum EntityGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1369,6 +1451,7 @@ impl From<rt::Error> for EntityGetError {
 }
 impl ::std::ops::Deref for EntityGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1378,11 +1461,13 @@ impl ::std::ops::Deref for EntityGetError {
     }
 }
 impl ::std::fmt::Display for EntityGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1403,6 +1488,7 @@ pub enum EntityUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1413,6 +1499,7 @@ impl From<rt::Error> for EntityUpdateError {
 }
 impl ::std::ops::Deref for EntityUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1422,11 +1509,13 @@ impl ::std::ops::Deref for EntityUpdateError {
     }
 }
 impl ::std::fmt::Display for EntityUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1447,6 +1536,7 @@ pub enum EntityHighlightError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityHighlightError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1457,6 +1547,7 @@ impl From<rt::Error> for EntityHighlightError {
 }
 impl ::std::ops::Deref for EntityHighlightError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1466,11 +1557,13 @@ impl ::std::ops::Deref for EntityHighlightError {
     }
 }
 impl ::std::fmt::Display for EntityHighlightError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityHighlightError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1491,6 +1584,7 @@ pub enum EntityMatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntityMatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1501,6 +1595,7 @@ impl From<rt::Error> for EntityMatchError {
 }
 impl ::std::ops::Deref for EntityMatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1510,11 +1605,13 @@ impl ::std::ops::Deref for EntityMatchError {
     }
 }
 impl ::std::fmt::Display for EntityMatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntityMatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1535,6 +1632,7 @@ pub enum EntitySearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for EntitySearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1545,6 +1643,7 @@ impl From<rt::Error> for EntitySearchError {
 }
 impl ::std::ops::Deref for EntitySearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1554,11 +1653,13 @@ impl ::std::ops::Deref for EntitySearchError {
     }
 }
 impl ::std::fmt::Display for EntitySearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for EntitySearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1579,6 +1680,7 @@ pub enum FileDownloadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileDownloadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1589,6 +1691,7 @@ impl From<rt::Error> for FileDownloadError {
 }
 impl ::std::ops::Deref for FileDownloadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1598,11 +1701,13 @@ impl ::std::ops::Deref for FileDownloadError {
     }
 }
 impl ::std::fmt::Display for FileDownloadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileDownloadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1623,6 +1728,7 @@ pub enum FileUploadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for FileUploadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1633,6 +1739,7 @@ impl From<rt::Error> for FileUploadError {
 }
 impl ::std::ops::Deref for FileUploadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1642,11 +1749,13 @@ impl ::std::ops::Deref for FileUploadError {
     }
 }
 impl ::std::fmt::Display for FileUploadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for FileUploadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1665,6 +1774,7 @@ pub enum RepoListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RepoListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2250001 => Self::InvalidParam(api),
@@ -1674,6 +1784,7 @@ impl From<rt::Error> for RepoListError {
 }
 impl ::std::ops::Deref for RepoListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1682,11 +1793,13 @@ impl ::std::ops::Deref for RepoListError {
     }
 }
 impl ::std::fmt::Display for RepoListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RepoListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1699,39 +1812,47 @@ impl ::std::error::Error for RepoListError {
 pub struct EntityId(String);
 impl EntityId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for EntityId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for EntityId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&EntityId> for EntityId {
+    #[inline]
     fn from(value: &EntityId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for EntityId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for EntityId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -1761,39 +1882,47 @@ impl rt::Validate for EntityId {}
 pub struct DraftId(String);
 impl DraftId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for DraftId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for DraftId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&DraftId> for DraftId {
+    #[inline]
     fn from(value: &DraftId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for DraftId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for DraftId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -1823,39 +1952,47 @@ impl rt::Validate for DraftId {}
 pub struct FileToken(String);
 impl FileToken {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for FileToken {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for FileToken {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&FileToken> for FileToken {
+    #[inline]
     fn from(value: &FileToken) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for FileToken {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for FileToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -1885,39 +2022,47 @@ impl rt::Validate for FileToken {}
 pub struct ClassificationId(String);
 impl ClassificationId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for ClassificationId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for ClassificationId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&ClassificationId> for ClassificationId {
+    #[inline]
     fn from(value: &ClassificationId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for ClassificationId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for ClassificationId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -1947,39 +2092,47 @@ impl rt::Validate for ClassificationId {}
 pub struct RepoId(String);
 impl RepoId {
     /// Wraps a raw value.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self(value.into())
     }
     /// The raw value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
     }
     /// The raw value, owned.
+    #[inline]
     pub fn into_inner(self) -> String {
         self.0
     }
 }
 impl From<String> for RepoId {
+    #[inline]
     fn from(value: String) -> Self {
         Self(value)
     }
 }
 impl From<&str> for RepoId {
+    #[inline]
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 impl From<&RepoId> for RepoId {
+    #[inline]
     fn from(value: &RepoId) -> Self {
         value.clone()
     }
 }
 impl AsRef<str> for RepoId {
+    #[inline]
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 impl ::std::fmt::Display for RepoId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(&self.0)
     }
@@ -2019,6 +2172,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -2029,6 +2183,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -2039,6 +2194,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2064,6 +2220,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2085,6 +2242,7 @@ pub enum EntitySource {
 }
 impl EntitySource {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::UserCreated => 1,
@@ -2096,6 +2254,7 @@ impl EntitySource {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::UserCreated,
@@ -2107,6 +2266,7 @@ impl EntitySource {
     }
 }
 impl ::std::fmt::Display for EntitySource {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2146,6 +2306,7 @@ pub enum MatchType {
 }
 impl MatchType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::MainKey => 0,
@@ -2156,6 +2317,7 @@ impl MatchType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::MainKey,
@@ -2166,6 +2328,7 @@ impl MatchType {
     }
 }
 impl ::std::fmt::Display for MatchType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2205,6 +2368,7 @@ pub enum Language {
 }
 impl Language {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Chinese => 1,
@@ -2215,6 +2379,7 @@ impl Language {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Chinese,
@@ -2225,6 +2390,7 @@ impl Language {
     }
 }
 impl ::std::fmt::Display for Language {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2263,6 +2429,7 @@ rt::json_object!(
 );
 impl DisplayStatus {
     /// A `DisplayStatus` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(allow_highlight: bool, allow_search: bool) -> Self {
         Self {
             allow_highlight,
@@ -2284,6 +2451,7 @@ rt::json_object!(
 );
 impl Term {
     /// A `Term` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(key: String, display_status: DisplayStatus) -> Self {
         Self { key, display_status }
     }
@@ -2309,6 +2477,7 @@ rt::json_object!(
 );
 impl I18nEntryDesc {
     /// An `I18nEntryDesc` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(language: impl Into<Language>) -> Self {
         Self {
             language: Into::into(language),
@@ -2318,6 +2487,7 @@ impl I18nEntryDesc {
     }
 }
 impl rt::Validate for I18nEntryDesc {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "description", self.description.as_ref(), Some(1), Some(5000));
         out.length(path, "rich_text", self.rich_text.as_ref(), Some(1), Some(5000));
@@ -2336,6 +2506,7 @@ rt::json_object!(
 );
 impl I18nClsName {
     /// An `I18nClsName` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(language: Language, name: String) -> Self {
         Self { language, name }
     }
@@ -2356,6 +2527,7 @@ rt::json_object!(
 );
 impl Referer {
     /// A `Referer` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -2401,6 +2573,7 @@ rt::json_object!(
 );
 impl Classification {
     /// A `Classification` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<ClassificationId>) -> Self {
         Self {
             id: Into::into(id),
@@ -2420,6 +2593,7 @@ pub struct BaikeImage {
 rt::json_object!(BaikeImage { token = "token" required, });
 impl BaikeImage {
     /// A `BaikeImage` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: impl Into<FileToken>) -> Self {
         Self { token: Into::into(token) }
     }
@@ -2469,11 +2643,13 @@ rt::json_object!(
 );
 impl OuterInfo {
     /// An `OuterInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(provider: String, outer_id: String) -> Self {
         Self { provider, outer_id }
     }
 }
 impl rt::Validate for OuterInfo {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "provider", Some(&self.provider), Some(2), Some(32));
         out.forbidden_chars(path, "provider", Some(&self.provider), "-");
@@ -2495,6 +2671,7 @@ rt::json_object!(
 );
 impl Statistics {
     /// A `Statistics` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(like_count: i64, dislike_count: i64) -> Self {
         Self { like_count, dislike_count }
     }
@@ -2549,6 +2726,7 @@ rt::json_object!(
 );
 impl Entity {
     /// An `Entity` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             id: None,
@@ -2570,6 +2748,7 @@ impl Entity {
     }
 }
 impl rt::Validate for Entity {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "outer_info", &self.outer_info);
         out.nested(path, "i18n_descs", &self.i18n_descs);
@@ -2586,6 +2765,7 @@ pub struct UserRef {
 rt::json_object!(UserRef { id = "id" required, title = "title" optional, });
 impl UserRef {
     /// An `UserRef` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -2603,6 +2783,7 @@ pub struct ChatRef {
 rt::json_object!(ChatRef { id = "id" required, });
 impl ChatRef {
     /// A `ChatRef` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: Into::into(id) }
     }
@@ -2617,6 +2798,7 @@ pub struct OncallRef {
 rt::json_object!(OncallRef { id = "id" required, });
 impl OncallRef {
     /// An `OncallRef` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: Into::into(id) }
     }
@@ -2653,6 +2835,7 @@ rt::json_object!(
 );
 impl ClassificationRef {
     /// A `ClassificationRef` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<ClassificationId>) -> Self {
         Self {
             id: Into::into(id),
@@ -2690,6 +2873,7 @@ rt::json_object!(
     "images" optional, }
 );
 impl rt::Validate for RelatedMetaInput {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "images", self.images.as_ref(), None, Some(10));
     }
@@ -2730,6 +2914,7 @@ rt::json_object!(
 );
 impl EntityBody {
     /// An `EntityBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             main_keys,
@@ -2743,6 +2928,7 @@ impl EntityBody {
     }
 }
 impl rt::Validate for EntityBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
@@ -2799,6 +2985,7 @@ rt::json_object!(
 );
 impl DraftCreateBody {
     /// A `DraftCreateBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             id: None,
@@ -2813,6 +3000,7 @@ impl DraftCreateBody {
     }
 }
 impl rt::Validate for DraftCreateBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
@@ -2867,6 +3055,7 @@ rt::json_object!(
 );
 impl DraftUpdateBody {
     /// A `DraftUpdateBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(main_keys: Vec<Term>) -> Self {
         Self {
             id: None,
@@ -2880,6 +3069,7 @@ impl DraftUpdateBody {
     }
 }
 impl rt::Validate for DraftUpdateBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.items(path, "main_keys", Some(&self.main_keys), Some(1), Some(1));
         out.items(path, "aliases", self.aliases.as_ref(), None, Some(10));
@@ -2907,6 +3097,7 @@ pub struct Draft {
 }
 rt::json_object!(Draft { draft_id = "draft_id" optional, entity = "entity" optional, });
 impl rt::Validate for Draft {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "entity", &self.entity);
     }
@@ -2934,6 +3125,7 @@ pub struct Span {
 rt::json_object!(Span { start = "start" required, end = "end" required, });
 impl Span {
     /// A `Span` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(start: i64, end: i64) -> Self {
         Self { start, end }
     }
@@ -2955,6 +3147,7 @@ rt::json_object!(
 );
 impl Phrase {
     /// A `Phrase` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, entity_ids: Vec<EntityId>, span: Span) -> Self {
         Self { name, entity_ids, span }
     }
@@ -2983,11 +3176,13 @@ pub struct EntityMatchBody {
 rt::json_object!(EntityMatchBody { word = "word" required, });
 impl EntityMatchBody {
     /// An `EntityMatchBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(word: impl Into<String>) -> Self {
         Self { word: Into::into(word) }
     }
 }
 impl rt::Validate for EntityMatchBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "word", Some(&self.word), None, Some(100));
     }
@@ -3012,6 +3207,7 @@ rt::json_object!(
     optional, }
 );
 impl rt::Validate for EntitySearchBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "query", self.query.as_ref(), None, Some(100));
     }
@@ -3027,11 +3223,13 @@ pub struct EntityHighlightBody {
 rt::json_object!(EntityHighlightBody { text = "text" required, });
 impl EntityHighlightBody {
     /// An `EntityHighlightBody` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: Into::into(text) }
     }
 }
 impl rt::Validate for EntityHighlightBody {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "text", Some(&self.text), None, Some(1000));
     }
@@ -3050,11 +3248,13 @@ pub struct FileUploadForm {
 }
 impl FileUploadForm {
     /// A `FileUploadForm` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, file: rt::FileSource) -> Self {
         Self { name, file }
     }
 }
 impl rt::Validate for FileUploadForm {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.length(path, "name", Some(&self.name), None, Some(100));
         out.extensions(
@@ -3068,6 +3268,7 @@ impl rt::Validate for FileUploadForm {
 }
 impl rt::Form for FileUploadForm {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         parts.push(rt::FormPart::text("name", self.name.to_string()));
@@ -3089,6 +3290,7 @@ pub struct Repo {
 rt::json_object!(Repo { id = "id" required, name = "name" required, });
 impl Repo {
     /// A `Repo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: RepoId, name: String) -> Self {
         Self { id, name }
     }
@@ -3117,6 +3319,7 @@ pub struct DraftData {
 }
 rt::json_object!(DraftData { draft = "draft" optional, });
 impl rt::Validate for DraftData {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "draft", &self.draft);
     }
@@ -3129,6 +3332,7 @@ pub struct EntityData {
 }
 rt::json_object!(EntityData { entity = "entity" optional, });
 impl rt::Validate for EntityData {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "entity", &self.entity);
     }
@@ -3148,6 +3352,7 @@ rt::json_object!(
     has_more = "has_more" optional, }
 );
 impl rt::Validate for EntityListData {
+    #[inline]
     fn validate(&self, path: &str, out: &mut rt::Violations) {
         out.nested(path, "entities", &self.entities);
     }
@@ -3186,6 +3391,7 @@ rt::json_object!(RepoListData { items = "items" optional, });
 impl rt::Validate for RepoListData {}
 impl rt::paging::Page for ClassificationListData {
     type Item = Classification;
+    #[inline]
     fn into_parts(self) -> (Vec<Classification>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -3193,6 +3399,7 @@ impl rt::paging::Page for ClassificationListData {
 }
 impl rt::paging::Page for EntityListData {
     type Item = Entity;
+    #[inline]
     fn into_parts(self) -> (Vec<Entity>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.entities.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,110 +15,129 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `mailgroup_alias` resource.
+    #[inline]
     pub fn mailgroup_alias(&self) -> MailgroupAliasResource {
         MailgroupAliasResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `mailgroup_manager` resource.
+    #[inline]
     pub fn mailgroup_manager(&self) -> MailgroupManagerResource {
         MailgroupManagerResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `mailgroup_member` resource.
+    #[inline]
     pub fn mailgroup_member(&self) -> MailgroupMemberResource {
         MailgroupMemberResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `mailgroup_permission_member` resource.
+    #[inline]
     pub fn mailgroup_permission_member(&self) -> MailgroupPermissionMemberResource {
         MailgroupPermissionMemberResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `mailgroup` resource.
+    #[inline]
     pub fn mailgroup(&self) -> MailgroupResource {
         MailgroupResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `multi_entity` resource.
+    #[inline]
     pub fn multi_entity(&self) -> MultiEntityResource {
         MultiEntityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `public_mailbox_alias` resource.
+    #[inline]
     pub fn public_mailbox_alias(&self) -> PublicMailboxAliasResource {
         PublicMailboxAliasResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `public_mailbox_member` resource.
+    #[inline]
     pub fn public_mailbox_member(&self) -> PublicMailboxMemberResource {
         PublicMailboxMemberResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `public_mailbox` resource.
+    #[inline]
     pub fn public_mailbox(&self) -> PublicMailboxResource {
         PublicMailboxResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user` resource.
+    #[inline]
     pub fn user(&self) -> UserResource {
         UserResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_alias` resource.
+    #[inline]
     pub fn user_mailbox_alias(&self) -> UserMailboxAliasResource {
         UserMailboxAliasResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_draft` resource.
+    #[inline]
     pub fn user_mailbox_draft(&self) -> UserMailboxDraftResource {
         UserMailboxDraftResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_event` resource.
+    #[inline]
     pub fn user_mailbox_event(&self) -> UserMailboxEventResource {
         UserMailboxEventResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_folder` resource.
+    #[inline]
     pub fn user_mailbox_folder(&self) -> UserMailboxFolderResource {
         UserMailboxFolderResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_label` resource.
+    #[inline]
     pub fn user_mailbox_label(&self) -> UserMailboxLabelResource {
         UserMailboxLabelResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_mail_contact` resource.
+    #[inline]
     pub fn user_mailbox_mail_contact(&self) -> UserMailboxMailContactResource {
         UserMailboxMailContactResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_message_attachment` resource.
+    #[inline]
     pub fn user_mailbox_message_attachment(
         &self,
     ) -> UserMailboxMessageAttachmentResource {
@@ -127,30 +146,35 @@ impl Client {
         }
     }
     /// Endpoints of the `user_mailbox_message` resource.
+    #[inline]
     pub fn user_mailbox_message(&self) -> UserMailboxMessageResource {
         UserMailboxMessageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_rule` resource.
+    #[inline]
     pub fn user_mailbox_rule(&self) -> UserMailboxRuleResource {
         UserMailboxRuleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_sent_message` resource.
+    #[inline]
     pub fn user_mailbox_sent_message(&self) -> UserMailboxSentMessageResource {
         UserMailboxSentMessageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_setting` resource.
+    #[inline]
     pub fn user_mailbox_setting(&self) -> UserMailboxSettingResource {
         UserMailboxSettingResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_template_attachment` resource.
+    #[inline]
     pub fn user_mailbox_template_attachment(
         &self,
     ) -> UserMailboxTemplateAttachmentResource {
@@ -159,18 +183,21 @@ impl Client {
         }
     }
     /// Endpoints of the `user_mailbox_template` resource.
+    #[inline]
     pub fn user_mailbox_template(&self) -> UserMailboxTemplateResource {
         UserMailboxTemplateResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox_thread` resource.
+    #[inline]
     pub fn user_mailbox_thread(&self) -> UserMailboxThreadResource {
         UserMailboxThreadResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_mailbox` resource.
+    #[inline]
     pub fn user_mailbox(&self) -> UserMailboxResource {
         UserMailboxResource {
             client: self.client.clone(),
@@ -202,6 +229,7 @@ impl MailgroupAliasResource {
     ///   - `1234033` (EmailAddressHasBeenUsedBy, HTTP 409): email address has been used by another member as login account. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-alias/create)
+    #[inline]
     pub fn create(
         &self,
         mailgroup_id: impl Into<String>,
@@ -226,6 +254,7 @@ impl MailgroupAliasResource {
     ///   - `1234008` (Code1234008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-alias/list)
+    #[inline]
     pub fn list(&self, mailgroup_id: impl Into<String>) -> MailgroupAliasListRequest {
         MailgroupAliasListRequest {
             client: self.client.clone(),
@@ -247,6 +276,7 @@ impl MailgroupAliasResource {
     ///   - `1234008` (Code1234008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-alias/delete)
+    #[inline]
     pub fn delete(
         &self,
         mailgroup_id: String,
@@ -278,6 +308,7 @@ impl MailgroupManagerResource {
     ///   - `1234013` (MailGroupNotFound, HTTP 404): mail group not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-manager/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         mailgroup_id: impl Into<String>,
@@ -302,6 +333,7 @@ impl MailgroupManagerResource {
     ///   - `1234013` (MailGroupNotFound, HTTP 404): mail group not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-manager/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         mailgroup_id: impl Into<String>,
@@ -326,6 +358,7 @@ impl MailgroupManagerResource {
     ///   - `1234013` (MailGroupNotFound, HTTP 404): mail group not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-manager/list)
+    #[inline]
     pub fn list(&self, mailgroup_id: impl Into<String>) -> MailgroupManagerListRequest {
         MailgroupManagerListRequest {
             client: self.client.clone(),
@@ -357,6 +390,7 @@ impl MailgroupMemberResource {
     ///   - `1234030` (MailingGroupMemberCountIsOver, HTTP 400): mailing group member count is over max limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         mailgroup_id: impl Into<String>,
@@ -382,6 +416,7 @@ impl MailgroupMemberResource {
     ///   - `1234014` (Code1234014, HTTP 404): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         mailgroup_id: impl Into<String>,
@@ -407,6 +442,7 @@ impl MailgroupMemberResource {
     ///   - `1234030` (MailingGroupMemberCountIsOver, HTTP 400): mailing group member count is over max limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/create)
+    #[inline]
     pub fn create(
         &self,
         mailgroup_id: impl Into<String>,
@@ -432,6 +468,7 @@ impl MailgroupMemberResource {
     ///   - `1234013` (MailGroupNotFound, HTTP 404): mail group not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/list)
+    #[inline]
     pub fn list(&self, mailgroup_id: impl Into<String>) -> MailgroupMemberListRequest {
         MailgroupMemberListRequest {
             client: self.client.clone(),
@@ -455,6 +492,7 @@ impl MailgroupMemberResource {
     ///   - `1234014` (Code1234014, HTTP 404): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/delete)
+    #[inline]
     pub fn delete(
         &self,
         mailgroup_id: String,
@@ -480,6 +518,7 @@ impl MailgroupMemberResource {
     ///   - `1234014` (Code1234014, HTTP 404): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-member/get)
+    #[inline]
     pub fn get(
         &self,
         mailgroup_id: String,
@@ -514,6 +553,7 @@ impl MailgroupPermissionMemberResource {
     ///   - `1234008` (Code1234008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         mailgroup_id: impl Into<String>,
@@ -539,6 +579,7 @@ impl MailgroupPermissionMemberResource {
     ///   - `1234015` (Code1234015, HTTP 404): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         mailgroup_id: String,
@@ -563,6 +604,7 @@ impl MailgroupPermissionMemberResource {
     ///   - `1234013` (MailGroupNotFound, HTTP 404): mail group not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/create)
+    #[inline]
     pub fn create(
         &self,
         mailgroup_id: impl Into<String>,
@@ -588,6 +630,7 @@ impl MailgroupPermissionMemberResource {
     ///   - `1234013` (MailGroupNotFound, HTTP 404): mail group not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/list)
+    #[inline]
     pub fn list(
         &self,
         mailgroup_id: impl Into<String>,
@@ -614,6 +657,7 @@ impl MailgroupPermissionMemberResource {
     ///   - `1234015` (Code1234015, HTTP 404): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/delete)
+    #[inline]
     pub fn delete(
         &self,
         mailgroup_id: String,
@@ -639,6 +683,7 @@ impl MailgroupPermissionMemberResource {
     ///   - `1234015` (Code1234015, HTTP 404): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup-permission_member/get)
+    #[inline]
     pub fn get(
         &self,
         mailgroup_id: String,
@@ -675,6 +720,7 @@ impl MailgroupResource {
     ///   - `1234033` (EmailAddressHasBeenUsedBy, HTTP 409): email address has been used by another member as login account. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/create)
+    #[inline]
     pub fn create(&self) -> MailgroupCreateRequest {
         MailgroupCreateRequest {
             client: self.client.clone(),
@@ -694,6 +740,7 @@ impl MailgroupResource {
     ///   - `1235003` (NumberOfAliasesExceedsLimit, HTTP 400): number of aliases exceeds limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/list)
+    #[inline]
     pub fn list(&self) -> MailgroupListRequest {
         MailgroupListRequest {
             client: self.client.clone(),
@@ -715,6 +762,7 @@ impl MailgroupResource {
     ///   - `1234013` (MailGroupNotFound, HTTP 404): mail group not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/delete)
+    #[inline]
     pub fn delete(&self, mailgroup_id: impl Into<String>) -> MailgroupDeleteRequest {
         MailgroupDeleteRequest {
             client: self.client.clone(),
@@ -733,6 +781,7 @@ impl MailgroupResource {
     ///   - `1234013` (MailGroupNotFound, HTTP 404): mail group not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/get)
+    #[inline]
     pub fn get(&self, mailgroup_id: impl Into<String>) -> MailgroupGetRequest {
         MailgroupGetRequest {
             client: self.client.clone(),
@@ -756,6 +805,7 @@ impl MailgroupResource {
     ///   - `1234030` (MailingGroupMemberCountIsOver, HTTP 400): mailing group member count is over max limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/patch)
+    #[inline]
     pub fn patch(&self, mailgroup_id: impl Into<String>) -> MailgroupPatchRequest {
         MailgroupPatchRequest {
             client: self.client.clone(),
@@ -780,6 +830,7 @@ impl MailgroupResource {
     ///   - `1234030` (MailingGroupMemberCountIsOver, HTTP 400): mailing group member count is over max limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/mailgroup/update)
+    #[inline]
     pub fn update(&self, mailgroup_id: impl Into<String>) -> MailgroupUpdateRequest {
         MailgroupUpdateRequest {
             client: self.client.clone(),
@@ -825,6 +876,7 @@ impl MultiEntityResource {
     ///   - `1234011` (UserAccessTokenIsInvalidOr, HTTP 401): user_access_token is invalid or expired. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/multi_entity/search)
+    #[inline]
     pub fn search(
         &self,
         body: MultiEntitySearchBody,
@@ -863,6 +915,7 @@ impl PublicMailboxAliasResource {
     ///   - `1234033` (EmailAddressHasBeenUsedBy, HTTP 409): email address has been used by another member as login account. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-alias/create)
+    #[inline]
     pub fn create(
         &self,
         public_mailbox_id: impl Into<String>,
@@ -887,6 +940,7 @@ impl PublicMailboxAliasResource {
     ///   - `1234008` (Code1234008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-alias/list)
+    #[inline]
     pub fn list(
         &self,
         public_mailbox_id: impl Into<String>,
@@ -911,6 +965,7 @@ impl PublicMailboxAliasResource {
     ///   - `1234012` (AliasNotFound, HTTP 404): alias not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-alias/delete)
+    #[inline]
     pub fn delete(
         &self,
         public_mailbox_id: String,
@@ -945,6 +1000,7 @@ impl PublicMailboxMemberResource {
     ///   - `1234026` (MemberCountIsOverLimit, HTTP 400): member count is over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/batch_create)
+    #[inline]
     pub fn batch_create(
         &self,
         public_mailbox_id: String,
@@ -970,6 +1026,7 @@ impl PublicMailboxMemberResource {
     ///   - `1234040` (Code1234040, HTTP 404): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/batch_delete)
+    #[inline]
     pub fn batch_delete(
         &self,
         public_mailbox_id: String,
@@ -993,6 +1050,7 @@ impl PublicMailboxMemberResource {
     ///   - `1234016` (PublicMailboxNotFound, HTTP 404): public mailbox not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/clear)
+    #[inline]
     pub fn clear(
         &self,
         public_mailbox_id: impl Into<String>,
@@ -1017,6 +1075,7 @@ impl PublicMailboxMemberResource {
     ///   - `1234026` (MemberCountIsOverLimit, HTTP 400): member count is over limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/create)
+    #[inline]
     pub fn create(
         &self,
         public_mailbox_id: impl Into<String>,
@@ -1041,6 +1100,7 @@ impl PublicMailboxMemberResource {
     ///   - `1234016` (PublicMailboxNotFound, HTTP 404): public mailbox not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/list)
+    #[inline]
     pub fn list(
         &self,
         public_mailbox_id: impl Into<String>,
@@ -1066,6 +1126,7 @@ impl PublicMailboxMemberResource {
     ///   - `1234040` (Code1234040, HTTP 404): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/delete)
+    #[inline]
     pub fn delete(
         &self,
         public_mailbox_id: String,
@@ -1091,6 +1152,7 @@ impl PublicMailboxMemberResource {
     ///   - `1234040` (Code1234040, HTTP 404): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox-member/get)
+    #[inline]
     pub fn get(
         &self,
         public_mailbox_id: String,
@@ -1128,6 +1190,7 @@ impl PublicMailboxResource {
     ///   - `1234042` (ReqSetGeoNotFindIn, HTTP 400): req set geo not find in geo list. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/create)
+    #[inline]
     pub fn create(&self) -> PublicMailboxCreateRequest {
         PublicMailboxCreateRequest {
             client: self.client.clone(),
@@ -1146,6 +1209,7 @@ impl PublicMailboxResource {
     ///   - `1235003` (NumberOfAliasesExceedsLimit, HTTP 400): number of aliases exceeds limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/list)
+    #[inline]
     pub fn list(&self) -> PublicMailboxListRequest {
         PublicMailboxListRequest {
             client: self.client.clone(),
@@ -1167,6 +1231,7 @@ impl PublicMailboxResource {
     ///   - `1230001` (ParamIsInvalis, HTTP 400): param is invalis. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/delete)
+    #[inline]
     pub fn delete(
         &self,
         public_mailbox_id: impl Into<String>,
@@ -1188,6 +1253,7 @@ impl PublicMailboxResource {
     ///   - `1234016` (PublicMailboxNotFound, HTTP 404): public mailbox not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/get)
+    #[inline]
     pub fn get(&self, public_mailbox_id: impl Into<String>) -> PublicMailboxGetRequest {
         PublicMailboxGetRequest {
             client: self.client.clone(),
@@ -1210,6 +1276,7 @@ impl PublicMailboxResource {
     ///   - `1234023` (EmailAddressAliasExceedTheNumber, HTTP 409): email address alias exceed the number limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/patch)
+    #[inline]
     pub fn patch(
         &self,
         public_mailbox_id: impl Into<String>,
@@ -1236,6 +1303,7 @@ impl PublicMailboxResource {
     ///   - `1234023` (EmailAddressAliasExceedTheNumber, HTTP 409): email address alias exceed the number limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/update)
+    #[inline]
     pub fn update(
         &self,
         public_mailbox_id: impl Into<String>,
@@ -1261,6 +1329,7 @@ impl PublicMailboxResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/public_mailbox/remove_to_recycle_bin)
+    #[inline]
     pub fn remove_to_recycle_bin(
         &self,
         public_mailbox_id: impl Into<String>,
@@ -1290,6 +1359,7 @@ impl UserResource {
     ///   - `1230001` (ParamIsInvalis, HTTP 400): param is invalis. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user/query)
+    #[inline]
     pub fn query(&self, body: UserQueryBody) -> UserQueryRequest {
         UserQueryRequest {
             client: self.client.clone(),
@@ -1322,6 +1392,7 @@ impl UserMailboxAliasResource {
     ///   - `1234033` (EmailAddressHasBeenUsedBy, HTTP 409): email address has been used by another member as login account. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-alias/create)
+    #[inline]
     pub fn create(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -1346,6 +1417,7 @@ impl UserMailboxAliasResource {
     ///   - `1234008` (Code1234008, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-alias/list)
+    #[inline]
     pub fn list(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -1372,6 +1444,7 @@ impl UserMailboxAliasResource {
     ///   - `1234012` (AliasNotFound, HTTP 404): alias not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-alias/delete)
+    #[inline]
     pub fn delete(
         &self,
         user_mailbox_id: String,
@@ -1407,6 +1480,7 @@ impl UserMailboxDraftResource {
     ///   - `1235000` (InternalError, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/cancel_scheduled_send)
+    #[inline]
     pub fn cancel_scheduled_send(
         &self,
         user_mailbox_id: String,
@@ -1443,6 +1517,7 @@ impl UserMailboxDraftResource {
     ///   - `1236024` (UserIsNotAbleToCreate, HTTP 400): user is not able to create calendar invites. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/create)
+    #[inline]
     pub fn create(
         &self,
         user_mailbox_id: String,
@@ -1473,6 +1548,7 @@ impl UserMailboxDraftResource {
     ///   - `1236019` (InternalServerError, HTTP 500): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/list)
+    #[inline]
     pub fn list(
         &self,
         user_mailbox_id: String,
@@ -1505,6 +1581,7 @@ impl UserMailboxDraftResource {
     ///   - `1236019` (InternalServerError, HTTP 500): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/delete)
+    #[inline]
     pub fn delete(
         &self,
         user_mailbox_id: String,
@@ -1538,6 +1615,7 @@ impl UserMailboxDraftResource {
     ///   - `1236019` (InternalServerError, HTTP 500): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/get)
+    #[inline]
     pub fn get(
         &self,
         user_mailbox_id: String,
@@ -1577,6 +1655,7 @@ impl UserMailboxDraftResource {
     ///   - `1236024` (UserIsNotAbleToCreate, HTTP 400): user is not able to create calendar invites. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/update)
+    #[inline]
     pub fn update(
         &self,
         user_mailbox_id: String,
@@ -1624,6 +1703,7 @@ impl UserMailboxDraftResource {
     ///   - `1236024` (UserIsNotAbleToCreate, HTTP 400): user is not able to create calendar invites. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-draft/send)
+    #[inline]
     pub fn send(
         &self,
         user_mailbox_id: String,
@@ -1661,6 +1741,7 @@ impl UserMailboxEventResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-event/subscribe)
+    #[inline]
     pub fn subscribe(
         &self,
         user_mailbox_id: String,
@@ -1690,6 +1771,7 @@ impl UserMailboxEventResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-event/subscription)
+    #[inline]
     pub fn subscription(
         &self,
         user_mailbox_id: String,
@@ -1717,6 +1799,7 @@ impl UserMailboxEventResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-event/unsubscribe)
+    #[inline]
     pub fn unsubscribe(
         &self,
         user_mailbox_id: String,
@@ -1752,6 +1835,7 @@ impl UserMailboxFolderResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-folder/create)
+    #[inline]
     pub fn create(
         &self,
         user_mailbox_id: String,
@@ -1781,6 +1865,7 @@ impl UserMailboxFolderResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-folder/list)
+    #[inline]
     pub fn list(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -1809,6 +1894,7 @@ impl UserMailboxFolderResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-folder/delete)
+    #[inline]
     pub fn delete(
         &self,
         user_mailbox_id: String,
@@ -1838,6 +1924,7 @@ impl UserMailboxFolderResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-folder/get)
+    #[inline]
     pub fn get(
         &self,
         user_mailbox_id: String,
@@ -1867,6 +1954,7 @@ impl UserMailboxFolderResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-folder/patch)
+    #[inline]
     pub fn patch(
         &self,
         user_mailbox_id: String,
@@ -1907,6 +1995,7 @@ impl UserMailboxLabelResource {
     ///   - `1230103` (LabelNameIsReservedBySystem, HTTP 400): label name is reserved by system. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-label/create)
+    #[inline]
     pub fn create(
         &self,
         user_mailbox_id: String,
@@ -1936,6 +2025,7 @@ impl UserMailboxLabelResource {
     ///   - `1234013` (MailGroupNotFound, HTTP 404): mail group not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-label/list)
+    #[inline]
     pub fn list(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -1964,6 +2054,7 @@ impl UserMailboxLabelResource {
     ///   - `1230100` (LabelNotFound, HTTP 400): label not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-label/delete)
+    #[inline]
     pub fn delete(
         &self,
         user_mailbox_id: String,
@@ -1994,6 +2085,7 @@ impl UserMailboxLabelResource {
     ///   - `1230100` (LabelNotFound, HTTP 400): label not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-label/get)
+    #[inline]
     pub fn get(
         &self,
         user_mailbox_id: String,
@@ -2026,6 +2118,7 @@ impl UserMailboxLabelResource {
     ///   - `1230103` (LabelNameIsReservedBySystem, HTTP 400): label name is reserved by system. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-label/patch)
+    #[inline]
     pub fn patch(
         &self,
         user_mailbox_id: String,
@@ -2061,6 +2154,7 @@ impl UserMailboxMailContactResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-mail_contact/create)
+    #[inline]
     pub fn create(
         &self,
         user_mailbox_id: String,
@@ -2087,6 +2181,7 @@ impl UserMailboxMailContactResource {
     ///   - `1230003` (Code1230003, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-mail_contact/list)
+    #[inline]
     pub fn list(
         &self,
         user_mailbox_id: String,
@@ -2116,6 +2211,7 @@ impl UserMailboxMailContactResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-mail_contact/delete)
+    #[inline]
     pub fn delete(
         &self,
         user_mailbox_id: String,
@@ -2144,6 +2240,7 @@ impl UserMailboxMailContactResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-mail_contact/patch)
+    #[inline]
     pub fn patch(
         &self,
         user_mailbox_id: String,
@@ -2181,6 +2278,7 @@ impl UserMailboxMessageAttachmentResource {
     ///   - `1236022` (BccIsNotSupportedForCalendar, HTTP 400): bcc is not supported for calendar invites. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message-attachment/download_url)
+    #[inline]
     pub fn download_url(
         &self,
         user_mailbox_id: String,
@@ -2221,6 +2319,7 @@ impl UserMailboxMessageResource {
     ///   - `1230006` (MessageNotFound1230006, HTTP 400): message not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/batch_get)
+    #[inline]
     pub fn batch_get(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -2251,6 +2350,7 @@ impl UserMailboxMessageResource {
     ///   - `1230009` (PermissionDenied, HTTP 403): permission denied. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/batch_modify)
+    #[inline]
     pub fn batch_modify(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -2279,6 +2379,7 @@ impl UserMailboxMessageResource {
     ///   - `1236006` (ConcurrentWriteConflictPleaseRetryLater, HTTP 429): Concurrent write conflict. Please retry later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/batch_trash)
+    #[inline]
     pub fn batch_trash(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -2305,6 +2406,7 @@ impl UserMailboxMessageResource {
     ///   - `1234017` (PermissionNotGranted, HTTP 403): permission not granted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/get)
+    #[inline]
     pub fn get(
         &self,
         user_mailbox_id: String,
@@ -2335,6 +2437,7 @@ impl UserMailboxMessageResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/get_by_card)
+    #[inline]
     pub fn get_by_card(
         &self,
         user_mailbox_id: String,
@@ -2366,6 +2469,7 @@ impl UserMailboxMessageResource {
     ///   - `1230003` (Code1230003, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/list)
+    #[inline]
     pub fn list(
         &self,
         user_mailbox_id: String,
@@ -2401,6 +2505,7 @@ impl UserMailboxMessageResource {
     ///   - `1236022` (BccIsNotSupportedForCalendar, HTTP 400): bcc is not supported for calendar invites. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/list_thread_message)
+    #[inline]
     pub fn list_thread_message(
         &self,
         user_mailbox_id: String,
@@ -2434,6 +2539,7 @@ impl UserMailboxMessageResource {
     ///   - `1230009` (PermissionDenied, HTTP 403): permission denied. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/modify)
+    #[inline]
     pub fn modify(
         &self,
         user_mailbox_id: String,
@@ -2478,6 +2584,7 @@ impl UserMailboxMessageResource {
     ///   - `1236019` (InternalServerError, HTTP 500): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/send)
+    #[inline]
     pub fn send(
         &self,
         user_mailbox_id: String,
@@ -2506,6 +2613,7 @@ impl UserMailboxMessageResource {
     ///   - `1236010` (MailQuotaLimit, HTTP 429): mail quota limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/send_status)
+    #[inline]
     pub fn send_status(
         &self,
         user_mailbox_id: String,
@@ -2536,6 +2644,7 @@ impl UserMailboxMessageResource {
     ///   - `1236006` (ConcurrentWriteConflictPleaseRetryLater, HTTP 429): Concurrent write conflict. Please retry later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-message/trash)
+    #[inline]
     pub fn trash(
         &self,
         user_mailbox_id: String,
@@ -2576,6 +2685,7 @@ impl UserMailboxRuleResource {
     ///   - `1230010` (UnsupportedConditionMatchType, HTTP 400): unsupported condition match type. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-rule/create)
+    #[inline]
     pub fn create(
         &self,
         user_mailbox_id: String,
@@ -2602,6 +2712,7 @@ impl UserMailboxRuleResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-rule/list)
+    #[inline]
     pub fn list(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -2626,6 +2737,7 @@ impl UserMailboxRuleResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-rule/delete)
+    #[inline]
     pub fn delete(
         &self,
         user_mailbox_id: String,
@@ -2659,6 +2771,7 @@ impl UserMailboxRuleResource {
     ///   - `1230010` (UnsupportedConditionMatchType, HTTP 400): unsupported condition match type. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-rule/update)
+    #[inline]
     pub fn update(
         &self,
         user_mailbox_id: String,
@@ -2687,6 +2800,7 @@ impl UserMailboxRuleResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-rule/reorder)
+    #[inline]
     pub fn reorder(
         &self,
         user_mailbox_id: String,
@@ -2724,6 +2838,7 @@ impl UserMailboxSentMessageResource {
     ///   - `1235000` (InternalError, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-sent_message/get_recall_detail)
+    #[inline]
     pub fn get_recall_detail(
         &self,
         user_mailbox_id: String,
@@ -2753,6 +2868,7 @@ impl UserMailboxSentMessageResource {
     ///   - `1230004` (InternalError1230004, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-sent_message/recall)
+    #[inline]
     pub fn recall(
         &self,
         user_mailbox_id: String,
@@ -2788,6 +2904,7 @@ impl UserMailboxSettingResource {
     ///   - `1234017` (PermissionNotGranted, HTTP 403): permission not granted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-setting/get_signatures)
+    #[inline]
     pub fn get_signatures(
         &self,
         user_mailbox_id: String,
@@ -2816,6 +2933,7 @@ impl UserMailboxSettingResource {
     ///   - `1230005` (PermissionNotGranted1230005, HTTP 403): permission not granted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-setting/send_as)
+    #[inline]
     pub fn send_as(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -2852,6 +2970,7 @@ impl UserMailboxTemplateAttachmentResource {
     ///   - `1230011` (TemplateAttachmentForbidden, HTTP 403): template attachment forbidden. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/download_url)
+    #[inline]
     pub fn download_url(
         &self,
         user_mailbox_id: String,
@@ -2895,6 +3014,7 @@ impl UserMailboxTemplateResource {
     ///   - `1230011` (TemplateAttachmentForbidden, HTTP 403): template attachment forbidden. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/create)
+    #[inline]
     pub fn create(
         &self,
         user_mailbox_id: String,
@@ -2923,6 +3043,7 @@ impl UserMailboxTemplateResource {
     ///   - `1230002` (Code1230002, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/list)
+    #[inline]
     pub fn list(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -2951,6 +3072,7 @@ impl UserMailboxTemplateResource {
     ///   - `1230009` (PermissionDenied, HTTP 403): permission denied. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/delete)
+    #[inline]
     pub fn delete(
         &self,
         user_mailbox_id: String,
@@ -2981,6 +3103,7 @@ impl UserMailboxTemplateResource {
     ///   - `1230009` (PermissionDenied, HTTP 403): permission denied. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/get)
+    #[inline]
     pub fn get(
         &self,
         user_mailbox_id: String,
@@ -3015,6 +3138,7 @@ impl UserMailboxTemplateResource {
     ///   - `1230011` (TemplateAttachmentForbidden, HTTP 403): template attachment forbidden. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-template/update)
+    #[inline]
     pub fn update(
         &self,
         user_mailbox_id: String,
@@ -3055,6 +3179,7 @@ impl UserMailboxThreadResource {
     ///   - `1230009` (PermissionDenied, HTTP 403): permission denied. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/batch_modify)
+    #[inline]
     pub fn batch_modify(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -3084,6 +3209,7 @@ impl UserMailboxThreadResource {
     ///   - `1236006` (ConcurrentWriteConflictPleaseRetryLater, HTTP 429): Concurrent write conflict. Please retry later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/batch_trash)
+    #[inline]
     pub fn batch_trash(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -3113,6 +3239,7 @@ impl UserMailboxThreadResource {
     ///   - `1236022` (BccIsNotSupportedForCalendar, HTTP 400): bcc is not supported for calendar invites. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/get)
+    #[inline]
     pub fn get(
         &self,
         user_mailbox_id: String,
@@ -3150,6 +3277,7 @@ impl UserMailboxThreadResource {
     ///   - `1235000` (InternalError, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/list)
+    #[inline]
     pub fn list(
         &self,
         user_mailbox_id: String,
@@ -3186,6 +3314,7 @@ impl UserMailboxThreadResource {
     ///   - `1230009` (PermissionDenied, HTTP 403): permission denied. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/modify)
+    #[inline]
     pub fn modify(
         &self,
         user_mailbox_id: String,
@@ -3217,6 +3346,7 @@ impl UserMailboxThreadResource {
     ///   - `1236006` (ConcurrentWriteConflictPleaseRetryLater, HTTP 429): Concurrent write conflict. Please retry later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox-thread/trash)
+    #[inline]
     pub fn trash(
         &self,
         user_mailbox_id: String,
@@ -3253,6 +3383,7 @@ impl UserMailboxResource {
     ///   - `1230005` (PermissionNotGranted1230005, HTTP 403): permission not granted. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox/accessible_mailboxes)
+    #[inline]
     pub fn accessible_mailboxes(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -3276,6 +3407,7 @@ impl UserMailboxResource {
     ///   - `1230001` (ParamIsInvalis, HTTP 400): param is invalis. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox/delete)
+    #[inline]
     pub fn delete(
         &self,
         user_mailbox_id: impl Into<String>,
@@ -3304,6 +3436,7 @@ impl UserMailboxResource {
     ///   - `1230004` (InternalError1230004, HTTP 500): internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox/profile)
+    #[inline]
     pub fn profile(
         &self,
         user_mailbox_id: String,
@@ -3333,6 +3466,7 @@ impl UserMailboxResource {
     ///   - `1231040` (SearchServiceError, HTTP 500): search service error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/mail-v1/user_mailbox/search)
+    #[inline]
     pub fn search(
         &self,
         user_mailbox_id: String,
@@ -3358,6 +3492,7 @@ pub struct MailgroupAliasCreateRequest {
 }
 impl MailgroupAliasCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupAliasCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -3439,11 +3574,13 @@ impl MailgroupManagerBatchCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupManagerBatchCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -3478,11 +3615,13 @@ impl MailgroupManagerBatchDeleteRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupManagerBatchCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -3518,6 +3657,7 @@ impl MailgroupManagerListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3525,6 +3665,7 @@ impl MailgroupManagerListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `xxxxxx`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3532,6 +3673,7 @@ impl MailgroupManagerListRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3585,11 +3727,13 @@ impl MailgroupMemberBatchCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 此次调用中使用的部门ID的类型
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -3598,6 +3742,7 @@ impl MailgroupMemberBatchCreateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupMemberBatchCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -3632,6 +3777,7 @@ pub struct MailgroupMemberBatchDeleteRequest {
 }
 impl MailgroupMemberBatchDeleteRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupMemberBatchDeleteBody) -> Self {
         self.body = Some(body);
         self
@@ -3664,11 +3810,13 @@ pub struct MailgroupMemberCreateRequest {
 }
 impl MailgroupMemberCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 此次调用中使用的部门ID的类型
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -3677,6 +3825,7 @@ impl MailgroupMemberCreateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupMemberCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -3712,11 +3861,13 @@ pub struct MailgroupMemberListRequest {
 }
 impl MailgroupMemberListRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 此次调用中使用的部门ID的类型
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -3725,6 +3876,7 @@ impl MailgroupMemberListRequest {
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3732,6 +3884,7 @@ impl MailgroupMemberListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3804,11 +3957,13 @@ pub struct MailgroupMemberGetRequest {
 }
 impl MailgroupMemberGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 此次调用中使用的部门ID的类型
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -3847,6 +4002,7 @@ impl MailgroupPermissionMemberBatchCreateRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3854,6 +4010,7 @@ impl MailgroupPermissionMemberBatchCreateRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `open_department_id`; example `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -3862,6 +4019,7 @@ impl MailgroupPermissionMemberBatchCreateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupPermissionMemberBatchCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -3930,11 +4088,13 @@ pub struct MailgroupPermissionMemberCreateRequest {
 }
 impl MailgroupPermissionMemberCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 此次调用中使用的部门ID的类型
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -3943,6 +4103,7 @@ impl MailgroupPermissionMemberCreateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupPermissionMemberCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -3983,11 +4144,13 @@ pub struct MailgroupPermissionMemberListRequest {
 }
 impl MailgroupPermissionMemberListRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 此次调用中使用的部门ID的类型
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -3996,6 +4159,7 @@ impl MailgroupPermissionMemberListRequest {
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4003,6 +4167,7 @@ impl MailgroupPermissionMemberListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4085,11 +4250,13 @@ pub struct MailgroupPermissionMemberGetRequest {
 }
 impl MailgroupPermissionMemberGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 此次调用中使用的部门ID的类型
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -4128,6 +4295,7 @@ pub struct MailgroupCreateRequest {
 }
 impl MailgroupCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -4161,16 +4329,19 @@ impl MailgroupListRequest {
     /// 邮件组管理员用户ID，用于获取该用户有管理权限的邮件组
     ///
     /// Constraints: example `ou_xxxxxx`.
+    #[inline]
     pub fn manager_user_id(mut self, manager_user_id: impl Into<String>) -> Self {
         self.manager_user_id = Some(Into::into(manager_user_id));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4178,6 +4349,7 @@ impl MailgroupListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4267,6 +4439,7 @@ pub struct MailgroupPatchRequest {
 }
 impl MailgroupPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -4297,6 +4470,7 @@ pub struct MailgroupUpdateRequest {
 }
 impl MailgroupUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -4328,6 +4502,7 @@ pub struct MultiEntitySearchRequest {
 }
 impl MultiEntitySearchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4359,6 +4534,7 @@ pub struct PublicMailboxAliasCreateRequest {
 }
 impl PublicMailboxAliasCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupAliasCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -4440,6 +4616,7 @@ pub struct PublicMailboxMemberBatchCreateRequest {
 }
 impl PublicMailboxMemberBatchCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4524,11 +4701,13 @@ pub struct PublicMailboxMemberCreateRequest {
 }
 impl PublicMailboxMemberCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PublicMailboxMemberCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -4567,11 +4746,13 @@ pub struct PublicMailboxMemberListRequest {
 }
 impl PublicMailboxMemberListRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4579,6 +4760,7 @@ impl PublicMailboxMemberListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4656,6 +4838,7 @@ pub struct PublicMailboxMemberGetRequest {
 }
 impl PublicMailboxMemberGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4690,6 +4873,7 @@ pub struct PublicMailboxCreateRequest {
 }
 impl PublicMailboxCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PublicMailboxCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -4720,6 +4904,7 @@ pub struct PublicMailboxListRequest {
 }
 impl PublicMailboxListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4727,11 +4912,13 @@ impl PublicMailboxListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4822,6 +5009,7 @@ pub struct PublicMailboxPatchRequest {
 }
 impl PublicMailboxPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PublicMailboxPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -4852,6 +5040,7 @@ pub struct PublicMailboxUpdateRequest {
 }
 impl PublicMailboxUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PublicMailboxPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -4882,6 +5071,7 @@ pub struct PublicMailboxRemoveToRecycleBinRequest {
 }
 impl PublicMailboxRemoveToRecycleBinRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: PublicMailboxRemoveToRecycleBinBody) -> Self {
         self.body = Some(body);
         self
@@ -4935,6 +5125,7 @@ pub struct UserMailboxAliasCreateRequest {
 }
 impl UserMailboxAliasCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MailgroupAliasCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -4968,6 +5159,7 @@ pub struct UserMailboxAliasListRequest {
 }
 impl UserMailboxAliasListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4975,6 +5167,7 @@ impl UserMailboxAliasListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -5058,6 +5251,7 @@ pub struct UserMailboxDraftCreateRequest {
 }
 impl UserMailboxDraftCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxDraftCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -5095,6 +5289,7 @@ impl UserMailboxDraftListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -5102,6 +5297,7 @@ impl UserMailboxDraftListRequest {
     /// 分页标记，配合page_size参数使用，用于获取下一页的结果。第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `xxx`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -5181,6 +5377,7 @@ impl UserMailboxDraftGetRequest {
     /// 需要获取的草稿内容样式，取值：metadata / full（默认）/ raw
     ///
     /// Constraints: example `full`.
+    #[inline]
     pub fn format(mut self, format: impl Into<Format>) -> Self {
         self.format = Some(Into::into(format));
         self
@@ -5245,6 +5442,7 @@ pub struct UserMailboxDraftSendRequest {
 }
 impl UserMailboxDraftSendRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxDraftSendBody) -> Self {
         self.body = Some(body);
         self
@@ -5363,6 +5561,7 @@ pub struct UserMailboxFolderCreateRequest {
 }
 impl UserMailboxFolderCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5399,11 +5598,13 @@ impl UserMailboxFolderListRequest {
     /// 文件夹类型。支持填写1（系统文件夹）、2（用户文件夹）
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn folder_type(mut self, folder_type: impl Into<AttachmentType>) -> Self {
         self.folder_type = Some(Into::into(folder_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5437,6 +5638,7 @@ pub struct UserMailboxFolderDeleteRequest {
 }
 impl UserMailboxFolderDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5468,6 +5670,7 @@ pub struct UserMailboxFolderGetRequest {
 }
 impl UserMailboxFolderGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5502,11 +5705,13 @@ pub struct UserMailboxFolderPatchRequest {
 }
 impl UserMailboxFolderPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxFolderCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5540,6 +5745,7 @@ pub struct UserMailboxLabelCreateRequest {
 }
 impl UserMailboxLabelCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5573,6 +5779,7 @@ pub struct UserMailboxLabelListRequest {
 }
 impl UserMailboxLabelListRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5605,6 +5812,7 @@ pub struct UserMailboxLabelDeleteRequest {
 }
 impl UserMailboxLabelDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5636,6 +5844,7 @@ pub struct UserMailboxLabelGetRequest {
 }
 impl UserMailboxLabelGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5670,6 +5879,7 @@ pub struct UserMailboxLabelPatchRequest {
 }
 impl UserMailboxLabelPatchRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5705,6 +5915,7 @@ pub struct UserMailboxMailContactCreateRequest {
 }
 impl UserMailboxMailContactCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5745,11 +5956,13 @@ impl UserMailboxMailContactListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `xxx`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5798,6 +6011,7 @@ pub struct UserMailboxMailContactDeleteRequest {
 }
 impl UserMailboxMailContactDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5830,6 +6044,7 @@ pub struct UserMailboxMailContactPatchRequest {
 }
 impl UserMailboxMailContactPatchRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5864,6 +6079,7 @@ pub struct UserMailboxMessageAttachmentDownloadUrlRequest {
 }
 impl UserMailboxMessageAttachmentDownloadUrlRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5903,11 +6119,13 @@ pub struct UserMailboxMessageBatchGetRequest {
 }
 impl UserMailboxMessageBatchGetRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxMessageBatchGetBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5942,11 +6160,13 @@ pub struct UserMailboxMessageBatchModifyRequest {
 }
 impl UserMailboxMessageBatchModifyRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxMessageBatchModifyBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -5979,11 +6199,13 @@ pub struct UserMailboxMessageBatchTrashRequest {
 }
 impl UserMailboxMessageBatchTrashRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxMessageBatchTrashBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6019,6 +6241,7 @@ impl UserMailboxMessageGetRequest {
     /// 需要获取的邮件内容。支持选择full/plain_text_full/metadata
     ///
     /// Constraints: example `full`.
+    #[inline]
     pub fn format(
         mut self,
         format: impl Into<UserMailboxMessageBatchGetBodyFormat>,
@@ -6027,6 +6250,7 @@ impl UserMailboxMessageGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6065,6 +6289,7 @@ impl UserMailboxMessageGetByCardRequest {
     /// 用户ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<UserMailboxMessageGetByCardUserIdType>,
@@ -6073,6 +6298,7 @@ impl UserMailboxMessageGetByCardRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6114,6 +6340,7 @@ impl UserMailboxMessageListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `xxx`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -6121,6 +6348,7 @@ impl UserMailboxMessageListRequest {
     /// 文件夹 id，支持INBOX、SENT、SPAM、ARCHIVED、SCHEDULED、SCHEDULED、TRASH、DRAFT以及自定义文件夹ID
     ///
     /// Constraints: example `INBOX 或者用户文件夹 id`.
+    #[inline]
     pub fn folder_id(mut self, folder_id: impl Into<String>) -> Self {
         self.folder_id = Some(Into::into(folder_id));
         self
@@ -6128,6 +6356,7 @@ impl UserMailboxMessageListRequest {
     /// 是否只查询未读邮件
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn only_unread(mut self, only_unread: bool) -> Self {
         self.only_unread = Some(only_unread);
         self
@@ -6135,11 +6364,13 @@ impl UserMailboxMessageListRequest {
     /// 标签id，支持IMPORTANT、OTHER、FLAGGED、SCHEDULED以及自定义文件夹标签
     ///
     /// Constraints: example `FLAGGED`.
+    #[inline]
     pub fn label_id(mut self, label_id: impl Into<String>) -> Self {
         self.label_id = Some(Into::into(label_id));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6195,6 +6426,7 @@ impl UserMailboxMessageListThreadMessageRequest {
     /// 需要获取的邮件内容。支持选择full/plain_text_full/metadata
     ///
     /// Constraints: example `full`.
+    #[inline]
     pub fn format(
         mut self,
         format: impl Into<UserMailboxMessageBatchGetBodyFormat>,
@@ -6203,11 +6435,13 @@ impl UserMailboxMessageListThreadMessageRequest {
         self
     }
     /// 获取包含来自 SPAM 和 TRASH 的邮件
+    #[inline]
     pub fn include_spam_trash(mut self, include_spam_trash: bool) -> Self {
         self.include_spam_trash = Some(include_spam_trash);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6249,11 +6483,13 @@ pub struct UserMailboxMessageModifyRequest {
 }
 impl UserMailboxMessageModifyRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxMessageModifyBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6287,6 +6523,7 @@ pub struct UserMailboxMessageSendRequest {
 }
 impl UserMailboxMessageSendRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxMessageSendBody) -> Self {
         self.body = Some(body);
         self
@@ -6352,6 +6589,7 @@ pub struct UserMailboxMessageTrashRequest {
 }
 impl UserMailboxMessageTrashRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6383,6 +6621,7 @@ pub struct UserMailboxRuleCreateRequest {
 }
 impl UserMailboxRuleCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6416,6 +6655,7 @@ pub struct UserMailboxRuleListRequest {
 }
 impl UserMailboxRuleListRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6446,6 +6686,7 @@ pub struct UserMailboxRuleDeleteRequest {
 }
 impl UserMailboxRuleDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6478,6 +6719,7 @@ pub struct UserMailboxRuleUpdateRequest {
 }
 impl UserMailboxRuleUpdateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6511,6 +6753,7 @@ pub struct UserMailboxRuleReorderRequest {
 }
 impl UserMailboxRuleReorderRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6543,6 +6786,7 @@ pub struct UserMailboxSentMessageGetRecallDetailRequest {
 }
 impl UserMailboxSentMessageGetRecallDetailRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6581,6 +6825,7 @@ pub struct UserMailboxSentMessageRecallRequest {
 }
 impl UserMailboxSentMessageRecallRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6645,6 +6890,7 @@ pub struct UserMailboxSettingSendAsRequest {
 }
 impl UserMailboxSettingSendAsRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6678,6 +6924,7 @@ pub struct UserMailboxTemplateAttachmentDownloadUrlRequest {
 }
 impl UserMailboxTemplateAttachmentDownloadUrlRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6717,6 +6964,7 @@ pub struct UserMailboxTemplateCreateRequest {
 }
 impl UserMailboxTemplateCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6750,6 +6998,7 @@ pub struct UserMailboxTemplateListRequest {
 }
 impl UserMailboxTemplateListRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6782,6 +7031,7 @@ pub struct UserMailboxTemplateDeleteRequest {
 }
 impl UserMailboxTemplateDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6813,6 +7063,7 @@ pub struct UserMailboxTemplateGetRequest {
 }
 impl UserMailboxTemplateGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6847,6 +7098,7 @@ pub struct UserMailboxTemplateUpdateRequest {
 }
 impl UserMailboxTemplateUpdateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6882,11 +7134,13 @@ pub struct UserMailboxThreadBatchModifyRequest {
 }
 impl UserMailboxThreadBatchModifyRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxThreadBatchModifyBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6919,11 +7173,13 @@ pub struct UserMailboxThreadBatchTrashRequest {
 }
 impl UserMailboxThreadBatchTrashRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxThreadBatchTrashBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -6960,6 +7216,7 @@ impl UserMailboxThreadGetRequest {
     /// 需要获取的邮件内容。支持选择full/plain_text_full/metadata
     ///
     /// Constraints: example `full`.
+    #[inline]
     pub fn format(
         mut self,
         format: impl Into<UserMailboxMessageBatchGetBodyFormat>,
@@ -6968,11 +7225,13 @@ impl UserMailboxThreadGetRequest {
         self
     }
     /// 获取包含来自 SPAM 和 TRASH 的邮件
+    #[inline]
     pub fn include_spam_trash(mut self, include_spam_trash: bool) -> Self {
         self.include_spam_trash = Some(include_spam_trash);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7014,6 +7273,7 @@ impl UserMailboxThreadListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `xxx`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -7021,6 +7281,7 @@ impl UserMailboxThreadListRequest {
     /// 文件夹 id，支持INBOX、SENT、SPAM、ARCHIVED、SCHEDULED、TRASH、DRAFT以及自定义文件夹ID
     ///
     /// Constraints: example `INBOX 或者用户文件夹 id`.
+    #[inline]
     pub fn folder_id(mut self, folder_id: impl Into<String>) -> Self {
         self.folder_id = Some(Into::into(folder_id));
         self
@@ -7028,6 +7289,7 @@ impl UserMailboxThreadListRequest {
     /// 是否只查询未读会话
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn only_unread(mut self, only_unread: bool) -> Self {
         self.only_unread = Some(only_unread);
         self
@@ -7035,11 +7297,13 @@ impl UserMailboxThreadListRequest {
     /// 标签id，支持IMPORTANT、OTHER、FLAGGED以及自定义标签ID
     ///
     /// Constraints: example `FLAGGED`.
+    #[inline]
     pub fn label_id(mut self, label_id: impl Into<String>) -> Self {
         self.label_id = Some(Into::into(label_id));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7094,11 +7358,13 @@ pub struct UserMailboxThreadModifyRequest {
 }
 impl UserMailboxThreadModifyRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxMessageModifyBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7132,6 +7398,7 @@ pub struct UserMailboxThreadTrashRequest {
 }
 impl UserMailboxThreadTrashRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7162,6 +7429,7 @@ pub struct UserMailboxAccessibleMailboxesRequest {
 }
 impl UserMailboxAccessibleMailboxesRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -7196,6 +7464,7 @@ pub struct UserMailboxDeleteRequest {
 }
 impl UserMailboxDeleteRequest {
     /// 用于接受转移的邮箱地址
+    #[inline]
     pub fn transfer_mailbox(mut self, transfer_mailbox: impl Into<String>) -> Self {
         self.transfer_mailbox = Some(Into::into(transfer_mailbox));
         self
@@ -7254,16 +7523,19 @@ impl UserMailboxSearchRequest {
     /// 翻页参数：单页返回结果数量。
     /// 默认值：15。
     /// 范围：1～15。
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 翻页 token：首页无需传参，后续请求使用上一次返回的 page_token 实现翻页。
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserMailboxSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -7324,6 +7596,7 @@ pub enum MailgroupAliasCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupAliasCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234006 => {
@@ -7349,6 +7622,7 @@ impl From<rt::Error> for MailgroupAliasCreateError {
 }
 impl ::std::ops::Deref for MailgroupAliasCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::EmailAddressHasBeenUsed(api) => &**api,
@@ -7363,11 +7637,13 @@ impl ::std::ops::Deref for MailgroupAliasCreateError {
     }
 }
 impl ::std::fmt::Display for MailgroupAliasCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupAliasCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7388,6 +7664,7 @@ pub enum MailgroupAliasListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupAliasListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7398,6 +7675,7 @@ impl From<rt::Error> for MailgroupAliasListError {
 }
 impl ::std::ops::Deref for MailgroupAliasListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7407,11 +7685,13 @@ impl ::std::ops::Deref for MailgroupAliasListError {
     }
 }
 impl ::std::fmt::Display for MailgroupAliasListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupAliasListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7434,6 +7714,7 @@ pub enum MailgroupAliasDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupAliasDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7445,6 +7726,7 @@ impl From<rt::Error> for MailgroupAliasDeleteError {
 }
 impl ::std::ops::Deref for MailgroupAliasDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7455,11 +7737,13 @@ impl ::std::ops::Deref for MailgroupAliasDeleteError {
     }
 }
 impl ::std::fmt::Display for MailgroupAliasDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupAliasDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7478,6 +7762,7 @@ pub enum MailgroupManagerBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupManagerBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7487,6 +7772,7 @@ impl From<rt::Error> for MailgroupManagerBatchCreateError {
 }
 impl ::std::ops::Deref for MailgroupManagerBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7495,11 +7781,13 @@ impl ::std::ops::Deref for MailgroupManagerBatchCreateError {
     }
 }
 impl ::std::fmt::Display for MailgroupManagerBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupManagerBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7518,6 +7806,7 @@ pub enum MailgroupManagerBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupManagerBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7527,6 +7816,7 @@ impl From<rt::Error> for MailgroupManagerBatchDeleteError {
 }
 impl ::std::ops::Deref for MailgroupManagerBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7535,11 +7825,13 @@ impl ::std::ops::Deref for MailgroupManagerBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for MailgroupManagerBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupManagerBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7558,6 +7850,7 @@ pub enum MailgroupManagerListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupManagerListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7567,6 +7860,7 @@ impl From<rt::Error> for MailgroupManagerListError {
 }
 impl ::std::ops::Deref for MailgroupManagerListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7575,11 +7869,13 @@ impl ::std::ops::Deref for MailgroupManagerListError {
     }
 }
 impl ::std::fmt::Display for MailgroupManagerListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupManagerListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7602,6 +7898,7 @@ pub enum MailgroupMemberBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupMemberBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7615,6 +7912,7 @@ impl From<rt::Error> for MailgroupMemberBatchCreateError {
 }
 impl ::std::ops::Deref for MailgroupMemberBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7625,11 +7923,13 @@ impl ::std::ops::Deref for MailgroupMemberBatchCreateError {
     }
 }
 impl ::std::fmt::Display for MailgroupMemberBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupMemberBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7650,6 +7950,7 @@ pub enum MailgroupMemberBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupMemberBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7660,6 +7961,7 @@ impl From<rt::Error> for MailgroupMemberBatchDeleteError {
 }
 impl ::std::ops::Deref for MailgroupMemberBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7669,11 +7971,13 @@ impl ::std::ops::Deref for MailgroupMemberBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for MailgroupMemberBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupMemberBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7696,6 +8000,7 @@ pub enum MailgroupMemberCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupMemberCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7709,6 +8014,7 @@ impl From<rt::Error> for MailgroupMemberCreateError {
 }
 impl ::std::ops::Deref for MailgroupMemberCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7719,11 +8025,13 @@ impl ::std::ops::Deref for MailgroupMemberCreateError {
     }
 }
 impl ::std::fmt::Display for MailgroupMemberCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupMemberCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7742,6 +8050,7 @@ pub enum MailgroupMemberListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupMemberListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7751,6 +8060,7 @@ impl From<rt::Error> for MailgroupMemberListError {
 }
 impl ::std::ops::Deref for MailgroupMemberListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7759,11 +8069,13 @@ impl ::std::ops::Deref for MailgroupMemberListError {
     }
 }
 impl ::std::fmt::Display for MailgroupMemberListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupMemberListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7784,6 +8096,7 @@ pub enum MailgroupMemberDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupMemberDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7794,6 +8107,7 @@ impl From<rt::Error> for MailgroupMemberDeleteError {
 }
 impl ::std::ops::Deref for MailgroupMemberDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7803,11 +8117,13 @@ impl ::std::ops::Deref for MailgroupMemberDeleteError {
     }
 }
 impl ::std::fmt::Display for MailgroupMemberDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupMemberDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7828,6 +8144,7 @@ pub enum MailgroupMemberGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupMemberGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7838,6 +8155,7 @@ impl From<rt::Error> for MailgroupMemberGetError {
 }
 impl ::std::ops::Deref for MailgroupMemberGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7847,11 +8165,13 @@ impl ::std::ops::Deref for MailgroupMemberGetError {
     }
 }
 impl ::std::fmt::Display for MailgroupMemberGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupMemberGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7872,6 +8192,7 @@ pub enum MailgroupPermissionMemberBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupPermissionMemberBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7882,6 +8203,7 @@ impl From<rt::Error> for MailgroupPermissionMemberBatchCreateError {
 }
 impl ::std::ops::Deref for MailgroupPermissionMemberBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7891,11 +8213,13 @@ impl ::std::ops::Deref for MailgroupPermissionMemberBatchCreateError {
     }
 }
 impl ::std::fmt::Display for MailgroupPermissionMemberBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupPermissionMemberBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7916,6 +8240,7 @@ pub enum MailgroupPermissionMemberBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupPermissionMemberBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7926,6 +8251,7 @@ impl From<rt::Error> for MailgroupPermissionMemberBatchDeleteError {
 }
 impl ::std::ops::Deref for MailgroupPermissionMemberBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7935,11 +8261,13 @@ impl ::std::ops::Deref for MailgroupPermissionMemberBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for MailgroupPermissionMemberBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupPermissionMemberBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7958,6 +8286,7 @@ pub enum MailgroupPermissionMemberCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupPermissionMemberCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -7967,6 +8296,7 @@ impl From<rt::Error> for MailgroupPermissionMemberCreateError {
 }
 impl ::std::ops::Deref for MailgroupPermissionMemberCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -7975,11 +8305,13 @@ impl ::std::ops::Deref for MailgroupPermissionMemberCreateError {
     }
 }
 impl ::std::fmt::Display for MailgroupPermissionMemberCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupPermissionMemberCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7998,6 +8330,7 @@ pub enum MailgroupPermissionMemberListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupPermissionMemberListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -8007,6 +8340,7 @@ impl From<rt::Error> for MailgroupPermissionMemberListError {
 }
 impl ::std::ops::Deref for MailgroupPermissionMemberListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -8015,11 +8349,13 @@ impl ::std::ops::Deref for MailgroupPermissionMemberListError {
     }
 }
 impl ::std::fmt::Display for MailgroupPermissionMemberListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupPermissionMemberListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8040,6 +8376,7 @@ pub enum MailgroupPermissionMemberDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupPermissionMemberDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -8050,6 +8387,7 @@ impl From<rt::Error> for MailgroupPermissionMemberDeleteError {
 }
 impl ::std::ops::Deref for MailgroupPermissionMemberDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -8059,11 +8397,13 @@ impl ::std::ops::Deref for MailgroupPermissionMemberDeleteError {
     }
 }
 impl ::std::fmt::Display for MailgroupPermissionMemberDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupPermissionMemberDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8084,6 +8424,7 @@ pub enum MailgroupPermissionMemberGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupPermissionMemberGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -8094,6 +8435,7 @@ impl From<rt::Error> for MailgroupPermissionMemberGetError {
 }
 impl ::std::ops::Deref for MailgroupPermissionMemberGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -8103,11 +8445,13 @@ impl ::std::ops::Deref for MailgroupPermissionMemberGetError {
     }
 }
 impl ::std::fmt::Display for MailgroupPermissionMemberGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupPermissionMemberGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8134,6 +8478,7 @@ pub enum MailgroupCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234019 => {
@@ -8155,6 +8500,7 @@ impl From<rt::Error> for MailgroupCreateError {
 }
 impl ::std::ops::Deref for MailgroupCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::EmailAliasDomainNotFound(api) => &**api,
@@ -8167,11 +8513,13 @@ impl ::std::ops::Deref for MailgroupCreateError {
     }
 }
 impl ::std::fmt::Display for MailgroupCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8190,6 +8538,7 @@ pub enum MailgroupListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1235003 => {
@@ -8201,6 +8550,7 @@ impl From<rt::Error> for MailgroupListError {
 }
 impl ::std::ops::Deref for MailgroupListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NumberOfAliasesExceedsLimit(api) => &**api,
@@ -8209,11 +8559,13 @@ impl ::std::ops::Deref for MailgroupListError {
     }
 }
 impl ::std::fmt::Display for MailgroupListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8232,6 +8584,7 @@ pub enum MailgroupDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -8241,6 +8594,7 @@ impl From<rt::Error> for MailgroupDeleteError {
 }
 impl ::std::ops::Deref for MailgroupDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -8249,11 +8603,13 @@ impl ::std::ops::Deref for MailgroupDeleteError {
     }
 }
 impl ::std::fmt::Display for MailgroupDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8272,6 +8628,7 @@ pub enum MailgroupGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -8281,6 +8638,7 @@ impl From<rt::Error> for MailgroupGetError {
 }
 impl ::std::ops::Deref for MailgroupGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -8289,11 +8647,13 @@ impl ::std::ops::Deref for MailgroupGetError {
     }
 }
 impl ::std::fmt::Display for MailgroupGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8322,6 +8682,7 @@ pub enum MailgroupPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -8344,6 +8705,7 @@ impl From<rt::Error> for MailgroupPatchError {
 }
 impl ::std::ops::Deref for MailgroupPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -8357,11 +8719,13 @@ impl ::std::ops::Deref for MailgroupPatchError {
     }
 }
 impl ::std::fmt::Display for MailgroupPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8390,6 +8754,7 @@ pub enum MailgroupUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MailgroupUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -8412,6 +8777,7 @@ impl From<rt::Error> for MailgroupUpdateError {
 }
 impl ::std::ops::Deref for MailgroupUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -8425,11 +8791,13 @@ impl ::std::ops::Deref for MailgroupUpdateError {
     }
 }
 impl ::std::fmt::Display for MailgroupUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MailgroupUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8478,6 +8846,7 @@ pub enum MultiEntitySearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MultiEntitySearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1231001 => Self::InvalidParam(api),
@@ -8522,6 +8891,7 @@ impl From<rt::Error> for MultiEntitySearchError {
 }
 impl ::std::ops::Deref for MultiEntitySearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -8545,11 +8915,13 @@ impl ::std::ops::Deref for MultiEntitySearchError {
     }
 }
 impl ::std::fmt::Display for MultiEntitySearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MultiEntitySearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8580,6 +8952,7 @@ pub enum PublicMailboxAliasCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxAliasCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -8607,6 +8980,7 @@ impl From<rt::Error> for PublicMailboxAliasCreateError {
 }
 impl ::std::ops::Deref for PublicMailboxAliasCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -8621,11 +8995,13 @@ impl ::std::ops::Deref for PublicMailboxAliasCreateError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxAliasCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxAliasCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8646,6 +9022,7 @@ pub enum PublicMailboxAliasListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxAliasListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -8658,6 +9035,7 @@ impl From<rt::Error> for PublicMailboxAliasListError {
 }
 impl ::std::ops::Deref for PublicMailboxAliasListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -8667,11 +9045,13 @@ impl ::std::ops::Deref for PublicMailboxAliasListError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxAliasListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxAliasListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8694,6 +9074,7 @@ pub enum PublicMailboxAliasDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxAliasDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -8707,6 +9088,7 @@ impl From<rt::Error> for PublicMailboxAliasDeleteError {
 }
 impl ::std::ops::Deref for PublicMailboxAliasDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -8717,11 +9099,13 @@ impl ::std::ops::Deref for PublicMailboxAliasDeleteError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxAliasDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxAliasDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8746,6 +9130,7 @@ pub enum PublicMailboxMemberBatchCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxMemberBatchCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -8764,6 +9149,7 @@ impl From<rt::Error> for PublicMailboxMemberBatchCreateError {
 }
 impl ::std::ops::Deref for PublicMailboxMemberBatchCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -8775,11 +9161,13 @@ impl ::std::ops::Deref for PublicMailboxMemberBatchCreateError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxMemberBatchCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxMemberBatchCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8800,6 +9188,7 @@ pub enum PublicMailboxMemberBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxMemberBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -8812,6 +9201,7 @@ impl From<rt::Error> for PublicMailboxMemberBatchDeleteError {
 }
 impl ::std::ops::Deref for PublicMailboxMemberBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -8821,11 +9211,13 @@ impl ::std::ops::Deref for PublicMailboxMemberBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxMemberBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxMemberBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8844,6 +9236,7 @@ pub enum PublicMailboxMemberClearError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxMemberClearError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -8855,6 +9248,7 @@ impl From<rt::Error> for PublicMailboxMemberClearError {
 }
 impl ::std::ops::Deref for PublicMailboxMemberClearError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -8863,11 +9257,13 @@ impl ::std::ops::Deref for PublicMailboxMemberClearError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxMemberClearError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxMemberClearError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8890,6 +9286,7 @@ pub enum PublicMailboxMemberCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxMemberCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -8907,6 +9304,7 @@ impl From<rt::Error> for PublicMailboxMemberCreateError {
 }
 impl ::std::ops::Deref for PublicMailboxMemberCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -8917,11 +9315,13 @@ impl ::std::ops::Deref for PublicMailboxMemberCreateError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxMemberCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxMemberCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8940,6 +9340,7 @@ pub enum PublicMailboxMemberListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxMemberListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -8951,6 +9352,7 @@ impl From<rt::Error> for PublicMailboxMemberListError {
 }
 impl ::std::ops::Deref for PublicMailboxMemberListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -8959,11 +9361,13 @@ impl ::std::ops::Deref for PublicMailboxMemberListError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxMemberListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxMemberListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8984,6 +9388,7 @@ pub enum PublicMailboxMemberDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxMemberDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -8996,6 +9401,7 @@ impl From<rt::Error> for PublicMailboxMemberDeleteError {
 }
 impl ::std::ops::Deref for PublicMailboxMemberDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -9005,11 +9411,13 @@ impl ::std::ops::Deref for PublicMailboxMemberDeleteError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxMemberDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxMemberDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9030,6 +9438,7 @@ pub enum PublicMailboxMemberGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxMemberGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -9042,6 +9451,7 @@ impl From<rt::Error> for PublicMailboxMemberGetError {
 }
 impl ::std::ops::Deref for PublicMailboxMemberGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -9051,11 +9461,13 @@ impl ::std::ops::Deref for PublicMailboxMemberGetError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxMemberGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxMemberGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9086,6 +9498,7 @@ pub enum PublicMailboxCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234006 => {
@@ -9109,6 +9522,7 @@ impl From<rt::Error> for PublicMailboxCreateError {
 }
 impl ::std::ops::Deref for PublicMailboxCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::EmailAddressHasBeenUsed(api) => &**api,
@@ -9123,11 +9537,13 @@ impl ::std::ops::Deref for PublicMailboxCreateError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9146,6 +9562,7 @@ pub enum PublicMailboxListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1235003 => {
@@ -9157,6 +9574,7 @@ impl From<rt::Error> for PublicMailboxListError {
 }
 impl ::std::ops::Deref for PublicMailboxListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::NumberOfAliasesExceedsLimit(api) => &**api,
@@ -9165,11 +9583,13 @@ impl ::std::ops::Deref for PublicMailboxListError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9188,6 +9608,7 @@ pub enum PublicMailboxDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -9197,6 +9618,7 @@ impl From<rt::Error> for PublicMailboxDeleteError {
 }
 impl ::std::ops::Deref for PublicMailboxDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -9205,11 +9627,13 @@ impl ::std::ops::Deref for PublicMailboxDeleteError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9228,6 +9652,7 @@ pub enum PublicMailboxGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -9239,6 +9664,7 @@ impl From<rt::Error> for PublicMailboxGetError {
 }
 impl ::std::ops::Deref for PublicMailboxGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -9247,11 +9673,13 @@ impl ::std::ops::Deref for PublicMailboxGetError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9278,6 +9706,7 @@ pub enum PublicMailboxPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -9299,6 +9728,7 @@ impl From<rt::Error> for PublicMailboxPatchError {
 }
 impl ::std::ops::Deref for PublicMailboxPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -9311,11 +9741,13 @@ impl ::std::ops::Deref for PublicMailboxPatchError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9342,6 +9774,7 @@ pub enum PublicMailboxUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234016 => {
@@ -9363,6 +9796,7 @@ impl From<rt::Error> for PublicMailboxUpdateError {
 }
 impl ::std::ops::Deref for PublicMailboxUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PublicMailboxNotFound(api) => &**api,
@@ -9375,11 +9809,13 @@ impl ::std::ops::Deref for PublicMailboxUpdateError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9402,6 +9838,7 @@ pub enum PublicMailboxRemoveToRecycleBinError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PublicMailboxRemoveToRecycleBinError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -9413,6 +9850,7 @@ impl From<rt::Error> for PublicMailboxRemoveToRecycleBinError {
 }
 impl ::std::ops::Deref for PublicMailboxRemoveToRecycleBinError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -9423,11 +9861,13 @@ impl ::std::ops::Deref for PublicMailboxRemoveToRecycleBinError {
     }
 }
 impl ::std::fmt::Display for PublicMailboxRemoveToRecycleBinError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PublicMailboxRemoveToRecycleBinError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9446,6 +9886,7 @@ pub enum UserQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -9455,6 +9896,7 @@ impl From<rt::Error> for UserQueryError {
 }
 impl ::std::ops::Deref for UserQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -9463,11 +9905,13 @@ impl ::std::ops::Deref for UserQueryError {
     }
 }
 impl ::std::fmt::Display for UserQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9498,6 +9942,7 @@ pub enum UserMailboxAliasCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxAliasCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234006 => {
@@ -9523,6 +9968,7 @@ impl From<rt::Error> for UserMailboxAliasCreateError {
 }
 impl ::std::ops::Deref for UserMailboxAliasCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::EmailAddressHasBeenUsed(api) => &**api,
@@ -9537,11 +9983,13 @@ impl ::std::ops::Deref for UserMailboxAliasCreateError {
     }
 }
 impl ::std::fmt::Display for UserMailboxAliasCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxAliasCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9562,6 +10010,7 @@ pub enum UserMailboxAliasListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxAliasListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1235013 => Self::UserMailboxNotFound(api),
@@ -9572,6 +10021,7 @@ impl From<rt::Error> for UserMailboxAliasListError {
 }
 impl ::std::ops::Deref for UserMailboxAliasListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserMailboxNotFound(api) => &**api,
@@ -9581,11 +10031,13 @@ impl ::std::ops::Deref for UserMailboxAliasListError {
     }
 }
 impl ::std::fmt::Display for UserMailboxAliasListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxAliasListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9608,6 +10060,7 @@ pub enum UserMailboxAliasDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxAliasDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234008 => Self::Code1234008(api),
@@ -9619,6 +10072,7 @@ impl From<rt::Error> for UserMailboxAliasDeleteError {
 }
 impl ::std::ops::Deref for UserMailboxAliasDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1234008(api) => &**api,
@@ -9629,11 +10083,13 @@ impl ::std::ops::Deref for UserMailboxAliasDeleteError {
     }
 }
 impl ::std::fmt::Display for UserMailboxAliasDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxAliasDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9662,6 +10118,7 @@ pub enum UserMailboxDraftCancelScheduledSendError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxDraftCancelScheduledSendError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234008 => Self::Code1234008(api),
@@ -9678,6 +10135,7 @@ impl From<rt::Error> for UserMailboxDraftCancelScheduledSendError {
 }
 impl ::std::ops::Deref for UserMailboxDraftCancelScheduledSendError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1234008(api) => &**api,
@@ -9691,11 +10149,13 @@ impl ::std::ops::Deref for UserMailboxDraftCancelScheduledSendError {
     }
 }
 impl ::std::fmt::Display for UserMailboxDraftCancelScheduledSendError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxDraftCancelScheduledSendError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9736,6 +10196,7 @@ pub enum UserMailboxDraftCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxDraftCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234008 => Self::Code1234008(api),
@@ -9768,6 +10229,7 @@ impl From<rt::Error> for UserMailboxDraftCreateError {
 }
 impl ::std::ops::Deref for UserMailboxDraftCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1234008(api) => &**api,
@@ -9787,11 +10249,13 @@ impl ::std::ops::Deref for UserMailboxDraftCreateError {
     }
 }
 impl ::std::fmt::Display for UserMailboxDraftCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxDraftCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9818,6 +10282,7 @@ pub enum UserMailboxDraftListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxDraftListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234008 => Self::Code1234008(api),
@@ -9833,6 +10298,7 @@ impl From<rt::Error> for UserMailboxDraftListError {
 }
 impl ::std::ops::Deref for UserMailboxDraftListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1234008(api) => &**api,
@@ -9845,11 +10311,13 @@ impl ::std::ops::Deref for UserMailboxDraftListError {
     }
 }
 impl ::std::fmt::Display for UserMailboxDraftListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxDraftListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9878,6 +10346,7 @@ pub enum UserMailboxDraftDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxDraftDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234029 => {
@@ -9896,6 +10365,7 @@ impl From<rt::Error> for UserMailboxDraftDeleteError {
 }
 impl ::std::ops::Deref for UserMailboxDraftDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TooManyRequestsTryAgainLater(api) => &**api,
@@ -9909,11 +10379,13 @@ impl ::std::ops::Deref for UserMailboxDraftDeleteError {
     }
 }
 impl ::std::fmt::Display for UserMailboxDraftDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxDraftDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9944,6 +10416,7 @@ pub enum UserMailboxDraftGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxDraftGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234029 => {
@@ -9963,6 +10436,7 @@ impl From<rt::Error> for UserMailboxDraftGetError {
 }
 impl ::std::ops::Deref for UserMailboxDraftGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TooManyRequestsTryAgainLater(api) => &**api,
@@ -9977,11 +10451,13 @@ impl ::std::ops::Deref for UserMailboxDraftGetError {
     }
 }
 impl ::std::fmt::Display for UserMailboxDraftGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxDraftGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10026,6 +10502,7 @@ pub enum UserMailboxDraftUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxDraftUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234029 => {
@@ -10062,6 +10539,7 @@ impl From<rt::Error> for UserMailboxDraftUpdateError {
 }
 impl ::std::ops::Deref for UserMailboxDraftUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TooManyRequestsTryAgainLater(api) => &**api,
@@ -10083,11 +10561,13 @@ impl ::std::ops::Deref for UserMailboxDraftUpdateError {
     }
 }
 impl ::std::fmt::Display for UserMailboxDraftUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxDraftUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10146,6 +10626,7 @@ pub enum UserMailboxDraftSendError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxDraftSendError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234029 => {
@@ -10195,6 +10676,7 @@ impl From<rt::Error> for UserMailboxDraftSendError {
 }
 impl ::std::ops::Deref for UserMailboxDraftSendError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TooManyRequestsTryAgainLater(api) => &**api,
@@ -10223,11 +10705,13 @@ impl ::std::ops::Deref for UserMailboxDraftSendError {
     }
 }
 impl ::std::fmt::Display for UserMailboxDraftSendError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxDraftSendError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10250,6 +10734,7 @@ pub enum UserMailboxEventSubscribeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxEventSubscribeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -10261,6 +10746,7 @@ impl From<rt::Error> for UserMailboxEventSubscribeError {
 }
 impl ::std::ops::Deref for UserMailboxEventSubscribeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -10271,11 +10757,13 @@ impl ::std::ops::Deref for UserMailboxEventSubscribeError {
     }
 }
 impl ::std::fmt::Display for UserMailboxEventSubscribeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxEventSubscribeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10298,6 +10786,7 @@ pub enum UserMailboxEventSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxEventSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -10309,6 +10798,7 @@ impl From<rt::Error> for UserMailboxEventSubscriptionError {
 }
 impl ::std::ops::Deref for UserMailboxEventSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -10319,11 +10809,13 @@ impl ::std::ops::Deref for UserMailboxEventSubscriptionError {
     }
 }
 impl ::std::fmt::Display for UserMailboxEventSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxEventSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10346,6 +10838,7 @@ pub enum UserMailboxEventUnsubscribeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxEventUnsubscribeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -10357,6 +10850,7 @@ impl From<rt::Error> for UserMailboxEventUnsubscribeError {
 }
 impl ::std::ops::Deref for UserMailboxEventUnsubscribeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -10367,11 +10861,13 @@ impl ::std::ops::Deref for UserMailboxEventUnsubscribeError {
     }
 }
 impl ::std::fmt::Display for UserMailboxEventUnsubscribeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxEventUnsubscribeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10396,6 +10892,7 @@ pub enum UserMailboxFolderCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxFolderCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234029 => {
@@ -10410,6 +10907,7 @@ impl From<rt::Error> for UserMailboxFolderCreateError {
 }
 impl ::std::ops::Deref for UserMailboxFolderCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TooManyRequestsTryAgainLater(api) => &**api,
@@ -10421,11 +10919,13 @@ impl ::std::ops::Deref for UserMailboxFolderCreateError {
     }
 }
 impl ::std::fmt::Display for UserMailboxFolderCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxFolderCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10450,6 +10950,7 @@ pub enum UserMailboxFolderListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxFolderListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234029 => {
@@ -10464,6 +10965,7 @@ impl From<rt::Error> for UserMailboxFolderListError {
 }
 impl ::std::ops::Deref for UserMailboxFolderListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TooManyRequestsTryAgainLater(api) => &**api,
@@ -10475,11 +10977,13 @@ impl ::std::ops::Deref for UserMailboxFolderListError {
     }
 }
 impl ::std::fmt::Display for UserMailboxFolderListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxFolderListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10504,6 +11008,7 @@ pub enum UserMailboxFolderDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxFolderDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234029 => {
@@ -10518,6 +11023,7 @@ impl From<rt::Error> for UserMailboxFolderDeleteError {
 }
 impl ::std::ops::Deref for UserMailboxFolderDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TooManyRequestsTryAgainLater(api) => &**api,
@@ -10529,11 +11035,13 @@ impl ::std::ops::Deref for UserMailboxFolderDeleteError {
     }
 }
 impl ::std::fmt::Display for UserMailboxFolderDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxFolderDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10558,6 +11066,7 @@ pub enum UserMailboxFolderGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxFolderGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234029 => {
@@ -10572,6 +11081,7 @@ impl From<rt::Error> for UserMailboxFolderGetError {
 }
 impl ::std::ops::Deref for UserMailboxFolderGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TooManyRequestsTryAgainLater(api) => &**api,
@@ -10583,11 +11093,13 @@ impl ::std::ops::Deref for UserMailboxFolderGetError {
     }
 }
 impl ::std::fmt::Display for UserMailboxFolderGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxFolderGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10612,6 +11124,7 @@ pub enum UserMailboxFolderPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxFolderPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234029 => {
@@ -10626,6 +11139,7 @@ impl From<rt::Error> for UserMailboxFolderPatchError {
 }
 impl ::std::ops::Deref for UserMailboxFolderPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TooManyRequestsTryAgainLater(api) => &**api,
@@ -10637,11 +11151,13 @@ impl ::std::ops::Deref for UserMailboxFolderPatchError {
     }
 }
 impl ::std::fmt::Display for UserMailboxFolderPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxFolderPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10672,6 +11188,7 @@ pub enum UserMailboxLabelCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxLabelCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234000 => Self::InvalidParams(api),
@@ -10695,6 +11212,7 @@ impl From<rt::Error> for UserMailboxLabelCreateError {
 }
 impl ::std::ops::Deref for UserMailboxLabelCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParams(api) => &**api,
@@ -10709,11 +11227,13 @@ impl ::std::ops::Deref for UserMailboxLabelCreateError {
     }
 }
 impl ::std::fmt::Display for UserMailboxLabelCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxLabelCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10738,6 +11258,7 @@ pub enum UserMailboxLabelListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxLabelListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234000 => Self::InvalidParams(api),
@@ -10752,6 +11273,7 @@ impl From<rt::Error> for UserMailboxLabelListError {
 }
 impl ::std::ops::Deref for UserMailboxLabelListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParams(api) => &**api,
@@ -10763,11 +11285,13 @@ impl ::std::ops::Deref for UserMailboxLabelListError {
     }
 }
 impl ::std::fmt::Display for UserMailboxLabelListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxLabelListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10794,6 +11318,7 @@ pub enum UserMailboxLabelDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxLabelDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234000 => Self::InvalidParams(api),
@@ -10809,6 +11334,7 @@ impl From<rt::Error> for UserMailboxLabelDeleteError {
 }
 impl ::std::ops::Deref for UserMailboxLabelDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParams(api) => &**api,
@@ -10821,11 +11347,13 @@ impl ::std::ops::Deref for UserMailboxLabelDeleteError {
     }
 }
 impl ::std::fmt::Display for UserMailboxLabelDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxLabelDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10852,6 +11380,7 @@ pub enum UserMailboxLabelGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxLabelGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234000 => Self::InvalidParams(api),
@@ -10867,6 +11396,7 @@ impl From<rt::Error> for UserMailboxLabelGetError {
 }
 impl ::std::ops::Deref for UserMailboxLabelGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParams(api) => &**api,
@@ -10879,11 +11409,13 @@ impl ::std::ops::Deref for UserMailboxLabelGetError {
     }
 }
 impl ::std::fmt::Display for UserMailboxLabelGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxLabelGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10914,6 +11446,7 @@ pub enum UserMailboxLabelPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxLabelPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234000 => Self::InvalidParams(api),
@@ -10935,6 +11468,7 @@ impl From<rt::Error> for UserMailboxLabelPatchError {
 }
 impl ::std::ops::Deref for UserMailboxLabelPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParams(api) => &**api,
@@ -10949,11 +11483,13 @@ impl ::std::ops::Deref for UserMailboxLabelPatchError {
     }
 }
 impl ::std::fmt::Display for UserMailboxLabelPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxLabelPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -10976,6 +11512,7 @@ pub enum UserMailboxMailContactCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMailContactCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -10987,6 +11524,7 @@ impl From<rt::Error> for UserMailboxMailContactCreateError {
 }
 impl ::std::ops::Deref for UserMailboxMailContactCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -10997,11 +11535,13 @@ impl ::std::ops::Deref for UserMailboxMailContactCreateError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMailContactCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMailContactCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11024,6 +11564,7 @@ pub enum UserMailboxMailContactListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMailContactListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -11035,6 +11576,7 @@ impl From<rt::Error> for UserMailboxMailContactListError {
 }
 impl ::std::ops::Deref for UserMailboxMailContactListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -11045,11 +11587,13 @@ impl ::std::ops::Deref for UserMailboxMailContactListError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMailContactListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMailContactListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11072,6 +11616,7 @@ pub enum UserMailboxMailContactDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMailContactDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -11083,6 +11628,7 @@ impl From<rt::Error> for UserMailboxMailContactDeleteError {
 }
 impl ::std::ops::Deref for UserMailboxMailContactDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -11093,11 +11639,13 @@ impl ::std::ops::Deref for UserMailboxMailContactDeleteError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMailContactDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMailContactDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11120,6 +11668,7 @@ pub enum UserMailboxMailContactPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMailContactPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -11131,6 +11680,7 @@ impl From<rt::Error> for UserMailboxMailContactPatchError {
 }
 impl ::std::ops::Deref for UserMailboxMailContactPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -11141,11 +11691,13 @@ impl ::std::ops::Deref for UserMailboxMailContactPatchError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMailContactPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMailContactPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11172,6 +11724,7 @@ pub enum UserMailboxMessageAttachmentDownloadUrlError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageAttachmentDownloadUrlError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234029 => {
@@ -11189,6 +11742,7 @@ impl From<rt::Error> for UserMailboxMessageAttachmentDownloadUrlError {
 }
 impl ::std::ops::Deref for UserMailboxMessageAttachmentDownloadUrlError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TooManyRequestsTryAgainLater(api) => &**api,
@@ -11201,11 +11755,13 @@ impl ::std::ops::Deref for UserMailboxMessageAttachmentDownloadUrlError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageAttachmentDownloadUrlError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageAttachmentDownloadUrlError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11234,6 +11790,7 @@ pub enum UserMailboxMessageBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230008 => {
@@ -11254,6 +11811,7 @@ impl From<rt::Error> for UserMailboxMessageBatchGetError {
 }
 impl ::std::ops::Deref for UserMailboxMessageBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TooManyRequestsPleaseRetryLater(api) => &**api,
@@ -11267,11 +11825,13 @@ impl ::std::ops::Deref for UserMailboxMessageBatchGetError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11300,6 +11860,7 @@ pub enum UserMailboxMessageBatchModifyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageBatchModifyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -11318,6 +11879,7 @@ impl From<rt::Error> for UserMailboxMessageBatchModifyError {
 }
 impl ::std::ops::Deref for UserMailboxMessageBatchModifyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -11331,11 +11893,13 @@ impl ::std::ops::Deref for UserMailboxMessageBatchModifyError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageBatchModifyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageBatchModifyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11360,6 +11924,7 @@ pub enum UserMailboxMessageBatchTrashError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageBatchTrashError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -11374,6 +11939,7 @@ impl From<rt::Error> for UserMailboxMessageBatchTrashError {
 }
 impl ::std::ops::Deref for UserMailboxMessageBatchTrashError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -11385,11 +11951,13 @@ impl ::std::ops::Deref for UserMailboxMessageBatchTrashError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageBatchTrashError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageBatchTrashError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11414,6 +11982,7 @@ pub enum UserMailboxMessageGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1235013 => Self::UserMailboxNotFound(api),
@@ -11426,6 +11995,7 @@ impl From<rt::Error> for UserMailboxMessageGetError {
 }
 impl ::std::ops::Deref for UserMailboxMessageGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserMailboxNotFound(api) => &**api,
@@ -11437,11 +12007,13 @@ impl ::std::ops::Deref for UserMailboxMessageGetError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11464,6 +12036,7 @@ pub enum UserMailboxMessageGetByCardError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageGetByCardError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -11475,6 +12048,7 @@ impl From<rt::Error> for UserMailboxMessageGetByCardError {
 }
 impl ::std::ops::Deref for UserMailboxMessageGetByCardError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -11485,11 +12059,13 @@ impl ::std::ops::Deref for UserMailboxMessageGetByCardError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageGetByCardError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageGetByCardError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11512,6 +12088,7 @@ pub enum UserMailboxMessageListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -11523,6 +12100,7 @@ impl From<rt::Error> for UserMailboxMessageListError {
 }
 impl ::std::ops::Deref for UserMailboxMessageListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -11533,11 +12111,13 @@ impl ::std::ops::Deref for UserMailboxMessageListError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11564,6 +12144,7 @@ pub enum UserMailboxMessageListThreadMessageError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageListThreadMessageError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -11579,6 +12160,7 @@ impl From<rt::Error> for UserMailboxMessageListThreadMessageError {
 }
 impl ::std::ops::Deref for UserMailboxMessageListThreadMessageError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -11591,11 +12173,13 @@ impl ::std::ops::Deref for UserMailboxMessageListThreadMessageError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageListThreadMessageError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageListThreadMessageError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11624,6 +12208,7 @@ pub enum UserMailboxMessageModifyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageModifyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -11642,6 +12227,7 @@ impl From<rt::Error> for UserMailboxMessageModifyError {
 }
 impl ::std::ops::Deref for UserMailboxMessageModifyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -11655,11 +12241,13 @@ impl ::std::ops::Deref for UserMailboxMessageModifyError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageModifyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageModifyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11714,6 +12302,7 @@ pub enum UserMailboxMessageSendError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageSendError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -11755,6 +12344,7 @@ impl From<rt::Error> for UserMailboxMessageSendError {
 }
 impl ::std::ops::Deref for UserMailboxMessageSendError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -11781,11 +12371,13 @@ impl ::std::ops::Deref for UserMailboxMessageSendError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageSendError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageSendError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11812,6 +12404,7 @@ pub enum UserMailboxMessageSendStatusError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageSendStatusError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234008 => Self::Code1234008(api),
@@ -11825,6 +12418,7 @@ impl From<rt::Error> for UserMailboxMessageSendStatusError {
 }
 impl ::std::ops::Deref for UserMailboxMessageSendStatusError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1234008(api) => &**api,
@@ -11837,11 +12431,13 @@ impl ::std::ops::Deref for UserMailboxMessageSendStatusError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageSendStatusError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageSendStatusError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11866,6 +12462,7 @@ pub enum UserMailboxMessageTrashError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxMessageTrashError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -11880,6 +12477,7 @@ impl From<rt::Error> for UserMailboxMessageTrashError {
 }
 impl ::std::ops::Deref for UserMailboxMessageTrashError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -11891,11 +12489,13 @@ impl ::std::ops::Deref for UserMailboxMessageTrashError {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageTrashError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxMessageTrashError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -11932,6 +12532,7 @@ pub enum UserMailboxRuleCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxRuleCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -11958,6 +12559,7 @@ impl From<rt::Error> for UserMailboxRuleCreateError {
 }
 impl ::std::ops::Deref for UserMailboxRuleCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -11975,11 +12577,13 @@ impl ::std::ops::Deref for UserMailboxRuleCreateError {
     }
 }
 impl ::std::fmt::Display for UserMailboxRuleCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxRuleCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12002,6 +12606,7 @@ pub enum UserMailboxRuleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxRuleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12013,6 +12618,7 @@ impl From<rt::Error> for UserMailboxRuleListError {
 }
 impl ::std::ops::Deref for UserMailboxRuleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12023,11 +12629,13 @@ impl ::std::ops::Deref for UserMailboxRuleListError {
     }
 }
 impl ::std::fmt::Display for UserMailboxRuleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxRuleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12050,6 +12658,7 @@ pub enum UserMailboxRuleDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxRuleDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12061,6 +12670,7 @@ impl From<rt::Error> for UserMailboxRuleDeleteError {
 }
 impl ::std::ops::Deref for UserMailboxRuleDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12071,11 +12681,13 @@ impl ::std::ops::Deref for UserMailboxRuleDeleteError {
     }
 }
 impl ::std::fmt::Display for UserMailboxRuleDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxRuleDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12112,6 +12724,7 @@ pub enum UserMailboxRuleUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxRuleUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12138,6 +12751,7 @@ impl From<rt::Error> for UserMailboxRuleUpdateError {
 }
 impl ::std::ops::Deref for UserMailboxRuleUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12155,11 +12769,13 @@ impl ::std::ops::Deref for UserMailboxRuleUpdateError {
     }
 }
 impl ::std::fmt::Display for UserMailboxRuleUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxRuleUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12182,6 +12798,7 @@ pub enum UserMailboxRuleReorderError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxRuleReorderError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12193,6 +12810,7 @@ impl From<rt::Error> for UserMailboxRuleReorderError {
 }
 impl ::std::ops::Deref for UserMailboxRuleReorderError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12203,11 +12821,13 @@ impl ::std::ops::Deref for UserMailboxRuleReorderError {
     }
 }
 impl ::std::fmt::Display for UserMailboxRuleReorderError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxRuleReorderError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12232,6 +12852,7 @@ pub enum UserMailboxSentMessageGetRecallDetailError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxSentMessageGetRecallDetailError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234008 => Self::Code1234008(api),
@@ -12244,6 +12865,7 @@ impl From<rt::Error> for UserMailboxSentMessageGetRecallDetailError {
 }
 impl ::std::ops::Deref for UserMailboxSentMessageGetRecallDetailError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1234008(api) => &**api,
@@ -12255,11 +12877,13 @@ impl ::std::ops::Deref for UserMailboxSentMessageGetRecallDetailError {
     }
 }
 impl ::std::fmt::Display for UserMailboxSentMessageGetRecallDetailError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxSentMessageGetRecallDetailError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12284,6 +12908,7 @@ pub enum UserMailboxSentMessageRecallError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxSentMessageRecallError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1235000 => Self::InternalError(api),
@@ -12298,6 +12923,7 @@ impl From<rt::Error> for UserMailboxSentMessageRecallError {
 }
 impl ::std::ops::Deref for UserMailboxSentMessageRecallError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -12309,11 +12935,13 @@ impl ::std::ops::Deref for UserMailboxSentMessageRecallError {
     }
 }
 impl ::std::fmt::Display for UserMailboxSentMessageRecallError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxSentMessageRecallError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12336,6 +12964,7 @@ pub enum UserMailboxSettingGetSignaturesError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxSettingGetSignaturesError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234008 => Self::Code1234008(api),
@@ -12347,6 +12976,7 @@ impl From<rt::Error> for UserMailboxSettingGetSignaturesError {
 }
 impl ::std::ops::Deref for UserMailboxSettingGetSignaturesError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1234008(api) => &**api,
@@ -12357,11 +12987,13 @@ impl ::std::ops::Deref for UserMailboxSettingGetSignaturesError {
     }
 }
 impl ::std::fmt::Display for UserMailboxSettingGetSignaturesError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxSettingGetSignaturesError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12386,6 +13018,7 @@ pub enum UserMailboxSettingSendAsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxSettingSendAsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12400,6 +13033,7 @@ impl From<rt::Error> for UserMailboxSettingSendAsError {
 }
 impl ::std::ops::Deref for UserMailboxSettingSendAsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12411,11 +13045,13 @@ impl ::std::ops::Deref for UserMailboxSettingSendAsError {
     }
 }
 impl ::std::fmt::Display for UserMailboxSettingSendAsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxSettingSendAsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12444,6 +13080,7 @@ pub enum UserMailboxTemplateAttachmentDownloadUrlError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxTemplateAttachmentDownloadUrlError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12462,6 +13099,7 @@ impl From<rt::Error> for UserMailboxTemplateAttachmentDownloadUrlError {
 }
 impl ::std::ops::Deref for UserMailboxTemplateAttachmentDownloadUrlError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12475,11 +13113,13 @@ impl ::std::ops::Deref for UserMailboxTemplateAttachmentDownloadUrlError {
     }
 }
 impl ::std::fmt::Display for UserMailboxTemplateAttachmentDownloadUrlError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxTemplateAttachmentDownloadUrlError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12514,6 +13154,7 @@ pub enum UserMailboxTemplateCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxTemplateCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12539,6 +13180,7 @@ impl From<rt::Error> for UserMailboxTemplateCreateError {
 }
 impl ::std::ops::Deref for UserMailboxTemplateCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12555,11 +13197,13 @@ impl ::std::ops::Deref for UserMailboxTemplateCreateError {
     }
 }
 impl ::std::fmt::Display for UserMailboxTemplateCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxTemplateCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12582,6 +13226,7 @@ pub enum UserMailboxTemplateListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxTemplateListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12593,6 +13238,7 @@ impl From<rt::Error> for UserMailboxTemplateListError {
 }
 impl ::std::ops::Deref for UserMailboxTemplateListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12603,11 +13249,13 @@ impl ::std::ops::Deref for UserMailboxTemplateListError {
     }
 }
 impl ::std::fmt::Display for UserMailboxTemplateListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxTemplateListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12634,6 +13282,7 @@ pub enum UserMailboxTemplateDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxTemplateDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12647,6 +13296,7 @@ impl From<rt::Error> for UserMailboxTemplateDeleteError {
 }
 impl ::std::ops::Deref for UserMailboxTemplateDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12659,11 +13309,13 @@ impl ::std::ops::Deref for UserMailboxTemplateDeleteError {
     }
 }
 impl ::std::fmt::Display for UserMailboxTemplateDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxTemplateDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12690,6 +13342,7 @@ pub enum UserMailboxTemplateGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxTemplateGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12703,6 +13356,7 @@ impl From<rt::Error> for UserMailboxTemplateGetError {
 }
 impl ::std::ops::Deref for UserMailboxTemplateGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12715,11 +13369,13 @@ impl ::std::ops::Deref for UserMailboxTemplateGetError {
     }
 }
 impl ::std::fmt::Display for UserMailboxTemplateGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxTemplateGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12754,6 +13410,7 @@ pub enum UserMailboxTemplateUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxTemplateUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12777,6 +13434,7 @@ impl From<rt::Error> for UserMailboxTemplateUpdateError {
 }
 impl ::std::ops::Deref for UserMailboxTemplateUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12793,11 +13451,13 @@ impl ::std::ops::Deref for UserMailboxTemplateUpdateError {
     }
 }
 impl ::std::fmt::Display for UserMailboxTemplateUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxTemplateUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12824,6 +13484,7 @@ pub enum UserMailboxThreadBatchModifyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxThreadBatchModifyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12841,6 +13502,7 @@ impl From<rt::Error> for UserMailboxThreadBatchModifyError {
 }
 impl ::std::ops::Deref for UserMailboxThreadBatchModifyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12853,11 +13515,13 @@ impl ::std::ops::Deref for UserMailboxThreadBatchModifyError {
     }
 }
 impl ::std::fmt::Display for UserMailboxThreadBatchModifyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxThreadBatchModifyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12882,6 +13546,7 @@ pub enum UserMailboxThreadBatchTrashError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxThreadBatchTrashError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -12896,6 +13561,7 @@ impl From<rt::Error> for UserMailboxThreadBatchTrashError {
 }
 impl ::std::ops::Deref for UserMailboxThreadBatchTrashError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -12907,11 +13573,13 @@ impl ::std::ops::Deref for UserMailboxThreadBatchTrashError {
     }
 }
 impl ::std::fmt::Display for UserMailboxThreadBatchTrashError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxThreadBatchTrashError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -12938,6 +13606,7 @@ pub enum UserMailboxThreadGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxThreadGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -12953,6 +13622,7 @@ impl From<rt::Error> for UserMailboxThreadGetError {
 }
 impl ::std::ops::Deref for UserMailboxThreadGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -12965,11 +13635,13 @@ impl ::std::ops::Deref for UserMailboxThreadGetError {
     }
 }
 impl ::std::fmt::Display for UserMailboxThreadGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxThreadGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13006,6 +13678,7 @@ pub enum UserMailboxThreadListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxThreadListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1234013 => Self::MailGroupNotFound(api),
@@ -13026,6 +13699,7 @@ impl From<rt::Error> for UserMailboxThreadListError {
 }
 impl ::std::ops::Deref for UserMailboxThreadListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MailGroupNotFound(api) => &**api,
@@ -13043,11 +13717,13 @@ impl ::std::ops::Deref for UserMailboxThreadListError {
     }
 }
 impl ::std::fmt::Display for UserMailboxThreadListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxThreadListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13076,6 +13752,7 @@ pub enum UserMailboxThreadModifyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxThreadModifyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -13094,6 +13771,7 @@ impl From<rt::Error> for UserMailboxThreadModifyError {
 }
 impl ::std::ops::Deref for UserMailboxThreadModifyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -13107,11 +13785,13 @@ impl ::std::ops::Deref for UserMailboxThreadModifyError {
     }
 }
 impl ::std::fmt::Display for UserMailboxThreadModifyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxThreadModifyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13136,6 +13816,7 @@ pub enum UserMailboxThreadTrashError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxThreadTrashError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -13150,6 +13831,7 @@ impl From<rt::Error> for UserMailboxThreadTrashError {
 }
 impl ::std::ops::Deref for UserMailboxThreadTrashError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -13161,11 +13843,13 @@ impl ::std::ops::Deref for UserMailboxThreadTrashError {
     }
 }
 impl ::std::fmt::Display for UserMailboxThreadTrashError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxThreadTrashError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13190,6 +13874,7 @@ pub enum UserMailboxAccessibleMailboxesError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxAccessibleMailboxesError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -13204,6 +13889,7 @@ impl From<rt::Error> for UserMailboxAccessibleMailboxesError {
 }
 impl ::std::ops::Deref for UserMailboxAccessibleMailboxesError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -13215,11 +13901,13 @@ impl ::std::ops::Deref for UserMailboxAccessibleMailboxesError {
     }
 }
 impl ::std::fmt::Display for UserMailboxAccessibleMailboxesError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxAccessibleMailboxesError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13238,6 +13926,7 @@ pub enum UserMailboxDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -13247,6 +13936,7 @@ impl From<rt::Error> for UserMailboxDeleteError {
 }
 impl ::std::ops::Deref for UserMailboxDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -13255,11 +13945,13 @@ impl ::std::ops::Deref for UserMailboxDeleteError {
     }
 }
 impl ::std::fmt::Display for UserMailboxDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13284,6 +13976,7 @@ pub enum UserMailboxProfileError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxProfileError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1230001 => Self::ParamIsInvalis(api),
@@ -13296,6 +13989,7 @@ impl From<rt::Error> for UserMailboxProfileError {
 }
 impl ::std::ops::Deref for UserMailboxProfileError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -13307,11 +14001,13 @@ impl ::std::ops::Deref for UserMailboxProfileError {
     }
 }
 impl ::std::fmt::Display for UserMailboxProfileError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxProfileError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13340,6 +14036,7 @@ pub enum UserMailboxSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMailboxSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1231020 => {
@@ -13362,6 +14059,7 @@ impl From<rt::Error> for UserMailboxSearchError {
 }
 impl ::std::ops::Deref for UserMailboxSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenIsInvalidOrExpired(api) => &**api,
@@ -13375,11 +14073,13 @@ impl ::std::ops::Deref for UserMailboxSearchError {
     }
 }
 impl ::std::fmt::Display for UserMailboxSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMailboxSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -13447,6 +14147,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -13457,6 +14158,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -13467,6 +14169,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13492,6 +14195,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13549,6 +14253,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DepartmentId => "department_id",
@@ -13558,6 +14263,7 @@ impl DepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "department_id" => Self::DepartmentId,
@@ -13567,6 +14273,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13592,6 +14299,7 @@ impl rt::FromJson for DepartmentIdType {
 }
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13626,6 +14334,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "USER",
@@ -13640,6 +14349,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "USER" => Self::User,
@@ -13654,6 +14364,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13679,6 +14390,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13804,6 +14516,7 @@ pub enum MemberType {
 }
 impl MemberType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "USER",
@@ -13815,6 +14528,7 @@ impl MemberType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "USER" => Self::User,
@@ -13826,6 +14540,7 @@ impl MemberType {
     }
 }
 impl ::std::fmt::Display for MemberType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -13851,6 +14566,7 @@ impl rt::FromJson for MemberType {
 }
 impl rt::Validate for MemberType {}
 impl AsRef<str> for MemberType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -13969,6 +14685,7 @@ pub enum WhoCanSendMail {
 }
 impl WhoCanSendMail {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Anyone => "ANYONE",
@@ -13980,6 +14697,7 @@ impl WhoCanSendMail {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ANYONE" => Self::Anyone,
@@ -13991,6 +14709,7 @@ impl WhoCanSendMail {
     }
 }
 impl ::std::fmt::Display for WhoCanSendMail {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14016,6 +14735,7 @@ impl rt::FromJson for WhoCanSendMail {
 }
 impl rt::Validate for WhoCanSendMail {}
 impl AsRef<str> for WhoCanSendMail {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14219,6 +14939,7 @@ pub enum MemberType2 {
 }
 impl MemberType2 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "USER",
@@ -14227,6 +14948,7 @@ impl MemberType2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "USER" => Self::User,
@@ -14235,6 +14957,7 @@ impl MemberType2 {
     }
 }
 impl ::std::fmt::Display for MemberType2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14260,6 +14983,7 @@ impl rt::FromJson for MemberType2 {
 }
 impl rt::Validate for MemberType2 {}
 impl AsRef<str> for MemberType2 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14466,6 +15190,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -14479,6 +15204,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -14492,6 +15218,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -14574,6 +15301,7 @@ rt::json_object!(
 );
 impl ToItem {
     /// A `ToItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(mail_address: impl Into<String>) -> Self {
         Self {
             mail_address: Into::into(mail_address),
@@ -14595,6 +15323,7 @@ pub enum AttachmentType {
 }
 impl AttachmentType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -14604,6 +15333,7 @@ impl AttachmentType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -14613,6 +15343,7 @@ impl AttachmentType {
     }
 }
 impl ::std::fmt::Display for AttachmentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -14672,6 +15403,7 @@ rt::json_object!(
 );
 impl Attachment {
     /// An `Attachment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(body: String, filename: String) -> Self {
         Self {
             body,
@@ -14701,6 +15433,7 @@ pub enum PriorityType {
 }
 impl PriorityType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value0 => "0",
@@ -14712,6 +15445,7 @@ impl PriorityType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "0" => Self::Value0,
@@ -14723,6 +15457,7 @@ impl PriorityType {
     }
 }
 impl ::std::fmt::Display for PriorityType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14748,6 +15483,7 @@ impl rt::FromJson for PriorityType {
 }
 impl rt::Validate for PriorityType {}
 impl AsRef<str> for PriorityType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14767,6 +15503,7 @@ pub enum RiskBannerLevel {
 }
 impl RiskBannerLevel {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Warning => "WARNING",
@@ -14777,6 +15514,7 @@ impl RiskBannerLevel {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "WARNING" => Self::Warning,
@@ -14787,6 +15525,7 @@ impl RiskBannerLevel {
     }
 }
 impl ::std::fmt::Display for RiskBannerLevel {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14812,6 +15551,7 @@ impl rt::FromJson for RiskBannerLevel {
 }
 impl rt::Validate for RiskBannerLevel {}
 impl AsRef<str> for RiskBannerLevel {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14843,6 +15583,7 @@ pub enum RiskBannerReason {
 }
 impl RiskBannerReason {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoReason => "NO_REASON",
@@ -14859,6 +15600,7 @@ impl RiskBannerReason {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "NO_REASON" => Self::NoReason,
@@ -14875,6 +15617,7 @@ impl RiskBannerReason {
     }
 }
 impl ::std::fmt::Display for RiskBannerReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14900,6 +15643,7 @@ impl rt::FromJson for RiskBannerReason {
 }
 impl rt::Validate for RiskBannerReason {}
 impl AsRef<str> for RiskBannerReason {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -14925,6 +15669,7 @@ pub enum SpamBannerType {
 }
 impl SpamBannerType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserReport => "USER_REPORT",
@@ -14938,6 +15683,7 @@ impl SpamBannerType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "USER_REPORT" => Self::UserReport,
@@ -14951,6 +15697,7 @@ impl SpamBannerType {
     }
 }
 impl ::std::fmt::Display for SpamBannerType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -14976,6 +15723,7 @@ impl rt::FromJson for SpamBannerType {
 }
 impl rt::Validate for SpamBannerType {}
 impl AsRef<str> for SpamBannerType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15187,6 +15935,7 @@ pub enum Format {
 }
 impl Format {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Metadata => "metadata",
@@ -15197,6 +15946,7 @@ impl Format {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "metadata" => Self::Metadata,
@@ -15207,6 +15957,7 @@ impl Format {
     }
 }
 impl ::std::fmt::Display for Format {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15232,6 +15983,7 @@ impl rt::FromJson for Format {
 }
 impl rt::Validate for Format {}
 impl AsRef<str> for Format {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15267,6 +16019,7 @@ rt::json_object!(
 );
 impl MessageAttachment {
     /// A `MessageAttachment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(filename: impl Into<String>) -> Self {
         Self {
             filename: Into::into(filename),
@@ -15416,6 +16169,7 @@ pub enum RecallStatus {
 }
 impl RecallStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unavailable => "unavailable",
@@ -15425,6 +16179,7 @@ impl RecallStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "unavailable" => Self::Unavailable,
@@ -15434,6 +16189,7 @@ impl RecallStatus {
     }
 }
 impl ::std::fmt::Display for RecallStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -15459,6 +16215,7 @@ impl rt::FromJson for RecallStatus {
 }
 impl rt::Validate for RecallStatus {}
 impl AsRef<str> for RecallStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -15515,6 +16272,7 @@ pub enum EventType {
 }
 impl EventType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -15523,6 +16281,7 @@ impl EventType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -15531,6 +16290,7 @@ impl EventType {
     }
 }
 impl ::std::fmt::Display for EventType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -15632,6 +16392,7 @@ rt::json_object!(
 );
 impl Folder {
     /// A `Folder` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, parent_folder_id: i64) -> Self {
         Self {
             id: None,
@@ -15677,6 +16438,7 @@ rt::json_object!(
 );
 impl Label {
     /// A `Label` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: Into::into(name),
@@ -15846,6 +16608,7 @@ rt::json_object!(
 );
 impl MailContact {
     /// A `MailContact` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -15957,6 +16720,7 @@ pub enum UserMailboxMessageBatchGetBodyFormat {
 }
 impl UserMailboxMessageBatchGetBodyFormat {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Full => "full",
@@ -15967,6 +16731,7 @@ impl UserMailboxMessageBatchGetBodyFormat {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "full" => Self::Full,
@@ -15977,6 +16742,7 @@ impl UserMailboxMessageBatchGetBodyFormat {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageBatchGetBodyFormat {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -16002,6 +16768,7 @@ impl rt::FromJson for UserMailboxMessageBatchGetBodyFormat {
 }
 impl rt::Validate for UserMailboxMessageBatchGetBodyFormat {}
 impl AsRef<str> for UserMailboxMessageBatchGetBodyFormat {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -16082,6 +16849,7 @@ pub enum UserMailboxMessageGetByCardUserIdType {
 }
 impl UserMailboxMessageGetByCardUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -16092,6 +16860,7 @@ impl UserMailboxMessageGetByCardUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -16102,6 +16871,7 @@ impl UserMailboxMessageGetByCardUserIdType {
     }
 }
 impl ::std::fmt::Display for UserMailboxMessageGetByCardUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -16127,6 +16897,7 @@ impl rt::FromJson for UserMailboxMessageGetByCardUserIdType {
 }
 impl rt::Validate for UserMailboxMessageGetByCardUserIdType {}
 impl AsRef<str> for UserMailboxMessageGetByCardUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -16153,6 +16924,7 @@ rt::json_object!(
 );
 impl OwnerInfo {
     /// An `OwnerInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<String>) -> Self {
         Self {
             r#type: Into::into(r#type),
@@ -16180,6 +16952,7 @@ rt::json_object!(
 );
 impl UserMailboxMessageGetByCardData {
     /// An `UserMailboxMessageGetByCardData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         owner_info: OwnerInfo,
         message_ids: Vec<String>,
@@ -16302,6 +17075,7 @@ rt::json_object!(
 );
 impl UserMailboxMessageSendBodyAttachment {
     /// An `UserMailboxMessageSendBodyAttachment` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(body: String, filename: String) -> Self {
         Self {
             body,
@@ -16401,6 +17175,7 @@ pub enum DetailStatus {
 }
 impl DetailStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -16415,6 +17190,7 @@ impl DetailStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -16429,6 +17205,7 @@ impl DetailStatus {
     }
 }
 impl ::std::fmt::Display for DetailStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -16524,6 +17301,7 @@ pub enum RuleType {
 }
 impl RuleType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -16545,6 +17323,7 @@ impl RuleType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -16566,6 +17345,7 @@ impl RuleType {
     }
 }
 impl ::std::fmt::Display for RuleType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -16615,6 +17395,7 @@ pub enum Operator {
 }
 impl Operator {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -16630,6 +17411,7 @@ impl Operator {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -16645,6 +17427,7 @@ impl Operator {
     }
 }
 impl ::std::fmt::Display for Operator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -16691,6 +17474,7 @@ rt::json_object!(
 );
 impl Rule {
     /// A `Rule` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<RuleType>) -> Self {
         Self {
             r#type: Into::into(r#type),
@@ -16715,6 +17499,7 @@ rt::json_object!(
 );
 impl Condition {
     /// A `Condition` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(match_type: AttachmentType, items: Vec<Rule>) -> Self {
         Self { match_type, items }
     }
@@ -16751,6 +17536,7 @@ pub enum RuleType2 {
 }
 impl RuleType2 {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -16769,6 +17555,7 @@ impl RuleType2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -16787,6 +17574,7 @@ impl RuleType2 {
     }
 }
 impl ::std::fmt::Display for RuleType2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -16826,6 +17614,7 @@ pub struct ActionRule {
 rt::json_object!(ActionRule { r#type = "type" required, input = "input" optional, });
 impl ActionRule {
     /// An `ActionRule` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: impl Into<RuleType2>) -> Self {
         Self {
             r#type: Into::into(r#type),
@@ -16843,6 +17632,7 @@ pub struct Action {
 rt::json_object!(Action { items = "items" required, });
 impl Action {
     /// An `Action` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<ActionRule>) -> Self {
         Self { items }
     }
@@ -16908,6 +17698,7 @@ rt::json_object!(
 );
 impl UserMailboxRuleCreateDataRule {
     /// An `UserMailboxRuleCreateDataRule` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         condition: Condition,
         action: Action,
@@ -16963,6 +17754,7 @@ pub enum UserMailboxSentMessageGetRecallDetailDataRecallStatus {
 }
 impl UserMailboxSentMessageGetRecallDetailDataRecallStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InProgress => "in_progress",
@@ -16972,6 +17764,7 @@ impl UserMailboxSentMessageGetRecallDetailDataRecallStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "in_progress" => Self::InProgress,
@@ -16981,6 +17774,7 @@ impl UserMailboxSentMessageGetRecallDetailDataRecallStatus {
     }
 }
 impl ::std::fmt::Display for UserMailboxSentMessageGetRecallDetailDataRecallStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17007,6 +17801,7 @@ impl rt::FromJson for UserMailboxSentMessageGetRecallDetailDataRecallStatus {
 }
 impl rt::Validate for UserMailboxSentMessageGetRecallDetailDataRecallStatus {}
 impl AsRef<str> for UserMailboxSentMessageGetRecallDetailDataRecallStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17028,6 +17823,7 @@ pub enum RecallResult {
 }
 impl RecallResult {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AllSuccess => "all_success",
@@ -17039,6 +17835,7 @@ impl RecallResult {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "all_success" => Self::AllSuccess,
@@ -17050,6 +17847,7 @@ impl RecallResult {
     }
 }
 impl ::std::fmt::Display for RecallResult {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17075,6 +17873,7 @@ impl rt::FromJson for RecallResult {
 }
 impl rt::Validate for RecallResult {}
 impl AsRef<str> for RecallResult {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17094,6 +17893,7 @@ pub enum MessageStatus {
 }
 impl MessageStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -17104,6 +17904,7 @@ impl MessageStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "success" => Self::Success,
@@ -17114,6 +17915,7 @@ impl MessageStatus {
     }
 }
 impl ::std::fmt::Display for MessageStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17139,6 +17941,7 @@ impl rt::FromJson for MessageStatus {
 }
 impl rt::Validate for MessageStatus {}
 impl AsRef<str> for MessageStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17162,6 +17965,7 @@ pub enum FailReason {
 }
 impl FailReason {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MessageHasBeenRead => "message_has_been_read",
@@ -17174,6 +17978,7 @@ impl FailReason {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "message_has_been_read" => Self::MessageHasBeenRead,
@@ -17186,6 +17991,7 @@ impl FailReason {
     }
 }
 impl ::std::fmt::Display for FailReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17211,6 +18017,7 @@ impl rt::FromJson for FailReason {
 }
 impl rt::Validate for FailReason {}
 impl AsRef<str> for FailReason {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17314,6 +18121,7 @@ pub enum RecallRestrictionReason {
 }
 impl RecallRestrictionReason {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::RecallNotEnabled => "recall_not_enabled",
@@ -17327,6 +18135,7 @@ impl RecallRestrictionReason {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "recall_not_enabled" => Self::RecallNotEnabled,
@@ -17340,6 +18149,7 @@ impl RecallRestrictionReason {
     }
 }
 impl ::std::fmt::Display for RecallRestrictionReason {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17365,6 +18175,7 @@ impl rt::FromJson for RecallRestrictionReason {
 }
 impl rt::Validate for RecallRestrictionReason {}
 impl AsRef<str> for RecallRestrictionReason {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17516,6 +18327,7 @@ pub enum EmailType {
 }
 impl EmailType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MailGroup => "MAIL_GROUP",
@@ -17528,6 +18340,7 @@ impl EmailType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "MAIL_GROUP" => Self::MailGroup,
@@ -17540,6 +18353,7 @@ impl EmailType {
     }
 }
 impl ::std::fmt::Display for EmailType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -17565,6 +18379,7 @@ impl rt::FromJson for EmailType {
 }
 impl rt::Validate for EmailType {}
 impl AsRef<str> for EmailType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -17679,6 +18494,7 @@ rt::json_object!(
 );
 impl Template {
     /// A `Template` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: Into::into(name),
@@ -17746,6 +18562,7 @@ rt::json_object!(
 );
 impl UserMailboxTemplateCreateDataTemplate {
     /// An `UserMailboxTemplateCreateDataTemplate` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             template_id: None,
@@ -18058,6 +18875,7 @@ rt::json_object!(
 );
 impl Mailbox {
     /// A `Mailbox` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -18092,6 +18910,7 @@ rt::json_object!(
 );
 impl UserMailboxSearchData {
     /// An `UserMailboxSearchData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<Mailbox>, has_more: bool) -> Self {
         Self {
             items,
@@ -18105,6 +18924,7 @@ impl UserMailboxSearchData {
 impl rt::Validate for UserMailboxSearchData {}
 impl rt::paging::Page for MailgroupManagerListData {
     type Item = MailgroupManagerListItem;
+    #[inline]
     fn into_parts(self) -> (Vec<MailgroupManagerListItem>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -18112,6 +18932,7 @@ impl rt::paging::Page for MailgroupManagerListData {
 }
 impl rt::paging::Page for MailgroupMemberListData {
     type Item = Member;
+    #[inline]
     fn into_parts(self) -> (Vec<Member>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -18119,6 +18940,7 @@ impl rt::paging::Page for MailgroupMemberListData {
 }
 impl rt::paging::Page for MailgroupPermissionMemberListData {
     type Item = MailgroupPermissionMemberBatchCreateBodyMember;
+    #[inline]
     fn into_parts(
         self,
     ) -> (Vec<MailgroupPermissionMemberBatchCreateBodyMember>, Option<String>) {
@@ -18128,6 +18950,7 @@ impl rt::paging::Page for MailgroupPermissionMemberListData {
 }
 impl rt::paging::Page for MailgroupListData {
     type Item = MailgroupCreateData;
+    #[inline]
     fn into_parts(self) -> (Vec<MailgroupCreateData>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -18135,6 +18958,7 @@ impl rt::paging::Page for MailgroupListData {
 }
 impl rt::paging::Page for PublicMailboxMemberListData {
     type Item = PublicMailboxMemberBatchCreateBodyMember;
+    #[inline]
     fn into_parts(
         self,
     ) -> (Vec<PublicMailboxMemberBatchCreateBodyMember>, Option<String>) {
@@ -18144,6 +18968,7 @@ impl rt::paging::Page for PublicMailboxMemberListData {
 }
 impl rt::paging::Page for PublicMailboxListData {
     type Item = PublicMailboxCreateData;
+    #[inline]
     fn into_parts(self) -> (Vec<PublicMailboxCreateData>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -18151,6 +18976,7 @@ impl rt::paging::Page for PublicMailboxListData {
 }
 impl rt::paging::Page for UserMailboxDraftListData {
     type Item = UserMailboxDraftListDataDraft;
+    #[inline]
     fn into_parts(self) -> (Vec<UserMailboxDraftListDataDraft>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -18158,6 +18984,7 @@ impl rt::paging::Page for UserMailboxDraftListData {
 }
 impl rt::paging::Page for UserMailboxMailContactListData {
     type Item = MailContact;
+    #[inline]
     fn into_parts(self) -> (Vec<MailContact>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -18165,6 +18992,7 @@ impl rt::paging::Page for UserMailboxMailContactListData {
 }
 impl rt::paging::Page for UserMailboxMessageListData {
     type Item = String;
+    #[inline]
     fn into_parts(self) -> (Vec<String>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -18172,6 +19000,7 @@ impl rt::paging::Page for UserMailboxMessageListData {
 }
 impl rt::paging::Page for UserMailboxThreadListData {
     type Item = UserMailboxThreadListDataThread;
+    #[inline]
     fn into_parts(self) -> (Vec<UserMailboxThreadListDataThread>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -18179,6 +19008,7 @@ impl rt::paging::Page for UserMailboxThreadListData {
 }
 impl rt::paging::Page for UserMailboxSearchData {
     type Item = Mailbox;
+    #[inline]
     fn into_parts(self) -> (Vec<Mailbox>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))

@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `user_auth_data_relation` resource.
+    #[inline]
     pub fn user_auth_data_relation(&self) -> UserAuthDataRelationResource {
         UserAuthDataRelationResource {
             client: self.client.clone(),
@@ -52,6 +55,7 @@ impl UserAuthDataRelationResource {
     ///   - `1640604` (Code1640604, HTTP 400): 请查询当前租户是否开通此权限应用. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/mdm-v1/user_auth_data_relation/bind)
+    #[inline]
     pub fn bind(
         &self,
         body: UserAuthDataRelationBindBody,
@@ -80,6 +84,7 @@ impl UserAuthDataRelationResource {
     ///   - `1640605` (Code1640605, HTTP 400): 授权记录不存在. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/mdm-v1/user_auth_data_relation/unbind)
+    #[inline]
     pub fn unbind(
         &self,
         body: UserAuthDataRelationBindBody,
@@ -101,6 +106,7 @@ pub struct UserAuthDataRelationBindRequest {
 }
 impl UserAuthDataRelationBindRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -131,6 +137,7 @@ pub struct UserAuthDataRelationUnbindRequest {
 }
 impl UserAuthDataRelationUnbindRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -168,6 +175,7 @@ pub enum UserAuthDataRelationBindError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserAuthDataRelationBindError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1640601 => Self::Code1640601(api),
@@ -180,6 +188,7 @@ impl From<rt::Error> for UserAuthDataRelationBindError {
 }
 impl ::std::ops::Deref for UserAuthDataRelationBindError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1640601(api) => &**api,
@@ -191,11 +200,13 @@ impl ::std::ops::Deref for UserAuthDataRelationBindError {
     }
 }
 impl ::std::fmt::Display for UserAuthDataRelationBindError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserAuthDataRelationBindError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -222,6 +233,7 @@ pub enum UserAuthDataRelationUnbindError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserAuthDataRelationUnbindError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1640601 => Self::Code1640601(api),
@@ -235,6 +247,7 @@ impl From<rt::Error> for UserAuthDataRelationUnbindError {
 }
 impl ::std::ops::Deref for UserAuthDataRelationUnbindError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1640601(api) => &**api,
@@ -247,11 +260,13 @@ impl ::std::ops::Deref for UserAuthDataRelationUnbindError {
     }
 }
 impl ::std::fmt::Display for UserAuthDataRelationUnbindError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserAuthDataRelationUnbindError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -274,6 +289,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -284,6 +300,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -294,6 +311,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -319,6 +337,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }

@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `batch_country_region` resource.
+    #[inline]
     pub fn batch_country_region(&self) -> BatchCountryRegionResource {
         BatchCountryRegionResource {
             client: self.client.clone(),
@@ -82,6 +85,7 @@ impl BatchCountryRegionResource {
     ///   - `1640121` (CustomFuncResponseError, HTTP 500): custom func response error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/mdm-v3/batch_country_region/get)
+    #[inline]
     pub fn get(
         &self,
         fields: Vec<String>,
@@ -201,6 +205,7 @@ pub enum BatchCountryRegionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BatchCountryRegionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1640201 => Self::InvalidParams(api),
@@ -261,6 +266,7 @@ impl From<rt::Error> for BatchCountryRegionGetError {
 }
 impl ::std::ops::Deref for BatchCountryRegionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParams(api) => &**api,
@@ -302,11 +308,13 @@ impl ::std::ops::Deref for BatchCountryRegionGetError {
     }
 }
 impl ::std::fmt::Display for BatchCountryRegionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BatchCountryRegionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -349,6 +357,7 @@ rt::json_object!(
 );
 impl Continents {
     /// A `Continents` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self {
             value: Into::into(value),

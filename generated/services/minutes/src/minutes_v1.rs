@@ -15,32 +15,38 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `minute_media` resource.
+    #[inline]
     pub fn minute_media(&self) -> MinuteMediaResource {
         MinuteMediaResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `minute_statistics` resource.
+    #[inline]
     pub fn minute_statistics(&self) -> MinuteStatisticsResource {
         MinuteStatisticsResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `minute_transcript` resource.
+    #[inline]
     pub fn minute_transcript(&self) -> MinuteTranscriptResource {
         MinuteTranscriptResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `minute` resource.
+    #[inline]
     pub fn minute(&self) -> MinuteResource {
         MinuteResource {
             client: self.client.clone(),
@@ -72,6 +78,7 @@ impl MinuteMediaResource {
     ///   - `2091006` (ServiceInternalError, HTTP 500): service internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute-media/get)
+    #[inline]
     pub fn get(&self, minute_token: impl Into<String>) -> MinuteMediaGetRequest {
         MinuteMediaGetRequest {
             client: self.client.clone(),
@@ -105,6 +112,7 @@ impl MinuteStatisticsResource {
     ///   - `2091005` (PermissionDeny, HTTP 403): permission deny. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute-statistics/get)
+    #[inline]
     pub fn get(&self, minute_token: impl Into<String>) -> MinuteStatisticsGetRequest {
         MinuteStatisticsGetRequest {
             client: self.client.clone(),
@@ -139,6 +147,7 @@ impl MinuteTranscriptResource {
     ///   - `2091006` (ServiceInternalError, HTTP 500): service internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute-transcript/get)
+    #[inline]
     pub fn get(&self, minute_token: impl Into<String>) -> MinuteTranscriptGetRequest {
         MinuteTranscriptGetRequest {
             client: self.client.clone(),
@@ -174,6 +183,7 @@ impl MinuteResource {
     ///   - `2091005` (PermissionDeny, HTTP 403): permission deny. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute/artifacts)
+    #[inline]
     pub fn artifacts(&self, minute_token: impl Into<String>) -> MinuteArtifactsRequest {
         MinuteArtifactsRequest {
             client: self.client.clone(),
@@ -200,6 +210,7 @@ impl MinuteResource {
     ///   - `2091005` (PermissionDeny, HTTP 403): permission deny. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute/get)
+    #[inline]
     pub fn get(&self, minute_token: impl Into<String>) -> MinuteGetRequest {
         MinuteGetRequest {
             client: self.client.clone(),
@@ -235,6 +246,7 @@ impl MinuteResource {
     ///   - `2095101` (FailedToConvertMinutesSearchResult, HTTP 500): failed to convert minutes search result. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute/search)
+    #[inline]
     pub fn search(&self) -> MinuteSearchRequest {
         MinuteSearchRequest {
             client: self.client.clone(),
@@ -259,6 +271,7 @@ impl MinuteResource {
     ///   - `2091006` (ServiceInternalError, HTTP 500): service internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute/subscription)
+    #[inline]
     pub fn subscription(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -283,6 +296,7 @@ impl MinuteResource {
     ///   - `2091006` (ServiceInternalError, HTTP 500): service internal error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/minutes-v1/minute/unsubscription)
+    #[inline]
     pub fn unsubscription(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -304,6 +318,7 @@ pub struct MinuteMediaGetRequest {
 }
 impl MinuteMediaGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -334,11 +349,13 @@ pub struct MinuteStatisticsGetRequest {
 }
 impl MinuteStatisticsGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -374,6 +391,7 @@ impl MinuteTranscriptGetRequest {
     /// 是否包含说话人
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn need_speaker(mut self, need_speaker: bool) -> Self {
         self.need_speaker = Some(need_speaker);
         self
@@ -381,6 +399,7 @@ impl MinuteTranscriptGetRequest {
     /// 是否包含时间戳
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn need_timestamp(mut self, need_timestamp: bool) -> Self {
         self.need_timestamp = Some(need_timestamp);
         self
@@ -388,11 +407,13 @@ impl MinuteTranscriptGetRequest {
     /// 导出文件格式
     ///
     /// Constraints: example `txt；srt`.
+    #[inline]
     pub fn file_format(mut self, file_format: impl Into<String>) -> Self {
         self.file_format = Some(Into::into(file_format));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -425,6 +446,7 @@ pub struct MinuteArtifactsRequest {
 }
 impl MinuteArtifactsRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -455,11 +477,13 @@ pub struct MinuteGetRequest {
 }
 impl MinuteGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -493,26 +517,31 @@ pub struct MinuteSearchRequest {
 }
 impl MinuteSearchRequest {
     /// `page_size`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MinuteSearchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -560,6 +589,7 @@ pub struct MinuteSubscriptionRequest {
 }
 impl MinuteSubscriptionRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MinuteSubscriptionBody) -> Self {
         self.body = Some(body);
         self
@@ -590,6 +620,7 @@ pub struct MinuteUnsubscriptionRequest {
 }
 impl MinuteUnsubscriptionRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MinuteSubscriptionBody) -> Self {
         self.body = Some(body);
         self
@@ -631,6 +662,7 @@ pub enum MinuteMediaGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MinuteMediaGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2091001 => Self::ParamIsInvalid(api),
@@ -647,6 +679,7 @@ impl From<rt::Error> for MinuteMediaGetError {
 }
 impl ::std::ops::Deref for MinuteMediaGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -660,11 +693,13 @@ impl ::std::ops::Deref for MinuteMediaGetError {
     }
 }
 impl ::std::fmt::Display for MinuteMediaGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MinuteMediaGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -691,6 +726,7 @@ pub enum MinuteStatisticsGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MinuteStatisticsGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2091001 => Self::ParamIsInvalid(api),
@@ -706,6 +742,7 @@ impl From<rt::Error> for MinuteStatisticsGetError {
 }
 impl ::std::ops::Deref for MinuteStatisticsGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -718,11 +755,13 @@ impl ::std::ops::Deref for MinuteStatisticsGetError {
     }
 }
 impl ::std::fmt::Display for MinuteStatisticsGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MinuteStatisticsGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -751,6 +790,7 @@ pub enum MinuteTranscriptGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MinuteTranscriptGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2091001 => Self::ParamIsInvalid(api),
@@ -767,6 +807,7 @@ impl From<rt::Error> for MinuteTranscriptGetError {
 }
 impl ::std::ops::Deref for MinuteTranscriptGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -780,11 +821,13 @@ impl ::std::ops::Deref for MinuteTranscriptGetError {
     }
 }
 impl ::std::fmt::Display for MinuteTranscriptGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MinuteTranscriptGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -811,6 +854,7 @@ pub enum MinuteArtifactsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MinuteArtifactsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2091001 => Self::ParamIsInvalid(api),
@@ -826,6 +870,7 @@ impl From<rt::Error> for MinuteArtifactsError {
 }
 impl ::std::ops::Deref for MinuteArtifactsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -838,11 +883,13 @@ impl ::std::ops::Deref for MinuteArtifactsError {
     }
 }
 impl ::std::fmt::Display for MinuteArtifactsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MinuteArtifactsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -869,6 +916,7 @@ pub enum MinuteGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MinuteGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2091001 => Self::ParamIsInvalid(api),
@@ -884,6 +932,7 @@ impl From<rt::Error> for MinuteGetError {
 }
 impl ::std::ops::Deref for MinuteGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -896,11 +945,13 @@ impl ::std::ops::Deref for MinuteGetError {
     }
 }
 impl ::std::fmt::Display for MinuteGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MinuteGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -945,6 +996,7 @@ pub enum MinuteSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MinuteSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2094001 => {
@@ -987,6 +1039,7 @@ impl From<rt::Error> for MinuteSearchError {
 }
 impl ::std::ops::Deref for MinuteSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidRequestParameter(api) => &**api,
@@ -1008,11 +1061,13 @@ impl ::std::ops::Deref for MinuteSearchError {
     }
 }
 impl ::std::fmt::Display for MinuteSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MinuteSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1033,6 +1088,7 @@ pub enum MinuteSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MinuteSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2091001 => Self::ParamIsInvalid(api),
@@ -1043,6 +1099,7 @@ impl From<rt::Error> for MinuteSubscriptionError {
 }
 impl ::std::ops::Deref for MinuteSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1052,11 +1109,13 @@ impl ::std::ops::Deref for MinuteSubscriptionError {
     }
 }
 impl ::std::fmt::Display for MinuteSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MinuteSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1077,6 +1136,7 @@ pub enum MinuteUnsubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MinuteUnsubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2091001 => Self::ParamIsInvalid(api),
@@ -1087,6 +1147,7 @@ impl From<rt::Error> for MinuteUnsubscriptionError {
 }
 impl ::std::ops::Deref for MinuteUnsubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1096,11 +1157,13 @@ impl ::std::ops::Deref for MinuteUnsubscriptionError {
     }
 }
 impl ::std::fmt::Display for MinuteUnsubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MinuteUnsubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1133,6 +1196,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -1143,6 +1207,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -1153,6 +1218,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1178,6 +1244,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1404,6 +1471,7 @@ pub enum Sorter {
 }
 impl Sorter {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreateTimeDesc => "create_time_desc",
@@ -1412,6 +1480,7 @@ impl Sorter {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "create_time_desc" => Self::CreateTimeDesc,
@@ -1420,6 +1489,7 @@ impl Sorter {
     }
 }
 impl ::std::fmt::Display for Sorter {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1445,6 +1515,7 @@ impl rt::FromJson for Sorter {
 }
 impl rt::Validate for Sorter {}
 impl AsRef<str> for Sorter {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1507,6 +1578,7 @@ rt::json_object!(
 );
 impl MinuteSearchDataMinute {
     /// A `MinuteSearchDataMinute` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: impl Into<String>) -> Self {
         Self {
             token: Into::into(token),
@@ -1541,6 +1613,7 @@ rt::json_object!(
 );
 impl MinuteSearchData {
     /// A `MinuteSearchData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<MinuteSearchDataMinute>, has_more: bool) -> Self {
         Self {
             items,
@@ -1564,6 +1637,7 @@ rt::json_object!(MinuteSubscriptionBody { event_type = "event_type" optional, })
 impl rt::Validate for MinuteSubscriptionBody {}
 impl rt::paging::Page for MinuteSearchData {
     type Item = MinuteSearchDataMinute;
+    #[inline]
     fn into_parts(self) -> (Vec<MinuteSearchDataMinute>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))

@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `post` resource.
+    #[inline]
     pub fn post(&self) -> PostResource {
         PostResource {
             client: self.client.clone(),
@@ -51,6 +54,7 @@ impl PostResource {
     ///   - `1420003` (Code1420003, HTTP 429): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/moments-v1/post/get)
+    #[inline]
     pub fn get(&self, post_id: impl Into<String>) -> PostGetRequest {
         PostGetRequest {
             client: self.client.clone(),
@@ -69,6 +73,7 @@ pub struct PostGetRequest {
 }
 impl PostGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -105,6 +110,7 @@ pub enum PostGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PostGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1420001 => Self::Code1420001(api),
@@ -117,6 +123,7 @@ impl From<rt::Error> for PostGetError {
 }
 impl ::std::ops::Deref for PostGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1420001(api) => &**api,
@@ -128,11 +135,13 @@ impl ::std::ops::Deref for PostGetError {
     }
 }
 impl ::std::fmt::Display for PostGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PostGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -155,6 +164,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -165,6 +175,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -175,6 +186,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -200,6 +212,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -250,6 +263,7 @@ pub enum UserType {
 }
 impl UserType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -261,6 +275,7 @@ impl UserType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -272,6 +287,7 @@ impl UserType {
     }
 }
 impl ::std::fmt::Display for UserType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -357,6 +373,7 @@ rt::json_object!(
 );
 impl Post {
     /// A `Post` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(content: impl Into<String>) -> Self {
         Self {
             user_id: None,

@@ -15,50 +15,59 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `image` resource.
+    #[inline]
     pub fn image(&self) -> ImageResource {
         ImageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr` resource.
+    #[inline]
     pub fn okr(&self) -> OkrResource {
         OkrResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `period` resource.
+    #[inline]
     pub fn period(&self) -> PeriodResource {
         PeriodResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `period_rule` resource.
+    #[inline]
     pub fn period_rule(&self) -> PeriodRuleResource {
         PeriodRuleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `progress_record` resource.
+    #[inline]
     pub fn progress_record(&self) -> ProgressRecordResource {
         ProgressRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `review` resource.
+    #[inline]
     pub fn review(&self) -> ReviewResource {
         ReviewResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_okr` resource.
+    #[inline]
     pub fn user_okr(&self) -> UserOkrResource {
         UserOkrResource {
             client: self.client.clone(),
@@ -89,6 +98,7 @@ impl ImageResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/image/upload)
+    #[inline]
     pub fn upload(&self, body: ImageUploadBody) -> ImageUploadRequest {
         ImageUploadRequest {
             client: self.client.clone(),
@@ -124,6 +134,7 @@ impl OkrResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/okr/batch_get)
+    #[inline]
     pub fn batch_get(&self, okr_ids: Vec<String>) -> OkrBatchGetRequest {
         OkrBatchGetRequest {
             client: self.client.clone(),
@@ -162,6 +173,7 @@ impl PeriodResource {
     ///   - `1001009` (StartDateDoesNotFitFor, HTTP 400): Start date does not fit for given period rule. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/period/create)
+    #[inline]
     pub fn create(&self, body: PeriodCreateBody) -> PeriodCreateRequest {
         PeriodCreateRequest {
             client: self.client.clone(),
@@ -188,6 +200,7 @@ impl PeriodResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/period/list)
+    #[inline]
     pub fn list(&self) -> PeriodListRequest {
         PeriodListRequest {
             client: self.client.clone(),
@@ -217,6 +230,7 @@ impl PeriodResource {
     ///   - `1001009` (StartDateDoesNotFitFor, HTTP 400): Start date does not fit for given period rule. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/period/patch)
+    #[inline]
     pub fn patch(&self, period_id: String, body: PeriodPatchBody) -> PeriodPatchRequest {
         PeriodPatchRequest {
             client: self.client.clone(),
@@ -251,6 +265,7 @@ impl PeriodRuleResource {
     ///   - `1000403` (OnlyAvailableForOkrEnterpriseEdition, HTTP 403): Only available for OKR Enterprise edition. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/period_rule/list)
+    #[inline]
     pub fn list(&self) -> PeriodRuleListRequest {
         PeriodRuleListRequest {
             client: self.client.clone(),
@@ -284,6 +299,7 @@ impl ProgressRecordResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/progress_record/create)
+    #[inline]
     pub fn create(&self, body: ProgressRecordCreateBody) -> ProgressRecordCreateRequest {
         ProgressRecordCreateRequest {
             client: self.client.clone(),
@@ -312,6 +328,7 @@ impl ProgressRecordResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/progress_record/delete)
+    #[inline]
     pub fn delete(&self, progress_id: impl Into<String>) -> ProgressRecordDeleteRequest {
         ProgressRecordDeleteRequest {
             client: self.client.clone(),
@@ -338,6 +355,7 @@ impl ProgressRecordResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/progress_record/get)
+    #[inline]
     pub fn get(&self, progress_id: impl Into<String>) -> ProgressRecordGetRequest {
         ProgressRecordGetRequest {
             client: self.client.clone(),
@@ -367,6 +385,7 @@ impl ProgressRecordResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/progress_record/update)
+    #[inline]
     pub fn update(
         &self,
         progress_id: String,
@@ -406,6 +425,7 @@ impl ReviewResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/review/query)
+    #[inline]
     pub fn query(
         &self,
         user_ids: Vec<String>,
@@ -446,6 +466,7 @@ impl UserOkrResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/okr-v1/user-okr/list)
+    #[inline]
     pub fn list(
         &self,
         user_id: String,
@@ -474,6 +495,7 @@ pub struct ImageUploadRequest {
 }
 impl ImageUploadRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -508,6 +530,7 @@ impl OkrBatchGetRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -515,11 +538,13 @@ impl OkrBatchGetRequest {
     /// 请求OKR的语言版本（比如@的人名），lang=en_us/zh_cn，请求 Query中
     ///
     /// Constraints: server default `zh_cn`; example `zh_cn`.
+    #[inline]
     pub fn lang(mut self, lang: impl Into<String>) -> Self {
         self.lang = Some(Into::into(lang));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -576,6 +601,7 @@ impl PeriodListRequest {
     /// 分页标志page_token
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -583,6 +609,7 @@ impl PeriodListRequest {
     /// 分页大小，默认10
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -657,6 +684,7 @@ pub struct ProgressRecordCreateRequest {
 }
 impl ProgressRecordCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ProgressRecordCreateUserIdType>,
@@ -665,6 +693,7 @@ impl ProgressRecordCreateRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -698,6 +727,7 @@ pub struct ProgressRecordDeleteRequest {
 }
 impl ProgressRecordDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -728,6 +758,7 @@ pub struct ProgressRecordGetRequest {
 }
 impl ProgressRecordGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ProgressRecordCreateUserIdType>,
@@ -736,6 +767,7 @@ impl ProgressRecordGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -768,6 +800,7 @@ pub struct ProgressRecordUpdateRequest {
 }
 impl ProgressRecordUpdateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<ProgressRecordCreateUserIdType>,
@@ -776,6 +809,7 @@ impl ProgressRecordUpdateRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -813,6 +847,7 @@ impl ReviewQueryRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -850,6 +885,7 @@ impl UserOkrListRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -857,6 +893,7 @@ impl UserOkrListRequest {
     /// 请求OKR的语言版本（比如@的人名），lang=en_us/zh_cn
     ///
     /// Constraints: server default `zh_cn`; example `zh_cn`.
+    #[inline]
     pub fn lang(mut self, lang: impl Into<String>) -> Self {
         self.lang = Some(Into::into(lang));
         self
@@ -864,11 +901,13 @@ impl UserOkrListRequest {
     /// period_id列表，最多10个
     ///
     /// Sent as one `period_ids=…` per item (`?period_ids=a&period_ids=b`).
+    #[inline]
     pub fn period_ids(mut self, period_ids: Vec<String>) -> Self {
         self.period_ids = Some(period_ids);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -914,6 +953,7 @@ pub enum ImageUploadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ImageUploadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -928,6 +968,7 @@ impl From<rt::Error> for ImageUploadError {
 }
 impl ::std::ops::Deref for ImageUploadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -941,11 +982,13 @@ impl ::std::ops::Deref for ImageUploadError {
     }
 }
 impl ::std::fmt::Display for ImageUploadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ImageUploadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -974,6 +1017,7 @@ pub enum OkrBatchGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrBatchGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -988,6 +1032,7 @@ impl From<rt::Error> for OkrBatchGetError {
 }
 impl ::std::ops::Deref for OkrBatchGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1001,11 +1046,13 @@ impl ::std::ops::Deref for OkrBatchGetError {
     }
 }
 impl ::std::fmt::Display for OkrBatchGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrBatchGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1038,6 +1085,7 @@ pub enum PeriodCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PeriodCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -1060,6 +1108,7 @@ impl From<rt::Error> for PeriodCreateError {
 }
 impl ::std::ops::Deref for PeriodCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1075,11 +1124,13 @@ impl ::std::ops::Deref for PeriodCreateError {
     }
 }
 impl ::std::fmt::Display for PeriodCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PeriodCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1108,6 +1159,7 @@ pub enum PeriodListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PeriodListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -1122,6 +1174,7 @@ impl From<rt::Error> for PeriodListError {
 }
 impl ::std::ops::Deref for PeriodListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1135,11 +1188,13 @@ impl ::std::ops::Deref for PeriodListError {
     }
 }
 impl ::std::fmt::Display for PeriodListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PeriodListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1172,6 +1227,7 @@ pub enum PeriodPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PeriodPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -1194,6 +1250,7 @@ impl From<rt::Error> for PeriodPatchError {
 }
 impl ::std::ops::Deref for PeriodPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1209,11 +1266,13 @@ impl ::std::ops::Deref for PeriodPatchError {
     }
 }
 impl ::std::fmt::Display for PeriodPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PeriodPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1242,6 +1301,7 @@ pub enum PeriodRuleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PeriodRuleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -1258,6 +1318,7 @@ impl From<rt::Error> for PeriodRuleListError {
 }
 impl ::std::ops::Deref for PeriodRuleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1271,11 +1332,13 @@ impl ::std::ops::Deref for PeriodRuleListError {
     }
 }
 impl ::std::fmt::Display for PeriodRuleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PeriodRuleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1304,6 +1367,7 @@ pub enum ProgressRecordCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProgressRecordCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -1318,6 +1382,7 @@ impl From<rt::Error> for ProgressRecordCreateError {
 }
 impl ::std::ops::Deref for ProgressRecordCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1331,11 +1396,13 @@ impl ::std::ops::Deref for ProgressRecordCreateError {
     }
 }
 impl ::std::fmt::Display for ProgressRecordCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProgressRecordCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1364,6 +1431,7 @@ pub enum ProgressRecordDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProgressRecordDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -1378,6 +1446,7 @@ impl From<rt::Error> for ProgressRecordDeleteError {
 }
 impl ::std::ops::Deref for ProgressRecordDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1391,11 +1460,13 @@ impl ::std::ops::Deref for ProgressRecordDeleteError {
     }
 }
 impl ::std::fmt::Display for ProgressRecordDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProgressRecordDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1424,6 +1495,7 @@ pub enum ProgressRecordGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProgressRecordGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -1438,6 +1510,7 @@ impl From<rt::Error> for ProgressRecordGetError {
 }
 impl ::std::ops::Deref for ProgressRecordGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1451,11 +1524,13 @@ impl ::std::ops::Deref for ProgressRecordGetError {
     }
 }
 impl ::std::fmt::Display for ProgressRecordGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProgressRecordGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1484,6 +1559,7 @@ pub enum ProgressRecordUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ProgressRecordUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -1498,6 +1574,7 @@ impl From<rt::Error> for ProgressRecordUpdateError {
 }
 impl ::std::ops::Deref for ProgressRecordUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1511,11 +1588,13 @@ impl ::std::ops::Deref for ProgressRecordUpdateError {
     }
 }
 impl ::std::fmt::Display for ProgressRecordUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ProgressRecordUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1544,6 +1623,7 @@ pub enum ReviewQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReviewQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -1558,6 +1638,7 @@ impl From<rt::Error> for ReviewQueryError {
 }
 impl ::std::ops::Deref for ReviewQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1571,11 +1652,13 @@ impl ::std::ops::Deref for ReviewQueryError {
     }
 }
 impl ::std::fmt::Display for ReviewQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReviewQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1604,6 +1687,7 @@ pub enum UserOkrListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserOkrListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -1618,6 +1702,7 @@ impl From<rt::Error> for UserOkrListError {
 }
 impl ::std::ops::Deref for UserOkrListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1631,11 +1716,13 @@ impl ::std::ops::Deref for UserOkrListError {
     }
 }
 impl ::std::fmt::Display for UserOkrListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserOkrListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1656,6 +1743,7 @@ pub enum TargetType {
 }
 impl TargetType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value2 => 2,
@@ -1665,6 +1753,7 @@ impl TargetType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             2 => Self::Value2,
@@ -1674,6 +1763,7 @@ impl TargetType {
     }
 }
 impl ::std::fmt::Display for TargetType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1715,6 +1805,7 @@ pub struct ImageUploadBody {
 impl rt::Validate for ImageUploadBody {}
 impl rt::Form for ImageUploadBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.data {
@@ -1762,6 +1853,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -1773,6 +1865,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -1784,6 +1877,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1809,6 +1903,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1826,6 +1921,7 @@ pub enum Permission {
 }
 impl Permission {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -1835,6 +1931,7 @@ impl Permission {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -1844,6 +1941,7 @@ impl Permission {
     }
 }
 impl ::std::fmt::Display for Permission {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2129,6 +2227,7 @@ pub enum ConfirmStatus {
 }
 impl ConfirmStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -2141,6 +2240,7 @@ impl ConfirmStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -2153,6 +2253,7 @@ impl ConfirmStatus {
     }
 }
 impl ::std::fmt::Display for ConfirmStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2276,6 +2377,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -2287,6 +2389,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -2298,6 +2401,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2392,6 +2496,7 @@ pub enum PeriodPatchBodyStatus {
 }
 impl PeriodPatchBodyStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -2402,6 +2507,7 @@ impl PeriodPatchBodyStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -2412,6 +2518,7 @@ impl PeriodPatchBodyStatus {
     }
 }
 impl ::std::fmt::Display for PeriodPatchBodyStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2510,6 +2617,7 @@ pub enum ProgressRecordCreateUserIdType {
 }
 impl ProgressRecordCreateUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -2520,6 +2628,7 @@ impl ProgressRecordCreateUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -2530,6 +2639,7 @@ impl ProgressRecordCreateUserIdType {
     }
 }
 impl ::std::fmt::Display for ProgressRecordCreateUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2555,6 +2665,7 @@ impl rt::FromJson for ProgressRecordCreateUserIdType {
 }
 impl rt::Validate for ProgressRecordCreateUserIdType {}
 impl AsRef<str> for ProgressRecordCreateUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2572,6 +2683,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Paragraph => "paragraph",
@@ -2581,6 +2693,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "paragraph" => Self::Paragraph,
@@ -2590,6 +2703,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2615,6 +2729,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2638,6 +2753,7 @@ pub enum RecordsType {
 }
 impl RecordsType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Number => "number",
@@ -2650,6 +2766,7 @@ impl RecordsType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "number" => Self::Number,
@@ -2662,6 +2779,7 @@ impl RecordsType {
     }
 }
 impl ::std::fmt::Display for RecordsType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2687,6 +2805,7 @@ impl rt::FromJson for RecordsType {
 }
 impl rt::Validate for RecordsType {}
 impl AsRef<str> for RecordsType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2735,6 +2854,7 @@ pub enum ElementType {
 }
 impl ElementType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TextRun => "textRun",
@@ -2745,6 +2865,7 @@ impl ElementType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "textRun" => Self::TextRun,
@@ -2755,6 +2876,7 @@ impl ElementType {
     }
 }
 impl ::std::fmt::Display for ElementType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2780,6 +2902,7 @@ impl rt::FromJson for ElementType {
 }
 impl rt::Validate for ElementType {}
 impl AsRef<str> for ElementType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2979,6 +3102,7 @@ pub enum ProgressRateStatus {
 }
 impl ProgressRateStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::ValueMinus1 => -1,
@@ -2990,6 +3114,7 @@ impl ProgressRateStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             -1 => Self::ValueMinus1,
@@ -3001,6 +3126,7 @@ impl ProgressRateStatus {
     }
 }
 impl ::std::fmt::Display for ProgressRateStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }

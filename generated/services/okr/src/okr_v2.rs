@@ -15,86 +15,101 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `okr_alignment` resource.
+    #[inline]
     pub fn okr_alignment(&self) -> OkrAlignmentResource {
         OkrAlignmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_category` resource.
+    #[inline]
     pub fn okr_category(&self) -> OkrCategoryResource {
         OkrCategoryResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_cycle_objective` resource.
+    #[inline]
     pub fn okr_cycle_objective(&self) -> OkrCycleObjectiveResource {
         OkrCycleObjectiveResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_cycle` resource.
+    #[inline]
     pub fn okr_cycle(&self) -> OkrCycleResource {
         OkrCycleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_indicator` resource.
+    #[inline]
     pub fn okr_indicator(&self) -> OkrIndicatorResource {
         OkrIndicatorResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_key_result_indicator` resource.
+    #[inline]
     pub fn okr_key_result_indicator(&self) -> OkrKeyResultIndicatorResource {
         OkrKeyResultIndicatorResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_key_result_progress` resource.
+    #[inline]
     pub fn okr_key_result_progress(&self) -> OkrKeyResultProgressResource {
         OkrKeyResultProgressResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_key_result` resource.
+    #[inline]
     pub fn okr_key_result(&self) -> OkrKeyResultResource {
         OkrKeyResultResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_objective_alignment` resource.
+    #[inline]
     pub fn okr_objective_alignment(&self) -> OkrObjectiveAlignmentResource {
         OkrObjectiveAlignmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_objective_indicator` resource.
+    #[inline]
     pub fn okr_objective_indicator(&self) -> OkrObjectiveIndicatorResource {
         OkrObjectiveIndicatorResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_objective_key_result` resource.
+    #[inline]
     pub fn okr_objective_key_result(&self) -> OkrObjectiveKeyResultResource {
         OkrObjectiveKeyResultResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_objective_progress` resource.
+    #[inline]
     pub fn okr_objective_progress(&self) -> OkrObjectiveProgressResource {
         OkrObjectiveProgressResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `okr_objective` resource.
+    #[inline]
     pub fn okr_objective(&self) -> OkrObjectiveResource {
         OkrObjectiveResource {
             client: self.client.clone(),
@@ -127,6 +142,7 @@ impl OkrAlignmentResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-alignment/delete)
+    #[inline]
     pub fn delete(&self, alignment_id: impl Into<String>) -> OkrAlignmentDeleteRequest {
         OkrAlignmentDeleteRequest {
             client: self.client.clone(),
@@ -155,6 +171,7 @@ impl OkrAlignmentResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-alignment/get)
+    #[inline]
     pub fn get(&self, alignment_id: impl Into<String>) -> OkrAlignmentGetRequest {
         OkrAlignmentGetRequest {
             client: self.client.clone(),
@@ -191,6 +208,7 @@ impl OkrCategoryResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-category/list)
+    #[inline]
     pub fn list(&self) -> OkrCategoryListRequest {
         OkrCategoryListRequest {
             client: self.client.clone(),
@@ -228,6 +246,7 @@ impl OkrCycleObjectiveResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-cycle-objective/create)
+    #[inline]
     pub fn create(&self, cycle_id: impl Into<String>) -> OkrCycleObjectiveCreateRequest {
         OkrCycleObjectiveCreateRequest {
             client: self.client.clone(),
@@ -259,6 +278,7 @@ impl OkrCycleObjectiveResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-cycle-objective/list)
+    #[inline]
     pub fn list(&self, cycle_id: impl Into<String>) -> OkrCycleObjectiveListRequest {
         OkrCycleObjectiveListRequest {
             client: self.client.clone(),
@@ -298,6 +318,7 @@ impl OkrCycleResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-cycle/list)
+    #[inline]
     pub fn list(&self, user_id: impl Into<String>) -> OkrCycleListRequest {
         OkrCycleListRequest {
             client: self.client.clone(),
@@ -329,6 +350,7 @@ impl OkrCycleResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-cycle/objectives_position)
+    #[inline]
     pub fn objectives_position(
         &self,
         cycle_id: String,
@@ -364,6 +386,7 @@ impl OkrCycleResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-cycle/objectives_weight)
+    #[inline]
     pub fn objectives_weight(
         &self,
         cycle_id: String,
@@ -406,6 +429,7 @@ impl OkrIndicatorResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-indicator/patch)
+    #[inline]
     pub fn patch(&self, indicator_id: impl Into<String>) -> OkrIndicatorPatchRequest {
         OkrIndicatorPatchRequest {
             client: self.client.clone(),
@@ -444,6 +468,7 @@ impl OkrKeyResultIndicatorResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-key_result-indicator/list)
+    #[inline]
     pub fn list(
         &self,
         key_result_id: impl Into<String>,
@@ -479,6 +504,7 @@ impl OkrKeyResultProgressResource {
     ///   - `1000001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-key_result-progress/list)
+    #[inline]
     pub fn list(
         &self,
         key_result_id: impl Into<String>,
@@ -518,6 +544,7 @@ impl OkrKeyResultResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-key_result/delete)
+    #[inline]
     pub fn delete(&self, key_result_id: impl Into<String>) -> OkrKeyResultDeleteRequest {
         OkrKeyResultDeleteRequest {
             client: self.client.clone(),
@@ -544,6 +571,7 @@ impl OkrKeyResultResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-key_result/get)
+    #[inline]
     pub fn get(&self, key_result_id: impl Into<String>) -> OkrKeyResultGetRequest {
         OkrKeyResultGetRequest {
             client: self.client.clone(),
@@ -574,6 +602,7 @@ impl OkrKeyResultResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-key_result/patch)
+    #[inline]
     pub fn patch(&self, key_result_id: impl Into<String>) -> OkrKeyResultPatchRequest {
         OkrKeyResultPatchRequest {
             client: self.client.clone(),
@@ -611,6 +640,7 @@ impl OkrObjectiveAlignmentResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-alignment/create)
+    #[inline]
     pub fn create(
         &self,
         objective_id: String,
@@ -644,6 +674,7 @@ impl OkrObjectiveAlignmentResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-alignment/list)
+    #[inline]
     pub fn list(
         &self,
         objective_id: impl Into<String>,
@@ -687,6 +718,7 @@ impl OkrObjectiveIndicatorResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-indicator/list)
+    #[inline]
     pub fn list(
         &self,
         objective_id: impl Into<String>,
@@ -727,6 +759,7 @@ impl OkrObjectiveKeyResultResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-key_result/create)
+    #[inline]
     pub fn create(
         &self,
         objective_id: impl Into<String>,
@@ -761,6 +794,7 @@ impl OkrObjectiveKeyResultResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-key_result/list)
+    #[inline]
     pub fn list(
         &self,
         objective_id: impl Into<String>,
@@ -803,6 +837,7 @@ impl OkrObjectiveProgressResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective-progress/list)
+    #[inline]
     pub fn list(
         &self,
         objective_id: impl Into<String>,
@@ -844,6 +879,7 @@ impl OkrObjectiveResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective/delete)
+    #[inline]
     pub fn delete(&self, objective_id: impl Into<String>) -> OkrObjectiveDeleteRequest {
         OkrObjectiveDeleteRequest {
             client: self.client.clone(),
@@ -872,6 +908,7 @@ impl OkrObjectiveResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective/get)
+    #[inline]
     pub fn get(&self, objective_id: impl Into<String>) -> OkrObjectiveGetRequest {
         OkrObjectiveGetRequest {
             client: self.client.clone(),
@@ -902,6 +939,7 @@ impl OkrObjectiveResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective/patch)
+    #[inline]
     pub fn patch(&self, objective_id: impl Into<String>) -> OkrObjectivePatchRequest {
         OkrObjectivePatchRequest {
             client: self.client.clone(),
@@ -933,6 +971,7 @@ impl OkrObjectiveResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective/key_results_position)
+    #[inline]
     pub fn key_results_position(
         &self,
         objective_id: String,
@@ -968,6 +1007,7 @@ impl OkrObjectiveResource {
     ///   - `1001004` (OkrDataNotFound, HTTP 400): okr data not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/okr-v2/okr-objective/key_results_weight)
+    #[inline]
     pub fn key_results_weight(
         &self,
         objective_id: String,
@@ -993,6 +1033,7 @@ pub struct OkrAlignmentDeleteRequest {
 }
 impl OkrAlignmentDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1026,6 +1067,7 @@ impl OkrAlignmentGetRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1033,6 +1075,7 @@ impl OkrAlignmentGetRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1041,6 +1084,7 @@ impl OkrAlignmentGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1076,11 +1120,13 @@ impl OkrCategoryListRequest {
     /// 分页大小，最大 100
     ///
     /// Constraints: server default `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页键，首个分页键传入空串
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1088,6 +1134,7 @@ impl OkrCategoryListRequest {
     /// 分类的所属类型
     ///
     /// Constraints: server default `user`.
+    #[inline]
     pub fn owner_type(
         mut self,
         owner_type: impl Into<OkrCategoryListOwnerType>,
@@ -1096,6 +1143,7 @@ impl OkrCategoryListRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1146,6 +1194,7 @@ impl OkrCycleObjectiveCreateRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1153,6 +1202,7 @@ impl OkrCycleObjectiveCreateRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1161,11 +1211,13 @@ impl OkrCycleObjectiveCreateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: OkrCycleObjectiveCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1207,11 +1259,13 @@ impl OkrCycleObjectiveListRequest {
     /// 分页大小，最大 100
     ///
     /// Constraints: server default `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页键，首个分页键传入空串
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1219,6 +1273,7 @@ impl OkrCycleObjectiveListRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1226,6 +1281,7 @@ impl OkrCycleObjectiveListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1234,6 +1290,7 @@ impl OkrCycleObjectiveListRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1288,6 +1345,7 @@ impl OkrCycleListRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1295,16 +1353,19 @@ impl OkrCycleListRequest {
     /// 分页大小，最大 100
     ///
     /// Constraints: server default `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页键，首个分页键传入空串
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1354,6 +1415,7 @@ impl OkrCycleObjectivesPositionRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1361,6 +1423,7 @@ impl OkrCycleObjectivesPositionRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1369,6 +1432,7 @@ impl OkrCycleObjectivesPositionRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1409,6 +1473,7 @@ impl OkrCycleObjectivesWeightRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1416,6 +1481,7 @@ impl OkrCycleObjectivesWeightRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1424,6 +1490,7 @@ impl OkrCycleObjectivesWeightRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1464,6 +1531,7 @@ impl OkrIndicatorPatchRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1471,6 +1539,7 @@ impl OkrIndicatorPatchRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1479,11 +1548,13 @@ impl OkrIndicatorPatchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: OkrIndicatorPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1521,6 +1592,7 @@ impl OkrKeyResultIndicatorListRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1528,6 +1600,7 @@ impl OkrKeyResultIndicatorListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1536,6 +1609,7 @@ impl OkrKeyResultIndicatorListRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1575,11 +1649,13 @@ impl OkrKeyResultProgressListRequest {
     /// 分页大小，最大 100
     ///
     /// Constraints: server default `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页键，首个分页键传入空串
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1587,6 +1663,7 @@ impl OkrKeyResultProgressListRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1594,6 +1671,7 @@ impl OkrKeyResultProgressListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1602,6 +1680,7 @@ impl OkrKeyResultProgressListRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1651,6 +1730,7 @@ pub struct OkrKeyResultDeleteRequest {
 }
 impl OkrKeyResultDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1684,6 +1764,7 @@ impl OkrKeyResultGetRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1691,6 +1772,7 @@ impl OkrKeyResultGetRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1699,6 +1781,7 @@ impl OkrKeyResultGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1735,6 +1818,7 @@ impl OkrKeyResultPatchRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1742,6 +1826,7 @@ impl OkrKeyResultPatchRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1750,11 +1835,13 @@ impl OkrKeyResultPatchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: OkrKeyResultPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1789,6 +1876,7 @@ pub struct OkrObjectiveAlignmentCreateRequest {
 }
 impl OkrObjectiveAlignmentCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1829,6 +1917,7 @@ impl OkrObjectiveAlignmentListRequest {
     /// 分页大小，最大 100
     ///
     /// Constraints: server default `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1836,11 +1925,13 @@ impl OkrObjectiveAlignmentListRequest {
     /// 分页键，首个分页键传入空串
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 对齐类型
+    #[inline]
     pub fn align_type(mut self, align_type: impl Into<AlignType>) -> Self {
         self.align_type = Some(Into::into(align_type));
         self
@@ -1848,6 +1939,7 @@ impl OkrObjectiveAlignmentListRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1855,6 +1947,7 @@ impl OkrObjectiveAlignmentListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1863,6 +1956,7 @@ impl OkrObjectiveAlignmentListRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1917,6 +2011,7 @@ impl OkrObjectiveIndicatorListRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1924,6 +2019,7 @@ impl OkrObjectiveIndicatorListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1932,6 +2028,7 @@ impl OkrObjectiveIndicatorListRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1970,6 +2067,7 @@ impl OkrObjectiveKeyResultCreateRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1977,6 +2075,7 @@ impl OkrObjectiveKeyResultCreateRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -1985,11 +2084,13 @@ impl OkrObjectiveKeyResultCreateRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: OkrKeyResultPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2031,11 +2132,13 @@ impl OkrObjectiveKeyResultListRequest {
     /// 分页大小，最大 100
     ///
     /// Constraints: server default `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页键，首个分页键传入空串
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2043,6 +2146,7 @@ impl OkrObjectiveKeyResultListRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2050,6 +2154,7 @@ impl OkrObjectiveKeyResultListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -2058,6 +2163,7 @@ impl OkrObjectiveKeyResultListRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2113,11 +2219,13 @@ impl OkrObjectiveProgressListRequest {
     /// 分页大小，最大 100
     ///
     /// Constraints: server default `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页键，首个分页键传入空串
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2125,6 +2233,7 @@ impl OkrObjectiveProgressListRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2132,6 +2241,7 @@ impl OkrObjectiveProgressListRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -2140,6 +2250,7 @@ impl OkrObjectiveProgressListRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2189,6 +2300,7 @@ pub struct OkrObjectiveDeleteRequest {
 }
 impl OkrObjectiveDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2224,6 +2336,7 @@ impl OkrObjectiveGetRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2231,6 +2344,7 @@ impl OkrObjectiveGetRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -2239,6 +2353,7 @@ impl OkrObjectiveGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2275,6 +2390,7 @@ impl OkrObjectivePatchRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2282,6 +2398,7 @@ impl OkrObjectivePatchRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -2290,11 +2407,13 @@ impl OkrObjectivePatchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: OkrObjectivePatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2333,6 +2452,7 @@ impl OkrObjectiveKeyResultsPositionRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2340,6 +2460,7 @@ impl OkrObjectiveKeyResultsPositionRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -2348,6 +2469,7 @@ impl OkrObjectiveKeyResultsPositionRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2391,6 +2513,7 @@ impl OkrObjectiveKeyResultsWeightRequest {
     /// 此次调用中使用的用户 ID 的类型
     ///
     /// Constraints: server default `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2398,6 +2521,7 @@ impl OkrObjectiveKeyResultsWeightRequest {
     /// 此次调用中使用的部门 ID 的类型
     ///
     /// Constraints: server default `open_department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<DepartmentIdType>,
@@ -2406,6 +2530,7 @@ impl OkrObjectiveKeyResultsWeightRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2455,6 +2580,7 @@ pub enum OkrAlignmentDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrAlignmentDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -2469,6 +2595,7 @@ impl From<rt::Error> for OkrAlignmentDeleteError {
 }
 impl ::std::ops::Deref for OkrAlignmentDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -2482,11 +2609,13 @@ impl ::std::ops::Deref for OkrAlignmentDeleteError {
     }
 }
 impl ::std::fmt::Display for OkrAlignmentDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrAlignmentDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2515,6 +2644,7 @@ pub enum OkrAlignmentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrAlignmentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -2529,6 +2659,7 @@ impl From<rt::Error> for OkrAlignmentGetError {
 }
 impl ::std::ops::Deref for OkrAlignmentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -2542,11 +2673,13 @@ impl ::std::ops::Deref for OkrAlignmentGetError {
     }
 }
 impl ::std::fmt::Display for OkrAlignmentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrAlignmentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2575,6 +2708,7 @@ pub enum OkrCategoryListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrCategoryListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -2589,6 +2723,7 @@ impl From<rt::Error> for OkrCategoryListError {
 }
 impl ::std::ops::Deref for OkrCategoryListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -2602,11 +2737,13 @@ impl ::std::ops::Deref for OkrCategoryListError {
     }
 }
 impl ::std::fmt::Display for OkrCategoryListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrCategoryListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2635,6 +2772,7 @@ pub enum OkrCycleObjectiveCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrCycleObjectiveCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -2649,6 +2787,7 @@ impl From<rt::Error> for OkrCycleObjectiveCreateError {
 }
 impl ::std::ops::Deref for OkrCycleObjectiveCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -2662,11 +2801,13 @@ impl ::std::ops::Deref for OkrCycleObjectiveCreateError {
     }
 }
 impl ::std::fmt::Display for OkrCycleObjectiveCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrCycleObjectiveCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2695,6 +2836,7 @@ pub enum OkrCycleObjectiveListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrCycleObjectiveListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -2709,6 +2851,7 @@ impl From<rt::Error> for OkrCycleObjectiveListError {
 }
 impl ::std::ops::Deref for OkrCycleObjectiveListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -2722,11 +2865,13 @@ impl ::std::ops::Deref for OkrCycleObjectiveListError {
     }
 }
 impl ::std::fmt::Display for OkrCycleObjectiveListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrCycleObjectiveListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2755,6 +2900,7 @@ pub enum OkrCycleListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrCycleListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -2769,6 +2915,7 @@ impl From<rt::Error> for OkrCycleListError {
 }
 impl ::std::ops::Deref for OkrCycleListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -2782,11 +2929,13 @@ impl ::std::ops::Deref for OkrCycleListError {
     }
 }
 impl ::std::fmt::Display for OkrCycleListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrCycleListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2815,6 +2964,7 @@ pub enum OkrCycleObjectivesPositionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrCycleObjectivesPositionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -2829,6 +2979,7 @@ impl From<rt::Error> for OkrCycleObjectivesPositionError {
 }
 impl ::std::ops::Deref for OkrCycleObjectivesPositionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -2842,11 +2993,13 @@ impl ::std::ops::Deref for OkrCycleObjectivesPositionError {
     }
 }
 impl ::std::fmt::Display for OkrCycleObjectivesPositionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrCycleObjectivesPositionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2875,6 +3028,7 @@ pub enum OkrCycleObjectivesWeightError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrCycleObjectivesWeightError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -2889,6 +3043,7 @@ impl From<rt::Error> for OkrCycleObjectivesWeightError {
 }
 impl ::std::ops::Deref for OkrCycleObjectivesWeightError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -2902,11 +3057,13 @@ impl ::std::ops::Deref for OkrCycleObjectivesWeightError {
     }
 }
 impl ::std::fmt::Display for OkrCycleObjectivesWeightError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrCycleObjectivesWeightError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2935,6 +3092,7 @@ pub enum OkrIndicatorPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrIndicatorPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -2949,6 +3107,7 @@ impl From<rt::Error> for OkrIndicatorPatchError {
 }
 impl ::std::ops::Deref for OkrIndicatorPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -2962,11 +3121,13 @@ impl ::std::ops::Deref for OkrIndicatorPatchError {
     }
 }
 impl ::std::fmt::Display for OkrIndicatorPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrIndicatorPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2995,6 +3156,7 @@ pub enum OkrKeyResultIndicatorListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrKeyResultIndicatorListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3009,6 +3171,7 @@ impl From<rt::Error> for OkrKeyResultIndicatorListError {
 }
 impl ::std::ops::Deref for OkrKeyResultIndicatorListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3022,11 +3185,13 @@ impl ::std::ops::Deref for OkrKeyResultIndicatorListError {
     }
 }
 impl ::std::fmt::Display for OkrKeyResultIndicatorListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrKeyResultIndicatorListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3045,6 +3210,7 @@ pub enum OkrKeyResultProgressListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrKeyResultProgressListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1000001 => Self::ParamIsInvalid(api),
@@ -3054,6 +3220,7 @@ impl From<rt::Error> for OkrKeyResultProgressListError {
 }
 impl ::std::ops::Deref for OkrKeyResultProgressListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -3062,11 +3229,13 @@ impl ::std::ops::Deref for OkrKeyResultProgressListError {
     }
 }
 impl ::std::fmt::Display for OkrKeyResultProgressListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrKeyResultProgressListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3095,6 +3264,7 @@ pub enum OkrKeyResultDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrKeyResultDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3109,6 +3279,7 @@ impl From<rt::Error> for OkrKeyResultDeleteError {
 }
 impl ::std::ops::Deref for OkrKeyResultDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3122,11 +3293,13 @@ impl ::std::ops::Deref for OkrKeyResultDeleteError {
     }
 }
 impl ::std::fmt::Display for OkrKeyResultDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrKeyResultDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3155,6 +3328,7 @@ pub enum OkrKeyResultGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrKeyResultGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3169,6 +3343,7 @@ impl From<rt::Error> for OkrKeyResultGetError {
 }
 impl ::std::ops::Deref for OkrKeyResultGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3182,11 +3357,13 @@ impl ::std::ops::Deref for OkrKeyResultGetError {
     }
 }
 impl ::std::fmt::Display for OkrKeyResultGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrKeyResultGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3215,6 +3392,7 @@ pub enum OkrKeyResultPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrKeyResultPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3229,6 +3407,7 @@ impl From<rt::Error> for OkrKeyResultPatchError {
 }
 impl ::std::ops::Deref for OkrKeyResultPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3242,11 +3421,13 @@ impl ::std::ops::Deref for OkrKeyResultPatchError {
     }
 }
 impl ::std::fmt::Display for OkrKeyResultPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrKeyResultPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3275,6 +3456,7 @@ pub enum OkrObjectiveAlignmentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrObjectiveAlignmentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3289,6 +3471,7 @@ impl From<rt::Error> for OkrObjectiveAlignmentCreateError {
 }
 impl ::std::ops::Deref for OkrObjectiveAlignmentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3302,11 +3485,13 @@ impl ::std::ops::Deref for OkrObjectiveAlignmentCreateError {
     }
 }
 impl ::std::fmt::Display for OkrObjectiveAlignmentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrObjectiveAlignmentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3335,6 +3520,7 @@ pub enum OkrObjectiveAlignmentListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrObjectiveAlignmentListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3349,6 +3535,7 @@ impl From<rt::Error> for OkrObjectiveAlignmentListError {
 }
 impl ::std::ops::Deref for OkrObjectiveAlignmentListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3362,11 +3549,13 @@ impl ::std::ops::Deref for OkrObjectiveAlignmentListError {
     }
 }
 impl ::std::fmt::Display for OkrObjectiveAlignmentListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrObjectiveAlignmentListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3395,6 +3584,7 @@ pub enum OkrObjectiveIndicatorListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrObjectiveIndicatorListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3409,6 +3599,7 @@ impl From<rt::Error> for OkrObjectiveIndicatorListError {
 }
 impl ::std::ops::Deref for OkrObjectiveIndicatorListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3422,11 +3613,13 @@ impl ::std::ops::Deref for OkrObjectiveIndicatorListError {
     }
 }
 impl ::std::fmt::Display for OkrObjectiveIndicatorListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrObjectiveIndicatorListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3455,6 +3648,7 @@ pub enum OkrObjectiveKeyResultCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrObjectiveKeyResultCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3469,6 +3663,7 @@ impl From<rt::Error> for OkrObjectiveKeyResultCreateError {
 }
 impl ::std::ops::Deref for OkrObjectiveKeyResultCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3482,11 +3677,13 @@ impl ::std::ops::Deref for OkrObjectiveKeyResultCreateError {
     }
 }
 impl ::std::fmt::Display for OkrObjectiveKeyResultCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrObjectiveKeyResultCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3515,6 +3712,7 @@ pub enum OkrObjectiveKeyResultListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrObjectiveKeyResultListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3529,6 +3727,7 @@ impl From<rt::Error> for OkrObjectiveKeyResultListError {
 }
 impl ::std::ops::Deref for OkrObjectiveKeyResultListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3542,11 +3741,13 @@ impl ::std::ops::Deref for OkrObjectiveKeyResultListError {
     }
 }
 impl ::std::fmt::Display for OkrObjectiveKeyResultListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrObjectiveKeyResultListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3575,6 +3776,7 @@ pub enum OkrObjectiveProgressListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrObjectiveProgressListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3589,6 +3791,7 @@ impl From<rt::Error> for OkrObjectiveProgressListError {
 }
 impl ::std::ops::Deref for OkrObjectiveProgressListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3602,11 +3805,13 @@ impl ::std::ops::Deref for OkrObjectiveProgressListError {
     }
 }
 impl ::std::fmt::Display for OkrObjectiveProgressListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrObjectiveProgressListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3635,6 +3840,7 @@ pub enum OkrObjectiveDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrObjectiveDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3649,6 +3855,7 @@ impl From<rt::Error> for OkrObjectiveDeleteError {
 }
 impl ::std::ops::Deref for OkrObjectiveDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3662,11 +3869,13 @@ impl ::std::ops::Deref for OkrObjectiveDeleteError {
     }
 }
 impl ::std::fmt::Display for OkrObjectiveDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrObjectiveDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3695,6 +3904,7 @@ pub enum OkrObjectiveGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrObjectiveGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3709,6 +3919,7 @@ impl From<rt::Error> for OkrObjectiveGetError {
 }
 impl ::std::ops::Deref for OkrObjectiveGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3722,11 +3933,13 @@ impl ::std::ops::Deref for OkrObjectiveGetError {
     }
 }
 impl ::std::fmt::Display for OkrObjectiveGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrObjectiveGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3755,6 +3968,7 @@ pub enum OkrObjectivePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrObjectivePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3769,6 +3983,7 @@ impl From<rt::Error> for OkrObjectivePatchError {
 }
 impl ::std::ops::Deref for OkrObjectivePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3782,11 +3997,13 @@ impl ::std::ops::Deref for OkrObjectivePatchError {
     }
 }
 impl ::std::fmt::Display for OkrObjectivePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrObjectivePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3815,6 +4032,7 @@ pub enum OkrObjectiveKeyResultsPositionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrObjectiveKeyResultsPositionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3829,6 +4047,7 @@ impl From<rt::Error> for OkrObjectiveKeyResultsPositionError {
 }
 impl ::std::ops::Deref for OkrObjectiveKeyResultsPositionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3842,11 +4061,13 @@ impl ::std::ops::Deref for OkrObjectiveKeyResultsPositionError {
     }
 }
 impl ::std::fmt::Display for OkrObjectiveKeyResultsPositionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrObjectiveKeyResultsPositionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3875,6 +4096,7 @@ pub enum OkrObjectiveKeyResultsWeightError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OkrObjectiveKeyResultsWeightError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1009999 => Self::InternalServerError(api),
@@ -3889,6 +4111,7 @@ impl From<rt::Error> for OkrObjectiveKeyResultsWeightError {
 }
 impl ::std::ops::Deref for OkrObjectiveKeyResultsWeightError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -3902,11 +4125,13 @@ impl ::std::ops::Deref for OkrObjectiveKeyResultsWeightError {
     }
 }
 impl ::std::fmt::Display for OkrObjectiveKeyResultsWeightError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OkrObjectiveKeyResultsWeightError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3943,6 +4168,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -3953,6 +4179,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -3963,6 +4190,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3988,6 +4216,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4005,6 +4234,7 @@ pub enum DepartmentIdType {
 }
 impl DepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DepartmentId => "department_id",
@@ -4014,6 +4244,7 @@ impl DepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "department_id" => Self::DepartmentId,
@@ -4023,6 +4254,7 @@ impl DepartmentIdType {
     }
 }
 impl ::std::fmt::Display for DepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4048,6 +4280,7 @@ impl rt::FromJson for DepartmentIdType {
 }
 impl rt::Validate for DepartmentIdType {}
 impl AsRef<str> for DepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4063,6 +4296,7 @@ pub enum OwnerType {
 }
 impl OwnerType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -4071,6 +4305,7 @@ impl OwnerType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -4079,6 +4314,7 @@ impl OwnerType {
     }
 }
 impl ::std::fmt::Display for OwnerType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4104,6 +4340,7 @@ impl rt::FromJson for OwnerType {
 }
 impl rt::Validate for OwnerType {}
 impl AsRef<str> for OwnerType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4125,6 +4362,7 @@ rt::json_object!(
 );
 impl FromOwner {
     /// A `FromOwner` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(owner_type: impl Into<OwnerType>) -> Self {
         Self {
             owner_type: Into::into(owner_type),
@@ -4144,6 +4382,7 @@ pub enum FromEntityType {
 }
 impl FromEntityType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value2 => 2,
@@ -4152,6 +4391,7 @@ impl FromEntityType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             2 => Self::Value2,
@@ -4160,6 +4400,7 @@ impl FromEntityType {
     }
 }
 impl ::std::fmt::Display for FromEntityType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4240,6 +4481,7 @@ rt::json_object!(
 impl Alignment {
     /// An `Alignment` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: i64,
         create_time: i64,
@@ -4286,6 +4528,7 @@ pub enum OkrCategoryListOwnerType {
 }
 impl OkrCategoryListOwnerType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -4295,6 +4538,7 @@ impl OkrCategoryListOwnerType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -4304,6 +4548,7 @@ impl OkrCategoryListOwnerType {
     }
 }
 impl ::std::fmt::Display for OkrCategoryListOwnerType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4329,6 +4574,7 @@ impl rt::FromJson for OkrCategoryListOwnerType {
 }
 impl rt::Validate for OkrCategoryListOwnerType {}
 impl AsRef<str> for OkrCategoryListOwnerType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4346,6 +4592,7 @@ pub enum CategoryType {
 }
 impl CategoryType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Person => "person",
@@ -4355,6 +4602,7 @@ impl CategoryType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "person" => Self::Person,
@@ -4364,6 +4612,7 @@ impl CategoryType {
     }
 }
 impl ::std::fmt::Display for CategoryType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4389,6 +4638,7 @@ impl rt::FromJson for CategoryType {
 }
 impl rt::Validate for CategoryType {}
 impl AsRef<str> for CategoryType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4414,6 +4664,7 @@ pub enum Color {
 }
 impl Color {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Blue => "blue",
@@ -4427,6 +4678,7 @@ impl Color {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "blue" => Self::Blue,
@@ -4440,6 +4692,7 @@ impl Color {
     }
 }
 impl ::std::fmt::Display for Color {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4465,6 +4718,7 @@ impl rt::FromJson for Color {
 }
 impl rt::Validate for Color {}
 impl AsRef<str> for Color {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4529,6 +4783,7 @@ rt::json_object!(
 );
 impl Category {
     /// A `Category` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: i64,
         create_time: i64,
@@ -4578,6 +4833,7 @@ pub enum BlockElementType {
 }
 impl BlockElementType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Paragraph => "paragraph",
@@ -4587,6 +4843,7 @@ impl BlockElementType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "paragraph" => Self::Paragraph,
@@ -4596,6 +4853,7 @@ impl BlockElementType {
     }
 }
 impl ::std::fmt::Display for BlockElementType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4621,6 +4879,7 @@ impl rt::FromJson for BlockElementType {
 }
 impl rt::Validate for BlockElementType {}
 impl AsRef<str> for BlockElementType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4644,6 +4903,7 @@ pub enum ListType {
 }
 impl ListType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Number => "number",
@@ -4656,6 +4916,7 @@ impl ListType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "number" => Self::Number,
@@ -4668,6 +4929,7 @@ impl ListType {
     }
 }
 impl ::std::fmt::Display for ListType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4693,6 +4955,7 @@ impl rt::FromJson for ListType {
 }
 impl rt::Validate for ListType {}
 impl AsRef<str> for ListType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4741,6 +5004,7 @@ pub enum ParagraphElementType {
 }
 impl ParagraphElementType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TextRun => "textRun",
@@ -4751,6 +5015,7 @@ impl ParagraphElementType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "textRun" => Self::TextRun,
@@ -4761,6 +5026,7 @@ impl ParagraphElementType {
     }
 }
 impl ::std::fmt::Display for ParagraphElementType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4786,6 +5052,7 @@ impl rt::FromJson for ParagraphElementType {
 }
 impl rt::Validate for ParagraphElementType {}
 impl AsRef<str> for ParagraphElementType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5077,6 +5344,7 @@ rt::json_object!(
 );
 impl Objective {
     /// An `Objective` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: i64,
         create_time: i64,
@@ -5134,6 +5402,7 @@ pub enum CycleStatus {
 }
 impl CycleStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -5145,6 +5414,7 @@ impl CycleStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -5156,6 +5426,7 @@ impl CycleStatus {
     }
 }
 impl ::std::fmt::Display for CycleStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5237,6 +5508,7 @@ rt::json_object!(
 );
 impl Cycle {
     /// A `Cycle` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: i64,
         create_time: i64,
@@ -5313,6 +5585,7 @@ rt::json_object!(
 );
 impl ObjectiveWeight {
     /// An `ObjectiveWeight` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(objective_id: i64, weight: f64) -> Self {
         Self { objective_id, weight }
     }
@@ -5343,6 +5616,7 @@ pub enum CurrentValueCalculateType {
 }
 impl CurrentValueCalculateType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -5353,6 +5627,7 @@ impl CurrentValueCalculateType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -5363,6 +5638,7 @@ impl CurrentValueCalculateType {
     }
 }
 impl ::std::fmt::Display for CurrentValueCalculateType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5400,6 +5676,7 @@ pub enum UnitType {
 }
 impl UnitType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -5409,6 +5686,7 @@ impl UnitType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -5418,6 +5696,7 @@ impl UnitType {
     }
 }
 impl ::std::fmt::Display for UnitType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5459,6 +5738,7 @@ rt::json_object!(
 );
 impl Unit {
     /// An `Unit` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(unit_type: UnitType, unit_value: String) -> Self {
         Self { unit_type, unit_value }
     }
@@ -5481,6 +5761,7 @@ pub enum IndicatorStatus {
 }
 impl IndicatorStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::ValueMinus1 => -1,
@@ -5492,6 +5773,7 @@ impl IndicatorStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             -1 => Self::ValueMinus1,
@@ -5503,6 +5785,7 @@ impl IndicatorStatus {
     }
 }
 impl ::std::fmt::Display for IndicatorStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5572,6 +5855,7 @@ pub enum EntityType {
 }
 impl EntityType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value2 => 2,
@@ -5581,6 +5865,7 @@ impl EntityType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             2 => Self::Value2,
@@ -5590,6 +5875,7 @@ impl EntityType {
     }
 }
 impl ::std::fmt::Display for EntityType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5681,6 +5967,7 @@ rt::json_object!(
 impl Indicator {
     /// An `Indicator` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: i64,
         create_time: i64,
@@ -5778,6 +6065,7 @@ rt::json_object!(
 );
 impl Progressss {
     /// A `Progressss` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: i64,
         create_time: i64,
@@ -5883,6 +6171,7 @@ rt::json_object!(
 );
 impl KeyResult {
     /// A `KeyResult` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: i64,
         create_time: i64,
@@ -5965,6 +6254,7 @@ pub enum AlignType {
 }
 impl AlignType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aligned => "aligned",
@@ -5974,6 +6264,7 @@ impl AlignType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "aligned" => Self::Aligned,
@@ -5983,6 +6274,7 @@ impl AlignType {
     }
 }
 impl ::std::fmt::Display for AlignType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -6008,6 +6300,7 @@ impl rt::FromJson for AlignType {
 }
 impl rt::Validate for AlignType {}
 impl AsRef<str> for AlignType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -6112,6 +6405,7 @@ rt::json_object!(
 );
 impl KeyResultWeight {
     /// A `KeyResultWeight` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(key_result_id: i64, weight: f64) -> Self {
         Self { key_result_id, weight }
     }
@@ -6130,6 +6424,7 @@ rt::json_object!(
 impl rt::Validate for OkrObjectiveKeyResultsWeightBody {}
 impl rt::paging::Page for OkrCategoryListData {
     type Item = Category;
+    #[inline]
     fn into_parts(self) -> (Vec<Category>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6137,6 +6432,7 @@ impl rt::paging::Page for OkrCategoryListData {
 }
 impl rt::paging::Page for OkrCycleObjectiveListData {
     type Item = Objective;
+    #[inline]
     fn into_parts(self) -> (Vec<Objective>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6144,6 +6440,7 @@ impl rt::paging::Page for OkrCycleObjectiveListData {
 }
 impl rt::paging::Page for OkrCycleListData {
     type Item = Cycle;
+    #[inline]
     fn into_parts(self) -> (Vec<Cycle>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6151,6 +6448,7 @@ impl rt::paging::Page for OkrCycleListData {
 }
 impl rt::paging::Page for OkrKeyResultProgressListData {
     type Item = Progressss;
+    #[inline]
     fn into_parts(self) -> (Vec<Progressss>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6158,6 +6456,7 @@ impl rt::paging::Page for OkrKeyResultProgressListData {
 }
 impl rt::paging::Page for OkrObjectiveAlignmentListData {
     type Item = Alignment;
+    #[inline]
     fn into_parts(self) -> (Vec<Alignment>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6165,6 +6464,7 @@ impl rt::paging::Page for OkrObjectiveAlignmentListData {
 }
 impl rt::paging::Page for OkrObjectiveKeyResultListData {
     type Item = KeyResult;
+    #[inline]
     fn into_parts(self) -> (Vec<KeyResult>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

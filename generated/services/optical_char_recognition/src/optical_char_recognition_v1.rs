@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `image` resource.
+    #[inline]
     pub fn image(&self) -> ImageResource {
         ImageResource {
             client: self.client.clone(),
@@ -48,6 +51,7 @@ impl ImageResource {
     ///   - `1150102` (NetworkAnomaly, HTTP 500): network anomaly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/optical_char_recognition-v1/image/basic_recognize)
+    #[inline]
     pub fn basic_recognize(&self) -> ImageBasicRecognizeRequest {
         ImageBasicRecognizeRequest {
             client: self.client.clone(),
@@ -64,6 +68,7 @@ pub struct ImageBasicRecognizeRequest {
 }
 impl ImageBasicRecognizeRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ImageBasicRecognizeBody) -> Self {
         self.body = Some(body);
         self
@@ -96,6 +101,7 @@ pub enum ImageBasicRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ImageBasicRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1150101 => Self::InvalidParam(api),
@@ -106,6 +112,7 @@ impl From<rt::Error> for ImageBasicRecognizeError {
 }
 impl ::std::ops::Deref for ImageBasicRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -115,11 +122,13 @@ impl ::std::ops::Deref for ImageBasicRecognizeError {
     }
 }
 impl ::std::fmt::Display for ImageBasicRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ImageBasicRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -144,6 +153,7 @@ pub struct ImageBasicRecognizeData {
 rt::json_object!(ImageBasicRecognizeData { text_list = "text_list" required, });
 impl ImageBasicRecognizeData {
     /// An `ImageBasicRecognizeData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(text_list: Vec<String>) -> Self {
         Self { text_list }
     }

@@ -15,20 +15,24 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `password` resource.
+    #[inline]
     pub fn password(&self) -> PasswordResource {
         PasswordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `session` resource.
+    #[inline]
     pub fn session(&self) -> SessionResource {
         SessionResource {
             client: self.client.clone(),
@@ -59,6 +63,7 @@ impl PasswordResource {
     ///   - `1084005` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/passport-v1/password/update)
+    #[inline]
     pub fn update(&self, body: PasswordUpdateBody) -> PasswordUpdateRequest {
         PasswordUpdateRequest {
             client: self.client.clone(),
@@ -88,6 +93,7 @@ impl SessionResource {
     ///   - `1084002` (TheParameterLogoutReasonIsInvalid, HTTP 400): The parameter logout_reason is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/passport-v1/session/logout)
+    #[inline]
     pub fn logout(&self, body: SessionLogoutBody) -> SessionLogoutRequest {
         SessionLogoutRequest {
             client: self.client.clone(),
@@ -108,6 +114,7 @@ impl SessionResource {
     ///   - `1080001` (ParamIsInvalis, HTTP 400): param is invalis. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/passport-v1/session/query)
+    #[inline]
     pub fn query(&self) -> SessionQueryRequest {
         SessionQueryRequest {
             client: self.client.clone(),
@@ -126,6 +133,7 @@ pub struct PasswordUpdateRequest {
 }
 impl PasswordUpdateRequest {
     /// `user_id_type`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -158,6 +166,7 @@ impl SessionLogoutRequest {
     /// user_id_type
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<SessionLogoutUserIdType>,
@@ -193,6 +202,7 @@ impl SessionQueryRequest {
     /// 用户id类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<SessionLogoutUserIdType>,
@@ -201,6 +211,7 @@ impl SessionQueryRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SessionQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -238,6 +249,7 @@ pub enum PasswordUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PasswordUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1082003 => {
@@ -256,6 +268,7 @@ impl From<rt::Error> for PasswordUpdateError {
 }
 impl ::std::ops::Deref for PasswordUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ReachResetPasswordNumLimit(api) => &**api,
@@ -267,11 +280,13 @@ impl ::std::ops::Deref for PasswordUpdateError {
     }
 }
 impl ::std::fmt::Display for PasswordUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PasswordUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -294,6 +309,7 @@ pub enum SessionLogoutError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SessionLogoutError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1080001 => Self::ParamIsInvalis(api),
@@ -309,6 +325,7 @@ impl From<rt::Error> for SessionLogoutError {
 }
 impl ::std::ops::Deref for SessionLogoutError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -319,11 +336,13 @@ impl ::std::ops::Deref for SessionLogoutError {
     }
 }
 impl ::std::fmt::Display for SessionLogoutError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SessionLogoutError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -342,6 +361,7 @@ pub enum SessionQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SessionQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1080001 => Self::ParamIsInvalis(api),
@@ -351,6 +371,7 @@ impl From<rt::Error> for SessionQueryError {
 }
 impl ::std::ops::Deref for SessionQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalis(api) => &**api,
@@ -359,11 +380,13 @@ impl ::std::ops::Deref for SessionQueryError {
     }
 }
 impl ::std::fmt::Display for SessionQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SessionQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -386,6 +409,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -396,6 +420,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -406,6 +431,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -431,6 +457,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -469,6 +496,7 @@ pub enum SessionLogoutUserIdType {
 }
 impl SessionLogoutUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -479,6 +507,7 @@ impl SessionLogoutUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -489,6 +518,7 @@ impl SessionLogoutUserIdType {
     }
 }
 impl ::std::fmt::Display for SessionLogoutUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -514,6 +544,7 @@ impl rt::FromJson for SessionLogoutUserIdType {
 }
 impl rt::Validate for SessionLogoutUserIdType {}
 impl AsRef<str> for SessionLogoutUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -533,6 +564,7 @@ pub enum LogoutType {
 }
 impl LogoutType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -543,6 +575,7 @@ impl LogoutType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -553,6 +586,7 @@ impl LogoutType {
     }
 }
 impl ::std::fmt::Display for LogoutType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -640,6 +674,7 @@ pub enum TerminalType {
 }
 impl TerminalType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -655,6 +690,7 @@ impl TerminalType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -670,6 +706,7 @@ impl TerminalType {
     }
 }
 impl ::std::fmt::Display for TerminalType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }

@@ -15,68 +15,80 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `acct_item` resource.
+    #[inline]
     pub fn acct_item(&self) -> AcctItemResource {
         AcctItemResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `cost_allocation_detail` resource.
+    #[inline]
     pub fn cost_allocation_detail(&self) -> CostAllocationDetailResource {
         CostAllocationDetailResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `cost_allocation_plan` resource.
+    #[inline]
     pub fn cost_allocation_plan(&self) -> CostAllocationPlanResource {
         CostAllocationPlanResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `cost_allocation_report` resource.
+    #[inline]
     pub fn cost_allocation_report(&self) -> CostAllocationReportResource {
         CostAllocationReportResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `datasource` resource.
+    #[inline]
     pub fn datasource(&self) -> DatasourceResource {
         DatasourceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `datasource_record` resource.
+    #[inline]
     pub fn datasource_record(&self) -> DatasourceRecordResource {
         DatasourceRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `paygroup` resource.
+    #[inline]
     pub fn paygroup(&self) -> PaygroupResource {
         PaygroupResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `payment_activity` resource.
+    #[inline]
     pub fn payment_activity(&self) -> PaymentActivityResource {
         PaymentActivityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `payment_activity_detail` resource.
+    #[inline]
     pub fn payment_activity_detail(&self) -> PaymentActivityDetailResource {
         PaymentActivityDetailResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `payment_detail` resource.
+    #[inline]
     pub fn payment_detail(&self) -> PaymentDetailResource {
         PaymentDetailResource {
             client: self.client.clone(),
@@ -103,6 +115,7 @@ impl AcctItemResource {
     ///   - `2500003` (RpcFail, HTTP 500): rpc fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/acct_item/list)
+    #[inline]
     pub fn list(&self, page_size: i64) -> AcctItemListRequest {
         AcctItemListRequest {
             client: self.client.clone(),
@@ -138,6 +151,7 @@ impl CostAllocationDetailResource {
     ///   - `2500007` (ReportFetchFail, HTTP 500): report fetch fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/cost_allocation_detail/list)
+    #[inline]
     pub fn list(
         &self,
         page_size: i64,
@@ -176,6 +190,7 @@ impl CostAllocationPlanResource {
     ///   - `2500003` (RpcFail, HTTP 500): rpc fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/cost_allocation_plan/list)
+    #[inline]
     pub fn list(
         &self,
         page_size: i64,
@@ -213,6 +228,7 @@ impl CostAllocationReportResource {
     ///   - `2500007` (ReportFetchFail, HTTP 500): report fetch fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/cost_allocation_report/list)
+    #[inline]
     pub fn list(
         &self,
         page_size: i64,
@@ -251,6 +267,7 @@ impl DatasourceResource {
     ///   - `2500002` (ParamInvalid, HTTP 400): param invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/datasource/list)
+    #[inline]
     pub fn list(&self, page_size: i64) -> DatasourceListRequest {
         DatasourceListRequest {
             client: self.client.clone(),
@@ -287,6 +304,7 @@ impl DatasourceRecordResource {
     ///   - `2500010` (Code2500010, HTTP 200): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/datasource_record/query)
+    #[inline]
     pub fn query(
         &self,
         page_size: i64,
@@ -330,6 +348,7 @@ impl DatasourceRecordResource {
     ///   - `2500021` (Code2500021, HTTP 200): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/datasource_record/save)
+    #[inline]
     pub fn save(&self, body: DatasourceRecordSaveBody) -> DatasourceRecordSaveRequest {
         DatasourceRecordSaveRequest {
             client: self.client.clone(),
@@ -359,6 +378,7 @@ impl PaygroupResource {
     ///   - `2500003` (RpcFail, HTTP 500): rpc fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/paygroup/list)
+    #[inline]
     pub fn list(&self) -> PaygroupListRequest {
         PaygroupListRequest {
             client: self.client.clone(),
@@ -390,6 +410,7 @@ impl PaymentActivityResource {
     ///   - `2500006` (ReportNotFoundOrUnpublished, HTTP 200): report not found or unpublished. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/payment_activity/archive)
+    #[inline]
     pub fn archive(
         &self,
         body: PaymentActivityArchiveBody,
@@ -417,6 +438,7 @@ impl PaymentActivityResource {
     ///   - `2500004` (GetPlanVersionFail, HTTP 500): get plan version fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/payment_activity/list)
+    #[inline]
     pub fn list(
         &self,
         pay_period_start_date: String,
@@ -457,6 +479,7 @@ impl PaymentActivityDetailResource {
     ///   - `2500004` (GetPlanVersionFail, HTTP 500): get plan version fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/payment_activity_detail/list)
+    #[inline]
     pub fn list(
         &self,
         page_index: i64,
@@ -499,6 +522,7 @@ impl PaymentDetailResource {
     ///   - `2500008` (Code2500008, HTTP 200): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/payroll-v1/payment_detail/query)
+    #[inline]
     pub fn query(&self, body: PaymentDetailQueryBody) -> PaymentDetailQueryRequest {
         PaymentDetailQueryRequest {
             client: self.client.clone(),
@@ -518,11 +542,13 @@ pub struct AcctItemListRequest {
 }
 impl AcctItemListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -569,11 +595,13 @@ pub struct CostAllocationDetailListRequest {
 }
 impl CostAllocationDetailListRequest {
     /// 分页标记,第一次请求不填,表示从头开始遍 历;分页查询结果还有更多项时会同时返回新 的page_token,下次遍历可采用该 page_token获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -612,6 +640,7 @@ impl CostAllocationPlanListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6823630319749580302`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -663,6 +692,7 @@ impl CostAllocationReportListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6823630319749580304`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -698,11 +728,13 @@ pub struct DatasourceListRequest {
 }
 impl DatasourceListRequest {
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -749,11 +781,13 @@ pub struct DatasourceRecordQueryRequest {
 }
 impl DatasourceRecordQueryRequest {
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -802,6 +836,7 @@ pub struct DatasourceRecordSaveRequest {
 }
 impl DatasourceRecordSaveRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -836,6 +871,7 @@ impl PaygroupListRequest {
     /// 分页大小
     ///
     /// Constraints: example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -843,6 +879,7 @@ impl PaygroupListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `6862995757234914824`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -884,6 +921,7 @@ pub struct PaymentActivityArchiveRequest {
 }
 impl PaymentActivityArchiveRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -918,6 +956,7 @@ pub struct PaymentActivityListRequest {
 }
 impl PaymentActivityListRequest {
     /// 分页标记,第一次请求不填,表示从头开始遍 历;分页查询结果还有更多项时会同时返回新 的page_token,下次遍历可采用该 page_token获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -925,11 +964,13 @@ impl PaymentActivityListRequest {
     /// 发薪活动审批状态列表，其中：100-待确认发薪名单；150-待提交审批；200-审批中；300-审批被拒绝；350-审批被撤回；360-审批被撤销；375-审批通过；400-已封存。
     ///
     /// Sent as one `statuses=…` per item (`?statuses=a&statuses=b`).
+    #[inline]
     pub fn statuses(mut self, statuses: Vec<i64>) -> Self {
         self.statuses = Some(statuses);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -981,6 +1022,7 @@ pub struct PaymentActivityDetailListRequest {
 }
 impl PaymentActivityDetailListRequest {
     /// 是否需要查询算薪明细的分段信息，如果不传该参数或传 false ，那么只返回发薪活动明细数据；如果该参数传了 true，那么同时返回发薪明细对应的算薪明细分段数据。
+    #[inline]
     pub fn include_segment_data(mut self, include_segment_data: bool) -> Self {
         self.include_segment_data = Some(include_segment_data);
         self
@@ -988,11 +1030,13 @@ impl PaymentActivityDetailListRequest {
     /// 算薪项 ID 列表。当前参数传空时，接口会返回发薪明细中所有的算薪项；当前参数不为空时，接口只返回发薪明细中与 acct_item_ids 存在交集的算薪项。
     ///
     /// Sent as one `acct_item_ids=…` per item (`?acct_item_ids=a&acct_item_ids=b`).
+    #[inline]
     pub fn acct_item_ids(mut self, acct_item_ids: Vec<String>) -> Self {
         self.acct_item_ids = Some(acct_item_ids);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1028,6 +1072,7 @@ pub struct PaymentDetailQueryRequest {
 }
 impl PaymentDetailQueryRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1063,6 +1108,7 @@ pub enum AcctItemListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AcctItemListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1074,6 +1120,7 @@ impl From<rt::Error> for AcctItemListError {
 }
 impl ::std::ops::Deref for AcctItemListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1084,11 +1131,13 @@ impl ::std::ops::Deref for AcctItemListError {
     }
 }
 impl ::std::fmt::Display for AcctItemListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AcctItemListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1119,6 +1168,7 @@ pub enum CostAllocationDetailListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostAllocationDetailListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1138,6 +1188,7 @@ impl From<rt::Error> for CostAllocationDetailListError {
 }
 impl ::std::ops::Deref for CostAllocationDetailListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1152,11 +1203,13 @@ impl ::std::ops::Deref for CostAllocationDetailListError {
     }
 }
 impl ::std::fmt::Display for CostAllocationDetailListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostAllocationDetailListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1179,6 +1232,7 @@ pub enum CostAllocationPlanListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostAllocationPlanListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1190,6 +1244,7 @@ impl From<rt::Error> for CostAllocationPlanListError {
 }
 impl ::std::ops::Deref for CostAllocationPlanListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1200,11 +1255,13 @@ impl ::std::ops::Deref for CostAllocationPlanListError {
     }
 }
 impl ::std::fmt::Display for CostAllocationPlanListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostAllocationPlanListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1235,6 +1292,7 @@ pub enum CostAllocationReportListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CostAllocationReportListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1254,6 +1312,7 @@ impl From<rt::Error> for CostAllocationReportListError {
 }
 impl ::std::ops::Deref for CostAllocationReportListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1268,11 +1327,13 @@ impl ::std::ops::Deref for CostAllocationReportListError {
     }
 }
 impl ::std::fmt::Display for CostAllocationReportListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CostAllocationReportListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1293,6 +1354,7 @@ pub enum DatasourceListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DatasourceListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1303,6 +1365,7 @@ impl From<rt::Error> for DatasourceListError {
 }
 impl ::std::ops::Deref for DatasourceListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1312,11 +1375,13 @@ impl ::std::ops::Deref for DatasourceListError {
     }
 }
 impl ::std::fmt::Display for DatasourceListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DatasourceListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1349,6 +1414,7 @@ pub enum DatasourceRecordQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DatasourceRecordQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1369,6 +1435,7 @@ impl From<rt::Error> for DatasourceRecordQueryError {
 }
 impl ::std::ops::Deref for DatasourceRecordQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1384,11 +1451,13 @@ impl ::std::ops::Deref for DatasourceRecordQueryError {
     }
 }
 impl ::std::fmt::Display for DatasourceRecordQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DatasourceRecordQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1439,6 +1508,7 @@ pub enum DatasourceRecordSaveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DatasourceRecordSaveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1466,6 +1536,7 @@ impl From<rt::Error> for DatasourceRecordSaveError {
 }
 impl ::std::ops::Deref for DatasourceRecordSaveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1490,11 +1561,13 @@ impl ::std::ops::Deref for DatasourceRecordSaveError {
     }
 }
 impl ::std::fmt::Display for DatasourceRecordSaveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DatasourceRecordSaveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1517,6 +1590,7 @@ pub enum PaygroupListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PaygroupListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1528,6 +1602,7 @@ impl From<rt::Error> for PaygroupListError {
 }
 impl ::std::ops::Deref for PaygroupListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1538,11 +1613,13 @@ impl ::std::ops::Deref for PaygroupListError {
     }
 }
 impl ::std::fmt::Display for PaygroupListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PaygroupListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1571,6 +1648,7 @@ pub enum PaymentActivityArchiveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PaymentActivityArchiveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1589,6 +1667,7 @@ impl From<rt::Error> for PaymentActivityArchiveError {
 }
 impl ::std::ops::Deref for PaymentActivityArchiveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1602,11 +1681,13 @@ impl ::std::ops::Deref for PaymentActivityArchiveError {
     }
 }
 impl ::std::fmt::Display for PaymentActivityArchiveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PaymentActivityArchiveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1631,6 +1712,7 @@ pub enum PaymentActivityListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PaymentActivityListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1643,6 +1725,7 @@ impl From<rt::Error> for PaymentActivityListError {
 }
 impl ::std::ops::Deref for PaymentActivityListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1654,11 +1737,13 @@ impl ::std::ops::Deref for PaymentActivityListError {
     }
 }
 impl ::std::fmt::Display for PaymentActivityListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PaymentActivityListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1683,6 +1768,7 @@ pub enum PaymentActivityDetailListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PaymentActivityDetailListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1695,6 +1781,7 @@ impl From<rt::Error> for PaymentActivityDetailListError {
 }
 impl ::std::ops::Deref for PaymentActivityDetailListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1706,11 +1793,13 @@ impl ::std::ops::Deref for PaymentActivityDetailListError {
     }
 }
 impl ::std::fmt::Display for PaymentActivityDetailListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PaymentActivityDetailListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1743,6 +1832,7 @@ pub enum PaymentDetailQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for PaymentDetailQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2500001 => Self::UnknownError(api),
@@ -1763,6 +1853,7 @@ impl From<rt::Error> for PaymentDetailQueryError {
 }
 impl ::std::ops::Deref for PaymentDetailQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UnknownError(api) => &**api,
@@ -1778,11 +1869,13 @@ impl ::std::ops::Deref for PaymentDetailQueryError {
     }
 }
 impl ::std::fmt::Display for PaymentDetailQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for PaymentDetailQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1866,6 +1959,7 @@ pub enum ReportType {
 }
 impl ReportType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -1876,6 +1970,7 @@ impl ReportType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -1886,6 +1981,7 @@ impl ReportType {
     }
 }
 impl ::std::fmt::Display for ReportType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2222,6 +2318,7 @@ pub enum ActiveStatus {
 }
 impl ActiveStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -2231,6 +2328,7 @@ impl ActiveStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -2240,6 +2338,7 @@ impl ActiveStatus {
     }
 }
 impl ::std::fmt::Display for ActiveStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2283,6 +2382,7 @@ pub enum FieldType {
 }
 impl FieldType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -2295,6 +2395,7 @@ impl FieldType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -2307,6 +2408,7 @@ impl FieldType {
     }
 }
 impl ::std::fmt::Display for FieldType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2362,6 +2464,7 @@ rt::json_object!(
 );
 impl Field {
     /// A `Field` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         code: String,
         i18n_names: Vec<DimensionTitle>,
@@ -2394,6 +2497,7 @@ pub enum DataPeriodType {
 }
 impl DataPeriodType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -2404,6 +2508,7 @@ impl DataPeriodType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -2414,6 +2519,7 @@ impl DataPeriodType {
     }
 }
 impl ::std::fmt::Display for DataPeriodType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2466,6 +2572,7 @@ rt::json_object!(
 );
 impl Datasource {
     /// A `Datasource` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         code: String,
         i18n_names: Vec<DimensionTitle>,
@@ -2499,6 +2606,7 @@ rt::json_object!(
 );
 impl DatasourceListData {
     /// A `DatasourceListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool, datasources: Vec<Datasource>) -> Self {
         Self {
             page_token: None,
@@ -2528,6 +2636,7 @@ rt::json_object!(
 );
 impl FieldFilter {
     /// A `FieldFilter` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_code: impl Into<String>) -> Self {
         Self {
             field_code: Into::into(field_code),
@@ -2576,6 +2685,7 @@ rt::json_object!(
 );
 impl FieldValue {
     /// A `FieldValue` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_code: String, value: String) -> Self {
         Self {
             field_code,
@@ -2601,6 +2711,7 @@ rt::json_object!(
 );
 impl Record {
     /// A `Record` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(active_status: ActiveStatus, field_values: Vec<FieldValue>) -> Self {
         Self {
             active_status,
@@ -2625,6 +2736,7 @@ rt::json_object!(
 );
 impl DatasourceRecordQueryData {
     /// A `DatasourceRecordQueryData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool, records: Vec<Record>) -> Self {
         Self {
             page_token: None,
@@ -2660,6 +2772,7 @@ pub struct DatasourceRecordSaveData {
 rt::json_object!(DatasourceRecordSaveData { affect_counts = "affect_counts" required, });
 impl DatasourceRecordSaveData {
     /// A `DatasourceRecordSaveData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(affect_counts: impl Into<String>) -> Self {
         Self {
             affect_counts: Into::into(affect_counts),
@@ -2694,6 +2807,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -2703,6 +2817,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -2712,6 +2827,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2781,6 +2897,7 @@ rt::json_object!(
 );
 impl Paygroup {
     /// A `Paygroup` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(pay_group_id: String, name: Name, code: String, status: Status) -> Self {
         Self {
             pay_group_id,
@@ -3066,6 +3183,7 @@ rt::json_object!(
 impl rt::Validate for PaymentDetailQueryData {}
 impl rt::paging::Page for AcctItemListData {
     type Item = Item;
+    #[inline]
     fn into_parts(self) -> (Vec<Item>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -3073,6 +3191,7 @@ impl rt::paging::Page for AcctItemListData {
 }
 impl rt::paging::Page for CostAllocationPlanListData {
     type Item = Plan;
+    #[inline]
     fn into_parts(self) -> (Vec<Plan>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -3080,6 +3199,7 @@ impl rt::paging::Page for CostAllocationPlanListData {
 }
 impl rt::paging::Page for DatasourceListData {
     type Item = Datasource;
+    #[inline]
     fn into_parts(self) -> (Vec<Datasource>, Option<String>) {
         let more = self.has_more;
         (self.datasources, self.page_token.filter(|_| more))
@@ -3087,6 +3207,7 @@ impl rt::paging::Page for DatasourceListData {
 }
 impl rt::paging::Page for DatasourceRecordQueryData {
     type Item = Record;
+    #[inline]
     fn into_parts(self) -> (Vec<Record>, Option<String>) {
         let more = self.has_more;
         (self.records, self.page_token.filter(|_| more))
@@ -3094,6 +3215,7 @@ impl rt::paging::Page for DatasourceRecordQueryData {
 }
 impl rt::paging::Page for PaygroupListData {
     type Item = Paygroup;
+    #[inline]
     fn into_parts(self) -> (Vec<Paygroup>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -3101,6 +3223,7 @@ impl rt::paging::Page for PaygroupListData {
 }
 impl rt::paging::Page for PaymentActivityListData {
     type Item = PaymentActivity;
+    #[inline]
     fn into_parts(self) -> (Vec<PaymentActivity>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.payment_activitys.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,26 +15,31 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `review_data` resource.
+    #[inline]
     pub fn review_data(&self) -> ReviewDataResource {
         ReviewDataResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `semester` resource.
+    #[inline]
     pub fn semester(&self) -> SemesterResource {
         SemesterResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `stage_task` resource.
+    #[inline]
     pub fn stage_task(&self) -> StageTaskResource {
         StageTaskResource {
             client: self.client.clone(),
@@ -63,6 +68,7 @@ impl ReviewDataResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v1/review_data/query)
+    #[inline]
     pub fn query(&self, body: ReviewDataQueryBody) -> ReviewDataQueryRequest {
         ReviewDataQueryRequest {
             client: self.client.clone(),
@@ -91,6 +97,7 @@ impl SemesterResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v1/semester/list)
+    #[inline]
     pub fn list(&self) -> SemesterListRequest {
         SemesterListRequest {
             client: self.client.clone(),
@@ -127,6 +134,7 @@ impl StageTaskResource {
     ///   - `1580902` (NoSupportSemesterVersion, HTTP 400): no support semester version. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v1/stage_task/find_by_page)
+    #[inline]
     pub fn find_by_page(
         &self,
         body: StageTaskFindByPageBody,
@@ -154,6 +162,7 @@ impl StageTaskResource {
     ///   - `1580201` (TokenOverdue, HTTP 400): token overdue. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v1/stage_task/find_by_user_list)
+    #[inline]
     pub fn find_by_user_list(
         &self,
         body: StageTaskFindByUserListBody,
@@ -179,11 +188,13 @@ impl ReviewDataQueryRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -221,6 +232,7 @@ impl SemesterListRequest {
     /// 周期开始时间
     ///
     /// Constraints: example `1630425599999`.
+    #[inline]
     pub fn start_time(mut self, start_time: i64) -> Self {
         self.start_time = Some(start_time);
         self
@@ -228,6 +240,7 @@ impl SemesterListRequest {
     /// 周期结束时间
     ///
     /// Constraints: example `1630425599999`.
+    #[inline]
     pub fn end_time(mut self, end_time: i64) -> Self {
         self.end_time = Some(end_time);
         self
@@ -235,6 +248,7 @@ impl SemesterListRequest {
     /// 年份
     ///
     /// Constraints: example `2024`.
+    #[inline]
     pub fn year(mut self, year: i64) -> Self {
         self.year = Some(year);
         self
@@ -242,6 +256,7 @@ impl SemesterListRequest {
     /// 周期类型分组
     ///
     /// Constraints: example `Month`.
+    #[inline]
     pub fn type_group(mut self, type_group: impl Into<TypeGroup>) -> Self {
         self.type_group = Some(Into::into(type_group));
         self
@@ -249,6 +264,7 @@ impl SemesterListRequest {
     /// 周期类型
     ///
     /// Constraints: example `June`.
+    #[inline]
     pub fn r#type(mut self, r#type: impl Into<Type>) -> Self {
         self.r#type = Some(Into::into(r#type));
         self
@@ -256,6 +272,7 @@ impl SemesterListRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<SemesterListUserIdType>,
@@ -294,6 +311,7 @@ impl StageTaskFindByPageRequest {
     /// 调用结果中用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -327,11 +345,13 @@ impl StageTaskFindByUserListRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -370,6 +390,7 @@ pub enum ReviewDataQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReviewDataQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -381,6 +402,7 @@ impl From<rt::Error> for ReviewDataQueryError {
 }
 impl ::std::ops::Deref for ReviewDataQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -391,11 +413,13 @@ impl ::std::ops::Deref for ReviewDataQueryError {
     }
 }
 impl ::std::fmt::Display for ReviewDataQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReviewDataQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -414,6 +438,7 @@ pub enum SemesterListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SemesterListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580901 => Self::TenantNoLicnese(api),
@@ -423,6 +448,7 @@ impl From<rt::Error> for SemesterListError {
 }
 impl ::std::ops::Deref for SemesterListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TenantNoLicnese(api) => &**api,
@@ -431,11 +457,13 @@ impl ::std::ops::Deref for SemesterListError {
     }
 }
 impl ::std::fmt::Display for SemesterListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SemesterListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -462,6 +490,7 @@ pub enum StageTaskFindByPageError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for StageTaskFindByPageError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -477,6 +506,7 @@ impl From<rt::Error> for StageTaskFindByPageError {
 }
 impl ::std::ops::Deref for StageTaskFindByPageError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -489,11 +519,13 @@ impl ::std::ops::Deref for StageTaskFindByPageError {
     }
 }
 impl ::std::fmt::Display for StageTaskFindByPageError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for StageTaskFindByPageError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -518,6 +550,7 @@ pub enum StageTaskFindByUserListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for StageTaskFindByUserListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -530,6 +563,7 @@ impl From<rt::Error> for StageTaskFindByUserListError {
 }
 impl ::std::ops::Deref for StageTaskFindByUserListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -541,11 +575,13 @@ impl ::std::ops::Deref for StageTaskFindByUserListError {
     }
 }
 impl ::std::fmt::Display for StageTaskFindByUserListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for StageTaskFindByUserListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -570,6 +606,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -581,6 +618,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -592,6 +630,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -617,6 +656,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -636,6 +676,7 @@ pub enum StageType {
 }
 impl StageType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LeaderReview => "leader_review",
@@ -646,6 +687,7 @@ impl StageType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "leader_review" => Self::LeaderReview,
@@ -656,6 +698,7 @@ impl StageType {
     }
 }
 impl ::std::fmt::Display for StageType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -681,6 +724,7 @@ impl rt::FromJson for StageType {
 }
 impl rt::Validate for StageType {}
 impl AsRef<str> for StageType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -704,6 +748,7 @@ pub enum StageProgress {
 }
 impl StageProgress {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -716,6 +761,7 @@ impl StageProgress {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -728,6 +774,7 @@ impl StageProgress {
     }
 }
 impl ::std::fmt::Display for StageProgress {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -827,6 +874,7 @@ pub enum Progress {
 }
 impl Progress {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initiating => "initiating",
@@ -836,6 +884,7 @@ impl Progress {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "initiating" => Self::Initiating,
@@ -845,6 +894,7 @@ impl Progress {
     }
 }
 impl ::std::fmt::Display for Progress {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -870,6 +920,7 @@ impl rt::FromJson for Progress {
 }
 impl rt::Validate for Progress {}
 impl AsRef<str> for Progress {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1205,6 +1256,7 @@ pub enum TypeGroup {
 }
 impl TypeGroup {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Annual => "Annual",
@@ -1218,6 +1270,7 @@ impl TypeGroup {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Annual" => Self::Annual,
@@ -1231,6 +1284,7 @@ impl TypeGroup {
     }
 }
 impl ::std::fmt::Display for TypeGroup {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1256,6 +1310,7 @@ impl rt::FromJson for TypeGroup {
 }
 impl rt::Validate for TypeGroup {}
 impl AsRef<str> for TypeGroup {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1321,6 +1376,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Annual => "Annual",
@@ -1354,6 +1410,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "Annual" => Self::Annual,
@@ -1387,6 +1444,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1412,6 +1470,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1431,6 +1490,7 @@ pub enum SemesterListUserIdType {
 }
 impl SemesterListUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -1441,6 +1501,7 @@ impl SemesterListUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -1451,6 +1512,7 @@ impl SemesterListUserIdType {
     }
 }
 impl ::std::fmt::Display for SemesterListUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1476,6 +1538,7 @@ impl rt::FromJson for SemesterListUserIdType {
 }
 impl rt::Validate for SemesterListUserIdType {}
 impl AsRef<str> for SemesterListUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1568,6 +1631,7 @@ pub enum TaskOptionId {
 }
 impl TaskOptionId {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1578,6 +1642,7 @@ impl TaskOptionId {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1588,6 +1653,7 @@ impl TaskOptionId {
     }
 }
 impl ::std::fmt::Display for TaskOptionId {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1646,6 +1712,7 @@ pub enum StageTaskStatus {
 }
 impl StageTaskStatus {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NeedTodo => "need_todo",
@@ -1657,6 +1724,7 @@ impl StageTaskStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "need_todo" => Self::NeedTodo,
@@ -1668,6 +1736,7 @@ impl StageTaskStatus {
     }
 }
 impl ::std::fmt::Display for StageTaskStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1693,6 +1762,7 @@ impl rt::FromJson for StageTaskStatus {
 }
 impl rt::Validate for StageTaskStatus {}
 impl AsRef<str> for StageTaskStatus {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }

@@ -15,98 +15,115 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `activity` resource.
+    #[inline]
     pub fn activity(&self) -> ActivityResource {
         ActivityResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `additional_information` resource.
+    #[inline]
     pub fn additional_information(&self) -> AdditionalInformationResource {
         AdditionalInformationResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `additional_informations_batch` resource.
+    #[inline]
     pub fn additional_informations_batch(&self) -> AdditionalInformationsBatchResource {
         AdditionalInformationsBatchResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `indicator` resource.
+    #[inline]
     pub fn indicator(&self) -> IndicatorResource {
         IndicatorResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `metric_detail` resource.
+    #[inline]
     pub fn metric_detail(&self) -> MetricDetailResource {
         MetricDetailResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `metric_field` resource.
+    #[inline]
     pub fn metric_field(&self) -> MetricFieldResource {
         MetricFieldResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `metric_lib` resource.
+    #[inline]
     pub fn metric_lib(&self) -> MetricLibResource {
         MetricLibResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `metric_tag` resource.
+    #[inline]
     pub fn metric_tag(&self) -> MetricTagResource {
         MetricTagResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `metric_template` resource.
+    #[inline]
     pub fn metric_template(&self) -> MetricTemplateResource {
         MetricTemplateResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `question` resource.
+    #[inline]
     pub fn question(&self) -> QuestionResource {
         QuestionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `review_data` resource.
+    #[inline]
     pub fn review_data(&self) -> ReviewDataResource {
         ReviewDataResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `review_template` resource.
+    #[inline]
     pub fn review_template(&self) -> ReviewTemplateResource {
         ReviewTemplateResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `reviewee` resource.
+    #[inline]
     pub fn reviewee(&self) -> RevieweeResource {
         RevieweeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_group_user_rel` resource.
+    #[inline]
     pub fn user_group_user_rel(&self) -> UserGroupUserRelResource {
         UserGroupUserRelResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_info` resource.
+    #[inline]
     pub fn user_info(&self) -> UserInfoResource {
         UserInfoResource {
             client: self.client.clone(),
@@ -136,6 +153,7 @@ impl ActivityResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/activity/query)
+    #[inline]
     pub fn query(&self) -> ActivityQueryRequest {
         ActivityQueryRequest {
             client: self.client.clone(),
@@ -174,6 +192,7 @@ impl AdditionalInformationResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/additional_information/import)
+    #[inline]
     pub fn import(
         &self,
         client_token: String,
@@ -204,6 +223,7 @@ impl AdditionalInformationResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/additional_information/query)
+    #[inline]
     pub fn query(
         &self,
         body: AdditionalInformationQueryBody,
@@ -241,6 +261,7 @@ impl AdditionalInformationsBatchResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/additional_informations-batch/delete)
+    #[inline]
     pub fn delete(
         &self,
         body: AdditionalInformationsBatchDeleteBody,
@@ -274,6 +295,7 @@ impl IndicatorResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/indicator/query)
+    #[inline]
     pub fn query(&self) -> IndicatorQueryRequest {
         IndicatorQueryRequest {
             client: self.client.clone(),
@@ -321,6 +343,7 @@ impl MetricDetailResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_detail/import)
+    #[inline]
     pub fn import(
         &self,
         client_token: String,
@@ -352,6 +375,7 @@ impl MetricDetailResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_detail/query)
+    #[inline]
     pub fn query(&self, body: MetricDetailQueryBody) -> MetricDetailQueryRequest {
         MetricDetailQueryRequest {
             client: self.client.clone(),
@@ -383,6 +407,7 @@ impl MetricFieldResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_field/query)
+    #[inline]
     pub fn query(&self) -> MetricFieldQueryRequest {
         MetricFieldQueryRequest {
             client: self.client.clone(),
@@ -416,6 +441,7 @@ impl MetricLibResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_lib/query)
+    #[inline]
     pub fn query(&self) -> MetricLibQueryRequest {
         MetricLibQueryRequest {
             client: self.client.clone(),
@@ -448,6 +474,7 @@ impl MetricTagResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_tag/list)
+    #[inline]
     pub fn list(&self) -> MetricTagListRequest {
         MetricTagListRequest {
             client: self.client.clone(),
@@ -483,6 +510,7 @@ impl MetricTemplateResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/metric_template/query)
+    #[inline]
     pub fn query(&self) -> MetricTemplateQueryRequest {
         MetricTemplateQueryRequest {
             client: self.client.clone(),
@@ -513,6 +541,7 @@ impl QuestionResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/question/query)
+    #[inline]
     pub fn query(&self) -> QuestionQueryRequest {
         QuestionQueryRequest {
             client: self.client.clone(),
@@ -546,6 +575,7 @@ impl ReviewDataResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/review_data/query)
+    #[inline]
     pub fn query_v2(&self, body: ReviewDataQueryV2Body) -> ReviewDataQueryV2Request {
         ReviewDataQueryV2Request {
             client: self.client.clone(),
@@ -576,6 +606,7 @@ impl ReviewTemplateResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/review_template/query)
+    #[inline]
     pub fn query(&self) -> ReviewTemplateQueryRequest {
         ReviewTemplateQueryRequest {
             client: self.client.clone(),
@@ -612,6 +643,7 @@ impl RevieweeResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/reviewee/query)
+    #[inline]
     pub fn query(&self, body: RevieweeQueryBody) -> RevieweeQueryRequest {
         RevieweeQueryRequest {
             client: self.client.clone(),
@@ -650,6 +682,7 @@ impl UserGroupUserRelResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/user_group_user_rel/write)
+    #[inline]
     pub fn write(
         &self,
         client_token: impl Into<String>,
@@ -684,6 +717,7 @@ impl UserInfoResource {
     ///   - `1580901` (TenantNoLicnese, HTTP 400): tenant no licnese. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/performance-v2/user_info/query)
+    #[inline]
     pub fn query(&self, body: UserInfoQueryBody) -> UserInfoQueryRequest {
         UserInfoQueryRequest {
             client: self.client.clone(),
@@ -705,11 +739,13 @@ impl ActivityQueryRequest {
     /// `user_id_type`.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ActivityQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -743,6 +779,7 @@ impl AdditionalInformationImportRequest {
     /// `user_id_type`.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AdditionalInformationImportUserIdType>,
@@ -783,6 +820,7 @@ impl AdditionalInformationQueryRequest {
     /// `user_id_type`.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AdditionalInformationImportUserIdType>,
@@ -791,6 +829,7 @@ impl AdditionalInformationQueryRequest {
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -798,6 +837,7 @@ impl AdditionalInformationQueryRequest {
     /// 分页大小 示例值：30 默认值：20 数据校验规则：最大值：50
     ///
     /// Constraints: server default `20`; example `30`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -850,6 +890,7 @@ impl AdditionalInformationsBatchDeleteRequest {
     /// `user_id_type`.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -886,6 +927,7 @@ pub struct IndicatorQueryRequest {
 }
 impl IndicatorQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -893,11 +935,13 @@ impl IndicatorQueryRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `30`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: IndicatorQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -946,6 +990,7 @@ impl MetricDetailImportRequest {
     /// 用户ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AdditionalInformationImportUserIdType>,
@@ -982,6 +1027,7 @@ impl MetricDetailQueryRequest {
     /// `user_id_type`.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AdditionalInformationImportUserIdType>,
@@ -1014,6 +1060,7 @@ pub struct MetricFieldQueryRequest {
 }
 impl MetricFieldQueryRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MetricFieldQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -1047,6 +1094,7 @@ impl MetricLibQueryRequest {
     /// `user_id_type`.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AdditionalInformationImportUserIdType>,
@@ -1055,6 +1103,7 @@ impl MetricLibQueryRequest {
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1062,11 +1111,13 @@ impl MetricLibQueryRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `30`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MetricLibQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -1100,11 +1151,13 @@ pub struct MetricTagListRequest {
 }
 impl MetricTagListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页 Token
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1112,6 +1165,7 @@ impl MetricTagListRequest {
     /// 指标标签 ID 列表
     ///
     /// Sent as one `tag_ids=…` per item (`?tag_ids=a&tag_ids=b`).
+    #[inline]
     pub fn tag_ids(mut self, tag_ids: Vec<String>) -> Self {
         self.tag_ids = Some(tag_ids);
         self
@@ -1160,6 +1214,7 @@ impl MetricTemplateQueryRequest {
     /// `user_id_type`.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AdditionalInformationImportUserIdType>,
@@ -1168,6 +1223,7 @@ impl MetricTemplateQueryRequest {
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1175,11 +1231,13 @@ impl MetricTemplateQueryRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `30`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MetricTemplateQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -1213,6 +1271,7 @@ pub struct QuestionQueryRequest {
 }
 impl QuestionQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1220,11 +1279,13 @@ impl QuestionQueryRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `30`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: QuestionQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -1272,6 +1333,7 @@ impl ReviewDataQueryV2Request {
     /// `user_id_type`.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AdditionalInformationImportUserIdType>,
@@ -1306,6 +1368,7 @@ pub struct ReviewTemplateQueryRequest {
 }
 impl ReviewTemplateQueryRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1313,11 +1376,13 @@ impl ReviewTemplateQueryRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `30`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ReviewTemplateQueryBody) -> Self {
         self.body = Some(body);
         self
@@ -1367,6 +1432,7 @@ impl RevieweeQueryRequest {
     /// `user_id_type`.
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AdditionalInformationImportUserIdType>,
@@ -1375,6 +1441,7 @@ impl RevieweeQueryRequest {
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1382,6 +1449,7 @@ impl RevieweeQueryRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `30`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1417,6 +1485,7 @@ impl UserGroupUserRelWriteRequest {
     /// 用户ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<AdditionalInformationImportUserIdType>,
@@ -1425,6 +1494,7 @@ impl UserGroupUserRelWriteRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: UserGroupUserRelWriteBody) -> Self {
         self.body = Some(body);
         self
@@ -1459,6 +1529,7 @@ pub struct UserInfoQueryRequest {
 }
 impl UserInfoQueryRequest {
     /// `user_id_type`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1466,6 +1537,7 @@ impl UserInfoQueryRequest {
     /// 指定查询结果中的部门 ID 类型。关于部门 ID 的详细介绍，可参见部门 ID 说明。
     ///
     /// Constraints: example `open_department_id`.
+    #[inline]
     pub fn department_id_type(mut self, department_id_type: impl Into<String>) -> Self {
         self.department_id_type = Some(Into::into(department_id_type));
         self
@@ -1502,6 +1574,7 @@ pub enum ActivityQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ActivityQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580102 => Self::ParamIsInvalid(api),
@@ -1513,6 +1586,7 @@ impl From<rt::Error> for ActivityQueryError {
 }
 impl ::std::ops::Deref for ActivityQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1523,11 +1597,13 @@ impl ::std::ops::Deref for ActivityQueryError {
     }
 }
 impl ::std::fmt::Display for ActivityQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ActivityQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1564,6 +1640,7 @@ pub enum AdditionalInformationImportError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AdditionalInformationImportError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -1584,6 +1661,7 @@ impl From<rt::Error> for AdditionalInformationImportError {
 }
 impl ::std::ops::Deref for AdditionalInformationImportError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1601,11 +1679,13 @@ impl ::std::ops::Deref for AdditionalInformationImportError {
     }
 }
 impl ::std::fmt::Display for AdditionalInformationImportError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AdditionalInformationImportError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1630,6 +1710,7 @@ pub enum AdditionalInformationQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AdditionalInformationQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580102 => Self::ParamIsInvalid(api),
@@ -1642,6 +1723,7 @@ impl From<rt::Error> for AdditionalInformationQueryError {
 }
 impl ::std::ops::Deref for AdditionalInformationQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1653,11 +1735,13 @@ impl ::std::ops::Deref for AdditionalInformationQueryError {
     }
 }
 impl ::std::fmt::Display for AdditionalInformationQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AdditionalInformationQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1686,6 +1770,7 @@ pub enum AdditionalInformationsBatchDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AdditionalInformationsBatchDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580102 => Self::ParamIsInvalid(api),
@@ -1702,6 +1787,7 @@ impl From<rt::Error> for AdditionalInformationsBatchDeleteError {
 }
 impl ::std::ops::Deref for AdditionalInformationsBatchDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1715,11 +1801,13 @@ impl ::std::ops::Deref for AdditionalInformationsBatchDeleteError {
     }
 }
 impl ::std::fmt::Display for AdditionalInformationsBatchDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AdditionalInformationsBatchDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1742,6 +1830,7 @@ pub enum IndicatorQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for IndicatorQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580102 => Self::ParamIsInvalid(api),
@@ -1753,6 +1842,7 @@ impl From<rt::Error> for IndicatorQueryError {
 }
 impl ::std::ops::Deref for IndicatorQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1763,11 +1853,13 @@ impl ::std::ops::Deref for IndicatorQueryError {
     }
 }
 impl ::std::fmt::Display for IndicatorQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for IndicatorQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1820,6 +1912,7 @@ pub enum MetricDetailImportError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MetricDetailImportError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -1864,6 +1957,7 @@ impl From<rt::Error> for MetricDetailImportError {
 }
 impl ::std::ops::Deref for MetricDetailImportError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1889,11 +1983,13 @@ impl ::std::ops::Deref for MetricDetailImportError {
     }
 }
 impl ::std::fmt::Display for MetricDetailImportError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MetricDetailImportError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1918,6 +2014,7 @@ pub enum MetricDetailQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MetricDetailQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -1930,6 +2027,7 @@ impl From<rt::Error> for MetricDetailQueryError {
 }
 impl ::std::ops::Deref for MetricDetailQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1941,11 +2039,13 @@ impl ::std::ops::Deref for MetricDetailQueryError {
     }
 }
 impl ::std::fmt::Display for MetricDetailQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MetricDetailQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1968,6 +2068,7 @@ pub enum MetricFieldQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MetricFieldQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -1979,6 +2080,7 @@ impl From<rt::Error> for MetricFieldQueryError {
 }
 impl ::std::ops::Deref for MetricFieldQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1989,11 +2091,13 @@ impl ::std::ops::Deref for MetricFieldQueryError {
     }
 }
 impl ::std::fmt::Display for MetricFieldQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MetricFieldQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2020,6 +2124,7 @@ pub enum MetricLibQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MetricLibQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -2033,6 +2138,7 @@ impl From<rt::Error> for MetricLibQueryError {
 }
 impl ::std::ops::Deref for MetricLibQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -2045,11 +2151,13 @@ impl ::std::ops::Deref for MetricLibQueryError {
     }
 }
 impl ::std::fmt::Display for MetricLibQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MetricLibQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2076,6 +2184,7 @@ pub enum MetricTagListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MetricTagListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -2089,6 +2198,7 @@ impl From<rt::Error> for MetricTagListError {
 }
 impl ::std::ops::Deref for MetricTagListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -2101,11 +2211,13 @@ impl ::std::ops::Deref for MetricTagListError {
     }
 }
 impl ::std::fmt::Display for MetricTagListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MetricTagListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2132,6 +2244,7 @@ pub enum MetricTemplateQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MetricTemplateQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -2145,6 +2258,7 @@ impl From<rt::Error> for MetricTemplateQueryError {
 }
 impl ::std::ops::Deref for MetricTemplateQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -2157,11 +2271,13 @@ impl ::std::ops::Deref for MetricTemplateQueryError {
     }
 }
 impl ::std::fmt::Display for MetricTemplateQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MetricTemplateQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2184,6 +2300,7 @@ pub enum QuestionQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for QuestionQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580102 => Self::ParamIsInvalid(api),
@@ -2195,6 +2312,7 @@ impl From<rt::Error> for QuestionQueryError {
 }
 impl ::std::ops::Deref for QuestionQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2205,11 +2323,13 @@ impl ::std::ops::Deref for QuestionQueryError {
     }
 }
 impl ::std::fmt::Display for QuestionQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for QuestionQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2232,6 +2352,7 @@ pub enum ReviewDataQueryV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReviewDataQueryV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580102 => Self::ParamIsInvalid(api),
@@ -2243,6 +2364,7 @@ impl From<rt::Error> for ReviewDataQueryV2Error {
 }
 impl ::std::ops::Deref for ReviewDataQueryV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2253,11 +2375,13 @@ impl ::std::ops::Deref for ReviewDataQueryV2Error {
     }
 }
 impl ::std::fmt::Display for ReviewDataQueryV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReviewDataQueryV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2280,6 +2404,7 @@ pub enum ReviewTemplateQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReviewTemplateQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580102 => Self::ParamIsInvalid(api),
@@ -2291,6 +2416,7 @@ impl From<rt::Error> for ReviewTemplateQueryError {
 }
 impl ::std::ops::Deref for ReviewTemplateQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2301,11 +2427,13 @@ impl ::std::ops::Deref for ReviewTemplateQueryError {
     }
 }
 impl ::std::fmt::Display for ReviewTemplateQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReviewTemplateQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2334,6 +2462,7 @@ pub enum RevieweeQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RevieweeQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -2348,6 +2477,7 @@ impl From<rt::Error> for RevieweeQueryError {
 }
 impl ::std::ops::Deref for RevieweeQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -2361,11 +2491,13 @@ impl ::std::ops::Deref for RevieweeQueryError {
     }
 }
 impl ::std::fmt::Display for RevieweeQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RevieweeQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2396,6 +2528,7 @@ pub enum UserGroupUserRelWriteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserGroupUserRelWriteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -2415,6 +2548,7 @@ impl From<rt::Error> for UserGroupUserRelWriteError {
 }
 impl ::std::ops::Deref for UserGroupUserRelWriteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -2429,11 +2563,13 @@ impl ::std::ops::Deref for UserGroupUserRelWriteError {
     }
 }
 impl ::std::fmt::Display for UserGroupUserRelWriteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserGroupUserRelWriteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2456,6 +2592,7 @@ pub enum UserInfoQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserInfoQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1580101 => Self::InternalError(api),
@@ -2467,6 +2604,7 @@ impl From<rt::Error> for UserInfoQueryError {
 }
 impl ::std::ops::Deref for UserInfoQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -2477,11 +2615,13 @@ impl ::std::ops::Deref for UserInfoQueryError {
     }
 }
 impl ::std::fmt::Display for UserInfoQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserInfoQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2504,6 +2644,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -2514,6 +2655,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -2524,6 +2666,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2549,6 +2692,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2595,6 +2739,7 @@ pub enum Mode {
 }
 impl Mode {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MetricDevelopment => "metric_development",
@@ -2607,6 +2752,7 @@ impl Mode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "metric_development" => Self::MetricDevelopment,
@@ -2619,6 +2765,7 @@ impl Mode {
     }
 }
 impl ::std::fmt::Display for Mode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2644,6 +2791,7 @@ impl rt::FromJson for Mode {
 }
 impl rt::Validate for Mode {}
 impl AsRef<str> for Mode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2667,6 +2815,7 @@ pub enum Progress {
 }
 impl Progress {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Configurable => "configurable",
@@ -2679,6 +2828,7 @@ impl Progress {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "configurable" => Self::Configurable,
@@ -2691,6 +2841,7 @@ impl Progress {
     }
 }
 impl ::std::fmt::Display for Progress {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2716,6 +2867,7 @@ impl rt::FromJson for Progress {
 }
 impl rt::Validate for Progress {}
 impl AsRef<str> for Progress {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2769,6 +2921,7 @@ rt::json_object!(
 );
 impl Activity {
     /// An `Activity` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -2810,6 +2963,7 @@ pub enum AdditionalInformationImportUserIdType {
 }
 impl AdditionalInformationImportUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -2821,6 +2975,7 @@ impl AdditionalInformationImportUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -2832,6 +2987,7 @@ impl AdditionalInformationImportUserIdType {
     }
 }
 impl ::std::fmt::Display for AdditionalInformationImportUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2857,6 +3013,7 @@ impl rt::FromJson for AdditionalInformationImportUserIdType {
 }
 impl rt::Validate for AdditionalInformationImportUserIdType {}
 impl AsRef<str> for AdditionalInformationImportUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2899,6 +3056,7 @@ rt::json_object!(
 );
 impl AdditionalInformation {
     /// An `AdditionalInformation` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         reviewee_user_id: String,
         item: String,
@@ -3039,6 +3197,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GeneralReviewItem => "general_review_item",
@@ -3051,6 +3210,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "general_review_item" => Self::GeneralReviewItem,
@@ -3063,6 +3223,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3088,6 +3249,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3112,6 +3274,7 @@ rt::json_object!(
 );
 impl IndicatorOption {
     /// An `IndicatorOption` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -3143,6 +3306,7 @@ rt::json_object!(
 );
 impl Indicator {
     /// An `Indicator` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -3192,6 +3356,7 @@ rt::json_object!(
 );
 impl Field {
     /// A `Field` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_id: i64) -> Self {
         Self {
             field_id,
@@ -3223,6 +3388,7 @@ rt::json_object!(
 );
 impl ImportedMetric {
     /// An `ImportedMetric` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(reviewee_user_id: String, metric_id: i64, fields: Vec<Field>) -> Self {
         Self {
             reviewee_user_id,
@@ -3335,6 +3501,7 @@ pub enum AddFrom {
 }
 impl AddFrom {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Reviewee => "reviewee",
@@ -3344,6 +3511,7 @@ impl AddFrom {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "reviewee" => Self::Reviewee,
@@ -3353,6 +3521,7 @@ impl AddFrom {
     }
 }
 impl ::std::fmt::Display for AddFrom {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3378,6 +3547,7 @@ impl rt::FromJson for AddFrom {
 }
 impl rt::Validate for AddFrom {}
 impl AsRef<str> for AddFrom {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3505,6 +3675,7 @@ pub enum FieldType {
 }
 impl FieldType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -3516,6 +3687,7 @@ impl FieldType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -3527,6 +3699,7 @@ impl FieldType {
     }
 }
 impl ::std::fmt::Display for FieldType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3552,6 +3725,7 @@ impl rt::FromJson for FieldType {
 }
 impl rt::Validate for FieldType {}
 impl AsRef<str> for FieldType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3598,6 +3772,7 @@ pub enum RangeOfAvailability {
 }
 impl RangeOfAvailability {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AdminsAndReviewees => "admins_and_reviewees",
@@ -3607,6 +3782,7 @@ impl RangeOfAvailability {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "admins_and_reviewees" => Self::AdminsAndReviewees,
@@ -3616,6 +3792,7 @@ impl RangeOfAvailability {
     }
 }
 impl ::std::fmt::Display for RangeOfAvailability {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3641,6 +3818,7 @@ impl rt::FromJson for RangeOfAvailability {
 }
 impl rt::Validate for RangeOfAvailability {}
 impl AsRef<str> for RangeOfAvailability {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3658,6 +3836,7 @@ pub enum ScoringSettingType {
 }
 impl ScoringSettingType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ScoreManually => "score_manually",
@@ -3667,6 +3846,7 @@ impl ScoringSettingType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "score_manually" => Self::ScoreManually,
@@ -3676,6 +3856,7 @@ impl ScoringSettingType {
     }
 }
 impl ::std::fmt::Display for ScoringSettingType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3701,6 +3882,7 @@ impl rt::FromJson for ScoringSettingType {
 }
 impl rt::Validate for ScoringSettingType {}
 impl AsRef<str> for ScoringSettingType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3760,6 +3942,7 @@ pub enum InputSetting {
 }
 impl InputSetting {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -3770,6 +3953,7 @@ impl InputSetting {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "admin" => Self::Admin,
@@ -3780,6 +3964,7 @@ impl InputSetting {
     }
 }
 impl ::std::fmt::Display for InputSetting {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3805,6 +3990,7 @@ impl rt::FromJson for InputSetting {
 }
 impl rt::Validate for InputSetting {}
 impl AsRef<str> for InputSetting {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3978,6 +4164,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ToBeConfigured => "to_be_configured",
@@ -3989,6 +4176,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "to_be_configured" => Self::ToBeConfigured,
@@ -4000,6 +4188,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4025,6 +4214,7 @@ impl rt::FromJson for Status {
 }
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4061,6 +4251,7 @@ pub enum TotalMetricScoreMethod {
 }
 impl TotalMetricScoreMethod {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ReviewManually => "review_manually",
@@ -4072,6 +4263,7 @@ impl TotalMetricScoreMethod {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "review_manually" => Self::ReviewManually,
@@ -4083,6 +4275,7 @@ impl TotalMetricScoreMethod {
     }
 }
 impl ::std::fmt::Display for TotalMetricScoreMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4108,6 +4301,7 @@ impl rt::FromJson for TotalMetricScoreMethod {
 }
 impl rt::Validate for TotalMetricScoreMethod {}
 impl AsRef<str> for TotalMetricScoreMethod {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4125,6 +4319,7 @@ pub enum MetricWeightMethod {
 }
 impl MetricWeightMethod {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SumOfMetricWeightsForEachDimensionEquals1 => {
@@ -4138,6 +4333,7 @@ impl MetricWeightMethod {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "sum_of_metric_weights_for_each_dimension_equals_1" => {
@@ -4151,6 +4347,7 @@ impl MetricWeightMethod {
     }
 }
 impl ::std::fmt::Display for MetricWeightMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4176,6 +4373,7 @@ impl rt::FromJson for MetricWeightMethod {
 }
 impl rt::Validate for MetricWeightMethod {}
 impl AsRef<str> for MetricWeightMethod {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4193,6 +4391,7 @@ pub enum ReviewRuleOption {
 }
 impl ReviewRuleOption {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -4202,6 +4401,7 @@ impl ReviewRuleOption {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -4211,6 +4411,7 @@ impl ReviewRuleOption {
     }
 }
 impl ::std::fmt::Display for ReviewRuleOption {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4248,6 +4449,7 @@ pub enum AddMetricOption {
 }
 impl AddMetricOption {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -4257,6 +4459,7 @@ impl AddMetricOption {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -4266,6 +4469,7 @@ impl AddMetricOption {
     }
 }
 impl ::std::fmt::Display for AddMetricOption {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4394,6 +4598,7 @@ pub enum MetricScoringSettingType {
 }
 impl MetricScoringSettingType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SocreManually => "socre_manually",
@@ -4403,6 +4608,7 @@ impl MetricScoringSettingType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "socre_manually" => Self::SocreManually,
@@ -4412,6 +4618,7 @@ impl MetricScoringSettingType {
     }
 }
 impl ::std::fmt::Display for MetricScoringSettingType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4437,6 +4644,7 @@ impl rt::FromJson for MetricScoringSettingType {
 }
 impl rt::Validate for MetricScoringSettingType {}
 impl AsRef<str> for MetricScoringSettingType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4599,6 +4807,7 @@ pub struct TagItem {
 rt::json_object!(TagItem { id = "id" required, name = "name" optional, });
 impl TagItem {
     /// A `TagItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -4625,6 +4834,7 @@ rt::json_object!(
 );
 impl TagBasedQuestion {
     /// A `TagBasedQuestion` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(question_id: impl Into<String>) -> Self {
         Self {
             question_id: Into::into(question_id),
@@ -4670,6 +4880,7 @@ pub enum StageType {
 }
 impl StageType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SummarizeKeyOutputs => "summarize_key_outputs",
@@ -4683,6 +4894,7 @@ impl StageType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "summarize_key_outputs" => Self::SummarizeKeyOutputs,
@@ -4696,6 +4908,7 @@ impl StageType {
     }
 }
 impl ::std::fmt::Display for StageType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4721,6 +4934,7 @@ impl rt::FromJson for StageType {
 }
 impl rt::Validate for StageType {}
 impl AsRef<str> for StageType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4750,6 +4964,7 @@ pub enum ReviewStageRole {
 }
 impl ReviewStageRole {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Reviewee => "reviewee",
@@ -4765,6 +4980,7 @@ impl ReviewStageRole {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "reviewee" => Self::Reviewee,
@@ -4780,6 +4996,7 @@ impl ReviewStageRole {
     }
 }
 impl ::std::fmt::Display for ReviewStageRole {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4805,6 +5022,7 @@ impl rt::FromJson for ReviewStageRole {
 }
 impl rt::Validate for ReviewStageRole {}
 impl AsRef<str> for ReviewStageRole {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4898,6 +5116,7 @@ rt::json_object!(
 );
 impl SubIndicatorDataItem {
     /// A `SubIndicatorDataItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_id: impl Into<String>) -> Self {
         Self {
             field_id: Into::into(field_id),
@@ -4936,6 +5155,7 @@ rt::json_object!(
 );
 impl KeyresultDataItem {
     /// A `KeyresultDataItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(keyresult_id: impl Into<String>) -> Self {
         Self {
             keyresult_id: Into::into(keyresult_id),
@@ -4975,6 +5195,7 @@ rt::json_object!(
 );
 impl ObjectiveDataItem {
     /// An `ObjectiveDataItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(objective_id: impl Into<String>) -> Self {
         Self {
             objective_id: Into::into(objective_id),
@@ -5001,6 +5222,7 @@ pub struct MetricDataItem {
 rt::json_object!(MetricDataItem { id = "id" required, score = "score" optional, });
 impl MetricDataItem {
     /// A `MetricDataItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -5024,6 +5246,7 @@ pub enum LeaderReviewDataSource {
 }
 impl LeaderReviewDataSource {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Review => "review",
@@ -5034,6 +5257,7 @@ impl LeaderReviewDataSource {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "review" => Self::Review,
@@ -5044,6 +5268,7 @@ impl LeaderReviewDataSource {
     }
 }
 impl ::std::fmt::Display for LeaderReviewDataSource {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5069,6 +5294,7 @@ impl rt::FromJson for LeaderReviewDataSource {
 }
 impl rt::Validate for LeaderReviewDataSource {}
 impl AsRef<str> for LeaderReviewDataSource {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5154,6 +5380,7 @@ rt::json_object!(
 );
 impl DataItem {
     /// A `DataItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_id: impl Into<String>) -> Self {
         Self {
             field_id: Into::into(field_id),
@@ -5210,6 +5437,7 @@ pub enum DistributeType {
 }
 impl DistributeType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -5220,6 +5448,7 @@ impl DistributeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -5230,6 +5459,7 @@ impl DistributeType {
     }
 }
 impl ::std::fmt::Display for DistributeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5275,6 +5505,7 @@ pub enum RelationshipWithReviewee {
 }
 impl RelationshipWithReviewee {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DirectReport => "direct_report",
@@ -5288,6 +5519,7 @@ impl RelationshipWithReviewee {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "direct_report" => Self::DirectReport,
@@ -5301,6 +5533,7 @@ impl RelationshipWithReviewee {
     }
 }
 impl ::std::fmt::Display for RelationshipWithReviewee {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5326,6 +5559,7 @@ impl rt::FromJson for RelationshipWithReviewee {
 }
 impl rt::Validate for RelationshipWithReviewee {}
 impl AsRef<str> for RelationshipWithReviewee {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5349,6 +5583,7 @@ pub enum Invitedby {
 }
 impl Invitedby {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SystemDefault => "system_default",
@@ -5361,6 +5596,7 @@ impl Invitedby {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "system_default" => Self::SystemDefault,
@@ -5373,6 +5609,7 @@ impl Invitedby {
     }
 }
 impl ::std::fmt::Display for Invitedby {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5398,6 +5635,7 @@ impl rt::FromJson for Invitedby {
 }
 impl rt::Validate for Invitedby {}
 impl AsRef<str> for Invitedby {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -5632,6 +5870,7 @@ rt::json_object!(
 );
 impl ReviewTemplateTemplate {
     /// A `ReviewTemplateTemplate` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(template_id: impl Into<String>) -> Self {
         Self {
             template_id: Into::into(template_id),
@@ -5683,6 +5922,7 @@ rt::json_object!(
 );
 impl UnitField {
     /// An `UnitField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(field_id: impl Into<String>) -> Self {
         Self {
             field_id: Into::into(field_id),
@@ -5715,6 +5955,7 @@ rt::json_object!(
 );
 impl ReviewTemplateUnit {
     /// A `ReviewTemplateUnit` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(unit_id: impl Into<String>) -> Self {
         Self {
             unit_id: Into::into(unit_id),
@@ -5850,6 +6091,7 @@ pub enum FailCode {
 }
 impl FailCode {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -5858,6 +6100,7 @@ impl FailCode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -5866,6 +6109,7 @@ impl FailCode {
     }
 }
 impl ::std::fmt::Display for FailCode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -5989,6 +6233,7 @@ rt::json_object!(
 impl rt::Validate for UserInfoQueryData {}
 impl rt::paging::Page for AdditionalInformationQueryData {
     type Item = AdditionalInformation;
+    #[inline]
     fn into_parts(self) -> (Vec<AdditionalInformation>, Option<String>) {
         let more = self.has_more != Some(false);
         (
@@ -5999,6 +6244,7 @@ impl rt::paging::Page for AdditionalInformationQueryData {
 }
 impl rt::paging::Page for IndicatorQueryData {
     type Item = Indicator;
+    #[inline]
     fn into_parts(self) -> (Vec<Indicator>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.indicators.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6006,6 +6252,7 @@ impl rt::paging::Page for IndicatorQueryData {
 }
 impl rt::paging::Page for MetricTagListData {
     type Item = MetricTagListDataTag;
+    #[inline]
     fn into_parts(self) -> (Vec<MetricTagListDataTag>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6013,6 +6260,7 @@ impl rt::paging::Page for MetricTagListData {
 }
 impl rt::paging::Page for QuestionQueryData {
     type Item = TagBasedQuestion;
+    #[inline]
     fn into_parts(self) -> (Vec<TagBasedQuestion>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.tag_based_questions.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -6020,6 +6268,7 @@ impl rt::paging::Page for QuestionQueryData {
 }
 impl rt::paging::Page for ReviewTemplateQueryData {
     type Item = ReviewTemplate;
+    #[inline]
     fn into_parts(self) -> (Vec<ReviewTemplate>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.review_templates.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `system_status` resource.
+    #[inline]
     pub fn system_status(&self) -> SystemStatusResource {
         SystemStatusResource {
             client: self.client.clone(),
@@ -51,6 +54,7 @@ impl SystemStatusResource {
     ///   - `2005007` (Code2005007, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/batch_close)
+    #[inline]
     pub fn batch_close(
         &self,
         system_status_id: String,
@@ -79,6 +83,7 @@ impl SystemStatusResource {
     ///   - `2005007` (Code2005007, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/batch_open)
+    #[inline]
     pub fn batch_open(
         &self,
         system_status_id: String,
@@ -109,6 +114,7 @@ impl SystemStatusResource {
     ///   - `2005007` (Code2005007, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/create)
+    #[inline]
     pub fn create(&self, body: SystemStatusCreateBody) -> SystemStatusCreateRequest {
         SystemStatusCreateRequest {
             client: self.client.clone(),
@@ -129,6 +135,7 @@ impl SystemStatusResource {
     ///   - `2005007` (Code2005007, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/list)
+    #[inline]
     pub fn list(&self) -> SystemStatusListRequest {
         SystemStatusListRequest {
             client: self.client.clone(),
@@ -150,6 +157,7 @@ impl SystemStatusResource {
     ///   - `2005007` (Code2005007, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/delete)
+    #[inline]
     pub fn delete(
         &self,
         system_status_id: impl Into<String>,
@@ -176,6 +184,7 @@ impl SystemStatusResource {
     ///   - `2005007` (Code2005007, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/personal_settings-v1/system_status/patch)
+    #[inline]
     pub fn patch(
         &self,
         system_status_id: String,
@@ -201,6 +210,7 @@ impl SystemStatusBatchCloseRequest {
     /// 用户id类型 open_id/user_id/union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -237,6 +247,7 @@ impl SystemStatusBatchOpenRequest {
     /// 用户id类型 open_id/user_id/union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -295,6 +306,7 @@ impl SystemStatusListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -302,6 +314,7 @@ impl SystemStatusListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `GxmvlNRvP0NdQZpa7yIqf_Lv_QuBwTQ8tXkX7w-irAghVD_TvuYd1aoJ1LQph86O-XImC4X9j9FhUPhXQDvtrQ==`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -397,6 +410,7 @@ pub enum SystemStatusBatchCloseError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SystemStatusBatchCloseError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2005001 => Self::Code2005001(api),
@@ -408,6 +422,7 @@ impl From<rt::Error> for SystemStatusBatchCloseError {
 }
 impl ::std::ops::Deref for SystemStatusBatchCloseError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2005001(api) => &**api,
@@ -418,11 +433,13 @@ impl ::std::ops::Deref for SystemStatusBatchCloseError {
     }
 }
 impl ::std::fmt::Display for SystemStatusBatchCloseError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SystemStatusBatchCloseError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -445,6 +462,7 @@ pub enum SystemStatusBatchOpenError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SystemStatusBatchOpenError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2005001 => Self::Code2005001(api),
@@ -456,6 +474,7 @@ impl From<rt::Error> for SystemStatusBatchOpenError {
 }
 impl ::std::ops::Deref for SystemStatusBatchOpenError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2005001(api) => &**api,
@@ -466,11 +485,13 @@ impl ::std::ops::Deref for SystemStatusBatchOpenError {
     }
 }
 impl ::std::fmt::Display for SystemStatusBatchOpenError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SystemStatusBatchOpenError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -499,6 +520,7 @@ pub enum SystemStatusCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SystemStatusCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2005001 => Self::Code2005001(api),
@@ -513,6 +535,7 @@ impl From<rt::Error> for SystemStatusCreateError {
 }
 impl ::std::ops::Deref for SystemStatusCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2005001(api) => &**api,
@@ -526,11 +549,13 @@ impl ::std::ops::Deref for SystemStatusCreateError {
     }
 }
 impl ::std::fmt::Display for SystemStatusCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SystemStatusCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -551,6 +576,7 @@ pub enum SystemStatusListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SystemStatusListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2005001 => Self::Code2005001(api),
@@ -561,6 +587,7 @@ impl From<rt::Error> for SystemStatusListError {
 }
 impl ::std::ops::Deref for SystemStatusListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2005001(api) => &**api,
@@ -570,11 +597,13 @@ impl ::std::ops::Deref for SystemStatusListError {
     }
 }
 impl ::std::fmt::Display for SystemStatusListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SystemStatusListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -595,6 +624,7 @@ pub enum SystemStatusDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SystemStatusDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2005001 => Self::Code2005001(api),
@@ -605,6 +635,7 @@ impl From<rt::Error> for SystemStatusDeleteError {
 }
 impl ::std::ops::Deref for SystemStatusDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2005001(api) => &**api,
@@ -614,11 +645,13 @@ impl ::std::ops::Deref for SystemStatusDeleteError {
     }
 }
 impl ::std::fmt::Display for SystemStatusDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SystemStatusDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -645,6 +678,7 @@ pub enum SystemStatusPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SystemStatusPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2005001 => Self::Code2005001(api),
@@ -658,6 +692,7 @@ impl From<rt::Error> for SystemStatusPatchError {
 }
 impl ::std::ops::Deref for SystemStatusPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code2005001(api) => &**api,
@@ -670,11 +705,13 @@ impl ::std::ops::Deref for SystemStatusPatchError {
     }
 }
 impl ::std::fmt::Display for SystemStatusPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SystemStatusPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -697,6 +734,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -707,6 +745,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -717,6 +756,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -742,6 +782,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -773,6 +814,7 @@ pub enum ResultListItemResult {
 }
 impl ResultListItemResult {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -785,6 +827,7 @@ impl ResultListItemResult {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "success" => Self::Success,
@@ -797,6 +840,7 @@ impl ResultListItemResult {
     }
 }
 impl ::std::fmt::Display for ResultListItemResult {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -822,6 +866,7 @@ impl rt::FromJson for ResultListItemResult {
 }
 impl rt::Validate for ResultListItemResult {}
 impl AsRef<str> for ResultListItemResult {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -851,6 +896,7 @@ pub struct SystemStatusBatchCloseData {
 rt::json_object!(SystemStatusBatchCloseData { result_list = "result_list" required, });
 impl SystemStatusBatchCloseData {
     /// A `SystemStatusBatchCloseData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(result_list: Vec<ResultListItem>) -> Self {
         Self { result_list }
     }
@@ -873,6 +919,7 @@ rt::json_object!(
 );
 impl UserListItem {
     /// An `UserListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: String, end_time: i64) -> Self {
         Self { user_id, end_time }
     }
@@ -909,6 +956,7 @@ pub enum ResultListItemResult2 {
 }
 impl ResultListItemResult2 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SuccessShow => "success_show",
@@ -925,6 +973,7 @@ impl ResultListItemResult2 {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "success_show" => Self::SuccessShow,
@@ -941,6 +990,7 @@ impl ResultListItemResult2 {
     }
 }
 impl ::std::fmt::Display for ResultListItemResult2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -966,6 +1016,7 @@ impl rt::FromJson for ResultListItemResult2 {
 }
 impl rt::Validate for ResultListItemResult2 {}
 impl AsRef<str> for ResultListItemResult2 {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -992,6 +1043,7 @@ rt::json_object!(
 );
 impl SystemStatusBatchOpenDataResultListItem {
     /// A `SystemStatusBatchOpenDataResultListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: String, end_time: i64) -> Self {
         Self {
             user_id,
@@ -1010,6 +1062,7 @@ pub struct SystemStatusBatchOpenData {
 rt::json_object!(SystemStatusBatchOpenData { result_list = "result_list" required, });
 impl SystemStatusBatchOpenData {
     /// A `SystemStatusBatchOpenData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(result_list: Vec<SystemStatusBatchOpenDataResultListItem>) -> Self {
         Self { result_list }
     }
@@ -1081,6 +1134,7 @@ pub enum IconKey {
 }
 impl IconKey {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GeneralDoNotDisturb => "GeneralDoNotDisturb",
@@ -1106,6 +1160,7 @@ impl IconKey {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "GeneralDoNotDisturb" => Self::GeneralDoNotDisturb,
@@ -1131,6 +1186,7 @@ impl IconKey {
     }
 }
 impl ::std::fmt::Display for IconKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1156,6 +1212,7 @@ impl rt::FromJson for IconKey {
 }
 impl rt::Validate for IconKey {}
 impl AsRef<str> for IconKey {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1195,6 +1252,7 @@ pub enum Color {
 }
 impl Color {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Blue => "BLUE",
@@ -1215,6 +1273,7 @@ impl Color {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "BLUE" => Self::Blue,
@@ -1235,6 +1294,7 @@ impl Color {
     }
 }
 impl ::std::fmt::Display for Color {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1260,6 +1320,7 @@ impl rt::FromJson for Color {
 }
 impl rt::Validate for Color {}
 impl AsRef<str> for Color {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1358,6 +1419,7 @@ rt::json_object!(
 );
 impl SystemStatus {
     /// A `SystemStatus` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(title: String, icon_key: IconKey) -> Self {
         Self {
             system_status_id: None,
@@ -1429,6 +1491,7 @@ rt::json_object!(
 );
 impl SystemStatusPatchBodySystemStatus {
     /// A `SystemStatusPatchBodySystemStatus` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(title: String, icon_key: IconKey) -> Self {
         Self {
             title,
@@ -1462,6 +1525,7 @@ pub enum UpdateField {
 }
 impl UpdateField {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Title => "TITLE",
@@ -1475,6 +1539,7 @@ impl UpdateField {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "TITLE" => Self::Title,
@@ -1488,6 +1553,7 @@ impl UpdateField {
     }
 }
 impl ::std::fmt::Display for UpdateField {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1513,6 +1579,7 @@ impl rt::FromJson for UpdateField {
 }
 impl rt::Validate for UpdateField {}
 impl AsRef<str> for UpdateField {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1532,6 +1599,7 @@ rt::json_object!(
 impl rt::Validate for SystemStatusPatchBody {}
 impl rt::paging::Page for SystemStatusListData {
     type Item = SystemStatus;
+    #[inline]
     fn into_parts(self) -> (Vec<SystemStatus>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,26 +15,31 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `rule_view` resource.
+    #[inline]
     pub fn rule_view(&self) -> RuleViewResource {
         RuleViewResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `rule` resource.
+    #[inline]
     pub fn rule(&self) -> RuleResource {
         RuleResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `task` resource.
+    #[inline]
     pub fn task(&self) -> TaskResource {
         TaskResource {
             client: self.client.clone(),
@@ -62,6 +67,7 @@ impl RuleViewResource {
     ///   - `1430003` (Code1430003, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/report/report-v1/rule-view/remove)
+    #[inline]
     pub fn remove(&self, rule_id: impl Into<String>) -> RuleViewRemoveRequest {
         RuleViewRemoveRequest {
             client: self.client.clone(),
@@ -90,6 +96,7 @@ impl RuleResource {
     ///   - `1430001` (TenantKeyNotExist, HTTP 400): tenant key not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/report/report-v1/rule/query)
+    #[inline]
     pub fn query(&self, rule_name: impl Into<String>) -> RuleQueryRequest {
         RuleQueryRequest {
             client: self.client.clone(),
@@ -120,6 +127,7 @@ impl TaskResource {
     ///   - `1430003` (Code1430003, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/report/report-v1/task/query)
+    #[inline]
     pub fn query(&self, body: TaskQueryBody) -> TaskQueryRequest {
         TaskQueryRequest {
             client: self.client.clone(),
@@ -140,11 +148,13 @@ pub struct RuleViewRemoveRequest {
 }
 impl RuleViewRemoveRequest {
     /// `user_id_type`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: RuleViewRemoveBody) -> Self {
         self.body = Some(body);
         self
@@ -179,6 +189,7 @@ impl RuleQueryRequest {
     /// 是否包括已删除，默认未删除
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn include_deleted(
         mut self,
         include_deleted: impl Into<IncludeDeleted>,
@@ -187,6 +198,7 @@ impl RuleQueryRequest {
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -218,11 +230,13 @@ pub struct TaskQueryRequest {
 }
 impl TaskQueryRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -259,6 +273,7 @@ pub enum RuleViewRemoveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RuleViewRemoveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1430001 => Self::TenantKeyNotExist(api),
@@ -270,6 +285,7 @@ impl From<rt::Error> for RuleViewRemoveError {
 }
 impl ::std::ops::Deref for RuleViewRemoveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TenantKeyNotExist(api) => &**api,
@@ -280,11 +296,13 @@ impl ::std::ops::Deref for RuleViewRemoveError {
     }
 }
 impl ::std::fmt::Display for RuleViewRemoveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RuleViewRemoveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -303,6 +321,7 @@ pub enum RuleQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RuleQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1430001 => Self::TenantKeyNotExist(api),
@@ -312,6 +331,7 @@ impl From<rt::Error> for RuleQueryError {
 }
 impl ::std::ops::Deref for RuleQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TenantKeyNotExist(api) => &**api,
@@ -320,11 +340,13 @@ impl ::std::ops::Deref for RuleQueryError {
     }
 }
 impl ::std::fmt::Display for RuleQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RuleQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -347,6 +369,7 @@ pub enum TaskQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1430001 => Self::TenantKeyNotExist(api),
@@ -358,6 +381,7 @@ impl From<rt::Error> for TaskQueryError {
 }
 impl ::std::ops::Deref for TaskQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TenantKeyNotExist(api) => &**api,
@@ -368,11 +392,13 @@ impl ::std::ops::Deref for TaskQueryError {
     }
 }
 impl ::std::fmt::Display for TaskQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -395,6 +421,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -405,6 +432,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -415,6 +443,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -440,6 +469,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -465,6 +495,7 @@ pub enum IncludeDeleted {
 }
 impl IncludeDeleted {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -474,6 +505,7 @@ impl IncludeDeleted {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -483,6 +515,7 @@ impl IncludeDeleted {
     }
 }
 impl ::std::fmt::Display for IncludeDeleted {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -532,6 +565,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -547,6 +581,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -562,6 +597,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -587,6 +623,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }

@@ -15,44 +15,52 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `app` resource.
+    #[inline]
     pub fn app(&self) -> AppResource {
         AppResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `data_source_item` resource.
+    #[inline]
     pub fn data_source_item(&self) -> DataSourceItemResource {
         DataSourceItemResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `data_source` resource.
+    #[inline]
     pub fn data_source(&self) -> DataSourceResource {
         DataSourceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `doc_wiki` resource.
+    #[inline]
     pub fn doc_wiki(&self) -> DocWikiResource {
         DocWikiResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `message` resource.
+    #[inline]
     pub fn message(&self) -> MessageResource {
         MessageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `schema` resource.
+    #[inline]
     pub fn schema(&self) -> SchemaResource {
         SchemaResource {
             client: self.client.clone(),
@@ -80,6 +88,7 @@ impl AppResource {
     ///   - `1278002` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/app/create)
+    #[inline]
     pub fn create(
         &self,
         body: AppCreateBody,
@@ -120,6 +129,7 @@ impl DataSourceItemResource {
     ///   - `1272002` (AuthFail, HTTP 500): auth fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source-item/create)
+    #[inline]
     pub fn create(
         &self,
         data_source_id: String,
@@ -149,6 +159,7 @@ impl DataSourceItemResource {
     ///   - `1272002` (AuthFail, HTTP 500): auth fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source-item/delete)
+    #[inline]
     pub fn delete(
         &self,
         data_source_id: String,
@@ -178,6 +189,7 @@ impl DataSourceItemResource {
     ///   - `1272002` (AuthFail, HTTP 500): auth fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source-item/get)
+    #[inline]
     pub fn get(
         &self,
         data_source_id: String,
@@ -213,6 +225,7 @@ impl DataSourceResource {
     ///   - `1271006` (OpenAppIdHasRelated, HTTP 400): openAppID has related. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source/create)
+    #[inline]
     pub fn create(&self, body: DataSourceCreateBody) -> DataSourceCreateRequest {
         DataSourceCreateRequest {
             client: self.client.clone(),
@@ -236,6 +249,7 @@ impl DataSourceResource {
     ///   - `1271002` (GeneratePageTokenFail, HTTP 500): generate page_token fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source/list)
+    #[inline]
     pub fn list(&self) -> DataSourceListRequest {
         DataSourceListRequest {
             client: self.client.clone(),
@@ -262,6 +276,7 @@ impl DataSourceResource {
     ///   - `1272002` (AuthFail, HTTP 500): auth fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source/delete)
+    #[inline]
     pub fn delete(&self, data_source_id: impl Into<String>) -> DataSourceDeleteRequest {
         DataSourceDeleteRequest {
             client: self.client.clone(),
@@ -285,6 +300,7 @@ impl DataSourceResource {
     ///   - `1272002` (AuthFail, HTTP 500): auth fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source/get)
+    #[inline]
     pub fn get(&self, data_source_id: impl Into<String>) -> DataSourceGetRequest {
         DataSourceGetRequest {
             client: self.client.clone(),
@@ -310,6 +326,7 @@ impl DataSourceResource {
     ///   - `1272002` (AuthFail, HTTP 500): auth fail. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/data_source/patch)
+    #[inline]
     pub fn patch(&self, data_source_id: impl Into<String>) -> DataSourcePatchRequest {
         DataSourcePatchRequest {
             client: self.client.clone(),
@@ -342,6 +359,7 @@ impl DocWikiResource {
     ///   - `1277001` (RateLimitExceeded, HTTP 429): rate limit exceeded. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/doc_wiki/search)
+    #[inline]
     pub fn search(&self, body: DocWikiSearchBody) -> DocWikiSearchRequest {
         DocWikiSearchRequest {
             client: self.client.clone(),
@@ -371,6 +389,7 @@ impl MessageResource {
     ///   - `1278002` (InternalServerError, HTTP 500): Internal Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/message/create)
+    #[inline]
     pub fn create(
         &self,
         body: MessageCreateBody,
@@ -418,6 +437,7 @@ impl SchemaResource {
     ///   - `1274010` (Code1274010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/schema/create)
+    #[inline]
     pub fn create(&self, body: SchemaCreateBody) -> SchemaCreateRequest {
         SchemaCreateRequest {
             client: self.client.clone(),
@@ -442,6 +462,7 @@ impl SchemaResource {
     ///   - `1273004` (RecordNotExist, HTTP 400): record not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/schema/delete)
+    #[inline]
     pub fn delete(&self, schema_id: impl Into<String>) -> SchemaDeleteRequest {
         SchemaDeleteRequest {
             client: self.client.clone(),
@@ -465,6 +486,7 @@ impl SchemaResource {
     ///   - `1273004` (RecordNotExist, HTTP 400): record not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/schema/get)
+    #[inline]
     pub fn get(&self, schema_id: impl Into<String>) -> SchemaGetRequest {
         SchemaGetRequest {
             client: self.client.clone(),
@@ -491,6 +513,7 @@ impl SchemaResource {
     ///   - `1274010` (Code1274010, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/search-v2/schema/patch)
+    #[inline]
     pub fn patch(&self, schema_id: impl Into<String>) -> SchemaPatchRequest {
         SchemaPatchRequest {
             client: self.client.clone(),
@@ -512,6 +535,7 @@ pub struct AppCreateRequest {
 }
 impl AppCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -519,11 +543,13 @@ impl AppCreateRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页token
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -658,6 +684,7 @@ impl DataSourceListRequest {
     /// \*\*注\*\*：摘要数据仅包含"id"，"name"，"state"。
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn view(mut self, view: impl Into<State>) -> Self {
         self.view = Some(Into::into(view));
         self
@@ -665,6 +692,7 @@ impl DataSourceListRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -672,6 +700,7 @@ impl DataSourceListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `rwQi0WfEAcwyHRHW+vUJkEYL85d7SfP8sTjUj7IEjvA=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -760,6 +789,7 @@ pub struct DataSourcePatchRequest {
 }
 impl DataSourcePatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: DataSourcePatchBody) -> Self {
         self.body = Some(body);
         self
@@ -790,6 +820,7 @@ pub struct DocWikiSearchRequest {
 }
 impl DocWikiSearchRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -823,6 +854,7 @@ pub struct MessageCreateRequest {
 }
 impl MessageCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -830,11 +862,13 @@ impl MessageCreateRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页token
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -870,6 +904,7 @@ impl SchemaCreateRequest {
     /// 是否只用来校验合法性
     ///
     /// Constraints: server default `false`; example `true`.
+    #[inline]
     pub fn validate_only(mut self, validate_only: bool) -> Self {
         self.validate_only = Some(validate_only);
         self
@@ -944,6 +979,7 @@ pub struct SchemaPatchRequest {
 }
 impl SchemaPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SchemaPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -977,6 +1013,7 @@ pub enum AppCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1278001 => Self::InvalidParam(api),
@@ -987,6 +1024,7 @@ impl From<rt::Error> for AppCreateError {
 }
 impl ::std::ops::Deref for AppCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -996,11 +1034,13 @@ impl ::std::ops::Deref for AppCreateError {
     }
 }
 impl ::std::fmt::Display for AppCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1031,6 +1071,7 @@ pub enum DataSourceItemCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DataSourceItemCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1048,6 +1089,7 @@ impl From<rt::Error> for DataSourceItemCreateError {
 }
 impl ::std::ops::Deref for DataSourceItemCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1062,11 +1104,13 @@ impl ::std::ops::Deref for DataSourceItemCreateError {
     }
 }
 impl ::std::fmt::Display for DataSourceItemCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DataSourceItemCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1095,6 +1139,7 @@ pub enum DataSourceItemDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DataSourceItemDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1111,6 +1156,7 @@ impl From<rt::Error> for DataSourceItemDeleteError {
 }
 impl ::std::ops::Deref for DataSourceItemDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1124,11 +1170,13 @@ impl ::std::ops::Deref for DataSourceItemDeleteError {
     }
 }
 impl ::std::fmt::Display for DataSourceItemDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DataSourceItemDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1157,6 +1205,7 @@ pub enum DataSourceItemGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DataSourceItemGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1173,6 +1222,7 @@ impl From<rt::Error> for DataSourceItemGetError {
 }
 impl ::std::ops::Deref for DataSourceItemGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1186,11 +1236,13 @@ impl ::std::ops::Deref for DataSourceItemGetError {
     }
 }
 impl ::std::fmt::Display for DataSourceItemGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DataSourceItemGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1219,6 +1271,7 @@ pub enum DataSourceCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DataSourceCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1237,6 +1290,7 @@ impl From<rt::Error> for DataSourceCreateError {
 }
 impl ::std::ops::Deref for DataSourceCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1250,11 +1304,13 @@ impl ::std::ops::Deref for DataSourceCreateError {
     }
 }
 impl ::std::fmt::Display for DataSourceCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DataSourceCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1281,6 +1337,7 @@ pub enum DataSourceListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DataSourceListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1298,6 +1355,7 @@ impl From<rt::Error> for DataSourceListError {
 }
 impl ::std::ops::Deref for DataSourceListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1310,11 +1368,13 @@ impl ::std::ops::Deref for DataSourceListError {
     }
 }
 impl ::std::fmt::Display for DataSourceListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DataSourceListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1345,6 +1405,7 @@ pub enum DataSourceDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DataSourceDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1362,6 +1423,7 @@ impl From<rt::Error> for DataSourceDeleteError {
 }
 impl ::std::ops::Deref for DataSourceDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1376,11 +1438,13 @@ impl ::std::ops::Deref for DataSourceDeleteError {
     }
 }
 impl ::std::fmt::Display for DataSourceDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DataSourceDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1409,6 +1473,7 @@ pub enum DataSourceGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DataSourceGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1425,6 +1490,7 @@ impl From<rt::Error> for DataSourceGetError {
 }
 impl ::std::ops::Deref for DataSourceGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1438,11 +1504,13 @@ impl ::std::ops::Deref for DataSourceGetError {
     }
 }
 impl ::std::fmt::Display for DataSourceGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DataSourceGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1475,6 +1543,7 @@ pub enum DataSourcePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DataSourcePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1493,6 +1562,7 @@ impl From<rt::Error> for DataSourcePatchError {
 }
 impl ::std::ops::Deref for DataSourcePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1508,11 +1578,13 @@ impl ::std::ops::Deref for DataSourcePatchError {
     }
 }
 impl ::std::fmt::Display for DataSourcePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DataSourcePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1537,6 +1609,7 @@ pub enum DocWikiSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DocWikiSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1274001 => {
@@ -1555,6 +1628,7 @@ impl From<rt::Error> for DocWikiSearchError {
 }
 impl ::std::ops::Deref for DocWikiSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParamMissingRequiredFields(api) => &**api,
@@ -1566,11 +1640,13 @@ impl ::std::ops::Deref for DocWikiSearchError {
     }
 }
 impl ::std::fmt::Display for DocWikiSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DocWikiSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1591,6 +1667,7 @@ pub enum MessageCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MessageCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1278001 => Self::InvalidParam(api),
@@ -1601,6 +1678,7 @@ impl From<rt::Error> for MessageCreateError {
 }
 impl ::std::ops::Deref for MessageCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -1610,11 +1688,13 @@ impl ::std::ops::Deref for MessageCreateError {
     }
 }
 impl ::std::fmt::Display for MessageCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MessageCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1659,6 +1739,7 @@ pub enum SchemaCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SchemaCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1687,6 +1768,7 @@ impl From<rt::Error> for SchemaCreateError {
 }
 impl ::std::ops::Deref for SchemaCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1708,11 +1790,13 @@ impl ::std::ops::Deref for SchemaCreateError {
     }
 }
 impl ::std::fmt::Display for SchemaCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SchemaCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1739,6 +1823,7 @@ pub enum SchemaDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SchemaDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1754,6 +1839,7 @@ impl From<rt::Error> for SchemaDeleteError {
 }
 impl ::std::ops::Deref for SchemaDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1766,11 +1852,13 @@ impl ::std::ops::Deref for SchemaDeleteError {
     }
 }
 impl ::std::fmt::Display for SchemaDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SchemaDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1797,6 +1885,7 @@ pub enum SchemaGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SchemaGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1812,6 +1901,7 @@ impl From<rt::Error> for SchemaGetError {
 }
 impl ::std::ops::Deref for SchemaGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1824,11 +1914,13 @@ impl ::std::ops::Deref for SchemaGetError {
     }
 }
 impl ::std::fmt::Display for SchemaGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SchemaGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1861,6 +1953,7 @@ pub enum SchemaPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SchemaPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1270001 => Self::InternalError(api),
@@ -1881,6 +1974,7 @@ impl From<rt::Error> for SchemaPatchError {
 }
 impl ::std::ops::Deref for SchemaPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -1896,11 +1990,13 @@ impl ::std::ops::Deref for SchemaPatchError {
     }
 }
 impl ::std::fmt::Display for SchemaPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SchemaPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1923,6 +2019,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -1933,6 +2030,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -1943,6 +2041,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1968,6 +2067,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2014,6 +2114,7 @@ pub enum Access {
 }
 impl Access {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Allow => "allow",
@@ -2023,6 +2124,7 @@ impl Access {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "allow" => Self::Allow,
@@ -2032,6 +2134,7 @@ impl Access {
     }
 }
 impl ::std::fmt::Display for Access {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2057,6 +2160,7 @@ impl rt::FromJson for Access {
 }
 impl rt::Validate for Access {}
 impl AsRef<str> for Access {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2088,6 +2192,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -2104,6 +2209,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -2120,6 +2226,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2145,6 +2252,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2191,6 +2299,7 @@ rt::json_object!(
 );
 impl Metadata {
     /// A `Metadata` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(title: String, source_url: String) -> Self {
         Self {
             title,
@@ -2215,6 +2324,7 @@ pub enum Format {
 }
 impl Format {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Html => "html",
@@ -2224,6 +2334,7 @@ impl Format {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "html" => Self::Html,
@@ -2233,6 +2344,7 @@ impl Format {
     }
 }
 impl ::std::fmt::Display for Format {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2258,6 +2370,7 @@ impl rt::FromJson for Format {
 }
 impl rt::Validate for Format {}
 impl AsRef<str> for Format {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2322,6 +2435,7 @@ rt::json_object!(
 );
 impl Item {
     /// An `Item` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         id: String,
         acl: Vec<AclItem>,
@@ -2347,6 +2461,7 @@ pub struct DataSourceItemGetData {
 rt::json_object!(DataSourceItemGetData { item = "item" required, });
 impl DataSourceItemGetData {
     /// A `DataSourceItemGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(item: impl Into<Item>) -> Self {
         Self { item: Into::into(item) }
     }
@@ -2365,6 +2480,7 @@ pub enum State {
 }
 impl State {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -2374,6 +2490,7 @@ impl State {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -2383,6 +2500,7 @@ impl State {
     }
 }
 impl ::std::fmt::Display for State {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2439,6 +2557,7 @@ pub enum CallbackUserIdType {
 }
 impl CallbackUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -2450,6 +2569,7 @@ impl CallbackUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -2461,6 +2581,7 @@ impl CallbackUserIdType {
     }
 }
 impl ::std::fmt::Display for CallbackUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -2638,6 +2759,7 @@ rt::json_object!(
 );
 impl DataSource {
     /// A `DataSource` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -2756,6 +2878,7 @@ pub enum DocType {
 }
 impl DocType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "DOC",
@@ -2774,6 +2897,7 @@ impl DocType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "DOC" => Self::Doc,
@@ -2792,6 +2916,7 @@ impl DocType {
     }
 }
 impl ::std::fmt::Display for DocType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2817,6 +2942,7 @@ impl rt::FromJson for DocType {
 }
 impl rt::Validate for DocType {}
 impl AsRef<str> for DocType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2860,6 +2986,7 @@ pub enum SortType {
 }
 impl SortType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DefaultType => "DEFAULT_TYPE",
@@ -2875,6 +3002,7 @@ impl SortType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "DEFAULT_TYPE" => Self::DefaultType,
@@ -2890,6 +3018,7 @@ impl SortType {
     }
 }
 impl ::std::fmt::Display for SortType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2915,6 +3044,7 @@ impl rt::FromJson for SortType {
 }
 impl rt::Validate for SortType {}
 impl AsRef<str> for SortType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3050,6 +3180,7 @@ pub enum EntityType {
 }
 impl EntityType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "DOC",
@@ -3059,6 +3190,7 @@ impl EntityType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "DOC" => Self::Doc,
@@ -3068,6 +3200,7 @@ impl EntityType {
     }
 }
 impl ::std::fmt::Display for EntityType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3093,6 +3226,7 @@ impl rt::FromJson for EntityType {
 }
 impl rt::Validate for EntityType {}
 impl AsRef<str> for EntityType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3215,6 +3349,7 @@ rt::json_object!(
 );
 impl DocWikiSearchData {
     /// A `DocWikiSearchData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool) -> Self {
         Self {
             total: None,
@@ -3241,6 +3376,7 @@ pub enum MessageType {
 }
 impl MessageType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::File => "file",
@@ -3251,6 +3387,7 @@ impl MessageType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "file" => Self::File,
@@ -3261,6 +3398,7 @@ impl MessageType {
     }
 }
 impl ::std::fmt::Display for MessageType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3286,6 +3424,7 @@ impl rt::FromJson for MessageType {
 }
 impl rt::Validate for MessageType {}
 impl AsRef<str> for MessageType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3303,6 +3442,7 @@ pub enum FromType {
 }
 impl FromType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bot => "bot",
@@ -3312,6 +3452,7 @@ impl FromType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "bot" => Self::Bot,
@@ -3321,6 +3462,7 @@ impl FromType {
     }
 }
 impl ::std::fmt::Display for FromType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3346,6 +3488,7 @@ impl rt::FromJson for FromType {
 }
 impl rt::Validate for FromType {}
 impl AsRef<str> for FromType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3363,6 +3506,7 @@ pub enum ChatType {
 }
 impl ChatType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GroupChat => "group_chat",
@@ -3372,6 +3516,7 @@ impl ChatType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "group_chat" => Self::GroupChat,
@@ -3381,6 +3526,7 @@ impl ChatType {
     }
 }
 impl ::std::fmt::Display for ChatType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3406,6 +3552,7 @@ impl rt::FromJson for ChatType {
 }
 impl rt::Validate for ChatType {}
 impl AsRef<str> for ChatType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3473,6 +3620,7 @@ pub enum PropertyType {
 }
 impl PropertyType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -3487,6 +3635,7 @@ impl PropertyType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "text" => Self::Text,
@@ -3501,6 +3650,7 @@ impl PropertyType {
     }
 }
 impl ::std::fmt::Display for PropertyType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3526,6 +3676,7 @@ impl rt::FromJson for PropertyType {
 }
 impl rt::Validate for PropertyType {}
 impl AsRef<str> for PropertyType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3549,6 +3700,7 @@ pub enum Priority {
 }
 impl Priority {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -3561,6 +3713,7 @@ impl Priority {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -3573,6 +3726,7 @@ impl Priority {
     }
 }
 impl ::std::fmt::Display for Priority {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -3610,6 +3764,7 @@ pub enum Order {
 }
 impl Order {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "asc",
@@ -3619,6 +3774,7 @@ impl Order {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "asc" => Self::Asc,
@@ -3628,6 +3784,7 @@ impl Order {
     }
 }
 impl ::std::fmt::Display for Order {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3653,6 +3810,7 @@ impl rt::FromJson for Order {
 }
 impl rt::Validate for Order {}
 impl AsRef<str> for Order {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3692,6 +3850,7 @@ pub enum Color {
 }
 impl Color {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Red => "red",
@@ -3704,6 +3863,7 @@ impl Color {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "red" => Self::Red,
@@ -3716,6 +3876,7 @@ impl Color {
     }
 }
 impl ::std::fmt::Display for Color {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3741,6 +3902,7 @@ impl rt::FromJson for Color {
 }
 impl rt::Validate for Color {}
 impl AsRef<str> for Color {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3766,6 +3928,7 @@ rt::json_object!(
 );
 impl TagItem {
     /// A `TagItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, color: Color, text: String) -> Self {
         Self { name, color, text }
     }
@@ -3786,6 +3949,7 @@ pub enum IdType {
 }
 impl IdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -3796,6 +3960,7 @@ impl IdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -3806,6 +3971,7 @@ impl IdType {
     }
 }
 impl ::std::fmt::Display for IdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3831,6 +3997,7 @@ impl rt::FromJson for IdType {
 }
 impl rt::Validate for IdType {}
 impl AsRef<str> for IdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3846,6 +4013,7 @@ pub struct UserIds {
 rt::json_object!(UserIds { id_type = "id_type" required, });
 impl UserIds {
     /// An `UserIds` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id_type: impl Into<IdType>) -> Self {
         Self {
             id_type: Into::into(id_type),
@@ -3910,6 +4078,7 @@ pub enum OptionMode {
 }
 impl OptionMode {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Single => "single",
@@ -3919,6 +4088,7 @@ impl OptionMode {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "single" => Self::Single,
@@ -3928,6 +4098,7 @@ impl OptionMode {
     }
 }
 impl ::std::fmt::Display for OptionMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3953,6 +4124,7 @@ impl rt::FromJson for OptionMode {
 }
 impl rt::Validate for OptionMode {}
 impl AsRef<str> for OptionMode {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3970,6 +4142,7 @@ pub enum AssociatedSmartFilter {
 }
 impl AssociatedSmartFilter {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::From => "from",
@@ -3979,6 +4152,7 @@ impl AssociatedSmartFilter {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "from" => Self::From,
@@ -3988,6 +4162,7 @@ impl AssociatedSmartFilter {
     }
 }
 impl ::std::fmt::Display for AssociatedSmartFilter {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4013,6 +4188,7 @@ impl rt::FromJson for AssociatedSmartFilter {
 }
 impl rt::Validate for AssociatedSmartFilter {}
 impl AsRef<str> for AssociatedSmartFilter {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4034,6 +4210,7 @@ pub enum FilterType {
 }
 impl FilterType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -4045,6 +4222,7 @@ impl FilterType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -4056,6 +4234,7 @@ impl FilterType {
     }
 }
 impl ::std::fmt::Display for FilterType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4081,6 +4260,7 @@ impl rt::FromJson for FilterType {
 }
 impl rt::Validate for FilterType {}
 impl AsRef<str> for FilterType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4100,6 +4280,7 @@ pub struct PredefineEnumValue {
 rt::json_object!(PredefineEnumValue { name = "name" required, text = "text" required, });
 impl PredefineEnumValue {
     /// A `PredefineEnumValue` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, text: String) -> Self {
         Self { name, text }
     }
@@ -4145,6 +4326,7 @@ rt::json_object!(
 );
 impl FilterOptions {
     /// A `FilterOptions` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(display_name: impl Into<String>) -> Self {
         Self {
             display_name: Into::into(display_name),
@@ -4228,6 +4410,7 @@ rt::json_object!(
 );
 impl Property {
     /// A `Property` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, r#type: PropertyType) -> Self {
         Self {
             name,
@@ -4257,6 +4440,7 @@ pub enum CardKey {
 }
 impl CardKey {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SearchCommonCard => "search_common_card",
@@ -4265,6 +4449,7 @@ impl CardKey {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "search_common_card" => Self::SearchCommonCard,
@@ -4273,6 +4458,7 @@ impl CardKey {
     }
 }
 impl ::std::fmt::Display for CardKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -4298,6 +4484,7 @@ impl rt::FromJson for CardKey {
 }
 impl rt::Validate for CardKey {}
 impl AsRef<str> for CardKey {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4320,6 +4507,7 @@ rt::json_object!(
 );
 impl FieldsMappingItem {
     /// A `FieldsMappingItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(display_field: String, data_field: String) -> Self {
         Self { display_field, data_field }
     }
@@ -4341,6 +4529,7 @@ rt::json_object!(
 );
 impl Display {
     /// A `Display` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(card_key: impl Into<CardKey>) -> Self {
         Self {
             card_key: Into::into(card_key),
@@ -4384,6 +4573,7 @@ rt::json_object!(
 );
 impl Schema {
     /// A `Schema` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(properties: Vec<Property>, display: Display, schema_id: String) -> Self {
         Self {
             properties,
@@ -4421,6 +4611,7 @@ rt::json_object!(
 );
 impl SchemaPatchBodyProperty {
     /// A `SchemaPatchBodyProperty` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: Into::into(name),
@@ -4444,6 +4635,7 @@ rt::json_object!(
 impl rt::Validate for SchemaPatchBody {}
 impl rt::paging::Page for DataSourceListData {
     type Item = DataSource;
+    #[inline]
     fn into_parts(self) -> (Vec<DataSource>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,26 +15,31 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `multi_geo_entity_tenant` resource.
+    #[inline]
     pub fn multi_geo_entity_tenant(&self) -> MultiGeoEntityTenantResource {
         MultiGeoEntityTenantResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `openapi_log` resource.
+    #[inline]
     pub fn openapi_log(&self) -> OpenapiLogResource {
         OpenapiLogResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `user_migration` resource.
+    #[inline]
     pub fn user_migration(&self) -> UserMigrationResource {
         UserMigrationResource {
             client: self.client.clone(),
@@ -63,6 +68,7 @@ impl MultiGeoEntityTenantResource {
     ///   - `1782001` (InternalServiceError, HTTP 500): internal service error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/multi_geo_entity-tenant/get)
+    #[inline]
     pub fn get(&self) -> MultiGeoEntityTenantGetRequest {
         MultiGeoEntityTenantGetRequest {
             client: self.client.clone(),
@@ -90,6 +96,7 @@ impl OpenapiLogResource {
     ///   - `1780103` (RequestParamError, HTTP 400): Request Param Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/openapi_log/list_data)
+    #[inline]
     pub fn list_data(&self) -> OpenapiLogListDataRequest {
         OpenapiLogListDataRequest {
             client: self.client.clone(),
@@ -122,6 +129,7 @@ impl UserMigrationResource {
     ///   - `1782004` (Code1782004, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/user_migration/cancel)
+    #[inline]
     pub fn cancel(
         &self,
         user_id_type: UserIdType,
@@ -155,6 +163,7 @@ impl UserMigrationResource {
     ///   - `1782005` (RequestFailedTheNumberOfUsers, HTTP 400): Request failed. The number of users to be migrated exceeds the seat limit of the data residency service. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/user_migration/create)
+    #[inline]
     pub fn create(
         &self,
         user_id_type: UserIdType,
@@ -185,6 +194,7 @@ impl UserMigrationResource {
     ///   - `1781003` (MultiGeoIsNotEnabled, HTTP 400): multi-geo is not enabled. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/user_migration/get)
+    #[inline]
     pub fn get(
         &self,
         user_id: String,
@@ -214,6 +224,7 @@ impl UserMigrationResource {
     ///   - `1782001` (InternalServiceError, HTTP 500): internal service error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v1/user_migration/search)
+    #[inline]
     pub fn search(
         &self,
         user_id_type: UserIdType,
@@ -236,6 +247,7 @@ pub struct MultiGeoEntityTenantGetRequest {
 }
 impl MultiGeoEntityTenantGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -265,6 +277,7 @@ pub struct OpenapiLogListDataRequest {
 }
 impl OpenapiLogListDataRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: OpenapiLogListDataBody) -> Self {
         self.body = Some(body);
         self
@@ -295,6 +308,7 @@ pub struct UserMigrationCancelRequest {
 }
 impl UserMigrationCancelRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -327,6 +341,7 @@ pub struct UserMigrationCreateRequest {
 }
 impl UserMigrationCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -359,6 +374,7 @@ pub struct UserMigrationGetRequest {
 }
 impl UserMigrationGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -390,6 +406,7 @@ pub struct UserMigrationSearchRequest {
 }
 impl UserMigrationSearchRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -428,6 +445,7 @@ pub enum MultiGeoEntityTenantGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MultiGeoEntityTenantGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1781001 => Self::Code1781001(api),
@@ -440,6 +458,7 @@ impl From<rt::Error> for MultiGeoEntityTenantGetError {
 }
 impl ::std::ops::Deref for MultiGeoEntityTenantGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1781001(api) => &**api,
@@ -451,11 +470,13 @@ impl ::std::ops::Deref for MultiGeoEntityTenantGetError {
     }
 }
 impl ::std::fmt::Display for MultiGeoEntityTenantGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MultiGeoEntityTenantGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -476,6 +497,7 @@ pub enum OpenapiLogListDataError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for OpenapiLogListDataError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1780001 => Self::InternalServerError(api),
@@ -486,6 +508,7 @@ impl From<rt::Error> for OpenapiLogListDataError {
 }
 impl ::std::ops::Deref for OpenapiLogListDataError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -495,11 +518,13 @@ impl ::std::ops::Deref for OpenapiLogListDataError {
     }
 }
 impl ::std::fmt::Display for OpenapiLogListDataError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for OpenapiLogListDataError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -530,6 +555,7 @@ pub enum UserMigrationCancelError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMigrationCancelError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1781001 => Self::Code1781001(api),
@@ -545,6 +571,7 @@ impl From<rt::Error> for UserMigrationCancelError {
 }
 impl ::std::ops::Deref for UserMigrationCancelError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1781001(api) => &**api,
@@ -559,11 +586,13 @@ impl ::std::ops::Deref for UserMigrationCancelError {
     }
 }
 impl ::std::fmt::Display for UserMigrationCancelError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMigrationCancelError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -598,6 +627,7 @@ pub enum UserMigrationCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMigrationCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1781001 => Self::Code1781001(api),
@@ -619,6 +649,7 @@ impl From<rt::Error> for UserMigrationCreateError {
 }
 impl ::std::ops::Deref for UserMigrationCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1781001(api) => &**api,
@@ -635,11 +666,13 @@ impl ::std::ops::Deref for UserMigrationCreateError {
     }
 }
 impl ::std::fmt::Display for UserMigrationCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMigrationCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -666,6 +699,7 @@ pub enum UserMigrationGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMigrationGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1781001 => Self::Code1781001(api),
@@ -679,6 +713,7 @@ impl From<rt::Error> for UserMigrationGetError {
 }
 impl ::std::ops::Deref for UserMigrationGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1781001(api) => &**api,
@@ -691,11 +726,13 @@ impl ::std::ops::Deref for UserMigrationGetError {
     }
 }
 impl ::std::fmt::Display for UserMigrationGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMigrationGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -720,6 +757,7 @@ pub enum UserMigrationSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for UserMigrationSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1781001 => Self::Code1781001(api),
@@ -732,6 +770,7 @@ impl From<rt::Error> for UserMigrationSearchError {
 }
 impl ::std::ops::Deref for UserMigrationSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1781001(api) => &**api,
@@ -743,11 +782,13 @@ impl ::std::ops::Deref for UserMigrationSearchError {
     }
 }
 impl ::std::fmt::Display for UserMigrationSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for UserMigrationSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -766,6 +807,7 @@ rt::json_object!(
 );
 impl Tenant {
     /// A `Tenant` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(available_geo_locations: Vec<String>) -> Self {
         Self { available_geo_locations }
     }
@@ -880,6 +922,7 @@ rt::json_object!(
 );
 impl Log {
     /// A `Log` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: i64, api_key: String) -> Self {
         Self {
             id,
@@ -926,6 +969,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -936,6 +980,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -946,6 +991,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -971,6 +1017,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1013,6 +1060,7 @@ pub enum Status {
 }
 impl Status {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Value0 => "0",
@@ -1023,6 +1071,7 @@ impl Status {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "0" => Self::Value0,
@@ -1033,6 +1082,7 @@ impl Status {
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1058,6 +1108,7 @@ impl rt::FromJson for Status {
 }
 impl rt::Validate for Status {}
 impl AsRef<str> for Status {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }

@@ -15,20 +15,24 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `device_apply_record` resource.
+    #[inline]
     pub fn device_apply_record(&self) -> DeviceApplyRecordResource {
         DeviceApplyRecordResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `device_record` resource.
+    #[inline]
     pub fn device_record(&self) -> DeviceRecordResource {
         DeviceRecordResource {
             client: self.client.clone(),
@@ -57,6 +61,7 @@ impl DeviceApplyRecordResource {
     ///   - `1785009` (TheApplicationRecordIsNotFound, HTTP 400): The application record is not found. Please check the parameter device_apply_record_id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_apply_record/update)
+    #[inline]
     pub fn update(
         &self,
         device_apply_record_id: String,
@@ -92,6 +97,7 @@ impl DeviceRecordResource {
     ///   - `1785010` (TheDeviceAlreadyExists, HTTP 400): The device already exists. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/create)
+    #[inline]
     pub fn create(&self) -> DeviceRecordCreateRequest {
         DeviceRecordCreateRequest {
             client: self.client.clone(),
@@ -113,6 +119,7 @@ impl DeviceRecordResource {
     ///   - `1780102` (TheApiIsInBetaTesting, HTTP 400): The API is in beta testing. Please contact customer support to request beta access. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/list)
+    #[inline]
     pub fn list(&self, page_size: i64) -> DeviceRecordListRequest {
         DeviceRecordListRequest {
             client: self.client.clone(),
@@ -161,6 +168,7 @@ impl DeviceRecordResource {
     ///   - `1785008` (TheDeviceIsNotFoundPlease, HTTP 400): The device is not found. Please check the parameter device_record_id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/delete)
+    #[inline]
     pub fn delete(
         &self,
         device_record_id: impl Into<String>,
@@ -186,6 +194,7 @@ impl DeviceRecordResource {
     ///   - `1785008` (TheDeviceIsNotFoundPlease, HTTP 400): The device is not found. Please check the parameter device_record_id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/get)
+    #[inline]
     pub fn get(&self, device_record_id: impl Into<String>) -> DeviceRecordGetRequest {
         DeviceRecordGetRequest {
             client: self.client.clone(),
@@ -208,6 +217,7 @@ impl DeviceRecordResource {
     ///   - `1785008` (TheDeviceIsNotFoundPlease, HTTP 400): The device is not found. Please check the parameter device_record_id. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/update)
+    #[inline]
     pub fn update(
         &self,
         device_record_id: String,
@@ -236,6 +246,7 @@ impl DeviceRecordResource {
     ///   - `1785012` (TheThirdPartyDeviceIntegrationIs, HTTP 400): The third-party device integration is not enabled. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/security_and_compliance-v2/device_record/mine)
+    #[inline]
     pub fn mine(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -280,6 +291,7 @@ pub struct DeviceRecordCreateRequest {
 }
 impl DeviceRecordCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: DeviceRecordCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -337,6 +349,7 @@ impl DeviceRecordListRequest {
     /// 分页游标
     ///
     /// Constraints: example `7394463407091023892`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -344,6 +357,7 @@ impl DeviceRecordListRequest {
     /// 设备认证编码
     ///
     /// Constraints: example `7089353870308032531`.
+    #[inline]
     pub fn device_record_id(mut self, device_record_id: i64) -> Self {
         self.device_record_id = Some(device_record_id);
         self
@@ -351,6 +365,7 @@ impl DeviceRecordListRequest {
     /// 当前登录用户ID
     ///
     /// Constraints: example `ou_b25e90585ef8c1adac4b379c2e257906`.
+    #[inline]
     pub fn current_user_id(mut self, current_user_id: impl Into<String>) -> Self {
         self.current_user_id = Some(Into::into(current_user_id));
         self
@@ -358,6 +373,7 @@ impl DeviceRecordListRequest {
     /// 此次调用中使用的用户ID的类型
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -365,6 +381,7 @@ impl DeviceRecordListRequest {
     /// 设备名称
     ///
     /// Constraints: example `Q9C6RYMFDK`.
+    #[inline]
     pub fn device_name(mut self, device_name: impl Into<String>) -> Self {
         self.device_name = Some(Into::into(device_name));
         self
@@ -372,6 +389,7 @@ impl DeviceRecordListRequest {
     /// 生产序列号
     ///
     /// Constraints: example `C02DTHRMML7H`.
+    #[inline]
     pub fn serial_number(mut self, serial_number: impl Into<String>) -> Self {
         self.serial_number = Some(Into::into(serial_number));
         self
@@ -379,6 +397,7 @@ impl DeviceRecordListRequest {
     /// 硬盘序列号
     ///
     /// Constraints: example `CC344362-5990-5A68-8DDD-64A23C99FA0C`.
+    #[inline]
     pub fn disk_serial_number(mut self, disk_serial_number: impl Into<String>) -> Self {
         self.disk_serial_number = Some(Into::into(disk_serial_number));
         self
@@ -386,6 +405,7 @@ impl DeviceRecordListRequest {
     /// MAC地址
     ///
     /// Constraints: example `ac:de:48:00:11:21`.
+    #[inline]
     pub fn mac_address(mut self, mac_address: impl Into<String>) -> Self {
         self.mac_address = Some(Into::into(mac_address));
         self
@@ -393,6 +413,7 @@ impl DeviceRecordListRequest {
     /// Android标识符
     ///
     /// Constraints: example `02a11ac4a83b918e`.
+    #[inline]
     pub fn android_id(mut self, android_id: impl Into<String>) -> Self {
         self.android_id = Some(Into::into(android_id));
         self
@@ -400,6 +421,7 @@ impl DeviceRecordListRequest {
     /// 主板UUID
     ///
     /// Constraints: example `4C4C4544-0052-5A10-804E-B6C04F324433`.
+    #[inline]
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
         self.uuid = Some(Into::into(uuid));
         self
@@ -407,6 +429,7 @@ impl DeviceRecordListRequest {
     /// iOS供应商标识符
     ///
     /// Constraints: example `968F0E5C-C297-4122-ACB6-102494DEFD9A`.
+    #[inline]
     pub fn idfv(mut self, idfv: impl Into<String>) -> Self {
         self.idfv = Some(Into::into(idfv));
         self
@@ -414,6 +437,7 @@ impl DeviceRecordListRequest {
     /// Harmony供应商标识符
     ///
     /// Constraints: example `ff3c2237-cd76-4331-9d72-0a4470854567`.
+    #[inline]
     pub fn aaid(mut self, aaid: impl Into<String>) -> Self {
         self.aaid = Some(Into::into(aaid));
         self
@@ -421,6 +445,7 @@ impl DeviceRecordListRequest {
     /// 设备归属
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn device_ownership(
         mut self,
         device_ownership: impl Into<DeviceOwnership>,
@@ -431,6 +456,7 @@ impl DeviceRecordListRequest {
     /// 可信状态
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn device_status(mut self, device_status: impl Into<DeviceOwnership>) -> Self {
         self.device_status = Some(Into::into(device_status));
         self
@@ -438,6 +464,7 @@ impl DeviceRecordListRequest {
     /// 设备类型
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn device_terminal_type(
         mut self,
         device_terminal_type: impl Into<DeviceOwnership>,
@@ -448,6 +475,7 @@ impl DeviceRecordListRequest {
     /// 设备操作系统
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn os(mut self, os: impl Into<Os>) -> Self {
         self.os = Some(Into::into(os));
         self
@@ -455,6 +483,7 @@ impl DeviceRecordListRequest {
     /// 最近登录用户ID
     ///
     /// Constraints: example `ou_b25e90585ef8c1adac4b379c2e257906`.
+    #[inline]
     pub fn latest_user_id(mut self, latest_user_id: impl Into<String>) -> Self {
         self.latest_user_id = Some(Into::into(latest_user_id));
         self
@@ -462,11 +491,13 @@ impl DeviceRecordListRequest {
     /// 设备指纹
     ///
     /// Constraints: example `7089353870308032531`.
+    #[inline]
     pub fn did(mut self, did: i64) -> Self {
         self.did = Some(did);
         self
     }
     /// 是否为受管控设备
+    #[inline]
     pub fn is_managed(mut self, is_managed: bool) -> Self {
         self.is_managed = Some(is_managed);
         self
@@ -474,6 +505,7 @@ impl DeviceRecordListRequest {
     /// MDM设备ID
     ///
     /// Constraints: example `123abc`.
+    #[inline]
     pub fn mdm_device_id(mut self, mdm_device_id: impl Into<String>) -> Self {
         self.mdm_device_id = Some(Into::into(mdm_device_id));
         self
@@ -481,6 +513,7 @@ impl DeviceRecordListRequest {
     /// MDM厂商名称
     ///
     /// Constraints: example `Workspace_ONE`.
+    #[inline]
     pub fn mdm_provider_name(mut self, mdm_provider_name: impl Into<String>) -> Self {
         self.mdm_provider_name = Some(Into::into(mdm_provider_name));
         self
@@ -488,6 +521,7 @@ impl DeviceRecordListRequest {
     /// 终端管控客户端状态
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn lsa_client_status(
         mut self,
         lsa_client_status: impl Into<LsaClientStatus>,
@@ -498,6 +532,7 @@ impl DeviceRecordListRequest {
     /// 设备环境检测状态
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn device_env_detect_status(
         mut self,
         device_env_detect_status: impl Into<DeviceOwnership>,
@@ -506,11 +541,13 @@ impl DeviceRecordListRequest {
         self
     }
     /// 是否为公共设备
+    #[inline]
     pub fn is_public(mut self, is_public: bool) -> Self {
         self.is_public = Some(is_public);
         self
     }
     /// 注册方式
+    #[inline]
     pub fn source(mut self, source: impl Into<DeviceOwnership>) -> Self {
         self.source = Some(Into::into(source));
         self
@@ -518,6 +555,7 @@ impl DeviceRecordListRequest {
     /// 证书序列号
     ///
     /// Constraints: example `140112030923876027756448774661898183576236633676`.
+    #[inline]
     pub fn cert_serial_number(mut self, cert_serial_number: impl Into<String>) -> Self {
         self.cert_serial_number = Some(Into::into(cert_serial_number));
         self
@@ -525,6 +563,7 @@ impl DeviceRecordListRequest {
     /// 证书颁发人
     ///
     /// Constraints: example `Root-CA`.
+    #[inline]
     pub fn cert_issuer(mut self, cert_issuer: impl Into<String>) -> Self {
         self.cert_issuer = Some(Into::into(cert_issuer));
         self
@@ -619,6 +658,7 @@ pub struct DeviceRecordGetRequest {
 }
 impl DeviceRecordGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<DeviceRecordGetUserIdType>,
@@ -652,6 +692,7 @@ pub struct DeviceRecordUpdateRequest {
 }
 impl DeviceRecordUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: DeviceRecordUpdateBody) -> Self {
         self.body = Some(body);
         self
@@ -714,6 +755,7 @@ pub enum DeviceApplyRecordUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DeviceApplyRecordUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1780001 => Self::InternalServerError(api),
@@ -733,6 +775,7 @@ impl From<rt::Error> for DeviceApplyRecordUpdateError {
 }
 impl ::std::ops::Deref for DeviceApplyRecordUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -745,11 +788,13 @@ impl ::std::ops::Deref for DeviceApplyRecordUpdateError {
     }
 }
 impl ::std::fmt::Display for DeviceApplyRecordUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DeviceApplyRecordUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -778,6 +823,7 @@ pub enum DeviceRecordCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DeviceRecordCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1780001 => Self::InternalServerError(api),
@@ -800,6 +846,7 @@ impl From<rt::Error> for DeviceRecordCreateError {
 }
 impl ::std::ops::Deref for DeviceRecordCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -813,11 +860,13 @@ impl ::std::ops::Deref for DeviceRecordCreateError {
     }
 }
 impl ::std::fmt::Display for DeviceRecordCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DeviceRecordCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -840,6 +889,7 @@ pub enum DeviceRecordListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DeviceRecordListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1780001 => Self::InternalServerError(api),
@@ -853,6 +903,7 @@ impl From<rt::Error> for DeviceRecordListError {
 }
 impl ::std::ops::Deref for DeviceRecordListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -863,11 +914,13 @@ impl ::std::ops::Deref for DeviceRecordListError {
     }
 }
 impl ::std::fmt::Display for DeviceRecordListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DeviceRecordListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -892,6 +945,7 @@ pub enum DeviceRecordDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DeviceRecordDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1780001 => Self::InternalServerError(api),
@@ -908,6 +962,7 @@ impl From<rt::Error> for DeviceRecordDeleteError {
 }
 impl ::std::ops::Deref for DeviceRecordDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -919,11 +974,13 @@ impl ::std::ops::Deref for DeviceRecordDeleteError {
     }
 }
 impl ::std::fmt::Display for DeviceRecordDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DeviceRecordDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -948,6 +1005,7 @@ pub enum DeviceRecordGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DeviceRecordGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1780001 => Self::InternalServerError(api),
@@ -964,6 +1022,7 @@ impl From<rt::Error> for DeviceRecordGetError {
 }
 impl ::std::ops::Deref for DeviceRecordGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -975,11 +1034,13 @@ impl ::std::ops::Deref for DeviceRecordGetError {
     }
 }
 impl ::std::fmt::Display for DeviceRecordGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DeviceRecordGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1004,6 +1065,7 @@ pub enum DeviceRecordUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DeviceRecordUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1780001 => Self::InternalServerError(api),
@@ -1020,6 +1082,7 @@ impl From<rt::Error> for DeviceRecordUpdateError {
 }
 impl ::std::ops::Deref for DeviceRecordUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1031,11 +1094,13 @@ impl ::std::ops::Deref for DeviceRecordUpdateError {
     }
 }
 impl ::std::fmt::Display for DeviceRecordUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DeviceRecordUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1062,6 +1127,7 @@ pub enum DeviceRecordMineError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DeviceRecordMineError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1780001 => Self::InternalServerError(api),
@@ -1081,6 +1147,7 @@ impl From<rt::Error> for DeviceRecordMineError {
 }
 impl ::std::ops::Deref for DeviceRecordMineError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServerError(api) => &**api,
@@ -1093,11 +1160,13 @@ impl ::std::ops::Deref for DeviceRecordMineError {
     }
 }
 impl ::std::fmt::Display for DeviceRecordMineError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DeviceRecordMineError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1136,6 +1205,7 @@ pub enum DeviceSystem {
 }
 impl DeviceSystem {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1149,6 +1219,7 @@ impl DeviceSystem {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1162,6 +1233,7 @@ impl DeviceSystem {
     }
 }
 impl ::std::fmt::Display for DeviceSystem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1201,6 +1273,7 @@ pub enum DeviceOwnership {
 }
 impl DeviceOwnership {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -1211,6 +1284,7 @@ impl DeviceOwnership {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -1221,6 +1295,7 @@ impl DeviceOwnership {
     }
 }
 impl ::std::fmt::Display for DeviceOwnership {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1327,6 +1402,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -1337,6 +1413,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -1347,6 +1424,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1372,6 +1450,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1399,6 +1478,7 @@ pub enum Os {
 }
 impl Os {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -1413,6 +1493,7 @@ impl Os {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -1427,6 +1508,7 @@ impl Os {
     }
 }
 impl ::std::fmt::Display for Os {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1464,6 +1546,7 @@ pub enum LsaClientStatus {
 }
 impl LsaClientStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -1473,6 +1556,7 @@ impl LsaClientStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -1482,6 +1566,7 @@ impl LsaClientStatus {
     }
 }
 impl ::std::fmt::Display for LsaClientStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -1655,6 +1740,7 @@ rt::json_object!(
 );
 impl Record {
     /// A `Record` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         device_record_id: i64,
         version: i64,
@@ -1720,6 +1806,7 @@ rt::json_object!(
 );
 impl DeviceRecordListData {
     /// A `DeviceRecordListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool) -> Self {
         Self {
             items: None,
@@ -1744,6 +1831,7 @@ pub enum DeviceRecordGetUserIdType {
 }
 impl DeviceRecordGetUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -1754,6 +1842,7 @@ impl DeviceRecordGetUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -1764,6 +1853,7 @@ impl DeviceRecordGetUserIdType {
     }
 }
 impl ::std::fmt::Display for DeviceRecordGetUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1789,6 +1879,7 @@ impl rt::FromJson for DeviceRecordGetUserIdType {
 }
 impl rt::Validate for DeviceRecordGetUserIdType {}
 impl AsRef<str> for DeviceRecordGetUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1846,6 +1937,7 @@ rt::json_object!(
 impl rt::Validate for DeviceRecordMineData {}
 impl rt::paging::Page for DeviceRecordListData {
     type Item = Record;
+    #[inline]
     fn into_parts(self) -> (Vec<Record>, Option<String>) {
         let more = self.has_more;
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,20 +15,24 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `spreadsheet_sheet_filter` resource.
+    #[inline]
     pub fn spreadsheet_sheet_filter(&self) -> SpreadsheetSheetFilterResource {
         SpreadsheetSheetFilterResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `spreadsheet_sheet_filter_view_condition` resource.
+    #[inline]
     pub fn spreadsheet_sheet_filter_view_condition(
         &self,
     ) -> SpreadsheetSheetFilterViewConditionResource {
@@ -37,24 +41,28 @@ impl Client {
         }
     }
     /// Endpoints of the `spreadsheet_sheet_filter_view` resource.
+    #[inline]
     pub fn spreadsheet_sheet_filter_view(&self) -> SpreadsheetSheetFilterViewResource {
         SpreadsheetSheetFilterViewResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `spreadsheet_sheet_float_image` resource.
+    #[inline]
     pub fn spreadsheet_sheet_float_image(&self) -> SpreadsheetSheetFloatImageResource {
         SpreadsheetSheetFloatImageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `spreadsheet_sheet` resource.
+    #[inline]
     pub fn spreadsheet_sheet(&self) -> SpreadsheetSheetResource {
         SpreadsheetSheetResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `spreadsheet` resource.
+    #[inline]
     pub fn spreadsheet(&self) -> SpreadsheetResource {
         SpreadsheetResource {
             client: self.client.clone(),
@@ -95,6 +103,7 @@ impl SpreadsheetSheetFilterResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter/create)
+    #[inline]
     pub fn create(
         &self,
         spreadsheet_token: String,
@@ -134,6 +143,7 @@ impl SpreadsheetSheetFilterResource {
     ///   - `1310236` (WrongFilterValue, HTTP 400): Wrong Filter Value. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter/delete)
+    #[inline]
     pub fn delete(
         &self,
         spreadsheet_token: String,
@@ -168,6 +178,7 @@ impl SpreadsheetSheetFilterResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter/get)
+    #[inline]
     pub fn get(
         &self,
         spreadsheet_token: String,
@@ -208,6 +219,7 @@ impl SpreadsheetSheetFilterResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter/update)
+    #[inline]
     pub fn update(
         &self,
         spreadsheet_token: String,
@@ -260,6 +272,7 @@ impl SpreadsheetSheetFilterViewConditionResource {
     ///   - `1310251` (Code1310251, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view-condition/create)
+    #[inline]
     pub fn create(
         &self,
         spreadsheet_token: String,
@@ -301,6 +314,7 @@ impl SpreadsheetSheetFilterViewConditionResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view-condition/delete)
+    #[inline]
     pub fn delete(
         &self,
         spreadsheet_token: String,
@@ -343,6 +357,7 @@ impl SpreadsheetSheetFilterViewConditionResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view-condition/get)
+    #[inline]
     pub fn get(
         &self,
         spreadsheet_token: String,
@@ -390,6 +405,7 @@ impl SpreadsheetSheetFilterViewConditionResource {
     ///   - `1310251` (Code1310251, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view-condition/update)
+    #[inline]
     pub fn update(
         &self,
         spreadsheet_token: String,
@@ -432,6 +448,7 @@ impl SpreadsheetSheetFilterViewConditionResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view-condition/query)
+    #[inline]
     pub fn query(
         &self,
         spreadsheet_token: String,
@@ -487,6 +504,7 @@ impl SpreadsheetSheetFilterViewResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view/create)
+    #[inline]
     pub fn create(
         &self,
         spreadsheet_token: String,
@@ -524,6 +542,7 @@ impl SpreadsheetSheetFilterViewResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view/delete)
+    #[inline]
     pub fn delete(
         &self,
         spreadsheet_token: String,
@@ -562,6 +581,7 @@ impl SpreadsheetSheetFilterViewResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view/get)
+    #[inline]
     pub fn get(
         &self,
         spreadsheet_token: String,
@@ -606,6 +626,7 @@ impl SpreadsheetSheetFilterViewResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view/patch)
+    #[inline]
     pub fn patch(
         &self,
         spreadsheet_token: String,
@@ -647,6 +668,7 @@ impl SpreadsheetSheetFilterViewResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-filter_view/query)
+    #[inline]
     pub fn query(
         &self,
         spreadsheet_token: String,
@@ -697,6 +719,7 @@ impl SpreadsheetSheetFloatImageResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-float_image/create)
+    #[inline]
     pub fn create(
         &self,
         spreadsheet_token: String,
@@ -733,6 +756,7 @@ impl SpreadsheetSheetFloatImageResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-float_image/delete)
+    #[inline]
     pub fn delete(
         &self,
         spreadsheet_token: String,
@@ -772,6 +796,7 @@ impl SpreadsheetSheetFloatImageResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-float_image/get)
+    #[inline]
     pub fn get(
         &self,
         spreadsheet_token: String,
@@ -814,6 +839,7 @@ impl SpreadsheetSheetFloatImageResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-float_image/patch)
+    #[inline]
     pub fn patch(
         &self,
         spreadsheet_token: String,
@@ -852,6 +878,7 @@ impl SpreadsheetSheetFloatImageResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet-float_image/query)
+    #[inline]
     pub fn query(
         &self,
         spreadsheet_token: String,
@@ -899,6 +926,7 @@ impl SpreadsheetSheetResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/find)
+    #[inline]
     pub fn find(
         &self,
         spreadsheet_token: String,
@@ -932,6 +960,7 @@ impl SpreadsheetSheetResource {
     ///   - `1315210` (ServerError1315210, HTTP 500): Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/get)
+    #[inline]
     pub fn get(
         &self,
         spreadsheet_token: String,
@@ -974,6 +1003,7 @@ impl SpreadsheetSheetResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/move_dimension)
+    #[inline]
     pub fn move_dimension(
         &self,
         spreadsheet_token: String,
@@ -1006,6 +1036,7 @@ impl SpreadsheetSheetResource {
     ///   - `1315210` (ServerError1315210, HTTP 500): Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/query)
+    #[inline]
     pub fn query(
         &self,
         spreadsheet_token: impl Into<String>,
@@ -1045,6 +1076,7 @@ impl SpreadsheetSheetResource {
     ///   - `1310249` (Code1310249, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet-sheet/replace)
+    #[inline]
     pub fn replace(
         &self,
         spreadsheet_token: String,
@@ -1084,6 +1116,7 @@ impl SpreadsheetResource {
     ///   - `1310226` (Code1310226, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet/create)
+    #[inline]
     pub fn create(&self) -> SpreadsheetCreateRequest {
         SpreadsheetCreateRequest {
             client: self.client.clone(),
@@ -1111,6 +1144,7 @@ impl SpreadsheetResource {
     ///   - `1310214` (SpreadSheetNotFound, HTTP 400): SpreadSheet Not Found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet/get)
+    #[inline]
     pub fn get(&self, spreadsheet_token: impl Into<String>) -> SpreadsheetGetRequest {
         SpreadsheetGetRequest {
             client: self.client.clone(),
@@ -1139,6 +1173,7 @@ impl SpreadsheetResource {
     ///   - `1315210` (ServerError1315210, HTTP 500): Server Error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/sheets-v3/spreadsheet/patch)
+    #[inline]
     pub fn patch(
         &self,
         spreadsheet_token: impl Into<String>,
@@ -1163,6 +1198,7 @@ pub struct SpreadsheetSheetFilterCreateRequest {
 }
 impl SpreadsheetSheetFilterCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1196,6 +1232,7 @@ pub struct SpreadsheetSheetFilterDeleteRequest {
 }
 impl SpreadsheetSheetFilterDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1227,6 +1264,7 @@ pub struct SpreadsheetSheetFilterGetRequest {
 }
 impl SpreadsheetSheetFilterGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1261,6 +1299,7 @@ pub struct SpreadsheetSheetFilterUpdateRequest {
 }
 impl SpreadsheetSheetFilterUpdateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1296,11 +1335,13 @@ pub struct SpreadsheetSheetFilterViewConditionCreateRequest {
 }
 impl SpreadsheetSheetFilterViewConditionCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpreadsheetSheetFilterViewConditionCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1344,6 +1385,7 @@ pub struct SpreadsheetSheetFilterViewConditionDeleteRequest {
 }
 impl SpreadsheetSheetFilterViewConditionDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1383,6 +1425,7 @@ pub struct SpreadsheetSheetFilterViewConditionGetRequest {
 }
 impl SpreadsheetSheetFilterViewConditionGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1426,11 +1469,13 @@ pub struct SpreadsheetSheetFilterViewConditionUpdateRequest {
 }
 impl SpreadsheetSheetFilterViewConditionUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpreadsheetSheetFilterViewConditionUpdateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1474,6 +1519,7 @@ pub struct SpreadsheetSheetFilterViewConditionQueryRequest {
 }
 impl SpreadsheetSheetFilterViewConditionQueryRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1514,11 +1560,13 @@ pub struct SpreadsheetSheetFilterViewCreateRequest {
 }
 impl SpreadsheetSheetFilterViewCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpreadsheetSheetFilterViewCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1558,6 +1606,7 @@ pub struct SpreadsheetSheetFilterViewDeleteRequest {
 }
 impl SpreadsheetSheetFilterViewDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1591,6 +1640,7 @@ pub struct SpreadsheetSheetFilterViewGetRequest {
 }
 impl SpreadsheetSheetFilterViewGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1630,11 +1680,13 @@ pub struct SpreadsheetSheetFilterViewPatchRequest {
 }
 impl SpreadsheetSheetFilterViewPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpreadsheetSheetFilterViewPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1674,6 +1726,7 @@ pub struct SpreadsheetSheetFilterViewQueryRequest {
 }
 impl SpreadsheetSheetFilterViewQueryRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1711,11 +1764,13 @@ pub struct SpreadsheetSheetFloatImageCreateRequest {
 }
 impl SpreadsheetSheetFloatImageCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpreadsheetSheetFloatImageCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1755,6 +1810,7 @@ pub struct SpreadsheetSheetFloatImageDeleteRequest {
 }
 impl SpreadsheetSheetFloatImageDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1788,6 +1844,7 @@ pub struct SpreadsheetSheetFloatImageGetRequest {
 }
 impl SpreadsheetSheetFloatImageGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1827,11 +1884,13 @@ pub struct SpreadsheetSheetFloatImagePatchRequest {
 }
 impl SpreadsheetSheetFloatImagePatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpreadsheetSheetFloatImagePatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1871,6 +1930,7 @@ pub struct SpreadsheetSheetFloatImageQueryRequest {
 }
 impl SpreadsheetSheetFloatImageQueryRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1908,6 +1968,7 @@ pub struct SpreadsheetSheetFindRequest {
 }
 impl SpreadsheetSheetFindRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1943,6 +2004,7 @@ pub struct SpreadsheetSheetGetRequest {
 }
 impl SpreadsheetSheetGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1975,11 +2037,13 @@ pub struct SpreadsheetSheetMoveDimensionRequest {
 }
 impl SpreadsheetSheetMoveDimensionRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpreadsheetSheetMoveDimensionBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2012,6 +2076,7 @@ pub struct SpreadsheetSheetQueryRequest {
 }
 impl SpreadsheetSheetQueryRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2045,6 +2110,7 @@ pub struct SpreadsheetSheetReplaceRequest {
 }
 impl SpreadsheetSheetReplaceRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2079,11 +2145,13 @@ pub struct SpreadsheetCreateRequest {
 }
 impl SpreadsheetCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpreadsheetCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2115,11 +2183,13 @@ pub struct SpreadsheetGetRequest {
 }
 impl SpreadsheetGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2151,11 +2221,13 @@ pub struct SpreadsheetPatchRequest {
 }
 impl SpreadsheetPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpreadsheetPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2218,6 +2290,7 @@ pub enum SpreadsheetSheetFilterCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310234 => Self::MarshalError(api),
@@ -2244,6 +2317,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterCreateError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -2267,11 +2341,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterCreateError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2314,6 +2390,7 @@ pub enum SpreadsheetSheetFilterDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1315201 => Self::ServerError(api),
@@ -2337,6 +2414,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterDeleteError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ServerError(api) => &**api,
@@ -2357,11 +2435,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterDeleteError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2398,6 +2478,7 @@ pub enum SpreadsheetSheetFilterGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1315201 => Self::ServerError(api),
@@ -2418,6 +2499,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterGetError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ServerError(api) => &**api,
@@ -2435,11 +2517,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterGetError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2488,6 +2572,7 @@ pub enum SpreadsheetSheetFilterUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310234 => Self::MarshalError(api),
@@ -2514,6 +2599,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterUpdateError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::MarshalError(api) => &**api,
@@ -2537,11 +2623,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterUpdateError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2596,6 +2684,7 @@ pub enum SpreadsheetSheetFilterViewConditionCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterViewConditionCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310211 => Self::WrongSheetId(api),
@@ -2625,6 +2714,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterViewConditionCreateError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterViewConditionCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongSheetId(api) => &**api,
@@ -2651,11 +2741,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterViewConditionCreateError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterViewConditionCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterViewConditionCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2700,6 +2792,7 @@ pub enum SpreadsheetSheetFilterViewConditionDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterViewConditionDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310211 => Self::WrongSheetId(api),
@@ -2724,6 +2817,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterViewConditionDeleteError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterViewConditionDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongSheetId(api) => &**api,
@@ -2745,11 +2839,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterViewConditionDeleteError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterViewConditionDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterViewConditionDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2794,6 +2890,7 @@ pub enum SpreadsheetSheetFilterViewConditionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterViewConditionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310211 => Self::WrongSheetId(api),
@@ -2818,6 +2915,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterViewConditionGetError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterViewConditionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongSheetId(api) => &**api,
@@ -2839,11 +2937,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterViewConditionGetError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterViewConditionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterViewConditionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2898,6 +2998,7 @@ pub enum SpreadsheetSheetFilterViewConditionUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterViewConditionUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310211 => Self::WrongSheetId(api),
@@ -2927,6 +3028,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterViewConditionUpdateError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterViewConditionUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongSheetId(api) => &**api,
@@ -2953,11 +3055,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterViewConditionUpdateError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterViewConditionUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterViewConditionUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3000,6 +3104,7 @@ pub enum SpreadsheetSheetFilterViewConditionQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterViewConditionQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310211 => Self::WrongSheetId(api),
@@ -3023,6 +3128,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterViewConditionQueryError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterViewConditionQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongSheetId(api) => &**api,
@@ -3043,11 +3149,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterViewConditionQueryError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterViewConditionQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterViewConditionQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3108,6 +3216,7 @@ pub enum SpreadsheetSheetFilterViewCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterViewCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1315201 => Self::ServerError(api),
@@ -3140,6 +3249,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterViewCreateError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterViewCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ServerError(api) => &**api,
@@ -3169,11 +3279,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterViewCreateError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterViewCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterViewCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3214,6 +3326,7 @@ pub enum SpreadsheetSheetFilterViewDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterViewDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310237 => Self::WrongFilterViewId(api),
@@ -3236,6 +3349,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterViewDeleteError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterViewDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongFilterViewId(api) => &**api,
@@ -3255,11 +3369,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterViewDeleteError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterViewDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterViewDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3300,6 +3416,7 @@ pub enum SpreadsheetSheetFilterViewGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterViewGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310229 => Self::Code1310229(api),
@@ -3322,6 +3439,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterViewGetError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterViewGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1310229(api) => &**api,
@@ -3341,11 +3459,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterViewGetError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterViewGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterViewGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3398,6 +3518,7 @@ pub enum SpreadsheetSheetFilterViewPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterViewPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310211 => Self::WrongSheetId(api),
@@ -3426,6 +3547,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterViewPatchError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterViewPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongSheetId(api) => &**api,
@@ -3451,11 +3573,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterViewPatchError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterViewPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterViewPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3500,6 +3624,7 @@ pub enum SpreadsheetSheetFilterViewQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFilterViewQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310211 => Self::WrongSheetId(api),
@@ -3524,6 +3649,7 @@ impl From<rt::Error> for SpreadsheetSheetFilterViewQueryError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFilterViewQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongSheetId(api) => &**api,
@@ -3545,11 +3671,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFilterViewQueryError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFilterViewQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFilterViewQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3604,6 +3732,7 @@ pub enum SpreadsheetSheetFloatImageCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFloatImageCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310229 => Self::Code1310229(api),
@@ -3633,6 +3762,7 @@ impl From<rt::Error> for SpreadsheetSheetFloatImageCreateError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFloatImageCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1310229(api) => &**api,
@@ -3659,11 +3789,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFloatImageCreateError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFloatImageCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFloatImageCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3702,6 +3834,7 @@ pub enum SpreadsheetSheetFloatImageDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFloatImageDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310243 => Self::WrongFloatImageId(api),
@@ -3723,6 +3856,7 @@ impl From<rt::Error> for SpreadsheetSheetFloatImageDeleteError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFloatImageDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongFloatImageId(api) => &**api,
@@ -3741,11 +3875,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFloatImageDeleteError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFloatImageDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFloatImageDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3788,6 +3924,7 @@ pub enum SpreadsheetSheetFloatImageGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFloatImageGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310243 => Self::WrongFloatImageId(api),
@@ -3811,6 +3948,7 @@ impl From<rt::Error> for SpreadsheetSheetFloatImageGetError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFloatImageGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongFloatImageId(api) => &**api,
@@ -3831,11 +3969,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFloatImageGetError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFloatImageGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFloatImageGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3884,6 +4024,7 @@ pub enum SpreadsheetSheetFloatImagePatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFloatImagePatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1315201 => Self::ServerError(api),
@@ -3910,6 +4051,7 @@ impl From<rt::Error> for SpreadsheetSheetFloatImagePatchError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFloatImagePatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ServerError(api) => &**api,
@@ -3933,11 +4075,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFloatImagePatchError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFloatImagePatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFloatImagePatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3976,6 +4120,7 @@ pub enum SpreadsheetSheetFloatImageQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFloatImageQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310229 => Self::Code1310229(api),
@@ -3997,6 +4142,7 @@ impl From<rt::Error> for SpreadsheetSheetFloatImageQueryError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFloatImageQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1310229(api) => &**api,
@@ -4015,11 +4161,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFloatImageQueryError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFloatImageQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFloatImageQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4068,6 +4216,7 @@ pub enum SpreadsheetSheetFindError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetFindError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310242 => Self::Code1310242(api),
@@ -4096,6 +4245,7 @@ impl From<rt::Error> for SpreadsheetSheetFindError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetFindError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1310242(api) => &**api,
@@ -4119,11 +4269,13 @@ impl ::std::ops::Deref for SpreadsheetSheetFindError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetFindError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetFindError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4154,6 +4306,7 @@ pub enum SpreadsheetSheetGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310251 => Self::Code1310251(api),
@@ -4171,6 +4324,7 @@ impl From<rt::Error> for SpreadsheetSheetGetError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1310251(api) => &**api,
@@ -4185,11 +4339,13 @@ impl ::std::ops::Deref for SpreadsheetSheetGetError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4242,6 +4398,7 @@ pub enum SpreadsheetSheetMoveDimensionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetMoveDimensionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310211 => Self::WrongSheetId(api),
@@ -4270,6 +4427,7 @@ impl From<rt::Error> for SpreadsheetSheetMoveDimensionError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetMoveDimensionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::WrongSheetId(api) => &**api,
@@ -4295,11 +4453,13 @@ impl ::std::ops::Deref for SpreadsheetSheetMoveDimensionError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetMoveDimensionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetMoveDimensionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4330,6 +4490,7 @@ pub enum SpreadsheetSheetQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310251 => Self::Code1310251(api),
@@ -4347,6 +4508,7 @@ impl From<rt::Error> for SpreadsheetSheetQueryError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1310251(api) => &**api,
@@ -4361,11 +4523,13 @@ impl ::std::ops::Deref for SpreadsheetSheetQueryError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4416,6 +4580,7 @@ pub enum SpreadsheetSheetReplaceError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetSheetReplaceError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310242 => Self::Code1310242(api),
@@ -4445,6 +4610,7 @@ impl From<rt::Error> for SpreadsheetSheetReplaceError {
 }
 impl ::std::ops::Deref for SpreadsheetSheetReplaceError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1310242(api) => &**api,
@@ -4469,11 +4635,13 @@ impl ::std::ops::Deref for SpreadsheetSheetReplaceError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetSheetReplaceError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetSheetReplaceError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4502,6 +4670,7 @@ pub enum SpreadsheetCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1315203 => {
@@ -4518,6 +4687,7 @@ impl From<rt::Error> for SpreadsheetCreateError {
 }
 impl ::std::ops::Deref for SpreadsheetCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ServerErrorRetryLater(api) => &**api,
@@ -4531,11 +4701,13 @@ impl ::std::ops::Deref for SpreadsheetCreateError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4566,6 +4738,7 @@ pub enum SpreadsheetGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310251 => Self::Code1310251(api),
@@ -4583,6 +4756,7 @@ impl From<rt::Error> for SpreadsheetGetError {
 }
 impl ::std::ops::Deref for SpreadsheetGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1310251(api) => &**api,
@@ -4597,11 +4771,13 @@ impl ::std::ops::Deref for SpreadsheetGetError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4634,6 +4810,7 @@ pub enum SpreadsheetPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpreadsheetPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1310251 => Self::Code1310251(api),
@@ -4652,6 +4829,7 @@ impl From<rt::Error> for SpreadsheetPatchError {
 }
 impl ::std::ops::Deref for SpreadsheetPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1310251(api) => &**api,
@@ -4667,11 +4845,13 @@ impl ::std::ops::Deref for SpreadsheetPatchError {
     }
 }
 impl ::std::fmt::Display for SpreadsheetPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpreadsheetPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4695,6 +4875,7 @@ rt::json_object!(
 );
 impl Condition {
     /// A `Condition` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(filter_type: impl Into<String>) -> Self {
         Self {
             filter_type: Into::into(filter_type),
@@ -4732,6 +4913,7 @@ rt::json_object!(
 );
 impl FilterInfo {
     /// A `FilterInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(col: String, conditions: Vec<Condition>) -> Self {
         Self { col, conditions }
     }
@@ -4753,6 +4935,7 @@ rt::json_object!(
 );
 impl SheetFilterInfo {
     /// A `SheetFilterInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         range: String,
         filtered_out_rows: Vec<i64>,
@@ -4974,6 +5157,7 @@ rt::json_object!(
 );
 impl FindCondition {
     /// A `FindCondition` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(range: impl Into<String>) -> Self {
         Self {
             range: Into::into(range),
@@ -5239,6 +5423,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -5249,6 +5434,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -5259,6 +5445,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -5284,6 +5471,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }

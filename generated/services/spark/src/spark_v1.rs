@@ -15,44 +15,52 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `app_enum` resource.
+    #[inline]
     pub fn app_enum(&self) -> AppEnumResource {
         AppEnumResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_storage` resource.
+    #[inline]
     pub fn app_storage(&self) -> AppStorageResource {
         AppStorageResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_table` resource.
+    #[inline]
     pub fn app_table(&self) -> AppTableResource {
         AppTableResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app_view` resource.
+    #[inline]
     pub fn app_view(&self) -> AppViewResource {
         AppViewResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `app` resource.
+    #[inline]
     pub fn app(&self) -> AppResource {
         AppResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `directory_user` resource.
+    #[inline]
     pub fn directory_user(&self) -> DirectoryUserResource {
         DirectoryUserResource {
             client: self.client.clone(),
@@ -77,6 +85,7 @@ impl AppEnumResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-enum/get_enum_detail)
+    #[inline]
     pub fn get_enum_detail(
         &self,
         app_id: String,
@@ -103,6 +112,7 @@ impl AppEnumResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-enum/get_enum_list)
+    #[inline]
     pub fn get_enum_list(
         &self,
         app_id: String,
@@ -136,6 +146,7 @@ impl AppStorageResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-storage/download)
+    #[inline]
     pub fn download(
         &self,
         app_id: String,
@@ -161,6 +172,7 @@ impl AppStorageResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-storage/upload)
+    #[inline]
     pub fn upload(
         &self,
         app_id: String,
@@ -186,6 +198,7 @@ impl AppStorageResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-storage/upload_complete)
+    #[inline]
     pub fn upload_complete(
         &self,
         app_id: String,
@@ -211,6 +224,7 @@ impl AppStorageResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-storage/upload_initialize)
+    #[inline]
     pub fn upload_initialize(
         &self,
         app_id: String,
@@ -236,6 +250,7 @@ impl AppStorageResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-storage/upload_part)
+    #[inline]
     pub fn upload_part(
         &self,
         app_id: String,
@@ -268,6 +283,7 @@ impl AppTableResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/batch_update_table_records)
+    #[inline]
     pub fn batch_update_table_records(
         &self,
         app_id: String,
@@ -297,6 +313,7 @@ impl AppTableResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/delete_table_records)
+    #[inline]
     pub fn delete_table_records(
         &self,
         app_id: String,
@@ -325,6 +342,7 @@ impl AppTableResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/get_table_record_list)
+    #[inline]
     pub fn get_table_record_list(
         &self,
         app_id: String,
@@ -357,6 +375,7 @@ impl AppTableResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/patch_table_records)
+    #[inline]
     pub fn patch_table_records(
         &self,
         app_id: String,
@@ -388,6 +407,7 @@ impl AppTableResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/post_table_records)
+    #[inline]
     pub fn post_table_records(
         &self,
         app_id: String,
@@ -419,6 +439,7 @@ impl AppTableResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/get_table_detail)
+    #[inline]
     pub fn get_table_detail(
         &self,
         app_id: String,
@@ -446,6 +467,7 @@ impl AppTableResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-table/get_table_list)
+    #[inline]
     pub fn get_table_list(
         &self,
         app_id: String,
@@ -479,6 +501,7 @@ impl AppViewResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app-view/get_view_record_list)
+    #[inline]
     pub fn get_view_record_list(
         &self,
         app_id: String,
@@ -518,6 +541,7 @@ impl AppResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/create)
+    #[inline]
     pub fn create(
         &self,
         body: AppCreateBody,
@@ -543,6 +567,7 @@ impl AppResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/list)
+    #[inline]
     pub fn list(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -574,6 +599,7 @@ impl AppResource {
     ///   - `3340002` (ApplicationHasNotBeenPublishedYet, HTTP 409): Application has not been published yet. Access scope operations require the app to be published first. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/get_app_visibility)
+    #[inline]
     pub fn get_app_visibility(
         &self,
         app_id: String,
@@ -602,6 +628,7 @@ impl AppResource {
     ///   - `3340002` (ApplicationHasNotBeenPublishedYet, HTTP 409): Application has not been published yet. Access scope operations require the app to be published first. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/update_app_visibility)
+    #[inline]
     pub fn update_app_visibility(
         &self,
         app_id: String,
@@ -630,6 +657,7 @@ impl AppResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/icon)
+    #[inline]
     pub fn icon(
         &self,
         body: AppIconBody,
@@ -655,6 +683,7 @@ impl AppResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/patch)
+    #[inline]
     pub fn patch(
         &self,
         app_id: String,
@@ -679,6 +708,7 @@ impl AppResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/sql_commands)
+    #[inline]
     pub fn sql_commands(
         &self,
         app_id: String,
@@ -708,6 +738,7 @@ impl AppResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/app/upload_html_code_and_release)
+    #[inline]
     pub fn upload_html_code_and_release(
         &self,
         app_id: String,
@@ -742,6 +773,7 @@ impl DirectoryUserResource {
     ///   - `3340001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/spark-v1/directory-user/id_convert)
+    #[inline]
     pub fn id_convert(
         &self,
         body: DirectoryUserIdConvertBody,
@@ -767,6 +799,7 @@ impl AppEnumGetEnumDetailRequest {
     /// 访问的 database 环境，默认为 online（线上环境）
     ///
     /// Constraints: server default `online`; example `online`.
+    #[inline]
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.env = Some(Into::into(env));
         self
@@ -805,6 +838,7 @@ impl AppEnumGetEnumListRequest {
     /// 分页大小，用于限制一次请求所返回的数据条目数
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -812,6 +846,7 @@ impl AppEnumGetEnumListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `AQD9/Rn9eij9Pm39ED40/RD/cIFmu77WxpxPB/2oHfQLZ+G8JG6tK7+ZnHiT7COhD2hMSICh/eBl7cpzU6JEC3J7COKNe4jrQ8ExwBCR`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -819,6 +854,7 @@ impl AppEnumGetEnumListRequest {
     /// 访问的 database 环境，默认为 online（线上环境）
     ///
     /// Constraints: server default `online`; example `online`.
+    #[inline]
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.env = Some(Into::into(env));
         self
@@ -855,6 +891,7 @@ impl AppStorageDownloadRequest {
     /// 文件 ID，ID 和 URL 不能同时为空，都提供的情况下，使用 file_key
     ///
     /// Constraints: example `1859988692091946`.
+    #[inline]
     pub fn file_key(mut self, file_key: impl Into<String>) -> Self {
         self.file_key = Some(Into::into(file_key));
         self
@@ -862,6 +899,7 @@ impl AppStorageDownloadRequest {
     /// 文件 URL，ID 和 URL 不能同时为空
     ///
     /// Constraints: example `/app/app_4jmwuym484u90/runtime/api/v1/storage/object/bucket_aadju74v6daba/1859988692091946`.
+    #[inline]
     pub fn file_url(mut self, file_url: impl Into<String>) -> Self {
         self.file_url = Some(Into::into(file_url));
         self
@@ -1011,6 +1049,7 @@ impl AppTableBatchUpdateTableRecordsRequest {
     /// 访问的 database 环境，默认为 online（线上环境）
     ///
     /// Constraints: server default `online`; example `online`.
+    #[inline]
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.env = Some(Into::into(env));
         self
@@ -1025,6 +1064,7 @@ impl AppTableBatchUpdateTableRecordsRequest {
     /// 默认值：'miaoda_user_id'
     ///
     /// Constraints: server default `miaoda_user_id`; example `miaoda_user_id`.
+    #[inline]
     pub fn user_identifier_type(
         mut self,
         user_identifier_type: impl Into<String>,
@@ -1072,6 +1112,7 @@ impl AppTableDeleteTableRecordsRequest {
     /// 访问的 database 环境，默认为 online（线上环境）
     ///
     /// Constraints: server default `online`; example `online`.
+    #[inline]
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.env = Some(Into::into(env));
         self
@@ -1114,11 +1155,13 @@ impl AppTableGetTableRecordListRequest {
     /// 分页大小，用于限制一次请求所返回的数据条目数。默认10，最大500
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1127,6 +1170,7 @@ impl AppTableGetTableRecordListRequest {
     /// 遵循 PostgREST 语法，详情可查看 <https://docs.postgrest.org/en/v13/references/api/tables_views.html#vertical-filtering>
     ///
     /// Constraints: example `_id,_created_at,name`.
+    #[inline]
     pub fn select(mut self, select: impl Into<String>) -> Self {
         self.select = Some(Into::into(select));
         self
@@ -1134,6 +1178,7 @@ impl AppTableGetTableRecordListRequest {
     /// 筛选条件，尊许 PostgREST 语法，详情可查看 <https://docs.postgrest.org/en/v13/references/api/tables_views.html#horizontal-filtering>
     ///
     /// Constraints: example `age=gt.10`.
+    #[inline]
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
         self.filter = Some(Into::into(filter));
         self
@@ -1143,6 +1188,7 @@ impl AppTableGetTableRecordListRequest {
     /// <https://docs.postgrest.org/en/v13/references/api/tables_views.html#ordering>
     ///
     /// Constraints: example `age.desc,score.asc`.
+    #[inline]
     pub fn order(mut self, order: impl Into<String>) -> Self {
         self.order = Some(Into::into(order));
         self
@@ -1150,6 +1196,7 @@ impl AppTableGetTableRecordListRequest {
     /// 访问的 database 环境，默认为 online（线上环境）
     ///
     /// Constraints: server default `online`; example `online`.
+    #[inline]
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.env = Some(Into::into(env));
         self
@@ -1164,6 +1211,7 @@ impl AppTableGetTableRecordListRequest {
     /// 默认值：'miaoda_user_id'
     ///
     /// Constraints: server default `miaoda_user_id`; example `miaoda_user_id`.
+    #[inline]
     pub fn user_identifier_type(
         mut self,
         user_identifier_type: impl Into<String>,
@@ -1213,6 +1261,7 @@ impl AppTablePatchTableRecordsRequest {
     /// 访问的 database 环境，默认为 online（线上环境）
     ///
     /// Constraints: server default `online`; example `online`.
+    #[inline]
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.env = Some(Into::into(env));
         self
@@ -1227,6 +1276,7 @@ impl AppTablePatchTableRecordsRequest {
     /// 默认值：'miaoda_user_id'
     ///
     /// Constraints: server default `miaoda_user_id`; example `miaoda_user_id`.
+    #[inline]
     pub fn user_identifier_type(
         mut self,
         user_identifier_type: impl Into<String>,
@@ -1278,6 +1328,7 @@ impl AppTablePostTableRecordsRequest {
     /// UPSERT 时使用，指定列，多列英文逗号拼接
     ///
     /// Constraints: example `name,age`.
+    #[inline]
     pub fn columns(mut self, columns: impl Into<String>) -> Self {
         self.columns = Some(Into::into(columns));
         self
@@ -1286,6 +1337,7 @@ impl AppTablePostTableRecordsRequest {
     /// 假设 user_products 表有一个由 user_id 和 product_id 组成的复合唯一约束
     ///
     /// Constraints: example `user_id,product_id`.
+    #[inline]
     pub fn on_conflict(mut self, on_conflict: impl Into<String>) -> Self {
         self.on_conflict = Some(Into::into(on_conflict));
         self
@@ -1293,6 +1345,7 @@ impl AppTablePostTableRecordsRequest {
     /// 访问的 database 环境，默认为 online（线上环境）
     ///
     /// Constraints: server default `online`; example `online`.
+    #[inline]
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.env = Some(Into::into(env));
         self
@@ -1307,6 +1360,7 @@ impl AppTablePostTableRecordsRequest {
     /// 默认值：'miaoda_user_id'
     ///
     /// Constraints: server default `miaoda_user_id`; example `miaoda_user_id`.
+    #[inline]
     pub fn user_identifier_type(
         mut self,
         user_identifier_type: impl Into<String>,
@@ -1356,6 +1410,7 @@ impl AppTableGetTableDetailRequest {
     /// 访问的 database 环境，默认为 online（线上环境）
     ///
     /// Constraints: server default `online`; example `online`.
+    #[inline]
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.env = Some(Into::into(env));
         self
@@ -1363,6 +1418,7 @@ impl AppTableGetTableDetailRequest {
     /// 返回格式，是否包含建表ddl
     ///
     /// Constraints: example `ddl`.
+    #[inline]
     pub fn format(mut self, format: impl Into<String>) -> Self {
         self.format = Some(Into::into(format));
         self
@@ -1402,11 +1458,13 @@ impl AppTableGetTableListRequest {
     /// 分页大小，用于限制一次请求所返回的数据条目数。默认10，最大500
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1414,6 +1472,7 @@ impl AppTableGetTableListRequest {
     /// 访问的 database 环境，默认为 online（线上环境）
     ///
     /// Constraints: server default `online`; example `online`.
+    #[inline]
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.env = Some(Into::into(env));
         self
@@ -1458,11 +1517,13 @@ impl AppViewGetViewRecordListRequest {
     /// 分页大小，用于限制一次请求所返回的数据条目数。默认10，最大500
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1471,6 +1532,7 @@ impl AppViewGetViewRecordListRequest {
     /// 遵循 PostgREST 语法，详情可查看 <https://docs.postgrest.org/en/v13/references/api/tables_views.html#vertical-filtering>
     ///
     /// Constraints: example `_id,_created_at,name`.
+    #[inline]
     pub fn select(mut self, select: impl Into<String>) -> Self {
         self.select = Some(Into::into(select));
         self
@@ -1478,6 +1540,7 @@ impl AppViewGetViewRecordListRequest {
     /// 筛选条件，尊许 PostgREST 语法，详情可查看 <https://docs.postgrest.org/en/v13/references/api/tables_views.html#horizontal-filtering>
     ///
     /// Constraints: example `age=gt.10`.
+    #[inline]
     pub fn filter(mut self, filter: impl Into<String>) -> Self {
         self.filter = Some(Into::into(filter));
         self
@@ -1487,6 +1550,7 @@ impl AppViewGetViewRecordListRequest {
     /// <https://docs.postgrest.org/en/v13/references/api/tables_views.html#ordering>
     ///
     /// Constraints: example `age.desc,score.asc`.
+    #[inline]
     pub fn order(mut self, order: impl Into<String>) -> Self {
         self.order = Some(Into::into(order));
         self
@@ -1494,6 +1558,7 @@ impl AppViewGetViewRecordListRequest {
     /// 访问的 database 环境，默认为 online（线上环境）
     ///
     /// Constraints: server default `online`; example `online`.
+    #[inline]
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.env = Some(Into::into(env));
         self
@@ -1508,6 +1573,7 @@ impl AppViewGetViewRecordListRequest {
     /// 默认值：'miaoda_user_id'
     ///
     /// Constraints: server default `miaoda_user_id`; example `miaoda_user_id`.
+    #[inline]
     pub fn user_identifier_type(
         mut self,
         user_identifier_type: impl Into<String>,
@@ -1582,6 +1648,7 @@ impl AppListRequest {
     /// 每页返回的应用数量，取值范围为1-100，默认值为20
     ///
     /// Constraints: example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1589,6 +1656,7 @@ impl AppListRequest {
     /// 分页标记，用于获取下一页数据。首次调用不传，后续调用需传入上一页返回的page_token值，为空表示已无更多数据
     ///
     /// Constraints: example `eyJwYWdlX251bWJlciI6MiwiY29udGVudF9pZHMiOlsiMTIzNCIsIjU2NzgiXX0=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1600,6 +1668,7 @@ impl AppListRequest {
     /// - 'full_stack'：全栈应用，包含前后端逻辑，支持复杂业务功能
     ///
     /// Constraints: example `html`.
+    #[inline]
     pub fn app_type(mut self, app_type: impl Into<String>) -> Self {
         self.app_type = Some(Into::into(app_type));
         self
@@ -1607,6 +1676,7 @@ impl AppListRequest {
     /// 用于模糊匹配应用名称或描述，支持中英文关键词。输入后将返回名称或描述中包含该关键词的应用，为空时返回全部有权限查看的应用
     ///
     /// Constraints: example `我的应用`.
+    #[inline]
     pub fn keyword(mut self, keyword: impl Into<String>) -> Self {
         self.keyword = Some(Into::into(keyword));
         self
@@ -1621,6 +1691,7 @@ impl AppListRequest {
     /// 默认值为 'all'，不传此参数等同于传入 'all'
     ///
     /// Constraints: example `created_by_me`.
+    #[inline]
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(Into::into(scope));
         self
@@ -1628,6 +1699,7 @@ impl AppListRequest {
     /// Ownership 应用归属过滤，允许值：all / mine（我创建的） / shared（共享给我的）；默认 all（不传等同 all）。
     ///
     /// Constraints: example `all`.
+    #[inline]
     pub fn ownership(mut self, ownership: impl Into<String>) -> Self {
         self.ownership = Some(Into::into(ownership));
         self
@@ -1663,6 +1735,7 @@ pub struct AppGetAppVisibilityRequest {
 }
 impl AppGetAppVisibilityRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1695,6 +1768,7 @@ pub struct AppUpdateAppVisibilityRequest {
 }
 impl AppUpdateAppVisibilityRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1753,6 +1827,7 @@ pub struct AppPatchRequest {
 }
 impl AppPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: AppPatchBody) -> Self {
         self.body = Some(body);
         self
@@ -1789,11 +1864,13 @@ impl AppSqlCommandsRequest {
     /// 访问的 database 环境，默认为 online（线上环境）
     ///
     /// Constraints: server default `online`; example `online`.
+    #[inline]
     pub fn env(mut self, env: impl Into<String>) -> Self {
         self.env = Some(Into::into(env));
         self
     }
     /// 是否在事务中执行，默认为true
+    #[inline]
     pub fn transactional(mut self, transactional: bool) -> Self {
         self.transactional = Some(transactional);
         self
@@ -1856,6 +1933,7 @@ pub struct DirectoryUserIdConvertRequest {
 }
 impl DirectoryUserIdConvertRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1889,6 +1967,7 @@ pub enum AppEnumGetEnumDetailError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppEnumGetEnumDetailError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -1898,6 +1977,7 @@ impl From<rt::Error> for AppEnumGetEnumDetailError {
 }
 impl ::std::ops::Deref for AppEnumGetEnumDetailError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1906,11 +1986,13 @@ impl ::std::ops::Deref for AppEnumGetEnumDetailError {
     }
 }
 impl ::std::fmt::Display for AppEnumGetEnumDetailError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppEnumGetEnumDetailError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1929,6 +2011,7 @@ pub enum AppEnumGetEnumListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppEnumGetEnumListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -1938,6 +2021,7 @@ impl From<rt::Error> for AppEnumGetEnumListError {
 }
 impl ::std::ops::Deref for AppEnumGetEnumListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1946,11 +2030,13 @@ impl ::std::ops::Deref for AppEnumGetEnumListError {
     }
 }
 impl ::std::fmt::Display for AppEnumGetEnumListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppEnumGetEnumListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1969,6 +2055,7 @@ pub enum AppStorageDownloadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppStorageDownloadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -1978,6 +2065,7 @@ impl From<rt::Error> for AppStorageDownloadError {
 }
 impl ::std::ops::Deref for AppStorageDownloadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -1986,11 +2074,13 @@ impl ::std::ops::Deref for AppStorageDownloadError {
     }
 }
 impl ::std::fmt::Display for AppStorageDownloadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppStorageDownloadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2009,6 +2099,7 @@ pub enum AppStorageUploadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppStorageUploadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2018,6 +2109,7 @@ impl From<rt::Error> for AppStorageUploadError {
 }
 impl ::std::ops::Deref for AppStorageUploadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2026,11 +2118,13 @@ impl ::std::ops::Deref for AppStorageUploadError {
     }
 }
 impl ::std::fmt::Display for AppStorageUploadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppStorageUploadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2049,6 +2143,7 @@ pub enum AppStorageUploadCompleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppStorageUploadCompleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2058,6 +2153,7 @@ impl From<rt::Error> for AppStorageUploadCompleteError {
 }
 impl ::std::ops::Deref for AppStorageUploadCompleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2066,11 +2162,13 @@ impl ::std::ops::Deref for AppStorageUploadCompleteError {
     }
 }
 impl ::std::fmt::Display for AppStorageUploadCompleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppStorageUploadCompleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2089,6 +2187,7 @@ pub enum AppStorageUploadInitializeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppStorageUploadInitializeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2098,6 +2197,7 @@ impl From<rt::Error> for AppStorageUploadInitializeError {
 }
 impl ::std::ops::Deref for AppStorageUploadInitializeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2106,11 +2206,13 @@ impl ::std::ops::Deref for AppStorageUploadInitializeError {
     }
 }
 impl ::std::fmt::Display for AppStorageUploadInitializeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppStorageUploadInitializeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2129,6 +2231,7 @@ pub enum AppStorageUploadPartError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppStorageUploadPartError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2138,6 +2241,7 @@ impl From<rt::Error> for AppStorageUploadPartError {
 }
 impl ::std::ops::Deref for AppStorageUploadPartError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2146,11 +2250,13 @@ impl ::std::ops::Deref for AppStorageUploadPartError {
     }
 }
 impl ::std::fmt::Display for AppStorageUploadPartError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppStorageUploadPartError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2169,6 +2275,7 @@ pub enum AppTableBatchUpdateTableRecordsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableBatchUpdateTableRecordsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2178,6 +2285,7 @@ impl From<rt::Error> for AppTableBatchUpdateTableRecordsError {
 }
 impl ::std::ops::Deref for AppTableBatchUpdateTableRecordsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2186,11 +2294,13 @@ impl ::std::ops::Deref for AppTableBatchUpdateTableRecordsError {
     }
 }
 impl ::std::fmt::Display for AppTableBatchUpdateTableRecordsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableBatchUpdateTableRecordsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2209,6 +2319,7 @@ pub enum AppTableDeleteTableRecordsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableDeleteTableRecordsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2218,6 +2329,7 @@ impl From<rt::Error> for AppTableDeleteTableRecordsError {
 }
 impl ::std::ops::Deref for AppTableDeleteTableRecordsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2226,11 +2338,13 @@ impl ::std::ops::Deref for AppTableDeleteTableRecordsError {
     }
 }
 impl ::std::fmt::Display for AppTableDeleteTableRecordsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableDeleteTableRecordsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2249,6 +2363,7 @@ pub enum AppTableGetTableRecordListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableGetTableRecordListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2258,6 +2373,7 @@ impl From<rt::Error> for AppTableGetTableRecordListError {
 }
 impl ::std::ops::Deref for AppTableGetTableRecordListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2266,11 +2382,13 @@ impl ::std::ops::Deref for AppTableGetTableRecordListError {
     }
 }
 impl ::std::fmt::Display for AppTableGetTableRecordListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableGetTableRecordListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2289,6 +2407,7 @@ pub enum AppTablePatchTableRecordsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTablePatchTableRecordsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2298,6 +2417,7 @@ impl From<rt::Error> for AppTablePatchTableRecordsError {
 }
 impl ::std::ops::Deref for AppTablePatchTableRecordsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2306,11 +2426,13 @@ impl ::std::ops::Deref for AppTablePatchTableRecordsError {
     }
 }
 impl ::std::fmt::Display for AppTablePatchTableRecordsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTablePatchTableRecordsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2329,6 +2451,7 @@ pub enum AppTablePostTableRecordsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTablePostTableRecordsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2338,6 +2461,7 @@ impl From<rt::Error> for AppTablePostTableRecordsError {
 }
 impl ::std::ops::Deref for AppTablePostTableRecordsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2346,11 +2470,13 @@ impl ::std::ops::Deref for AppTablePostTableRecordsError {
     }
 }
 impl ::std::fmt::Display for AppTablePostTableRecordsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTablePostTableRecordsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2369,6 +2495,7 @@ pub enum AppTableGetTableDetailError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableGetTableDetailError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2378,6 +2505,7 @@ impl From<rt::Error> for AppTableGetTableDetailError {
 }
 impl ::std::ops::Deref for AppTableGetTableDetailError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2386,11 +2514,13 @@ impl ::std::ops::Deref for AppTableGetTableDetailError {
     }
 }
 impl ::std::fmt::Display for AppTableGetTableDetailError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableGetTableDetailError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2409,6 +2539,7 @@ pub enum AppTableGetTableListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppTableGetTableListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2418,6 +2549,7 @@ impl From<rt::Error> for AppTableGetTableListError {
 }
 impl ::std::ops::Deref for AppTableGetTableListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2426,11 +2558,13 @@ impl ::std::ops::Deref for AppTableGetTableListError {
     }
 }
 impl ::std::fmt::Display for AppTableGetTableListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppTableGetTableListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2449,6 +2583,7 @@ pub enum AppViewGetViewRecordListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppViewGetViewRecordListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2458,6 +2593,7 @@ impl From<rt::Error> for AppViewGetViewRecordListError {
 }
 impl ::std::ops::Deref for AppViewGetViewRecordListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2466,11 +2602,13 @@ impl ::std::ops::Deref for AppViewGetViewRecordListError {
     }
 }
 impl ::std::fmt::Display for AppViewGetViewRecordListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppViewGetViewRecordListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2489,6 +2627,7 @@ pub enum AppCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2498,6 +2637,7 @@ impl From<rt::Error> for AppCreateError {
 }
 impl ::std::ops::Deref for AppCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2506,11 +2646,13 @@ impl ::std::ops::Deref for AppCreateError {
     }
 }
 impl ::std::fmt::Display for AppCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2529,6 +2671,7 @@ pub enum AppListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2538,6 +2681,7 @@ impl From<rt::Error> for AppListError {
 }
 impl ::std::ops::Deref for AppListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2546,11 +2690,13 @@ impl ::std::ops::Deref for AppListError {
     }
 }
 impl ::std::fmt::Display for AppListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2571,6 +2717,7 @@ pub enum AppGetAppVisibilityError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppGetAppVisibilityError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2583,6 +2730,7 @@ impl From<rt::Error> for AppGetAppVisibilityError {
 }
 impl ::std::ops::Deref for AppGetAppVisibilityError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2592,11 +2740,13 @@ impl ::std::ops::Deref for AppGetAppVisibilityError {
     }
 }
 impl ::std::fmt::Display for AppGetAppVisibilityError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppGetAppVisibilityError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2617,6 +2767,7 @@ pub enum AppUpdateAppVisibilityError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppUpdateAppVisibilityError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2629,6 +2780,7 @@ impl From<rt::Error> for AppUpdateAppVisibilityError {
 }
 impl ::std::ops::Deref for AppUpdateAppVisibilityError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2638,11 +2790,13 @@ impl ::std::ops::Deref for AppUpdateAppVisibilityError {
     }
 }
 impl ::std::fmt::Display for AppUpdateAppVisibilityError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppUpdateAppVisibilityError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2661,6 +2815,7 @@ pub enum AppIconError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppIconError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2670,6 +2825,7 @@ impl From<rt::Error> for AppIconError {
 }
 impl ::std::ops::Deref for AppIconError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2678,11 +2834,13 @@ impl ::std::ops::Deref for AppIconError {
     }
 }
 impl ::std::fmt::Display for AppIconError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppIconError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2701,6 +2859,7 @@ pub enum AppPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2710,6 +2869,7 @@ impl From<rt::Error> for AppPatchError {
 }
 impl ::std::ops::Deref for AppPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2718,11 +2878,13 @@ impl ::std::ops::Deref for AppPatchError {
     }
 }
 impl ::std::fmt::Display for AppPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2741,6 +2903,7 @@ pub enum AppSqlCommandsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppSqlCommandsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2750,6 +2913,7 @@ impl From<rt::Error> for AppSqlCommandsError {
 }
 impl ::std::ops::Deref for AppSqlCommandsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2758,11 +2922,13 @@ impl ::std::ops::Deref for AppSqlCommandsError {
     }
 }
 impl ::std::fmt::Display for AppSqlCommandsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppSqlCommandsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2781,6 +2947,7 @@ pub enum AppUploadHtmlCodeAndReleaseError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AppUploadHtmlCodeAndReleaseError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2790,6 +2957,7 @@ impl From<rt::Error> for AppUploadHtmlCodeAndReleaseError {
 }
 impl ::std::ops::Deref for AppUploadHtmlCodeAndReleaseError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2798,11 +2966,13 @@ impl ::std::ops::Deref for AppUploadHtmlCodeAndReleaseError {
     }
 }
 impl ::std::fmt::Display for AppUploadHtmlCodeAndReleaseError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AppUploadHtmlCodeAndReleaseError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2821,6 +2991,7 @@ pub enum DirectoryUserIdConvertError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for DirectoryUserIdConvertError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 3340001 => Self::ParamIsInvalid(api),
@@ -2830,6 +3001,7 @@ impl From<rt::Error> for DirectoryUserIdConvertError {
 }
 impl ::std::ops::Deref for DirectoryUserIdConvertError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -2838,11 +3010,13 @@ impl ::std::ops::Deref for DirectoryUserIdConvertError {
     }
 }
 impl ::std::fmt::Display for DirectoryUserIdConvertError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for DirectoryUserIdConvertError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2874,6 +3048,7 @@ rt::json_object!(
 );
 impl AppEnumGetEnumDetailData {
     /// An `AppEnumGetEnumDetailData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: String,
         description: String,
@@ -2913,6 +3088,7 @@ rt::json_object!(
 );
 impl Enum {
     /// An `Enum` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: String,
         description: String,
@@ -2948,6 +3124,7 @@ rt::json_object!(
 );
 impl AppEnumGetEnumListData {
     /// An `AppEnumGetEnumListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool, page_token: String, items: Vec<Enum>) -> Self {
         Self {
             has_more,
@@ -2974,6 +3151,7 @@ pub struct AppStorageUploadBody {
 impl rt::Validate for AppStorageUploadBody {}
 impl rt::Form for AppStorageUploadBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.file_name {
@@ -3019,6 +3197,7 @@ rt::json_object!(
 );
 impl AppStorageUploadData {
     /// An `AppStorageUploadData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         file_key: String,
         file_url: String,
@@ -3089,6 +3268,7 @@ rt::json_object!(
 );
 impl AppStorageUploadInitializeData {
     /// An `AppStorageUploadInitializeData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(upload_id: String, chunk_size: i64, chunk_numbers: i64) -> Self {
         Self {
             upload_id,
@@ -3119,6 +3299,7 @@ pub struct AppStorageUploadPartBody {
 impl rt::Validate for AppStorageUploadPartBody {}
 impl rt::Form for AppStorageUploadPartBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.upload_id {
@@ -3157,6 +3338,7 @@ rt::json_object!(
 );
 impl AppTableBatchUpdateTableRecordsData {
     /// An `AppTableBatchUpdateTableRecordsData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(record_ids: Vec<String>) -> Self {
         Self { record_ids }
     }
@@ -3184,6 +3366,7 @@ rt::json_object!(
 );
 impl AppTableGetTableRecordListData {
     /// An `AppTableGetTableRecordListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool, page_token: String, total: i64, items: String) -> Self {
         Self {
             has_more,
@@ -3244,6 +3427,7 @@ rt::json_object!(
 impl Column {
     /// A `Column` with its required fields; the optional ones start unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         name: String,
         description: String,
@@ -3293,6 +3477,7 @@ rt::json_object!(
 );
 impl Indexe {
     /// An `Indexe` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, r#type: String, definition: String) -> Self {
         Self {
             name,
@@ -3330,6 +3515,7 @@ rt::json_object!(
 );
 impl Constraint {
     /// A `Constraint` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: String, name: String, columns: Vec<String>) -> Self {
         Self {
             r#type,
@@ -3379,6 +3565,7 @@ rt::json_object!(
 );
 impl AppTableGetTableDetailData {
     /// An `AppTableGetTableDetailData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, description: String, columns: Vec<Column>) -> Self {
         Self {
             name,
@@ -3427,6 +3614,7 @@ rt::json_object!(
 );
 impl Table {
     /// A `Table` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, description: String, columns: Vec<Column>) -> Self {
         Self {
             name,
@@ -3456,6 +3644,7 @@ rt::json_object!(
 );
 impl AppTableGetTableListData {
     /// An `AppTableGetTableListData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool, page_token: String, items: Vec<Table>) -> Self {
         Self {
             has_more,
@@ -3589,6 +3778,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -3599,6 +3789,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -3609,6 +3800,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3634,6 +3826,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3687,6 +3880,7 @@ pub struct AppIconBody {
 impl rt::Validate for AppIconBody {}
 impl rt::Form for AppIconBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.file {
@@ -3747,6 +3941,7 @@ pub struct AppSqlCommandsData {
 rt::json_object!(AppSqlCommandsData { result = "result" required, });
 impl AppSqlCommandsData {
     /// An `AppSqlCommandsData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(result: impl Into<String>) -> Self {
         Self { result: Into::into(result) }
     }
@@ -3781,6 +3976,7 @@ pub enum IdConvertType {
 }
 impl IdConvertType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value10 => 10,
@@ -3793,6 +3989,7 @@ impl IdConvertType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             10 => Self::Value10,
@@ -3805,6 +4002,7 @@ impl IdConvertType {
     }
 }
 impl ::std::fmt::Display for IdConvertType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -3859,6 +4057,7 @@ rt::json_object!(
 );
 impl User {
     /// An `User` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(source_id: String, target_id: String) -> Self {
         Self { source_id, target_id }
     }

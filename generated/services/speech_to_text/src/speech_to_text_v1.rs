@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `speech` resource.
+    #[inline]
     pub fn speech(&self) -> SpeechResource {
         SpeechResource {
             client: self.client.clone(),
@@ -48,6 +51,7 @@ impl SpeechResource {
     ///   - `1040102` (NetworkAnomaly, HTTP 500): network anomaly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/speech_to_text-v1/speech/file_recognize)
+    #[inline]
     pub fn file_recognize(
         &self,
         body: SpeechFileRecognizeBody,
@@ -70,6 +74,7 @@ impl SpeechResource {
     ///   - `1040102` (NetworkAnomaly, HTTP 500): network anomaly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/speech_to_text-v1/speech/stream_recognize)
+    #[inline]
     pub fn stream_recognize(
         &self,
         body: SpeechStreamRecognizeBody,
@@ -141,6 +146,7 @@ pub enum SpeechFileRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpeechFileRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1040101 => Self::InvalidParam(api),
@@ -151,6 +157,7 @@ impl From<rt::Error> for SpeechFileRecognizeError {
 }
 impl ::std::ops::Deref for SpeechFileRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -160,11 +167,13 @@ impl ::std::ops::Deref for SpeechFileRecognizeError {
     }
 }
 impl ::std::fmt::Display for SpeechFileRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpeechFileRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -185,6 +194,7 @@ pub enum SpeechStreamRecognizeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpeechStreamRecognizeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1040101 => Self::InvalidParam(api),
@@ -195,6 +205,7 @@ impl From<rt::Error> for SpeechStreamRecognizeError {
 }
 impl ::std::ops::Deref for SpeechStreamRecognizeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -204,11 +215,13 @@ impl ::std::ops::Deref for SpeechStreamRecognizeError {
     }
 }
 impl ::std::fmt::Display for SpeechStreamRecognizeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpeechStreamRecognizeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -240,6 +253,7 @@ rt::json_object!(
 );
 impl Config {
     /// A `Config` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(file_id: String, format: String, engine_type: String) -> Self {
         Self {
             file_id,
@@ -272,6 +286,7 @@ rt::json_object!(
 );
 impl SpeechFileRecognizeData {
     /// A `SpeechFileRecognizeData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(recognition_text: impl Into<String>) -> Self {
         Self {
             recognition_text: Into::into(recognition_text),
@@ -300,6 +315,7 @@ rt::json_object!(
 );
 impl SpeechStreamRecognizeBodyConfig {
     /// A `SpeechStreamRecognizeBodyConfig` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         stream_id: String,
         sequence_id: i64,
@@ -345,6 +361,7 @@ rt::json_object!(
 );
 impl SpeechStreamRecognizeData {
     /// A `SpeechStreamRecognizeData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(stream_id: String, sequence_id: i64, recognition_text: String) -> Self {
         Self {
             stream_id,

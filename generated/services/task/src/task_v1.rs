@@ -15,38 +15,45 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `task_collaborator` resource.
+    #[inline]
     pub fn task_collaborator(&self) -> TaskCollaboratorResource {
         TaskCollaboratorResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `task_comment` resource.
+    #[inline]
     pub fn task_comment(&self) -> TaskCommentResource {
         TaskCommentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `task_follower` resource.
+    #[inline]
     pub fn task_follower(&self) -> TaskFollowerResource {
         TaskFollowerResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `task_reminder` resource.
+    #[inline]
     pub fn task_reminder(&self) -> TaskReminderResource {
         TaskReminderResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `task` resource.
+    #[inline]
     pub fn task(&self) -> TaskResource {
         TaskResource {
             client: self.client.clone(),
@@ -80,6 +87,7 @@ impl TaskCollaboratorResource {
     ///   - `1470701` (FailedToAddTaskCollaborator, HTTP 500): Failed to add task collaborator. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-collaborator/create)
+    #[inline]
     pub fn create(&self, task_id: impl Into<String>) -> TaskCollaboratorCreateRequest {
         TaskCollaboratorCreateRequest {
             client: self.client.clone(),
@@ -105,6 +113,7 @@ impl TaskCollaboratorResource {
     ///   - `1470432` (HaveNoPermissionToGetTask, HTTP 400): have no permission to get task. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-collaborator/list)
+    #[inline]
     pub fn list(&self, task_id: impl Into<String>) -> TaskCollaboratorListRequest {
         TaskCollaboratorListRequest {
             client: self.client.clone(),
@@ -135,6 +144,7 @@ impl TaskCollaboratorResource {
     ///   - `1470404` (BeRefusedToUpdateTaskPossibly, HTTP 400): Be refused to update task, possibly due to lack of permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-collaborator/delete)
+    #[inline]
     pub fn delete(
         &self,
         task_id: String,
@@ -172,6 +182,7 @@ impl TaskCommentResource {
     ///   - `1470418` (CommentIsEmpty, HTTP 400): comment is empty. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-comment/create)
+    #[inline]
     pub fn create(&self, task_id: impl Into<String>) -> TaskCommentCreateRequest {
         TaskCommentCreateRequest {
             client: self.client.clone(),
@@ -201,6 +212,7 @@ impl TaskCommentResource {
     ///   - `1470733` (CommentNotFound, HTTP 404): comment not found. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-comment/list)
+    #[inline]
     pub fn list(&self, task_id: impl Into<String>) -> TaskCommentListRequest {
         TaskCommentListRequest {
             client: self.client.clone(),
@@ -226,6 +238,7 @@ impl TaskCommentResource {
     ///   - `1470731` (FailedToDeleteComment, HTTP 500): failed to delete comment. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-comment/delete)
+    #[inline]
     pub fn delete(
         &self,
         task_id: String,
@@ -253,6 +266,7 @@ impl TaskCommentResource {
     ///   - `1470734` (FailedToGetComment, HTTP 500): failed to get comment. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-comment/get)
+    #[inline]
     pub fn get(&self, task_id: String, comment_id: String) -> TaskCommentGetRequest {
         TaskCommentGetRequest {
             client: self.client.clone(),
@@ -280,6 +294,7 @@ impl TaskCommentResource {
     ///   - `1470418` (CommentIsEmpty, HTTP 400): comment is empty. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-comment/update)
+    #[inline]
     pub fn update(
         &self,
         task_id: String,
@@ -323,6 +338,7 @@ impl TaskFollowerResource {
     ///   - `1470404` (BeRefusedToUpdateTaskPossibly, HTTP 400): Be refused to update task, possibly due to lack of permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-follower/create)
+    #[inline]
     pub fn create(&self, task_id: impl Into<String>) -> TaskFollowerCreateRequest {
         TaskFollowerCreateRequest {
             client: self.client.clone(),
@@ -348,6 +364,7 @@ impl TaskFollowerResource {
     ///   - `1470432` (HaveNoPermissionToGetTask, HTTP 400): have no permission to get task. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-follower/list)
+    #[inline]
     pub fn list(&self, task_id: impl Into<String>) -> TaskFollowerListRequest {
         TaskFollowerListRequest {
             client: self.client.clone(),
@@ -378,6 +395,7 @@ impl TaskFollowerResource {
     ///   - `1470404` (BeRefusedToUpdateTaskPossibly, HTTP 400): Be refused to update task, possibly due to lack of permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-follower/delete)
+    #[inline]
     pub fn delete(
         &self,
         task_id: String,
@@ -419,6 +437,7 @@ impl TaskReminderResource {
     ///   - `1470404` (BeRefusedToUpdateTaskPossibly, HTTP 400): Be refused to update task, possibly due to lack of permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-reminder/create)
+    #[inline]
     pub fn create(
         &self,
         task_id: String,
@@ -446,6 +465,7 @@ impl TaskReminderResource {
     ///   - `1470432` (HaveNoPermissionToGetTask, HTTP 400): have no permission to get task. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-reminder/list)
+    #[inline]
     pub fn list(&self, task_id: impl Into<String>) -> TaskReminderListRequest {
         TaskReminderListRequest {
             client: self.client.clone(),
@@ -474,6 +494,7 @@ impl TaskReminderResource {
     ///   - `1470404` (BeRefusedToUpdateTaskPossibly, HTTP 400): Be refused to update task, possibly due to lack of permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task-reminder/delete)
+    #[inline]
     pub fn delete(
         &self,
         task_id: String,
@@ -512,6 +533,7 @@ impl TaskResource {
     ///   - `1470404` (BeRefusedToUpdateTaskPossibly, HTTP 400): Be refused to update task, possibly due to lack of permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/batch_delete_collaborator)
+    #[inline]
     pub fn batch_delete_collaborator(
         &self,
         task_id: impl Into<String>,
@@ -543,6 +565,7 @@ impl TaskResource {
     ///   - `1470404` (BeRefusedToUpdateTaskPossibly, HTTP 400): Be refused to update task, possibly due to lack of permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/batch_delete_follower)
+    #[inline]
     pub fn batch_delete_follower(
         &self,
         task_id: impl Into<String>,
@@ -574,6 +597,7 @@ impl TaskResource {
     ///   - `1470604` (FailedToUpdateTaskCompletionStatus, HTTP 500): Failed to update task completion status. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/complete)
+    #[inline]
     pub fn complete(&self, task_id: impl Into<String>) -> TaskCompleteRequest {
         TaskCompleteRequest {
             client: self.client.clone(),
@@ -610,6 +634,7 @@ impl TaskResource {
     ///   - `1470740` (TextContentFailsToPassThe, HTTP 400): Text content fails to pass the audit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/create)
+    #[inline]
     pub fn create(&self, body: TaskCreateBody) -> TaskCreateRequest {
         TaskCreateRequest {
             client: self.client.clone(),
@@ -635,6 +660,7 @@ impl TaskResource {
     ///   - `1470422` (FailedToParsePageToken, HTTP 400): failed to parse page_token. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/list)
+    #[inline]
     pub fn list(&self) -> TaskListRequest {
         TaskListRequest {
             client: self.client.clone(),
@@ -665,6 +691,7 @@ impl TaskResource {
     ///   - `1470404` (BeRefusedToUpdateTaskPossibly, HTTP 400): Be refused to update task, possibly due to lack of permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/delete)
+    #[inline]
     pub fn delete(&self, task_id: impl Into<String>) -> TaskDeleteRequest {
         TaskDeleteRequest {
             client: self.client.clone(),
@@ -688,6 +715,7 @@ impl TaskResource {
     ///   - `1470432` (HaveNoPermissionToGetTask, HTTP 400): have no permission to get task. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/get)
+    #[inline]
     pub fn get(&self, task_id: impl Into<String>) -> TaskGetRequest {
         TaskGetRequest {
             client: self.client.clone(),
@@ -733,6 +761,7 @@ impl TaskResource {
     ///   - `1470439` (FailedToGetTimeByTimestamp, HTTP 400): Failed to get time by timestamp. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/patch)
+    #[inline]
     pub fn patch(&self, task_id: String, body: TaskPatchBody) -> TaskPatchRequest {
         TaskPatchRequest {
             client: self.client.clone(),
@@ -761,6 +790,7 @@ impl TaskResource {
     ///   - `1470404` (BeRefusedToUpdateTaskPossibly, HTTP 400): Be refused to update task, possibly due to lack of permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/task-v1/task/uncomplete)
+    #[inline]
     pub fn uncomplete(&self, task_id: impl Into<String>) -> TaskUncompleteRequest {
         TaskUncompleteRequest {
             client: self.client.clone(),
@@ -781,16 +811,19 @@ pub struct TaskCollaboratorCreateRequest {
 }
 impl TaskCollaboratorCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TaskCollaboratorCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -830,21 +863,25 @@ impl TaskCollaboratorListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -897,11 +934,13 @@ pub struct TaskCollaboratorDeleteRequest {
 }
 impl TaskCollaboratorDeleteRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -935,16 +974,19 @@ pub struct TaskCommentCreateRequest {
 }
 impl TaskCommentCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TaskCommentCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -983,6 +1025,7 @@ impl TaskCommentListRequest {
     /// 分页大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -990,6 +1033,7 @@ impl TaskCommentListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token获取查询结果
     ///
     /// Constraints: example `"MTYzMTg3ODUxNQ=="`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -997,16 +1041,19 @@ impl TaskCommentListRequest {
     /// 评论排序标记，可按照评论时间从小到大查询，或者评论时间从大到小查询，不填默认按照从小到大
     ///
     /// Constraints: server default `0`; example `0`.
+    #[inline]
     pub fn list_direction(mut self, list_direction: impl Into<ListDirection>) -> Self {
         self.list_direction = Some(Into::into(list_direction));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1055,6 +1102,7 @@ pub struct TaskCommentDeleteRequest {
 }
 impl TaskCommentDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1087,11 +1135,13 @@ pub struct TaskCommentGetRequest {
 }
 impl TaskCommentGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1126,16 +1176,19 @@ pub struct TaskCommentUpdateRequest {
 }
 impl TaskCommentUpdateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TaskCommentUpdateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1171,16 +1224,19 @@ pub struct TaskFollowerCreateRequest {
 }
 impl TaskFollowerCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TaskCollaboratorCreateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1216,21 +1272,25 @@ pub struct TaskFollowerListRequest {
 }
 impl TaskFollowerListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1281,11 +1341,13 @@ pub struct TaskFollowerDeleteRequest {
 }
 impl TaskFollowerDeleteRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1318,6 +1380,7 @@ pub struct TaskReminderCreateRequest {
 }
 impl TaskReminderCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1353,6 +1416,7 @@ impl TaskReminderListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1360,11 +1424,13 @@ impl TaskReminderListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1411,6 +1477,7 @@ pub struct TaskReminderDeleteRequest {
 }
 impl TaskReminderDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1443,16 +1510,19 @@ pub struct TaskBatchDeleteCollaboratorRequest {
 }
 impl TaskBatchDeleteCollaboratorRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TaskBatchDeleteCollaboratorBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1489,16 +1559,19 @@ pub struct TaskBatchDeleteFollowerRequest {
 }
 impl TaskBatchDeleteFollowerRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TaskBatchDeleteCollaboratorBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1533,6 +1606,7 @@ pub struct TaskCompleteRequest {
 }
 impl TaskCompleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1563,11 +1637,13 @@ pub struct TaskCreateRequest {
 }
 impl TaskCreateRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1604,11 +1680,13 @@ pub struct TaskListRequest {
 }
 impl TaskListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1616,6 +1694,7 @@ impl TaskListRequest {
     /// 范围查询任务时，查询的起始时间。不填时默认起始时间为第一个任务的创建时间。
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn start_create_time(mut self, start_create_time: i64) -> Self {
         self.start_create_time = Some(start_create_time);
         self
@@ -1623,6 +1702,7 @@ impl TaskListRequest {
     /// 范围查询任务时，查询的结束时间。不填时默认结束时间为最后一个任务的创建时间。
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn end_create_time(mut self, end_create_time: i64) -> Self {
         self.end_create_time = Some(end_create_time);
         self
@@ -1630,16 +1710,19 @@ impl TaskListRequest {
     /// 可用于查询时过滤任务完成状态。true表示只返回已完成的任务，false表示只返回未完成的任务。不填时表示同时返回两种完成状态的任务。
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn task_completed(mut self, task_completed: bool) -> Self {
         self.task_completed = Some(task_completed);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1688,6 +1771,7 @@ pub struct TaskDeleteRequest {
 }
 impl TaskDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1718,11 +1802,13 @@ pub struct TaskGetRequest {
 }
 impl TaskGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1755,11 +1841,13 @@ pub struct TaskPatchRequest {
 }
 impl TaskPatchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1792,6 +1880,7 @@ pub struct TaskUncompleteRequest {
 }
 impl TaskUncompleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1836,6 +1925,7 @@ pub enum TaskCollaboratorCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskCollaboratorCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -1866,6 +1956,7 @@ impl From<rt::Error> for TaskCollaboratorCreateError {
 }
 impl ::std::ops::Deref for TaskCollaboratorCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -1881,11 +1972,13 @@ impl ::std::ops::Deref for TaskCollaboratorCreateError {
     }
 }
 impl ::std::fmt::Display for TaskCollaboratorCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskCollaboratorCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1908,6 +2001,7 @@ pub enum TaskCollaboratorListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskCollaboratorListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -1923,6 +2017,7 @@ impl From<rt::Error> for TaskCollaboratorListError {
 }
 impl ::std::ops::Deref for TaskCollaboratorListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -1933,11 +2028,13 @@ impl ::std::ops::Deref for TaskCollaboratorListError {
     }
 }
 impl ::std::fmt::Display for TaskCollaboratorListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskCollaboratorListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1968,6 +2065,7 @@ pub enum TaskCollaboratorDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskCollaboratorDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -1995,6 +2093,7 @@ impl From<rt::Error> for TaskCollaboratorDeleteError {
 }
 impl ::std::ops::Deref for TaskCollaboratorDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2009,11 +2108,13 @@ impl ::std::ops::Deref for TaskCollaboratorDeleteError {
     }
 }
 impl ::std::fmt::Display for TaskCollaboratorDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskCollaboratorDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2038,6 +2139,7 @@ pub enum TaskCommentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskCommentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2056,6 +2158,7 @@ impl From<rt::Error> for TaskCommentCreateError {
 }
 impl ::std::ops::Deref for TaskCommentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2067,11 +2170,13 @@ impl ::std::ops::Deref for TaskCommentCreateError {
     }
 }
 impl ::std::fmt::Display for TaskCommentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskCommentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2102,6 +2207,7 @@ pub enum TaskCommentListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskCommentListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2123,6 +2229,7 @@ impl From<rt::Error> for TaskCommentListError {
 }
 impl ::std::ops::Deref for TaskCommentListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2137,11 +2244,13 @@ impl ::std::ops::Deref for TaskCommentListError {
     }
 }
 impl ::std::fmt::Display for TaskCommentListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskCommentListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2162,6 +2271,7 @@ pub enum TaskCommentDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskCommentDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2176,6 +2286,7 @@ impl From<rt::Error> for TaskCommentDeleteError {
 }
 impl ::std::ops::Deref for TaskCommentDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2185,11 +2296,13 @@ impl ::std::ops::Deref for TaskCommentDeleteError {
     }
 }
 impl ::std::fmt::Display for TaskCommentDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskCommentDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2210,6 +2323,7 @@ pub enum TaskCommentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskCommentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2222,6 +2336,7 @@ impl From<rt::Error> for TaskCommentGetError {
 }
 impl ::std::ops::Deref for TaskCommentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2231,11 +2346,13 @@ impl ::std::ops::Deref for TaskCommentGetError {
     }
 }
 impl ::std::fmt::Display for TaskCommentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskCommentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2262,6 +2379,7 @@ pub enum TaskCommentUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskCommentUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2279,6 +2397,7 @@ impl From<rt::Error> for TaskCommentUpdateError {
 }
 impl ::std::ops::Deref for TaskCommentUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2291,11 +2410,13 @@ impl ::std::ops::Deref for TaskCommentUpdateError {
     }
 }
 impl ::std::fmt::Display for TaskCommentUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskCommentUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2330,6 +2451,7 @@ pub enum TaskFollowerCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskFollowerCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2361,6 +2483,7 @@ impl From<rt::Error> for TaskFollowerCreateError {
 }
 impl ::std::ops::Deref for TaskFollowerCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2377,11 +2500,13 @@ impl ::std::ops::Deref for TaskFollowerCreateError {
     }
 }
 impl ::std::fmt::Display for TaskFollowerCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskFollowerCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2404,6 +2529,7 @@ pub enum TaskFollowerListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskFollowerListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2419,6 +2545,7 @@ impl From<rt::Error> for TaskFollowerListError {
 }
 impl ::std::ops::Deref for TaskFollowerListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2429,11 +2556,13 @@ impl ::std::ops::Deref for TaskFollowerListError {
     }
 }
 impl ::std::fmt::Display for TaskFollowerListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskFollowerListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2464,6 +2593,7 @@ pub enum TaskFollowerDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskFollowerDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2489,6 +2619,7 @@ impl From<rt::Error> for TaskFollowerDeleteError {
 }
 impl ::std::ops::Deref for TaskFollowerDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2503,11 +2634,13 @@ impl ::std::ops::Deref for TaskFollowerDeleteError {
     }
 }
 impl ::std::fmt::Display for TaskFollowerDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskFollowerDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2542,6 +2675,7 @@ pub enum TaskReminderCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskReminderCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2573,6 +2707,7 @@ impl From<rt::Error> for TaskReminderCreateError {
 }
 impl ::std::ops::Deref for TaskReminderCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2589,11 +2724,13 @@ impl ::std::ops::Deref for TaskReminderCreateError {
     }
 }
 impl ::std::fmt::Display for TaskReminderCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskReminderCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2616,6 +2753,7 @@ pub enum TaskReminderListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskReminderListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2631,6 +2769,7 @@ impl From<rt::Error> for TaskReminderListError {
 }
 impl ::std::ops::Deref for TaskReminderListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2641,11 +2780,13 @@ impl ::std::ops::Deref for TaskReminderListError {
     }
 }
 impl ::std::fmt::Display for TaskReminderListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskReminderListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2676,6 +2817,7 @@ pub enum TaskReminderDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskReminderDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2701,6 +2843,7 @@ impl From<rt::Error> for TaskReminderDeleteError {
 }
 impl ::std::ops::Deref for TaskReminderDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2715,11 +2858,13 @@ impl ::std::ops::Deref for TaskReminderDeleteError {
     }
 }
 impl ::std::fmt::Display for TaskReminderDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskReminderDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2748,6 +2893,7 @@ pub enum TaskBatchDeleteCollaboratorError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskBatchDeleteCollaboratorError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2772,6 +2918,7 @@ impl From<rt::Error> for TaskBatchDeleteCollaboratorError {
 }
 impl ::std::ops::Deref for TaskBatchDeleteCollaboratorError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2785,11 +2932,13 @@ impl ::std::ops::Deref for TaskBatchDeleteCollaboratorError {
     }
 }
 impl ::std::fmt::Display for TaskBatchDeleteCollaboratorError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskBatchDeleteCollaboratorError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2818,6 +2967,7 @@ pub enum TaskBatchDeleteFollowerError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskBatchDeleteFollowerError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2842,6 +2992,7 @@ impl From<rt::Error> for TaskBatchDeleteFollowerError {
 }
 impl ::std::ops::Deref for TaskBatchDeleteFollowerError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2855,11 +3006,13 @@ impl ::std::ops::Deref for TaskBatchDeleteFollowerError {
     }
 }
 impl ::std::fmt::Display for TaskBatchDeleteFollowerError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskBatchDeleteFollowerError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2890,6 +3043,7 @@ pub enum TaskCompleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskCompleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -2917,6 +3071,7 @@ impl From<rt::Error> for TaskCompleteError {
 }
 impl ::std::ops::Deref for TaskCompleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -2931,11 +3086,13 @@ impl ::std::ops::Deref for TaskCompleteError {
     }
 }
 impl ::std::fmt::Display for TaskCompleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskCompleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2984,6 +3141,7 @@ pub enum TaskCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => {
@@ -3036,6 +3194,7 @@ impl From<rt::Error> for TaskCreateError {
 }
 impl ::std::ops::Deref for TaskCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheRequestFailedDueToIncorrect(api) => &**api,
@@ -3059,11 +3218,13 @@ impl ::std::ops::Deref for TaskCreateError {
     }
 }
 impl ::std::fmt::Display for TaskCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3088,6 +3249,7 @@ pub enum TaskListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -3104,6 +3266,7 @@ impl From<rt::Error> for TaskListError {
 }
 impl ::std::ops::Deref for TaskListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -3115,11 +3278,13 @@ impl ::std::ops::Deref for TaskListError {
     }
 }
 impl ::std::fmt::Display for TaskListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3148,6 +3313,7 @@ pub enum TaskDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -3170,6 +3336,7 @@ impl From<rt::Error> for TaskDeleteError {
 }
 impl ::std::ops::Deref for TaskDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -3183,11 +3350,13 @@ impl ::std::ops::Deref for TaskDeleteError {
     }
 }
 impl ::std::fmt::Display for TaskDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3210,6 +3379,7 @@ pub enum TaskGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -3225,6 +3395,7 @@ impl From<rt::Error> for TaskGetError {
 }
 impl ::std::ops::Deref for TaskGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -3235,11 +3406,13 @@ impl ::std::ops::Deref for TaskGetError {
     }
 }
 impl ::std::fmt::Display for TaskGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3304,6 +3477,7 @@ pub enum TaskPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => {
@@ -3372,6 +3546,7 @@ impl From<rt::Error> for TaskPatchError {
 }
 impl ::std::ops::Deref for TaskPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheRequestFailedDueToIncorrect(api) => &**api,
@@ -3403,11 +3578,13 @@ impl ::std::ops::Deref for TaskPatchError {
     }
 }
 impl ::std::fmt::Display for TaskPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3438,6 +3615,7 @@ pub enum TaskUncompleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskUncompleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470403 => {
@@ -3465,6 +3643,7 @@ impl From<rt::Error> for TaskUncompleteError {
 }
 impl ::std::ops::Deref for TaskUncompleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TheIdentityTokenIsIncorrectIt(api) => &**api,
@@ -3479,11 +3658,13 @@ impl ::std::ops::Deref for TaskUncompleteError {
     }
 }
 impl ::std::fmt::Display for TaskUncompleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskUncompleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -3506,6 +3687,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -3516,6 +3698,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -3526,6 +3709,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3551,6 +3735,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3578,6 +3763,7 @@ pub struct TaskCollaboratorCreateData {
 rt::json_object!(TaskCollaboratorCreateData { collaborator = "collaborator" required, });
 impl TaskCollaboratorCreateData {
     /// A `TaskCollaboratorCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(collaborator: impl Into<TaskCollaboratorCreateBody>) -> Self {
         Self {
             collaborator: Into::into(collaborator),
@@ -3694,6 +3880,7 @@ pub enum ListDirection {
 }
 impl ListDirection {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -3703,6 +3890,7 @@ impl ListDirection {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -3712,6 +3900,7 @@ impl ListDirection {
     }
 }
 impl ::std::fmt::Display for ListDirection {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -3777,6 +3966,7 @@ pub struct TaskFollowerCreateData {
 rt::json_object!(TaskFollowerCreateData { follower = "follower" required, });
 impl TaskFollowerCreateData {
     /// A `TaskFollowerCreateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(follower: impl Into<TaskCollaboratorCreateBody>) -> Self {
         Self {
             follower: Into::into(follower),
@@ -3816,6 +4006,7 @@ rt::json_object!(
 );
 impl Reminder {
     /// A `Reminder` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(relative_fire_minute: i64) -> Self {
         Self {
             id: None,
@@ -3930,6 +4121,7 @@ rt::json_object!(
 );
 impl Origin {
     /// An `Origin` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(platform_i18n_name: impl Into<String>) -> Self {
         Self {
             platform_i18n_name: Into::into(platform_i18n_name),
@@ -4016,6 +4208,7 @@ pub enum Source {
 }
 impl Source {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -4032,6 +4225,7 @@ impl Source {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -4048,6 +4242,7 @@ impl Source {
     }
 }
 impl ::std::fmt::Display for Source {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -4157,6 +4352,7 @@ rt::json_object!(
 );
 impl Task {
     /// A `Task` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(origin: impl Into<Origin>) -> Self {
         Self {
             id: None,
@@ -4280,6 +4476,7 @@ rt::json_object!(
 );
 impl TaskListDataTask {
     /// A `TaskListDataTask` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(origin: impl Into<Origin>) -> Self {
         Self {
             id: None,
@@ -4399,6 +4596,7 @@ rt::json_object!(
 impl rt::Validate for TaskPatchBody {}
 impl rt::paging::Page for TaskCollaboratorListData {
     type Item = TaskCollaboratorCreateBody;
+    #[inline]
     fn into_parts(self) -> (Vec<TaskCollaboratorCreateBody>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -4406,6 +4604,7 @@ impl rt::paging::Page for TaskCollaboratorListData {
 }
 impl rt::paging::Page for TaskCommentListData {
     type Item = Comment;
+    #[inline]
     fn into_parts(self) -> (Vec<Comment>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -4413,6 +4612,7 @@ impl rt::paging::Page for TaskCommentListData {
 }
 impl rt::paging::Page for TaskReminderListData {
     type Item = Reminder;
+    #[inline]
     fn into_parts(self) -> (Vec<Reminder>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -4420,6 +4620,7 @@ impl rt::paging::Page for TaskReminderListData {
 }
 impl rt::paging::Page for TaskListData {
     type Item = TaskListDataTask;
+    #[inline]
     fn into_parts(self) -> (Vec<TaskListDataTask>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,62 +15,73 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `attachment` resource.
+    #[inline]
     pub fn attachment(&self) -> AttachmentResource {
         AttachmentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `comment` resource.
+    #[inline]
     pub fn comment(&self) -> CommentResource {
         CommentResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `custom_field_option` resource.
+    #[inline]
     pub fn custom_field_option(&self) -> CustomFieldOptionResource {
         CustomFieldOptionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `custom_field` resource.
+    #[inline]
     pub fn custom_field(&self) -> CustomFieldResource {
         CustomFieldResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `section` resource.
+    #[inline]
     pub fn section(&self) -> SectionResource {
         SectionResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `task_subtask` resource.
+    #[inline]
     pub fn task_subtask(&self) -> TaskSubtaskResource {
         TaskSubtaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `task` resource.
+    #[inline]
     pub fn task(&self) -> TaskResource {
         TaskResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `task_v2` resource.
+    #[inline]
     pub fn task_v2(&self) -> TaskV2Resource {
         TaskV2Resource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `tasklist_activity_subscription` resource.
+    #[inline]
     pub fn tasklist_activity_subscription(
         &self,
     ) -> TasklistActivitySubscriptionResource {
@@ -79,6 +90,7 @@ impl Client {
         }
     }
     /// Endpoints of the `tasklist` resource.
+    #[inline]
     pub fn tasklist(&self) -> TasklistResource {
         TasklistResource {
             client: self.client.clone(),
@@ -107,6 +119,7 @@ impl AttachmentResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/attachment/delete)
+    #[inline]
     pub fn delete(&self, attachment_guid: impl Into<String>) -> AttachmentDeleteRequest {
         AttachmentDeleteRequest {
             client: self.client.clone(),
@@ -130,6 +143,7 @@ impl AttachmentResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/attachment/get)
+    #[inline]
     pub fn get(&self, attachment_guid: impl Into<String>) -> AttachmentGetRequest {
         AttachmentGetRequest {
             client: self.client.clone(),
@@ -154,6 +168,7 @@ impl AttachmentResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/attachment/list)
+    #[inline]
     pub fn list(&self, resource_id: impl Into<String>) -> AttachmentListRequest {
         AttachmentListRequest {
             client: self.client.clone(),
@@ -182,6 +197,7 @@ impl AttachmentResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/attachment/upload)
+    #[inline]
     pub fn upload(&self, body: AttachmentUploadBody) -> AttachmentUploadRequest {
         AttachmentUploadRequest {
             client: self.client.clone(),
@@ -213,6 +229,7 @@ impl CommentResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/comment/create)
+    #[inline]
     pub fn create(&self, body: CommentCreateBody) -> CommentCreateRequest {
         CommentCreateRequest {
             client: self.client.clone(),
@@ -237,6 +254,7 @@ impl CommentResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/comment/list)
+    #[inline]
     pub fn list(&self, resource_id: impl Into<String>) -> CommentListRequest {
         CommentListRequest {
             client: self.client.clone(),
@@ -265,6 +283,7 @@ impl CommentResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/comment/delete)
+    #[inline]
     pub fn delete(&self, comment_id: impl Into<String>) -> CommentDeleteRequest {
         CommentDeleteRequest {
             client: self.client.clone(),
@@ -288,6 +307,7 @@ impl CommentResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/comment/get)
+    #[inline]
     pub fn get(&self, comment_id: impl Into<String>) -> CommentGetRequest {
         CommentGetRequest {
             client: self.client.clone(),
@@ -312,6 +332,7 @@ impl CommentResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/comment/patch)
+    #[inline]
     pub fn patch(
         &self,
         comment_id: String,
@@ -348,6 +369,7 @@ impl CustomFieldOptionResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field-option/create)
+    #[inline]
     pub fn create(
         &self,
         custom_field_guid: String,
@@ -376,6 +398,7 @@ impl CustomFieldOptionResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field-option/patch)
+    #[inline]
     pub fn patch(
         &self,
         custom_field_guid: String,
@@ -412,6 +435,7 @@ impl CustomFieldResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/add)
+    #[inline]
     pub fn add(
         &self,
         custom_field_guid: String,
@@ -441,6 +465,7 @@ impl CustomFieldResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/create)
+    #[inline]
     pub fn create(&self, body: CustomFieldCreateBody) -> CustomFieldCreateRequest {
         CustomFieldCreateRequest {
             client: self.client.clone(),
@@ -465,6 +490,7 @@ impl CustomFieldResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/list)
+    #[inline]
     pub fn list(&self) -> CustomFieldListRequest {
         CustomFieldListRequest {
             client: self.client.clone(),
@@ -494,6 +520,7 @@ impl CustomFieldResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/get)
+    #[inline]
     pub fn get(&self, custom_field_guid: impl Into<String>) -> CustomFieldGetRequest {
         CustomFieldGetRequest {
             client: self.client.clone(),
@@ -519,6 +546,7 @@ impl CustomFieldResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/patch)
+    #[inline]
     pub fn patch(
         &self,
         custom_field_guid: impl Into<String>,
@@ -547,6 +575,7 @@ impl CustomFieldResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/custom_field/remove)
+    #[inline]
     pub fn remove(
         &self,
         custom_field_guid: String,
@@ -582,6 +611,7 @@ impl SectionResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/create)
+    #[inline]
     pub fn create(&self, body: SectionCreateBody) -> SectionCreateRequest {
         SectionCreateRequest {
             client: self.client.clone(),
@@ -606,6 +636,7 @@ impl SectionResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/list)
+    #[inline]
     pub fn list(&self, resource_type: impl Into<String>) -> SectionListRequest {
         SectionListRequest {
             client: self.client.clone(),
@@ -634,6 +665,7 @@ impl SectionResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/delete)
+    #[inline]
     pub fn delete(&self, section_guid: impl Into<String>) -> SectionDeleteRequest {
         SectionDeleteRequest {
             client: self.client.clone(),
@@ -657,6 +689,7 @@ impl SectionResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/get)
+    #[inline]
     pub fn get(&self, section_guid: impl Into<String>) -> SectionGetRequest {
         SectionGetRequest {
             client: self.client.clone(),
@@ -681,6 +714,7 @@ impl SectionResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/patch)
+    #[inline]
     pub fn patch(
         &self,
         section_guid: String,
@@ -710,6 +744,7 @@ impl SectionResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/section/tasks)
+    #[inline]
     pub fn tasks(&self, section_guid: impl Into<String>) -> SectionTasksRequest {
         SectionTasksRequest {
             client: self.client.clone(),
@@ -746,6 +781,7 @@ impl TaskSubtaskResource {
     ///   - `1470422` (Code1470422, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task-subtask/create)
+    #[inline]
     pub fn create(
         &self,
         task_guid: String,
@@ -775,6 +811,7 @@ impl TaskSubtaskResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task-subtask/list)
+    #[inline]
     pub fn list(&self, task_guid: impl Into<String>) -> TaskSubtaskListRequest {
         TaskSubtaskListRequest {
             client: self.client.clone(),
@@ -808,6 +845,7 @@ impl TaskResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/add_dependencies)
+    #[inline]
     pub fn add_dependencies(
         &self,
         task_guid: impl Into<String>,
@@ -838,6 +876,7 @@ impl TaskResource {
     ///   - `1470422` (Code1470422, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/add_members)
+    #[inline]
     pub fn add_members(
         &self,
         task_guid: String,
@@ -868,6 +907,7 @@ impl TaskResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/add_reminders)
+    #[inline]
     pub fn add_reminders(
         &self,
         task_guid: String,
@@ -897,6 +937,7 @@ impl TaskResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/add_tasklist)
+    #[inline]
     pub fn add_tasklist(
         &self,
         task_guid: String,
@@ -926,6 +967,7 @@ impl TaskResource {
     ///   - `1470422` (Code1470422, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/create)
+    #[inline]
     pub fn create_v2(&self, body: TaskCreateV2Body) -> TaskCreateV2Request {
         TaskCreateV2Request {
             client: self.client.clone(),
@@ -948,6 +990,7 @@ impl TaskResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/list)
+    #[inline]
     pub fn list_v2(&self) -> TaskListV2Request {
         TaskListV2Request {
             client: self.client.clone(),
@@ -975,6 +1018,7 @@ impl TaskResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/delete)
+    #[inline]
     pub fn delete_v2(&self, task_guid: impl Into<String>) -> TaskDeleteV2Request {
         TaskDeleteV2Request {
             client: self.client.clone(),
@@ -997,6 +1041,7 @@ impl TaskResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/get)
+    #[inline]
     pub fn get_v2(&self, task_guid: impl Into<String>) -> TaskGetV2Request {
         TaskGetV2Request {
             client: self.client.clone(),
@@ -1020,6 +1065,7 @@ impl TaskResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/patch)
+    #[inline]
     pub fn patch_v2(
         &self,
         task_guid: String,
@@ -1049,6 +1095,7 @@ impl TaskResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/remove_dependencies)
+    #[inline]
     pub fn remove_dependencies(
         &self,
         task_guid: String,
@@ -1077,6 +1124,7 @@ impl TaskResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/remove_members)
+    #[inline]
     pub fn remove_members(
         &self,
         task_guid: String,
@@ -1106,6 +1154,7 @@ impl TaskResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/remove_reminders)
+    #[inline]
     pub fn remove_reminders(
         &self,
         task_guid: String,
@@ -1135,6 +1184,7 @@ impl TaskResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/remove_tasklist)
+    #[inline]
     pub fn remove_tasklist(
         &self,
         task_guid: String,
@@ -1168,6 +1218,7 @@ impl TaskResource {
     ///   - `1475002` (SearchServiceError, HTTP 500): search service error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/search)
+    #[inline]
     pub fn search(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -1197,6 +1248,7 @@ impl TaskResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/set_ancestor_task)
+    #[inline]
     pub fn set_ancestor_task(
         &self,
         task_guid: impl Into<String>,
@@ -1224,6 +1276,7 @@ impl TaskResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task/tasklists)
+    #[inline]
     pub fn tasklists(&self, task_guid: impl Into<String>) -> TaskTasklistsRequest {
         TaskTasklistsRequest {
             client: self.client.clone(),
@@ -1252,6 +1305,7 @@ impl TaskV2Resource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task_v2/list_related_task)
+    #[inline]
     pub fn list_related_task(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -1279,6 +1333,7 @@ impl TaskV2Resource {
     ///   - `1470400` (Code1470400, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/task_v2/task_subscription)
+    #[inline]
     pub fn task_subscription(&self) -> TaskV2TaskSubscriptionRequest {
         TaskV2TaskSubscriptionRequest {
             client: self.client.clone(),
@@ -1310,6 +1365,7 @@ impl TasklistActivitySubscriptionResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist-activity_subscription/create)
+    #[inline]
     pub fn create(
         &self,
         tasklist_guid: String,
@@ -1340,6 +1396,7 @@ impl TasklistActivitySubscriptionResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist-activity_subscription/list)
+    #[inline]
     pub fn list(
         &self,
         tasklist_guid: impl Into<String>,
@@ -1368,6 +1425,7 @@ impl TasklistActivitySubscriptionResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist-activity_subscription/delete)
+    #[inline]
     pub fn delete(
         &self,
         tasklist_guid: String,
@@ -1397,6 +1455,7 @@ impl TasklistActivitySubscriptionResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist-activity_subscription/get)
+    #[inline]
     pub fn get(
         &self,
         tasklist_guid: String,
@@ -1427,6 +1486,7 @@ impl TasklistActivitySubscriptionResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist-activity_subscription/patch)
+    #[inline]
     pub fn patch(
         &self,
         tasklist_guid: String,
@@ -1466,6 +1526,7 @@ impl TasklistResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/add_members)
+    #[inline]
     pub fn add_members(
         &self,
         tasklist_guid: String,
@@ -1493,6 +1554,7 @@ impl TasklistResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/create)
+    #[inline]
     pub fn create(&self, body: TasklistCreateBody) -> TasklistCreateRequest {
         TasklistCreateRequest {
             client: self.client.clone(),
@@ -1515,6 +1577,7 @@ impl TasklistResource {
     ///   - `1470500` (Code1470500, HTTP 500): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/list)
+    #[inline]
     pub fn list(&self) -> TasklistListRequest {
         TasklistListRequest {
             client: self.client.clone(),
@@ -1540,6 +1603,7 @@ impl TasklistResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/delete)
+    #[inline]
     pub fn delete(&self, tasklist_guid: impl Into<String>) -> TasklistDeleteRequest {
         TasklistDeleteRequest {
             client: self.client.clone(),
@@ -1563,6 +1627,7 @@ impl TasklistResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/get)
+    #[inline]
     pub fn get(&self, tasklist_guid: impl Into<String>) -> TasklistGetRequest {
         TasklistGetRequest {
             client: self.client.clone(),
@@ -1587,6 +1652,7 @@ impl TasklistResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/patch)
+    #[inline]
     pub fn patch(
         &self,
         tasklist_guid: String,
@@ -1616,6 +1682,7 @@ impl TasklistResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/remove_members)
+    #[inline]
     pub fn remove_members(
         &self,
         tasklist_guid: String,
@@ -1651,6 +1718,7 @@ impl TasklistResource {
     ///   - `1475002` (SearchServiceError, HTTP 500): search service error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/search)
+    #[inline]
     pub fn search(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -1680,6 +1748,7 @@ impl TasklistResource {
     ///   - `1470403` (Code1470403, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/task-v2/tasklist/tasks)
+    #[inline]
     pub fn tasks(&self, tasklist_guid: impl Into<String>) -> TasklistTasksRequest {
         TasklistTasksRequest {
             client: self.client.clone(),
@@ -1704,6 +1773,7 @@ pub struct AttachmentDeleteRequest {
 }
 impl AttachmentDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1736,11 +1806,13 @@ impl AttachmentGetRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1778,6 +1850,7 @@ impl AttachmentListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1785,6 +1858,7 @@ impl AttachmentListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `aWQ9NzEwMjMzMjMxMDE=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1792,6 +1866,7 @@ impl AttachmentListRequest {
     /// 附件归属的资源类型
     ///
     /// Constraints: server default `task`; example `task`.
+    #[inline]
     pub fn resource_type(mut self, resource_type: impl Into<String>) -> Self {
         self.resource_type = Some(Into::into(resource_type));
         self
@@ -1799,6 +1874,7 @@ impl AttachmentListRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -1806,11 +1882,13 @@ impl AttachmentListRequest {
     /// 附件的最早上传时间
     ///
     /// Constraints: example `123`.
+    #[inline]
     pub fn updated_mesc(mut self, updated_mesc: impl Into<String>) -> Self {
         self.updated_mesc = Some(Into::into(updated_mesc));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1862,11 +1940,13 @@ impl AttachmentUploadRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1901,11 +1981,13 @@ impl CommentCreateRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1944,6 +2026,7 @@ impl CommentListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -1951,6 +2034,7 @@ impl CommentListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `aWQ9NzEwMjMzMjMxMDE=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -1958,6 +2042,7 @@ impl CommentListRequest {
     /// 要获取评论列表的资源类型
     ///
     /// Constraints: server default `task`; example `task`.
+    #[inline]
     pub fn resource_type(mut self, resource_type: impl Into<String>) -> Self {
         self.resource_type = Some(Into::into(resource_type));
         self
@@ -1965,6 +2050,7 @@ impl CommentListRequest {
     /// 返回数据的排序方式
     ///
     /// Constraints: server default `asc`; example `asc`.
+    #[inline]
     pub fn direction(mut self, direction: impl Into<Direction>) -> Self {
         self.direction = Some(Into::into(direction));
         self
@@ -1972,11 +2058,13 @@ impl CommentListRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2023,6 +2111,7 @@ pub struct CommentDeleteRequest {
 }
 impl CommentDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2055,11 +2144,13 @@ impl CommentGetRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2094,11 +2185,13 @@ impl CommentPatchRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2132,6 +2225,7 @@ pub struct CustomFieldOptionCreateRequest {
 }
 impl CustomFieldOptionCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2167,11 +2261,13 @@ pub struct CustomFieldOptionPatchRequest {
 }
 impl CustomFieldOptionPatchRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: CustomFieldOptionPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2207,6 +2303,7 @@ pub struct CustomFieldAddRequest {
 }
 impl CustomFieldAddRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2241,6 +2338,7 @@ impl CustomFieldCreateRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomFieldCreateUserIdType>,
@@ -2249,6 +2347,7 @@ impl CustomFieldCreateRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2287,6 +2386,7 @@ impl CustomFieldListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2294,6 +2394,7 @@ impl CustomFieldListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `aWQ9NzEwMjMzMjMxMDE=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2301,6 +2402,7 @@ impl CustomFieldListRequest {
     /// 用户ID格式，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomFieldCreateUserIdType>,
@@ -2311,6 +2413,7 @@ impl CustomFieldListRequest {
     /// 资源类型，如提供表示仅查询特定资源下的自定义字段。目前只支持tasklist。
     ///
     /// Constraints: example `tasklist`.
+    #[inline]
     pub fn resource_type(mut self, resource_type: impl Into<String>) -> Self {
         self.resource_type = Some(Into::into(resource_type));
         self
@@ -2318,6 +2421,7 @@ impl CustomFieldListRequest {
     /// 要查询自定义字段的归属resource_id
     ///
     /// Constraints: example `5ffbe0ca-6600-41e0-a634-2b38cbcf13b8`.
+    #[inline]
     pub fn resource_id(mut self, resource_id: impl Into<String>) -> Self {
         self.resource_id = Some(Into::into(resource_id));
         self
@@ -2325,11 +2429,13 @@ impl CustomFieldListRequest {
     /// 更新时间戳过滤条件(ms)
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn update_msec(mut self, update_msec: impl Into<String>) -> Self {
         self.update_msec = Some(Into::into(update_msec));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2381,6 +2487,7 @@ impl CustomFieldGetRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<CustomFieldCreateUserIdType>,
@@ -2389,6 +2496,7 @@ impl CustomFieldGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2423,16 +2531,19 @@ impl CustomFieldPatchRequest {
     /// 用户ID格式
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: CustomFieldPatchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2466,6 +2577,7 @@ pub struct CustomFieldRemoveRequest {
 }
 impl CustomFieldRemoveRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2500,11 +2612,13 @@ impl SectionCreateRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2543,6 +2657,7 @@ impl SectionListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2550,6 +2665,7 @@ impl SectionListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `aWQ9NzEwMjMzMjMxMDE=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2557,6 +2673,7 @@ impl SectionListRequest {
     /// 如'resource_type'为"tasklist"，这里需要填写要列取自定义分组的清单的GUID。
     ///
     /// Constraints: example `caef228f-2342-23c1-c36d-91186414dc64`.
+    #[inline]
     pub fn resource_id(mut self, resource_id: impl Into<String>) -> Self {
         self.resource_id = Some(Into::into(resource_id));
         self
@@ -2564,6 +2681,7 @@ impl SectionListRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2571,11 +2689,13 @@ impl SectionListRequest {
     /// 更新时间戳过滤(ms)
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn update_msec(mut self, update_msec: impl Into<String>) -> Self {
         self.update_msec = Some(Into::into(update_msec));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2624,6 +2744,7 @@ pub struct SectionDeleteRequest {
 }
 impl SectionDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2656,11 +2777,13 @@ impl SectionGetRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2695,11 +2818,13 @@ impl SectionPatchRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2740,6 +2865,7 @@ impl SectionTasksRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2747,6 +2873,7 @@ impl SectionTasksRequest {
     /// 分页标记
     ///
     /// Constraints: example `aWQ9NzEwMjMzMjMxMDE=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2754,6 +2881,7 @@ impl SectionTasksRequest {
     /// 按照任务状态过滤，如果不填写则表示不按完成状态过滤
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn completed(mut self, completed: bool) -> Self {
         self.completed = Some(completed);
         self
@@ -2761,6 +2889,7 @@ impl SectionTasksRequest {
     /// 按照创建时间筛选的起始时间戳（ms)，如不填写则为首个任务的创建时刻
     ///
     /// Constraints: example `1675742789470`.
+    #[inline]
     pub fn created_from(mut self, created_from: i64) -> Self {
         self.created_from = Some(created_from);
         self
@@ -2768,6 +2897,7 @@ impl SectionTasksRequest {
     /// 按照创建时间筛选的起始时间戳（ms)，如不填写则为最后任务的创建时刻
     ///
     /// Constraints: example `1675742789470`.
+    #[inline]
     pub fn created_to(mut self, created_to: i64) -> Self {
         self.created_to = Some(created_to);
         self
@@ -2775,11 +2905,13 @@ impl SectionTasksRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2833,11 +2965,13 @@ impl TaskSubtaskCreateRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2875,6 +3009,7 @@ impl TaskSubtaskListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2882,6 +3017,7 @@ impl TaskSubtaskListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `aWQ9NzEwMjMzMjMxMDE=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2889,11 +3025,13 @@ impl TaskSubtaskListRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2941,11 +3079,13 @@ pub struct TaskAddDependenciesRequest {
 }
 impl TaskAddDependenciesRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TaskAddDependenciesBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2981,11 +3121,13 @@ impl TaskAddMembersRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3022,11 +3164,13 @@ impl TaskAddRemindersRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3063,11 +3207,13 @@ impl TaskAddTasklistRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3103,11 +3249,13 @@ impl TaskCreateV2Request {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3146,6 +3294,7 @@ impl TaskListV2Request {
     /// 每页的任务数量
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -3153,6 +3302,7 @@ impl TaskListV2Request {
     /// 分页标记。第一次请求不填该参数，表示从头开始查询；查询结果若还有更多数据时会同时返回新的 page_token。使用page_token重新调用本接口可以获取下一页数据。
     ///
     /// Constraints: example `aWQ9NzEwMjMzMjMxMDE=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3160,6 +3310,7 @@ impl TaskListV2Request {
     /// 是否按任务完成进行过滤。不填写表示不过滤。
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn completed(mut self, completed: bool) -> Self {
         self.completed = Some(completed);
         self
@@ -3167,6 +3318,7 @@ impl TaskListV2Request {
     /// 查询任务的范围
     ///
     /// Constraints: server default `my_tasks`; example `my_tasks`.
+    #[inline]
     pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
         self.r#type = Some(Into::into(r#type));
         self
@@ -3174,6 +3326,7 @@ impl TaskListV2Request {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3181,11 +3334,13 @@ impl TaskListV2Request {
     /// 智能体任务状态，优先使用completed字段，如果要查细分状态，再使用agent_task_status
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn agent_task_status(mut self, agent_task_status: i64) -> Self {
         self.agent_task_status = Some(agent_task_status);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3232,6 +3387,7 @@ pub struct TaskDeleteV2Request {
 }
 impl TaskDeleteV2Request {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3264,11 +3420,13 @@ impl TaskGetV2Request {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3303,11 +3461,13 @@ impl TaskPatchV2Request {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3341,6 +3501,7 @@ pub struct TaskRemoveDependenciesRequest {
 }
 impl TaskRemoveDependenciesRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3378,11 +3539,13 @@ impl TaskRemoveMembersRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3419,11 +3582,13 @@ impl TaskRemoveRemindersRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3460,11 +3625,13 @@ impl TaskRemoveTasklistRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3500,16 +3667,19 @@ pub struct TaskSearchRequest {
 }
 impl TaskSearchRequest {
     /// `page_size`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<TaskSearchUserIdType>,
@@ -3518,6 +3688,7 @@ impl TaskSearchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TaskSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -3566,11 +3737,13 @@ pub struct TaskSetAncestorTaskRequest {
 }
 impl TaskSetAncestorTaskRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TaskSetAncestorTaskBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3602,6 +3775,7 @@ pub struct TaskTasklistsRequest {
 }
 impl TaskTasklistsRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3634,21 +3808,25 @@ pub struct TaskV2ListRelatedTaskRequest {
 }
 impl TaskV2ListRelatedTaskRequest {
     /// `page_size`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 是否按任务完成进行过滤。不填写表示不过滤。
+    #[inline]
     pub fn completed(mut self, completed: bool) -> Self {
         self.completed = Some(completed);
         self
     }
     /// `user_id_type`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<TaskSearchUserIdType>,
@@ -3700,6 +3878,7 @@ pub struct TaskV2TaskSubscriptionRequest {
 }
 impl TaskV2TaskSubscriptionRequest {
     /// `user_id_type`.
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<TaskV2TaskSubscriptionUserIdType>,
@@ -3708,6 +3887,7 @@ impl TaskV2TaskSubscriptionRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3743,11 +3923,13 @@ impl TasklistActivitySubscriptionCreateRequest {
     /// 用户ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3789,6 +3971,7 @@ impl TasklistActivitySubscriptionListRequest {
     /// 返回结果的最大数量
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
         self
@@ -3796,11 +3979,13 @@ impl TasklistActivitySubscriptionListRequest {
     /// 用户ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3838,6 +4023,7 @@ pub struct TasklistActivitySubscriptionDeleteRequest {
 }
 impl TasklistActivitySubscriptionDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3872,11 +4058,13 @@ impl TasklistActivitySubscriptionGetRequest {
     /// 用户ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3918,11 +4106,13 @@ impl TasklistActivitySubscriptionPatchRequest {
     /// 用户ID类型
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3965,11 +4155,13 @@ impl TasklistAddMembersRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4005,11 +4197,13 @@ impl TasklistCreateRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4045,6 +4239,7 @@ impl TasklistListRequest {
     /// 每页返回的清单数量
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4052,6 +4247,7 @@ impl TasklistListRequest {
     /// 分页标记。第一次请求不填该参数，表示从头开始查询；查询结果若还有更多数据时会同时返回新的 page_token。使用page_token重新调用本接口可以获取下一页数据。
     ///
     /// Constraints: example `aWQ9NzEwMjMzMjMxMDE=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4059,11 +4255,13 @@ impl TasklistListRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4111,6 +4309,7 @@ pub struct TasklistDeleteRequest {
 }
 impl TasklistDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4143,11 +4342,13 @@ impl TasklistGetRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4182,11 +4383,13 @@ impl TasklistPatchRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4223,11 +4426,13 @@ impl TasklistRemoveMembersRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4265,16 +4470,19 @@ pub struct TasklistSearchRequest {
 }
 impl TasklistSearchRequest {
     /// `page_size`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// `page_token`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(
         mut self,
         user_id_type: impl Into<TaskSearchUserIdType>,
@@ -4283,6 +4491,7 @@ impl TasklistSearchRequest {
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: TasklistSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -4338,6 +4547,7 @@ impl TasklistTasksRequest {
     /// 每页返回的任务数量
     ///
     /// Constraints: server default `50`; example `50`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4345,6 +4555,7 @@ impl TasklistTasksRequest {
     /// 分页标记。第一次请求不填该参数，表示从头开始查询；查询结果若还有更多数据时会同时返回新的 page_token。使用page_token重新调用本接口可以获取下一页数据。
     ///
     /// Constraints: example `aWQ9NzEwMjMzMjMxMDE=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4352,6 +4563,7 @@ impl TasklistTasksRequest {
     /// 只查看特定完成状态的任务，不填写表示不按完成状态过滤
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn completed(mut self, completed: bool) -> Self {
         self.completed = Some(completed);
         self
@@ -4359,6 +4571,7 @@ impl TasklistTasksRequest {
     /// 任务创建的起始时间戳（ms），闭区间，不填写默认为首个任务的创建时间戳
     ///
     /// Constraints: example `1675742789470`.
+    #[inline]
     pub fn created_from(mut self, created_from: i64) -> Self {
         self.created_from = Some(created_from);
         self
@@ -4366,6 +4579,7 @@ impl TasklistTasksRequest {
     /// 任务创建的结束时间戳（ms），闭区间，不填写默认为最后创建任务的创建时间戳
     ///
     /// Constraints: example `1675742789470`.
+    #[inline]
     pub fn created_to(mut self, created_to: i64) -> Self {
         self.created_to = Some(created_to);
         self
@@ -4373,11 +4587,13 @@ impl TasklistTasksRequest {
     /// 表示user的ID的类型，支持open_id, user_id, union_id
     ///
     /// Constraints: server default `open_id`; example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<String>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4420,6 +4636,7 @@ pub enum AttachmentDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AttachmentDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -4432,6 +4649,7 @@ impl From<rt::Error> for AttachmentDeleteError {
 }
 impl ::std::ops::Deref for AttachmentDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -4443,11 +4661,13 @@ impl ::std::ops::Deref for AttachmentDeleteError {
     }
 }
 impl ::std::fmt::Display for AttachmentDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AttachmentDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4472,6 +4692,7 @@ pub enum AttachmentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AttachmentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -4484,6 +4705,7 @@ impl From<rt::Error> for AttachmentGetError {
 }
 impl ::std::ops::Deref for AttachmentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -4495,11 +4717,13 @@ impl ::std::ops::Deref for AttachmentGetError {
     }
 }
 impl ::std::fmt::Display for AttachmentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AttachmentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4524,6 +4748,7 @@ pub enum AttachmentListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AttachmentListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -4536,6 +4761,7 @@ impl From<rt::Error> for AttachmentListError {
 }
 impl ::std::ops::Deref for AttachmentListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -4547,11 +4773,13 @@ impl ::std::ops::Deref for AttachmentListError {
     }
 }
 impl ::std::fmt::Display for AttachmentListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AttachmentListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4576,6 +4804,7 @@ pub enum AttachmentUploadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AttachmentUploadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -4588,6 +4817,7 @@ impl From<rt::Error> for AttachmentUploadError {
 }
 impl ::std::ops::Deref for AttachmentUploadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -4599,11 +4829,13 @@ impl ::std::ops::Deref for AttachmentUploadError {
     }
 }
 impl ::std::fmt::Display for AttachmentUploadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AttachmentUploadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4628,6 +4860,7 @@ pub enum CommentCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CommentCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -4640,6 +4873,7 @@ impl From<rt::Error> for CommentCreateError {
 }
 impl ::std::ops::Deref for CommentCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -4651,11 +4885,13 @@ impl ::std::ops::Deref for CommentCreateError {
     }
 }
 impl ::std::fmt::Display for CommentCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CommentCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4680,6 +4916,7 @@ pub enum CommentListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CommentListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -4692,6 +4929,7 @@ impl From<rt::Error> for CommentListError {
 }
 impl ::std::ops::Deref for CommentListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -4703,11 +4941,13 @@ impl ::std::ops::Deref for CommentListError {
     }
 }
 impl ::std::fmt::Display for CommentListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CommentListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4732,6 +4972,7 @@ pub enum CommentDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CommentDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -4744,6 +4985,7 @@ impl From<rt::Error> for CommentDeleteError {
 }
 impl ::std::ops::Deref for CommentDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -4755,11 +4997,13 @@ impl ::std::ops::Deref for CommentDeleteError {
     }
 }
 impl ::std::fmt::Display for CommentDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CommentDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4784,6 +5028,7 @@ pub enum CommentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CommentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -4796,6 +5041,7 @@ impl From<rt::Error> for CommentGetError {
 }
 impl ::std::ops::Deref for CommentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -4807,11 +5053,13 @@ impl ::std::ops::Deref for CommentGetError {
     }
 }
 impl ::std::fmt::Display for CommentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CommentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4836,6 +5084,7 @@ pub enum CommentPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CommentPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -4848,6 +5097,7 @@ impl From<rt::Error> for CommentPatchError {
 }
 impl ::std::ops::Deref for CommentPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -4859,11 +5109,13 @@ impl ::std::ops::Deref for CommentPatchError {
     }
 }
 impl ::std::fmt::Display for CommentPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CommentPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4888,6 +5140,7 @@ pub enum CustomFieldOptionCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomFieldOptionCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -4900,6 +5153,7 @@ impl From<rt::Error> for CustomFieldOptionCreateError {
 }
 impl ::std::ops::Deref for CustomFieldOptionCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -4911,11 +5165,13 @@ impl ::std::ops::Deref for CustomFieldOptionCreateError {
     }
 }
 impl ::std::fmt::Display for CustomFieldOptionCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomFieldOptionCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4940,6 +5196,7 @@ pub enum CustomFieldOptionPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomFieldOptionPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -4952,6 +5209,7 @@ impl From<rt::Error> for CustomFieldOptionPatchError {
 }
 impl ::std::ops::Deref for CustomFieldOptionPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -4963,11 +5221,13 @@ impl ::std::ops::Deref for CustomFieldOptionPatchError {
     }
 }
 impl ::std::fmt::Display for CustomFieldOptionPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomFieldOptionPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -4992,6 +5252,7 @@ pub enum CustomFieldAddError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomFieldAddError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5004,6 +5265,7 @@ impl From<rt::Error> for CustomFieldAddError {
 }
 impl ::std::ops::Deref for CustomFieldAddError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5015,11 +5277,13 @@ impl ::std::ops::Deref for CustomFieldAddError {
     }
 }
 impl ::std::fmt::Display for CustomFieldAddError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomFieldAddError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5044,6 +5308,7 @@ pub enum CustomFieldCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomFieldCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5056,6 +5321,7 @@ impl From<rt::Error> for CustomFieldCreateError {
 }
 impl ::std::ops::Deref for CustomFieldCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5067,11 +5333,13 @@ impl ::std::ops::Deref for CustomFieldCreateError {
     }
 }
 impl ::std::fmt::Display for CustomFieldCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomFieldCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5094,6 +5362,7 @@ pub enum CustomFieldListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomFieldListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5105,6 +5374,7 @@ impl From<rt::Error> for CustomFieldListError {
 }
 impl ::std::ops::Deref for CustomFieldListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5115,11 +5385,13 @@ impl ::std::ops::Deref for CustomFieldListError {
     }
 }
 impl ::std::fmt::Display for CustomFieldListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomFieldListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5144,6 +5416,7 @@ pub enum CustomFieldGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomFieldGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5156,6 +5429,7 @@ impl From<rt::Error> for CustomFieldGetError {
 }
 impl ::std::ops::Deref for CustomFieldGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5167,11 +5441,13 @@ impl ::std::ops::Deref for CustomFieldGetError {
     }
 }
 impl ::std::fmt::Display for CustomFieldGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomFieldGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5196,6 +5472,7 @@ pub enum CustomFieldPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomFieldPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5208,6 +5485,7 @@ impl From<rt::Error> for CustomFieldPatchError {
 }
 impl ::std::ops::Deref for CustomFieldPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5219,11 +5497,13 @@ impl ::std::ops::Deref for CustomFieldPatchError {
     }
 }
 impl ::std::fmt::Display for CustomFieldPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomFieldPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5248,6 +5528,7 @@ pub enum CustomFieldRemoveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomFieldRemoveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5260,6 +5541,7 @@ impl From<rt::Error> for CustomFieldRemoveError {
 }
 impl ::std::ops::Deref for CustomFieldRemoveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5271,11 +5553,13 @@ impl ::std::ops::Deref for CustomFieldRemoveError {
     }
 }
 impl ::std::fmt::Display for CustomFieldRemoveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomFieldRemoveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5300,6 +5584,7 @@ pub enum SectionCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SectionCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5312,6 +5597,7 @@ impl From<rt::Error> for SectionCreateError {
 }
 impl ::std::ops::Deref for SectionCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5323,11 +5609,13 @@ impl ::std::ops::Deref for SectionCreateError {
     }
 }
 impl ::std::fmt::Display for SectionCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SectionCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5352,6 +5640,7 @@ pub enum SectionListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SectionListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5364,6 +5653,7 @@ impl From<rt::Error> for SectionListError {
 }
 impl ::std::ops::Deref for SectionListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5375,11 +5665,13 @@ impl ::std::ops::Deref for SectionListError {
     }
 }
 impl ::std::fmt::Display for SectionListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SectionListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5404,6 +5696,7 @@ pub enum SectionDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SectionDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5416,6 +5709,7 @@ impl From<rt::Error> for SectionDeleteError {
 }
 impl ::std::ops::Deref for SectionDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5427,11 +5721,13 @@ impl ::std::ops::Deref for SectionDeleteError {
     }
 }
 impl ::std::fmt::Display for SectionDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SectionDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5456,6 +5752,7 @@ pub enum SectionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SectionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5468,6 +5765,7 @@ impl From<rt::Error> for SectionGetError {
 }
 impl ::std::ops::Deref for SectionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5479,11 +5777,13 @@ impl ::std::ops::Deref for SectionGetError {
     }
 }
 impl ::std::fmt::Display for SectionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SectionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5508,6 +5808,7 @@ pub enum SectionPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SectionPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5520,6 +5821,7 @@ impl From<rt::Error> for SectionPatchError {
 }
 impl ::std::ops::Deref for SectionPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5531,11 +5833,13 @@ impl ::std::ops::Deref for SectionPatchError {
     }
 }
 impl ::std::fmt::Display for SectionPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SectionPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5560,6 +5864,7 @@ pub enum SectionTasksError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SectionTasksError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5572,6 +5877,7 @@ impl From<rt::Error> for SectionTasksError {
 }
 impl ::std::ops::Deref for SectionTasksError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5583,11 +5889,13 @@ impl ::std::ops::Deref for SectionTasksError {
     }
 }
 impl ::std::fmt::Display for SectionTasksError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SectionTasksError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5614,6 +5922,7 @@ pub enum TaskSubtaskCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskSubtaskCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5627,6 +5936,7 @@ impl From<rt::Error> for TaskSubtaskCreateError {
 }
 impl ::std::ops::Deref for TaskSubtaskCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5639,11 +5949,13 @@ impl ::std::ops::Deref for TaskSubtaskCreateError {
     }
 }
 impl ::std::fmt::Display for TaskSubtaskCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskSubtaskCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5668,6 +5980,7 @@ pub enum TaskSubtaskListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskSubtaskListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5680,6 +5993,7 @@ impl From<rt::Error> for TaskSubtaskListError {
 }
 impl ::std::ops::Deref for TaskSubtaskListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5691,11 +6005,13 @@ impl ::std::ops::Deref for TaskSubtaskListError {
     }
 }
 impl ::std::fmt::Display for TaskSubtaskListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskSubtaskListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5720,6 +6036,7 @@ pub enum TaskAddDependenciesError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskAddDependenciesError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5732,6 +6049,7 @@ impl From<rt::Error> for TaskAddDependenciesError {
 }
 impl ::std::ops::Deref for TaskAddDependenciesError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5743,11 +6061,13 @@ impl ::std::ops::Deref for TaskAddDependenciesError {
     }
 }
 impl ::std::fmt::Display for TaskAddDependenciesError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskAddDependenciesError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5778,6 +6098,7 @@ pub enum TaskAddMembersError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskAddMembersError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5793,6 +6114,7 @@ impl From<rt::Error> for TaskAddMembersError {
 }
 impl ::std::ops::Deref for TaskAddMembersError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5807,11 +6129,13 @@ impl ::std::ops::Deref for TaskAddMembersError {
     }
 }
 impl ::std::fmt::Display for TaskAddMembersError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskAddMembersError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5838,6 +6162,7 @@ pub enum TaskAddRemindersError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskAddRemindersError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470404 => Self::Code1470404(api),
@@ -5851,6 +6176,7 @@ impl From<rt::Error> for TaskAddRemindersError {
 }
 impl ::std::ops::Deref for TaskAddRemindersError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470404(api) => &**api,
@@ -5863,11 +6189,13 @@ impl ::std::ops::Deref for TaskAddRemindersError {
     }
 }
 impl ::std::fmt::Display for TaskAddRemindersError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskAddRemindersError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5892,6 +6220,7 @@ pub enum TaskAddTasklistError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskAddTasklistError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5904,6 +6233,7 @@ impl From<rt::Error> for TaskAddTasklistError {
 }
 impl ::std::ops::Deref for TaskAddTasklistError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5915,11 +6245,13 @@ impl ::std::ops::Deref for TaskAddTasklistError {
     }
 }
 impl ::std::fmt::Display for TaskAddTasklistError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskAddTasklistError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5946,6 +6278,7 @@ pub enum TaskCreateV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskCreateV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -5959,6 +6292,7 @@ impl From<rt::Error> for TaskCreateV2Error {
 }
 impl ::std::ops::Deref for TaskCreateV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -5971,11 +6305,13 @@ impl ::std::ops::Deref for TaskCreateV2Error {
     }
 }
 impl ::std::fmt::Display for TaskCreateV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskCreateV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5996,6 +6332,7 @@ pub enum TaskListV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskListV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6006,6 +6343,7 @@ impl From<rt::Error> for TaskListV2Error {
 }
 impl ::std::ops::Deref for TaskListV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6015,11 +6353,13 @@ impl ::std::ops::Deref for TaskListV2Error {
     }
 }
 impl ::std::fmt::Display for TaskListV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskListV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6044,6 +6384,7 @@ pub enum TaskDeleteV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskDeleteV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470404 => Self::Code1470404(api),
@@ -6056,6 +6397,7 @@ impl From<rt::Error> for TaskDeleteV2Error {
 }
 impl ::std::ops::Deref for TaskDeleteV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470404(api) => &**api,
@@ -6067,11 +6409,13 @@ impl ::std::ops::Deref for TaskDeleteV2Error {
     }
 }
 impl ::std::fmt::Display for TaskDeleteV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskDeleteV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6096,6 +6440,7 @@ pub enum TaskGetV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskGetV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6108,6 +6453,7 @@ impl From<rt::Error> for TaskGetV2Error {
 }
 impl ::std::ops::Deref for TaskGetV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6119,11 +6465,13 @@ impl ::std::ops::Deref for TaskGetV2Error {
     }
 }
 impl ::std::fmt::Display for TaskGetV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskGetV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6148,6 +6496,7 @@ pub enum TaskPatchV2Error {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskPatchV2Error {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6160,6 +6509,7 @@ impl From<rt::Error> for TaskPatchV2Error {
 }
 impl ::std::ops::Deref for TaskPatchV2Error {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6171,11 +6521,13 @@ impl ::std::ops::Deref for TaskPatchV2Error {
     }
 }
 impl ::std::fmt::Display for TaskPatchV2Error {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskPatchV2Error {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6200,6 +6552,7 @@ pub enum TaskRemoveDependenciesError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskRemoveDependenciesError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6212,6 +6565,7 @@ impl From<rt::Error> for TaskRemoveDependenciesError {
 }
 impl ::std::ops::Deref for TaskRemoveDependenciesError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6223,11 +6577,13 @@ impl ::std::ops::Deref for TaskRemoveDependenciesError {
     }
 }
 impl ::std::fmt::Display for TaskRemoveDependenciesError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskRemoveDependenciesError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6252,6 +6608,7 @@ pub enum TaskRemoveMembersError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskRemoveMembersError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6264,6 +6621,7 @@ impl From<rt::Error> for TaskRemoveMembersError {
 }
 impl ::std::ops::Deref for TaskRemoveMembersError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6275,11 +6633,13 @@ impl ::std::ops::Deref for TaskRemoveMembersError {
     }
 }
 impl ::std::fmt::Display for TaskRemoveMembersError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskRemoveMembersError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6304,6 +6664,7 @@ pub enum TaskRemoveRemindersError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskRemoveRemindersError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6316,6 +6677,7 @@ impl From<rt::Error> for TaskRemoveRemindersError {
 }
 impl ::std::ops::Deref for TaskRemoveRemindersError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6327,11 +6689,13 @@ impl ::std::ops::Deref for TaskRemoveRemindersError {
     }
 }
 impl ::std::fmt::Display for TaskRemoveRemindersError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskRemoveRemindersError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6356,6 +6720,7 @@ pub enum TaskRemoveTasklistError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskRemoveTasklistError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6368,6 +6733,7 @@ impl From<rt::Error> for TaskRemoveTasklistError {
 }
 impl ::std::ops::Deref for TaskRemoveTasklistError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6379,11 +6745,13 @@ impl ::std::ops::Deref for TaskRemoveTasklistError {
     }
 }
 impl ::std::fmt::Display for TaskRemoveTasklistError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskRemoveTasklistError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6414,6 +6782,7 @@ pub enum TaskSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1474002 => {
@@ -6441,6 +6810,7 @@ impl From<rt::Error> for TaskSearchError {
 }
 impl ::std::ops::Deref for TaskSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenIsInvalidOrExpired(api) => &**api,
@@ -6455,11 +6825,13 @@ impl ::std::ops::Deref for TaskSearchError {
     }
 }
 impl ::std::fmt::Display for TaskSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6484,6 +6856,7 @@ pub enum TaskSetAncestorTaskError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskSetAncestorTaskError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6496,6 +6869,7 @@ impl From<rt::Error> for TaskSetAncestorTaskError {
 }
 impl ::std::ops::Deref for TaskSetAncestorTaskError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6507,11 +6881,13 @@ impl ::std::ops::Deref for TaskSetAncestorTaskError {
     }
 }
 impl ::std::fmt::Display for TaskSetAncestorTaskError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskSetAncestorTaskError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6536,6 +6912,7 @@ pub enum TaskTasklistsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskTasklistsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6548,6 +6925,7 @@ impl From<rt::Error> for TaskTasklistsError {
 }
 impl ::std::ops::Deref for TaskTasklistsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6559,11 +6937,13 @@ impl ::std::ops::Deref for TaskTasklistsError {
     }
 }
 impl ::std::fmt::Display for TaskTasklistsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskTasklistsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6584,6 +6964,7 @@ pub enum TaskV2ListRelatedTaskError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskV2ListRelatedTaskError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6594,6 +6975,7 @@ impl From<rt::Error> for TaskV2ListRelatedTaskError {
 }
 impl ::std::ops::Deref for TaskV2ListRelatedTaskError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6603,11 +6985,13 @@ impl ::std::ops::Deref for TaskV2ListRelatedTaskError {
     }
 }
 impl ::std::fmt::Display for TaskV2ListRelatedTaskError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskV2ListRelatedTaskError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6628,6 +7012,7 @@ pub enum TaskV2TaskSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskV2TaskSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470500 => Self::Code1470500(api),
@@ -6638,6 +7023,7 @@ impl From<rt::Error> for TaskV2TaskSubscriptionError {
 }
 impl ::std::ops::Deref for TaskV2TaskSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470500(api) => &**api,
@@ -6647,11 +7033,13 @@ impl ::std::ops::Deref for TaskV2TaskSubscriptionError {
     }
 }
 impl ::std::fmt::Display for TaskV2TaskSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskV2TaskSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6676,6 +7064,7 @@ pub enum TasklistActivitySubscriptionCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistActivitySubscriptionCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6688,6 +7077,7 @@ impl From<rt::Error> for TasklistActivitySubscriptionCreateError {
 }
 impl ::std::ops::Deref for TasklistActivitySubscriptionCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6699,11 +7089,13 @@ impl ::std::ops::Deref for TasklistActivitySubscriptionCreateError {
     }
 }
 impl ::std::fmt::Display for TasklistActivitySubscriptionCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistActivitySubscriptionCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6728,6 +7120,7 @@ pub enum TasklistActivitySubscriptionListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistActivitySubscriptionListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6740,6 +7133,7 @@ impl From<rt::Error> for TasklistActivitySubscriptionListError {
 }
 impl ::std::ops::Deref for TasklistActivitySubscriptionListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6751,11 +7145,13 @@ impl ::std::ops::Deref for TasklistActivitySubscriptionListError {
     }
 }
 impl ::std::fmt::Display for TasklistActivitySubscriptionListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistActivitySubscriptionListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6780,6 +7176,7 @@ pub enum TasklistActivitySubscriptionDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistActivitySubscriptionDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6792,6 +7189,7 @@ impl From<rt::Error> for TasklistActivitySubscriptionDeleteError {
 }
 impl ::std::ops::Deref for TasklistActivitySubscriptionDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6803,11 +7201,13 @@ impl ::std::ops::Deref for TasklistActivitySubscriptionDeleteError {
     }
 }
 impl ::std::fmt::Display for TasklistActivitySubscriptionDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistActivitySubscriptionDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6832,6 +7232,7 @@ pub enum TasklistActivitySubscriptionGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistActivitySubscriptionGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6844,6 +7245,7 @@ impl From<rt::Error> for TasklistActivitySubscriptionGetError {
 }
 impl ::std::ops::Deref for TasklistActivitySubscriptionGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6855,11 +7257,13 @@ impl ::std::ops::Deref for TasklistActivitySubscriptionGetError {
     }
 }
 impl ::std::fmt::Display for TasklistActivitySubscriptionGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistActivitySubscriptionGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6884,6 +7288,7 @@ pub enum TasklistActivitySubscriptionPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistActivitySubscriptionPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6896,6 +7301,7 @@ impl From<rt::Error> for TasklistActivitySubscriptionPatchError {
 }
 impl ::std::ops::Deref for TasklistActivitySubscriptionPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6907,11 +7313,13 @@ impl ::std::ops::Deref for TasklistActivitySubscriptionPatchError {
     }
 }
 impl ::std::fmt::Display for TasklistActivitySubscriptionPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistActivitySubscriptionPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6938,6 +7346,7 @@ pub enum TasklistAddMembersError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistAddMembersError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6951,6 +7360,7 @@ impl From<rt::Error> for TasklistAddMembersError {
 }
 impl ::std::ops::Deref for TasklistAddMembersError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -6963,11 +7373,13 @@ impl ::std::ops::Deref for TasklistAddMembersError {
     }
 }
 impl ::std::fmt::Display for TasklistAddMembersError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistAddMembersError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6988,6 +7400,7 @@ pub enum TasklistCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -6998,6 +7411,7 @@ impl From<rt::Error> for TasklistCreateError {
 }
 impl ::std::ops::Deref for TasklistCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -7007,11 +7421,13 @@ impl ::std::ops::Deref for TasklistCreateError {
     }
 }
 impl ::std::fmt::Display for TasklistCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7032,6 +7448,7 @@ pub enum TasklistListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -7042,6 +7459,7 @@ impl From<rt::Error> for TasklistListError {
 }
 impl ::std::ops::Deref for TasklistListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -7051,11 +7469,13 @@ impl ::std::ops::Deref for TasklistListError {
     }
 }
 impl ::std::fmt::Display for TasklistListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7080,6 +7500,7 @@ pub enum TasklistDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -7092,6 +7513,7 @@ impl From<rt::Error> for TasklistDeleteError {
 }
 impl ::std::ops::Deref for TasklistDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -7103,11 +7525,13 @@ impl ::std::ops::Deref for TasklistDeleteError {
     }
 }
 impl ::std::fmt::Display for TasklistDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7132,6 +7556,7 @@ pub enum TasklistGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -7144,6 +7569,7 @@ impl From<rt::Error> for TasklistGetError {
 }
 impl ::std::ops::Deref for TasklistGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -7155,11 +7581,13 @@ impl ::std::ops::Deref for TasklistGetError {
     }
 }
 impl ::std::fmt::Display for TasklistGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7184,6 +7612,7 @@ pub enum TasklistPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -7196,6 +7625,7 @@ impl From<rt::Error> for TasklistPatchError {
 }
 impl ::std::ops::Deref for TasklistPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -7207,11 +7637,13 @@ impl ::std::ops::Deref for TasklistPatchError {
     }
 }
 impl ::std::fmt::Display for TasklistPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7236,6 +7668,7 @@ pub enum TasklistRemoveMembersError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistRemoveMembersError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -7248,6 +7681,7 @@ impl From<rt::Error> for TasklistRemoveMembersError {
 }
 impl ::std::ops::Deref for TasklistRemoveMembersError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -7259,11 +7693,13 @@ impl ::std::ops::Deref for TasklistRemoveMembersError {
     }
 }
 impl ::std::fmt::Display for TasklistRemoveMembersError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistRemoveMembersError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7294,6 +7730,7 @@ pub enum TasklistSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1474002 => {
@@ -7321,6 +7758,7 @@ impl From<rt::Error> for TasklistSearchError {
 }
 impl ::std::ops::Deref for TasklistSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenIsInvalidOrExpired(api) => &**api,
@@ -7335,11 +7773,13 @@ impl ::std::ops::Deref for TasklistSearchError {
     }
 }
 impl ::std::fmt::Display for TasklistSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7364,6 +7804,7 @@ pub enum TasklistTasksError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TasklistTasksError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1470400 => Self::Code1470400(api),
@@ -7376,6 +7817,7 @@ impl From<rt::Error> for TasklistTasksError {
 }
 impl ::std::ops::Deref for TasklistTasksError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1470400(api) => &**api,
@@ -7387,11 +7829,13 @@ impl ::std::ops::Deref for TasklistTasksError {
     }
 }
 impl ::std::fmt::Display for TasklistTasksError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TasklistTasksError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7525,6 +7969,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -7535,6 +7980,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -7545,6 +7991,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7570,6 +8017,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7591,6 +8039,7 @@ pub struct AttachmentUploadBody {
 impl rt::Validate for AttachmentUploadBody {}
 impl rt::Form for AttachmentUploadBody {
     #[allow(clippy::vec_init_then_push)]
+    #[inline]
     fn parts(&self) -> Vec<rt::FormPart> {
         let mut parts = Vec::new();
         if let Some(value) = &self.resource_type {
@@ -7751,6 +8200,7 @@ pub enum Direction {
 }
 impl Direction {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "asc",
@@ -7760,6 +8210,7 @@ impl Direction {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "asc" => Self::Asc,
@@ -7769,6 +8220,7 @@ impl Direction {
     }
 }
 impl ::std::fmt::Display for Direction {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7794,6 +8246,7 @@ impl rt::FromJson for Direction {
 }
 impl rt::Validate for Direction {}
 impl AsRef<str> for Direction {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -7948,6 +8401,7 @@ pub enum CustomFieldCreateUserIdType {
 }
 impl CustomFieldCreateUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OpenId => "open_id",
@@ -7958,6 +8412,7 @@ impl CustomFieldCreateUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open_id" => Self::OpenId,
@@ -7968,6 +8423,7 @@ impl CustomFieldCreateUserIdType {
     }
 }
 impl ::std::fmt::Display for CustomFieldCreateUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -7993,6 +8449,7 @@ impl rt::FromJson for CustomFieldCreateUserIdType {
 }
 impl rt::Validate for CustomFieldCreateUserIdType {}
 impl AsRef<str> for CustomFieldCreateUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8018,6 +8475,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Number => "number",
@@ -8031,6 +8489,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "number" => Self::Number,
@@ -8044,6 +8503,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8069,6 +8529,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8092,6 +8553,7 @@ pub enum Format {
 }
 impl Format {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -8104,6 +8566,7 @@ impl Format {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "normal" => Self::Normal,
@@ -8116,6 +8579,7 @@ impl Format {
     }
 }
 impl ::std::fmt::Display for Format {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8141,6 +8605,7 @@ impl rt::FromJson for Format {
 }
 impl rt::Validate for Format {}
 impl AsRef<str> for Format {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8158,6 +8623,7 @@ pub enum CustomSymbolPosition {
 }
 impl CustomSymbolPosition {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Left => "left",
@@ -8167,6 +8633,7 @@ impl CustomSymbolPosition {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "left" => Self::Left,
@@ -8176,6 +8643,7 @@ impl CustomSymbolPosition {
     }
 }
 impl ::std::fmt::Display for CustomSymbolPosition {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8201,6 +8669,7 @@ impl rt::FromJson for CustomSymbolPosition {
 }
 impl rt::Validate for CustomSymbolPosition {}
 impl AsRef<str> for CustomSymbolPosition {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8218,6 +8687,7 @@ pub enum Separator {
 }
 impl Separator {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -8227,6 +8697,7 @@ impl Separator {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -8236,6 +8707,7 @@ impl Separator {
     }
 }
 impl ::std::fmt::Display for Separator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -8261,6 +8733,7 @@ impl rt::FromJson for Separator {
 }
 impl rt::Validate for Separator {}
 impl AsRef<str> for Separator {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -8337,6 +8810,7 @@ rt::json_object!(
 );
 impl SingleSelectSettingOption {
     /// A `SingleSelectSettingOption` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: Into::into(name),
@@ -8945,6 +9419,7 @@ rt::json_object!(
 );
 impl Member {
     /// A `Member` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, role: String) -> Self {
         Self {
             id,
@@ -9010,6 +9485,7 @@ pub struct Reminder {
 rt::json_object!(Reminder { relative_fire_minute = "relative_fire_minute" required, });
 impl Reminder {
     /// A `Reminder` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(relative_fire_minute: i64) -> Self {
         Self { relative_fire_minute }
     }
@@ -9052,6 +9528,7 @@ rt::json_object!(
 );
 impl TaskSubtaskCreateBodyCustomField {
     /// A `TaskSubtaskCreateBodyCustomField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(guid: impl Into<String>) -> Self {
         Self {
             guid: Into::into(guid),
@@ -9082,6 +9559,7 @@ rt::json_object!(
 );
 impl DocxSource {
     /// A `DocxSource` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(token: String, block_id: String) -> Self {
         Self { token, block_id }
     }
@@ -9186,6 +9664,7 @@ rt::json_object!(
 );
 impl SubtaskReminder {
     /// A `SubtaskReminder` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(relative_fire_minute: i64) -> Self {
         Self {
             id: None,
@@ -9215,6 +9694,7 @@ pub enum Source {
 }
 impl Source {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -9228,6 +9708,7 @@ impl Source {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -9241,6 +9722,7 @@ impl Source {
     }
 }
 impl ::std::fmt::Display for Source {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -9322,6 +9804,7 @@ pub enum DependencyType {
 }
 impl DependencyType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Prev => "prev",
@@ -9331,6 +9814,7 @@ impl DependencyType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "prev" => Self::Prev,
@@ -9340,6 +9824,7 @@ impl DependencyType {
     }
 }
 impl ::std::fmt::Display for DependencyType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9365,6 +9850,7 @@ impl rt::FromJson for DependencyType {
 }
 impl rt::Validate for DependencyType {}
 impl AsRef<str> for DependencyType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -9386,6 +9872,7 @@ rt::json_object!(
 );
 impl Dependency {
     /// A `Dependency` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: DependencyType, task_guid: String) -> Self {
         Self { r#type, task_guid }
     }
@@ -9669,6 +10156,7 @@ rt::json_object!(
 );
 impl TaskCreateV2BodyCustomField {
     /// A `TaskCreateV2BodyCustomField` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(guid: impl Into<String>) -> Self {
         Self {
             guid: Into::into(guid),
@@ -9853,6 +10341,7 @@ rt::json_object!(
 );
 impl TaskRemoveDependenciesBodyDependency {
     /// A `TaskRemoveDependenciesBodyDependency` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(task_guid: impl Into<String>) -> Self {
         Self {
             task_guid: Into::into(task_guid),
@@ -9909,6 +10398,7 @@ pub enum TaskSearchUserIdType {
 }
 impl TaskSearchUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -9919,6 +10409,7 @@ impl TaskSearchUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -9929,6 +10420,7 @@ impl TaskSearchUserIdType {
     }
 }
 impl ::std::fmt::Display for TaskSearchUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9954,6 +10446,7 @@ impl rt::FromJson for TaskSearchUserIdType {
 }
 impl rt::Validate for TaskSearchUserIdType {}
 impl AsRef<str> for TaskSearchUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10049,6 +10542,7 @@ rt::json_object!(
 );
 impl TaskSearchDataTask {
     /// A `TaskSearchDataTask` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: Into::into(id),
@@ -10083,6 +10577,7 @@ rt::json_object!(
 );
 impl TaskSearchData {
     /// A `TaskSearchData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<TaskSearchDataTask>, has_more: bool) -> Self {
         Self {
             items,
@@ -10278,6 +10773,7 @@ pub enum TaskV2TaskSubscriptionUserIdType {
 }
 impl TaskV2TaskSubscriptionUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnionId => "union_id",
@@ -10288,6 +10784,7 @@ impl TaskV2TaskSubscriptionUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "union_id" => Self::UnionId,
@@ -10298,6 +10795,7 @@ impl TaskV2TaskSubscriptionUserIdType {
     }
 }
 impl ::std::fmt::Display for TaskV2TaskSubscriptionUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10323,6 +10821,7 @@ impl rt::FromJson for TaskV2TaskSubscriptionUserIdType {
 }
 impl rt::Validate for TaskV2TaskSubscriptionUserIdType {}
 impl AsRef<str> for TaskV2TaskSubscriptionUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10427,6 +10926,7 @@ pub enum UpdateField {
 }
 impl UpdateField {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Name => "name",
@@ -10438,6 +10938,7 @@ impl UpdateField {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "name" => Self::Name,
@@ -10449,6 +10950,7 @@ impl UpdateField {
     }
 }
 impl ::std::fmt::Display for UpdateField {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10474,6 +10976,7 @@ impl rt::FromJson for UpdateField {
 }
 impl rt::Validate for UpdateField {}
 impl AsRef<str> for UpdateField {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10622,6 +11125,7 @@ pub enum OriginOwnerToRole {
 }
 impl OriginOwnerToRole {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Editor => "editor",
@@ -10632,6 +11136,7 @@ impl OriginOwnerToRole {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "editor" => Self::Editor,
@@ -10642,6 +11147,7 @@ impl OriginOwnerToRole {
     }
 }
 impl ::std::fmt::Display for OriginOwnerToRole {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -10667,6 +11173,7 @@ impl rt::FromJson for OriginOwnerToRole {
 }
 impl rt::Validate for OriginOwnerToRole {}
 impl AsRef<str> for OriginOwnerToRole {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10717,6 +11224,7 @@ rt::json_object!(
 impl rt::Validate for TasklistSearchBody {}
 impl rt::paging::Page for AttachmentListData {
     type Item = Attachment;
+    #[inline]
     fn into_parts(self) -> (Vec<Attachment>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -10724,6 +11232,7 @@ impl rt::paging::Page for AttachmentListData {
 }
 impl rt::paging::Page for CommentListData {
     type Item = Comment;
+    #[inline]
     fn into_parts(self) -> (Vec<Comment>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -10731,6 +11240,7 @@ impl rt::paging::Page for CommentListData {
 }
 impl rt::paging::Page for CustomFieldListData {
     type Item = CustomField;
+    #[inline]
     fn into_parts(self) -> (Vec<CustomField>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -10738,6 +11248,7 @@ impl rt::paging::Page for CustomFieldListData {
 }
 impl rt::paging::Page for SectionListData {
     type Item = SectionListDataSection;
+    #[inline]
     fn into_parts(self) -> (Vec<SectionListDataSection>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -10745,6 +11256,7 @@ impl rt::paging::Page for SectionListData {
 }
 impl rt::paging::Page for SectionTasksData {
     type Item = SectionTasksDataSection;
+    #[inline]
     fn into_parts(self) -> (Vec<SectionTasksDataSection>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -10752,6 +11264,7 @@ impl rt::paging::Page for SectionTasksData {
 }
 impl rt::paging::Page for TaskSubtaskListData {
     type Item = Subtask;
+    #[inline]
     fn into_parts(self) -> (Vec<Subtask>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -10759,6 +11272,7 @@ impl rt::paging::Page for TaskSubtaskListData {
 }
 impl rt::paging::Page for TaskSearchData {
     type Item = TaskSearchDataTask;
+    #[inline]
     fn into_parts(self) -> (Vec<TaskSearchDataTask>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))
@@ -10766,6 +11280,7 @@ impl rt::paging::Page for TaskSearchData {
 }
 impl rt::paging::Page for TaskV2ListRelatedTaskData {
     type Item = V2;
+    #[inline]
     fn into_parts(self) -> (Vec<V2>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -10773,6 +11288,7 @@ impl rt::paging::Page for TaskV2ListRelatedTaskData {
 }
 impl rt::paging::Page for TasklistListData {
     type Item = TasklistAddMembersDataTasklist;
+    #[inline]
     fn into_parts(self) -> (Vec<TasklistAddMembersDataTasklist>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,20 +15,24 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `tenant_product_assign_info` resource.
+    #[inline]
     pub fn tenant_product_assign_info(&self) -> TenantProductAssignInfoResource {
         TenantProductAssignInfoResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `tenant` resource.
+    #[inline]
     pub fn tenant(&self) -> TenantResource {
         TenantResource {
             client: self.client.clone(),
@@ -54,6 +58,7 @@ impl TenantProductAssignInfoResource {
     ///   - `1180001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/tenant-v2/tenant-product_assign_info/query)
+    #[inline]
     pub fn query(&self) -> TenantProductAssignInfoQueryRequest {
         TenantProductAssignInfoQueryRequest {
             client: self.client.clone(),
@@ -80,6 +85,7 @@ impl TenantResource {
     ///   - `1184001` (Code1184001, HTTP 403): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/tenant-v2/tenant/query)
+    #[inline]
     pub fn query(&self) -> TenantQueryRequest {
         TenantQueryRequest {
             client: self.client.clone(),
@@ -140,6 +146,7 @@ pub enum TenantProductAssignInfoQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TenantProductAssignInfoQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1180001 => Self::ParamIsInvalid(api),
@@ -149,6 +156,7 @@ impl From<rt::Error> for TenantProductAssignInfoQueryError {
 }
 impl ::std::ops::Deref for TenantProductAssignInfoQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -157,11 +165,13 @@ impl ::std::ops::Deref for TenantProductAssignInfoQueryError {
     }
 }
 impl ::std::fmt::Display for TenantProductAssignInfoQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TenantProductAssignInfoQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -182,6 +192,7 @@ pub enum TenantQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TenantQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1184000 => Self::Code1184000(api),
@@ -192,6 +203,7 @@ impl From<rt::Error> for TenantQueryError {
 }
 impl ::std::ops::Deref for TenantQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code1184000(api) => &**api,
@@ -201,11 +213,13 @@ impl ::std::ops::Deref for TenantQueryError {
     }
 }
 impl ::std::fmt::Display for TenantQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TenantQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -309,6 +323,7 @@ pub enum TenantTag {
 }
 impl TenantTag {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -318,6 +333,7 @@ impl TenantTag {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -327,6 +343,7 @@ impl TenantTag {
     }
 }
 impl ::std::fmt::Display for TenantTag {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -401,6 +418,7 @@ rt::json_object!(
 );
 impl Tenant {
     /// A `Tenant` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         name: String,
         display_id: String,

@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `text` resource.
+    #[inline]
     pub fn text(&self) -> TextResource {
         TextResource {
             client: self.client.clone(),
@@ -48,6 +51,7 @@ impl TextResource {
     ///   - `1140102` (NetworkAnomaly, HTTP 500): network anomaly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/translation-v1/text/detect)
+    #[inline]
     pub fn detect(&self, body: TextDetectBody) -> TextDetectRequest {
         TextDetectRequest {
             client: self.client.clone(),
@@ -67,6 +71,7 @@ impl TextResource {
     ///   - `1140102` (NetworkAnomaly, HTTP 500): network anomaly. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/ai/translation-v1/text/translate)
+    #[inline]
     pub fn translate(&self, body: TextTranslateBody) -> TextTranslateRequest {
         TextTranslateRequest {
             client: self.client.clone(),
@@ -133,6 +138,7 @@ pub enum TextDetectError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TextDetectError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1140101 => Self::InvalidParam(api),
@@ -143,6 +149,7 @@ impl From<rt::Error> for TextDetectError {
 }
 impl ::std::ops::Deref for TextDetectError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -152,11 +159,13 @@ impl ::std::ops::Deref for TextDetectError {
     }
 }
 impl ::std::fmt::Display for TextDetectError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TextDetectError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -177,6 +186,7 @@ pub enum TextTranslateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TextTranslateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1140101 => Self::InvalidParam(api),
@@ -187,6 +197,7 @@ impl From<rt::Error> for TextTranslateError {
 }
 impl ::std::ops::Deref for TextTranslateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidParam(api) => &**api,
@@ -196,11 +207,13 @@ impl ::std::ops::Deref for TextTranslateError {
     }
 }
 impl ::std::fmt::Display for TextTranslateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TextTranslateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -225,6 +238,7 @@ pub struct TextDetectData {
 rt::json_object!(TextDetectData { language = "language" required, });
 impl TextDetectData {
     /// A `TextDetectData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(language: impl Into<String>) -> Self {
         Self {
             language: Into::into(language),
@@ -243,6 +257,7 @@ pub struct GlossaryItem {
 rt::json_object!(GlossaryItem { from = "from" required, to = "to" required, });
 impl GlossaryItem {
     /// A `GlossaryItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(from: String, to: String) -> Self {
         Self { from, to }
     }
@@ -275,6 +290,7 @@ pub struct TextTranslateData {
 rt::json_object!(TextTranslateData { text = "text" required, });
 impl TextTranslateData {
     /// A `TextTranslateData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: Into::into(text) }
     }

@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `collaboration_tenant_collaboration_department` resource.
+    #[inline]
     pub fn collaboration_tenant_collaboration_department(
         &self,
     ) -> CollaborationTenantCollaborationDepartmentResource {
@@ -31,6 +34,7 @@ impl Client {
         }
     }
     /// Endpoints of the `collaboration_tenant_collaboration_user` resource.
+    #[inline]
     pub fn collaboration_tenant_collaboration_user(
         &self,
     ) -> CollaborationTenantCollaborationUserResource {
@@ -39,6 +43,7 @@ impl Client {
         }
     }
     /// Endpoints of the `collaboration_tenant` resource.
+    #[inline]
     pub fn collaboration_tenant(&self) -> CollaborationTenantResource {
         CollaborationTenantResource {
             client: self.client.clone(),
@@ -66,6 +71,7 @@ impl CollaborationTenantCollaborationDepartmentResource {
     ///   - `1971008` (AppNotVisibleToTargetDepartment, HTTP 400): App not visible to target department. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/trust_party-v1/collaboration_tenant-collaboration_department/get)
+    #[inline]
     pub fn get(
         &self,
         target_tenant_key: String,
@@ -101,6 +107,7 @@ impl CollaborationTenantCollaborationUserResource {
     ///   - `1971009` (AppNotVisibleToTargetUser, HTTP 400): App not visible to target user. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/trust_party-v1/collaboration_tenant-collaboration_user/get)
+    #[inline]
     pub fn get(
         &self,
         target_tenant_key: String,
@@ -134,6 +141,7 @@ impl CollaborationTenantResource {
     ///   - `1971007` (AppNotVisibleToTargetTenant, HTTP 400): App not visible to target tenant. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/trust_party-v1/collaboration_tenant/get)
+    #[inline]
     pub fn get(
         &self,
         target_tenant_key: impl Into<String>,
@@ -158,6 +166,7 @@ impl CollaborationTenantResource {
     ///   - `1970011` (PageSizeIsInvalidError, HTTP 400): Page size is invalid error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/trust_party-v1/collaboration_tenant/list)
+    #[inline]
     pub fn list(&self) -> CollaborationTenantListRequest {
         CollaborationTenantListRequest {
             client: self.client.clone(),
@@ -184,6 +193,7 @@ impl CollaborationTenantResource {
     ///   - `1971008` (AppNotVisibleToTargetDepartment, HTTP 400): App not visible to target department. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/trust_party-v1/collaboration_tenant/visible_organization)
+    #[inline]
     pub fn visible_organization(
         &self,
         target_tenant_key: impl Into<String>,
@@ -215,6 +225,7 @@ impl CollaborationTenantCollaborationDepartmentGetRequest {
     /// 对方关联组织的入参部门类型
     ///
     /// Constraints: server default `department_id`; example `department_id`.
+    #[inline]
     pub fn target_department_id_type(
         mut self,
         target_department_id_type: impl Into<TargetDepartmentIdType>,
@@ -223,6 +234,7 @@ impl CollaborationTenantCollaborationDepartmentGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -268,6 +280,7 @@ impl CollaborationTenantCollaborationUserGetRequest {
     /// 用户ID类型
     ///
     /// Constraints: server default `user_id`; example `user_id`.
+    #[inline]
     pub fn target_user_id_type(
         mut self,
         target_user_id_type: impl Into<TargetUserIdType>,
@@ -276,6 +289,7 @@ impl CollaborationTenantCollaborationUserGetRequest {
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -314,6 +328,7 @@ pub struct CollaborationTenantGetRequest {
 }
 impl CollaborationTenantGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -346,6 +361,7 @@ pub struct CollaborationTenantListRequest {
 }
 impl CollaborationTenantListRequest {
     /// 下一页分页的token
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -353,11 +369,13 @@ impl CollaborationTenantListRequest {
     /// 单次请求的关联组织数量
     ///
     /// Constraints: server default `10`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -398,6 +416,7 @@ impl CollaborationTenantVisibleOrganizationRequest {
     /// 此次调用中使用的部门ID的类型
     ///
     /// Constraints: server default `department_id`.
+    #[inline]
     pub fn department_id_type(
         mut self,
         department_id_type: impl Into<TargetDepartmentIdType>,
@@ -408,6 +427,7 @@ impl CollaborationTenantVisibleOrganizationRequest {
     /// 请求关联组织的部门ID，0代表根部门，与target_group_id二选一
     ///
     /// Constraints: example `od-4e6ac4d14bcd5071a37a39de902c7141`.
+    #[inline]
     pub fn target_department_id(
         mut self,
         target_department_id: impl Into<String>,
@@ -418,6 +438,7 @@ impl CollaborationTenantVisibleOrganizationRequest {
     /// 下一页分页的token
     ///
     /// Constraints: example `AQD9/Rn9eij9Pm39ED40/TIx6jupqdAcfLY%2B51xMvNU=`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -425,6 +446,7 @@ impl CollaborationTenantVisibleOrganizationRequest {
     /// 请求的可见实体数量
     ///
     /// Constraints: server default `100`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -432,6 +454,7 @@ impl CollaborationTenantVisibleOrganizationRequest {
     /// 此次调用中使用的用户组ID的类型
     ///
     /// Constraints: server default `group_id`.
+    #[inline]
     pub fn group_id_type(mut self, group_id_type: impl Into<GroupIdType>) -> Self {
         self.group_id_type = Some(Into::into(group_id_type));
         self
@@ -439,11 +462,13 @@ impl CollaborationTenantVisibleOrganizationRequest {
     /// 请求关联组织的用户组ID，与target_department_id二选一
     ///
     /// Constraints: example `od-4e6ac4d14bcd5071a37a39de902c7141`.
+    #[inline]
     pub fn target_group_id(mut self, target_group_id: impl Into<String>) -> Self {
         self.target_group_id = Some(Into::into(target_group_id));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -493,6 +518,7 @@ pub enum CollaborationTenantCollaborationDepartmentGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CollaborationTenantCollaborationDepartmentGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1971001 => {
@@ -513,6 +539,7 @@ impl From<rt::Error> for CollaborationTenantCollaborationDepartmentGetError {
 }
 impl ::std::ops::Deref for CollaborationTenantCollaborationDepartmentGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserNotVisibleToTargetTenant(api) => &**api,
@@ -524,11 +551,13 @@ impl ::std::ops::Deref for CollaborationTenantCollaborationDepartmentGetError {
     }
 }
 impl ::std::fmt::Display for CollaborationTenantCollaborationDepartmentGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CollaborationTenantCollaborationDepartmentGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -553,6 +582,7 @@ pub enum CollaborationTenantCollaborationUserGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CollaborationTenantCollaborationUserGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1971001 => {
@@ -573,6 +603,7 @@ impl From<rt::Error> for CollaborationTenantCollaborationUserGetError {
 }
 impl ::std::ops::Deref for CollaborationTenantCollaborationUserGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserNotVisibleToTargetTenant(api) => &**api,
@@ -584,11 +615,13 @@ impl ::std::ops::Deref for CollaborationTenantCollaborationUserGetError {
     }
 }
 impl ::std::fmt::Display for CollaborationTenantCollaborationUserGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CollaborationTenantCollaborationUserGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -609,6 +642,7 @@ pub enum CollaborationTenantGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CollaborationTenantGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1971001 => {
@@ -623,6 +657,7 @@ impl From<rt::Error> for CollaborationTenantGetError {
 }
 impl ::std::ops::Deref for CollaborationTenantGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserNotVisibleToTargetTenant(api) => &**api,
@@ -632,11 +667,13 @@ impl ::std::ops::Deref for CollaborationTenantGetError {
     }
 }
 impl ::std::fmt::Display for CollaborationTenantGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CollaborationTenantGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -657,6 +694,7 @@ pub enum CollaborationTenantListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CollaborationTenantListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1970012 => {
@@ -671,6 +709,7 @@ impl From<rt::Error> for CollaborationTenantListError {
 }
 impl ::std::ops::Deref for CollaborationTenantListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::PageTokenIsInvalidError(api) => &**api,
@@ -680,11 +719,13 @@ impl ::std::ops::Deref for CollaborationTenantListError {
     }
 }
 impl ::std::fmt::Display for CollaborationTenantListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CollaborationTenantListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -713,6 +754,7 @@ pub enum CollaborationTenantVisibleOrganizationError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CollaborationTenantVisibleOrganizationError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1971001 => {
@@ -739,6 +781,7 @@ impl From<rt::Error> for CollaborationTenantVisibleOrganizationError {
 }
 impl ::std::ops::Deref for CollaborationTenantVisibleOrganizationError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::UserNotVisibleToTargetTenant(api) => &**api,
@@ -752,11 +795,13 @@ impl ::std::ops::Deref for CollaborationTenantVisibleOrganizationError {
     }
 }
 impl ::std::fmt::Display for CollaborationTenantVisibleOrganizationError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CollaborationTenantVisibleOrganizationError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -777,6 +822,7 @@ pub enum TargetDepartmentIdType {
 }
 impl TargetDepartmentIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DepartmentId => "department_id",
@@ -786,6 +832,7 @@ impl TargetDepartmentIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "department_id" => Self::DepartmentId,
@@ -795,6 +842,7 @@ impl TargetDepartmentIdType {
     }
 }
 impl ::std::fmt::Display for TargetDepartmentIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -820,6 +868,7 @@ impl rt::FromJson for TargetDepartmentIdType {
 }
 impl rt::Validate for TargetDepartmentIdType {}
 impl AsRef<str> for TargetDepartmentIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -858,6 +907,7 @@ pub enum LeaderType {
 }
 impl LeaderType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -867,6 +917,7 @@ impl LeaderType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -876,6 +927,7 @@ impl LeaderType {
     }
 }
 impl ::std::fmt::Display for LeaderType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -932,6 +984,7 @@ pub struct Leader {
 rt::json_object!(Leader { leader_type = "leader_type" required, id = "id" required, });
 impl Leader {
     /// A `Leader` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(leader_type: LeaderType, id: Id) -> Self {
         Self { leader_type, id }
     }
@@ -999,6 +1052,7 @@ rt::json_object!(
 );
 impl CollaborationTenantCollaborationDepartmentGetData {
     /// A `CollaborationTenantCollaborationDepartmentGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(target_department: impl Into<TargetDepartment>) -> Self {
         Self {
             target_department: Into::into(target_department),
@@ -1021,6 +1075,7 @@ pub enum TargetUserIdType {
 }
 impl TargetUserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -1031,6 +1086,7 @@ impl TargetUserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -1041,6 +1097,7 @@ impl TargetUserIdType {
     }
 }
 impl ::std::fmt::Display for TargetUserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1066,6 +1123,7 @@ impl rt::FromJson for TargetUserIdType {
 }
 impl rt::Validate for TargetUserIdType {}
 impl AsRef<str> for TargetUserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1122,6 +1180,7 @@ pub struct GenericUser {
 rt::json_object!(GenericUser { id = "id" required, r#type = "type" required, });
 impl GenericUser {
     /// A `GenericUser` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(id: String, r#type: i64) -> Self {
         Self { id, r#type }
     }
@@ -1243,6 +1302,7 @@ rt::json_object!(
 );
 impl TargetUser {
     /// A `TargetUser` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             open_id: None,
@@ -1275,6 +1335,7 @@ rt::json_object!(
 );
 impl CollaborationTenantCollaborationUserGetData {
     /// A `CollaborationTenantCollaborationUserGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(target_user: impl Into<TargetUser>) -> Self {
         Self {
             target_user: Into::into(target_user),
@@ -1365,6 +1426,7 @@ pub enum GroupIdType {
 }
 impl GroupIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GroupId => "group_id",
@@ -1374,6 +1436,7 @@ impl GroupIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "group_id" => Self::GroupId,
@@ -1383,6 +1446,7 @@ impl GroupIdType {
     }
 }
 impl ::std::fmt::Display for GroupIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1408,6 +1472,7 @@ impl rt::FromJson for GroupIdType {
 }
 impl rt::Validate for GroupIdType {}
 impl AsRef<str> for GroupIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1427,6 +1492,7 @@ pub enum CollaborationEntityType {
 }
 impl CollaborationEntityType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -1437,6 +1503,7 @@ impl CollaborationEntityType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -1447,6 +1514,7 @@ impl CollaborationEntityType {
     }
 }
 impl ::std::fmt::Display for CollaborationEntityType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -1472,6 +1540,7 @@ impl rt::FromJson for CollaborationEntityType {
 }
 impl rt::Validate for CollaborationEntityType {}
 impl AsRef<str> for CollaborationEntityType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1549,6 +1618,7 @@ rt::json_object!(
 );
 impl CollaborationEntityListItem {
     /// A `CollaborationEntityListItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(collaboration_entity_type: impl Into<CollaborationEntityType>) -> Self {
         Self {
             collaboration_entity_type: Into::into(collaboration_entity_type),

@@ -15,128 +15,150 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `alert` resource.
+    #[inline]
     pub fn alert(&self) -> AlertResource {
         AlertResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `bot` resource.
+    #[inline]
     pub fn bot(&self) -> BotResource {
         BotResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `export` resource.
+    #[inline]
     pub fn export(&self) -> ExportResource {
         ExportResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `meeting_recording` resource.
+    #[inline]
     pub fn meeting_recording(&self) -> MeetingRecordingResource {
         MeetingRecordingResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `meeting` resource.
+    #[inline]
     pub fn meeting(&self) -> MeetingResource {
         MeetingResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `meeting_list` resource.
+    #[inline]
     pub fn meeting_list(&self) -> MeetingListResource {
         MeetingListResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `note` resource.
+    #[inline]
     pub fn note(&self) -> NoteResource {
         NoteResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `participant_list` resource.
+    #[inline]
     pub fn participant_list(&self) -> ParticipantListResource {
         ParticipantListResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `participant_quality_list` resource.
+    #[inline]
     pub fn participant_quality_list(&self) -> ParticipantQualityListResource {
         ParticipantQualityListResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `report` resource.
+    #[inline]
     pub fn report(&self) -> ReportResource {
         ReportResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `reserve` resource.
+    #[inline]
     pub fn reserve(&self) -> ReserveResource {
         ReserveResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `reserve_config_admin` resource.
+    #[inline]
     pub fn reserve_config_admin(&self) -> ReserveConfigAdminResource {
         ReserveConfigAdminResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `reserve_config_disable_inform` resource.
+    #[inline]
     pub fn reserve_config_disable_inform(&self) -> ReserveConfigDisableInformResource {
         ReserveConfigDisableInformResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `reserve_config_form` resource.
+    #[inline]
     pub fn reserve_config_form(&self) -> ReserveConfigFormResource {
         ReserveConfigFormResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `reserve_config` resource.
+    #[inline]
     pub fn reserve_config(&self) -> ReserveConfigResource {
         ReserveConfigResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `resource_reservation_list` resource.
+    #[inline]
     pub fn resource_reservation_list(&self) -> ResourceReservationListResource {
         ResourceReservationListResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `room` resource.
+    #[inline]
     pub fn room(&self) -> RoomResource {
         RoomResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `room_config` resource.
+    #[inline]
     pub fn room_config(&self) -> RoomConfigResource {
         RoomConfigResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `room_level` resource.
+    #[inline]
     pub fn room_level(&self) -> RoomLevelResource {
         RoomLevelResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `scope_config` resource.
+    #[inline]
     pub fn scope_config(&self) -> ScopeConfigResource {
         ScopeConfigResource {
             client: self.client.clone(),
@@ -165,6 +187,7 @@ impl AlertResource {
     ///   - `121004` (DataNotExist, HTTP 404): data not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/alert/list)
+    #[inline]
     pub fn list(&self, start_time: i64, end_time: i64) -> AlertListRequest {
         AlertListRequest {
             client: self.client.clone(),
@@ -202,6 +225,7 @@ impl BotResource {
     ///   - `120004` (BotIsNotInTheMeeting, HTTP 403): bot is not in the meeting. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/bot/events)
+    #[inline]
     pub fn events(&self, meeting_id: impl Into<String>) -> BotEventsRequest {
         BotEventsRequest {
             client: self.client.clone(),
@@ -245,6 +269,7 @@ impl BotResource {
     ///   - `121018` (BotIsNotInTheMeeting121018, HTTP 403): bot is not in the meeting. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/bot/join)
+    #[inline]
     pub fn join(&self, body: BotJoinBody) -> BotJoinRequest {
         BotJoinRequest {
             client: self.client.clone(),
@@ -275,6 +300,7 @@ impl BotResource {
     ///   - `121110` (BotIsNotInTheMeeting121110, HTTP 403): bot is not in the meeting. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/bot/leave)
+    #[inline]
     pub fn leave(&self, body: BotLeaveBody) -> BotLeaveRequest {
         BotLeaveRequest {
             client: self.client.clone(),
@@ -297,6 +323,7 @@ impl BotResource {
     ///   - `120001` (ParamIsInvalid, HTTP 400): param is invalid. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/bot/message)
+    #[inline]
     pub fn message(&self, body: BotMessageBody) -> BotMessageRequest {
         BotMessageRequest {
             client: self.client.clone(),
@@ -330,6 +357,7 @@ impl BotResource {
     ///   - `121011` (PasswordTryExceedLimit, HTTP 400): password try exceed limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/bot/user_active_meeting)
+    #[inline]
     pub fn user_active_meeting(&self) -> BotUserActiveMeetingRequest {
         BotUserActiveMeetingRequest {
             client: self.client.clone(),
@@ -362,6 +390,7 @@ impl ExportResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/download)
+    #[inline]
     pub fn download(&self, file_token: impl Into<String>) -> ExportDownloadRequest {
         ExportDownloadRequest {
             client: self.client.clone(),
@@ -386,6 +415,7 @@ impl ExportResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/get)
+    #[inline]
     pub fn get(&self, task_id: impl Into<String>) -> ExportGetRequest {
         ExportGetRequest {
             client: self.client.clone(),
@@ -411,6 +441,7 @@ impl ExportResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/meeting_list)
+    #[inline]
     pub fn meeting_list(&self, body: ExportMeetingListBody) -> ExportMeetingListRequest {
         ExportMeetingListRequest {
             client: self.client.clone(),
@@ -437,6 +468,7 @@ impl ExportResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/participant_list)
+    #[inline]
     pub fn participant_list(
         &self,
         body: ExportParticipantListBody,
@@ -466,6 +498,7 @@ impl ExportResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/participant_quality_list)
+    #[inline]
     pub fn participant_quality_list(
         &self,
         body: ExportParticipantQualityListBody,
@@ -494,6 +527,7 @@ impl ExportResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/export/resource_reservation_list)
+    #[inline]
     pub fn resource_reservation_list(
         &self,
         body: ExportResourceReservationListBody,
@@ -531,6 +565,7 @@ impl MeetingRecordingResource {
     ///   - `124002` (RecordProcessing, HTTP 400): record processing. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting-recording/get)
+    #[inline]
     pub fn get(&self, meeting_id: impl Into<String>) -> MeetingRecordingGetRequest {
         MeetingRecordingGetRequest {
             client: self.client.clone(),
@@ -557,6 +592,7 @@ impl MeetingRecordingResource {
     ///   - `122002` (MeetingNotExist122002, HTTP 404): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting-recording/set_permission)
+    #[inline]
     pub fn set_permission(
         &self,
         meeting_id: String,
@@ -589,6 +625,7 @@ impl MeetingRecordingResource {
     ///   - `122003` (OperatorUserNotInMeeting, HTTP 400): operator user not in meeting. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting-recording/start)
+    #[inline]
     pub fn start(
         &self,
         meeting_id: String,
@@ -619,6 +656,7 @@ impl MeetingRecordingResource {
     ///   - `122003` (OperatorUserNotInMeeting, HTTP 400): operator user not in meeting. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting-recording/stop)
+    #[inline]
     pub fn stop(
         &self,
         meeting_id: String,
@@ -656,6 +694,7 @@ impl MeetingResource {
     ///   - `122003` (OperatorUserNotInMeeting, HTTP 400): operator user not in meeting. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/end)
+    #[inline]
     pub fn end(
         &self,
         meeting_id: String,
@@ -685,6 +724,7 @@ impl MeetingResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/get)
+    #[inline]
     pub fn get(&self, meeting_id: impl Into<String>) -> MeetingGetRequest {
         MeetingGetRequest {
             client: self.client.clone(),
@@ -720,6 +760,7 @@ impl MeetingResource {
     ///   - `122008` (MeetingIsLocked, HTTP 400): meeting is locked. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/invite)
+    #[inline]
     pub fn invite(
         &self,
         meeting_id: String,
@@ -755,6 +796,7 @@ impl MeetingResource {
     ///   - `122005` (CannotOperateSelf, HTTP 400): cannot operate self. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/kickout)
+    #[inline]
     pub fn kickout(
         &self,
         meeting_id: String,
@@ -781,6 +823,7 @@ impl MeetingResource {
     ///   - `121003` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/list_by_no)
+    #[inline]
     pub fn list_by_no(
         &self,
         meeting_no: String,
@@ -826,6 +869,7 @@ impl MeetingResource {
     ///   - `122604` (InvalidMeetingRoomIdFormat, HTTP 500): invalid meeting room ID format. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/search)
+    #[inline]
     pub fn search(&self) -> MeetingSearchRequest {
         MeetingSearchRequest {
             client: self.client.clone(),
@@ -859,6 +903,7 @@ impl MeetingResource {
     ///   - `122009` (ParticipantStatusNotExpected, HTTP 400): participant status not expected. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/set_host)
+    #[inline]
     pub fn set_host(
         &self,
         meeting_id: String,
@@ -889,6 +934,7 @@ impl MeetingResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/subscription)
+    #[inline]
     pub fn subscription(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -916,6 +962,7 @@ impl MeetingResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting/unsubscription)
+    #[inline]
     pub fn unsubscription(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -958,6 +1005,7 @@ impl MeetingListResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/meeting_list/get)
+    #[inline]
     pub fn get(&self, start_time: i64, end_time: i64) -> MeetingListGetRequest {
         MeetingListGetRequest {
             client: self.client.clone(),
@@ -1001,6 +1049,7 @@ impl NoteResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/note/get)
+    #[inline]
     pub fn get(&self, note_id: impl Into<String>) -> NoteGetRequest {
         NoteGetRequest {
             client: self.client.clone(),
@@ -1026,6 +1075,7 @@ impl NoteResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/note/subscription)
+    #[inline]
     pub fn subscription(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -1053,6 +1103,7 @@ impl NoteResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/note/unsubscription)
+    #[inline]
     pub fn unsubscription(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -1095,6 +1146,7 @@ impl ParticipantListResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/participant_list/get)
+    #[inline]
     pub fn get(
         &self,
         meeting_start_time: i64,
@@ -1148,6 +1200,7 @@ impl ParticipantQualityListResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/participant_quality_list/get)
+    #[inline]
     pub fn get(
         &self,
         meeting_start_time: i64,
@@ -1190,6 +1243,7 @@ impl ReportResource {
     ///   - `121003` (ParamError, HTTP 400): param error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/report/get_daily)
+    #[inline]
     pub fn get_daily(&self, start_time: i64, end_time: i64) -> ReportGetDailyRequest {
         ReportGetDailyRequest {
             client: self.client.clone(),
@@ -1214,6 +1268,7 @@ impl ReportResource {
     ///   - `122359` (TheRequestYouSendIsNot, HTTP 400): The request you send is not a valid {lark_id} or not exists. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/report/get_top_user)
+    #[inline]
     pub fn get_top_user(
         &self,
         start_time: i64,
@@ -1258,6 +1313,7 @@ impl ReserveResource {
     ///   - `123006` (InvalidPassword, HTTP 400): invalid password. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve/apply)
+    #[inline]
     pub fn apply(&self, body: ReserveApplyBody) -> ReserveApplyRequest {
         ReserveApplyRequest {
             client: self.client.clone(),
@@ -1283,6 +1339,7 @@ impl ReserveResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve/delete)
+    #[inline]
     pub fn delete(&self, reserve_id: impl Into<String>) -> ReserveDeleteRequest {
         ReserveDeleteRequest {
             client: self.client.clone(),
@@ -1308,6 +1365,7 @@ impl ReserveResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve/get)
+    #[inline]
     pub fn get(&self, reserve_id: impl Into<String>) -> ReserveGetRequest {
         ReserveGetRequest {
             client: self.client.clone(),
@@ -1338,6 +1396,7 @@ impl ReserveResource {
     ///   - `123006` (InvalidPassword, HTTP 400): invalid password. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve/update)
+    #[inline]
     pub fn update(&self, reserve_id: impl Into<String>) -> ReserveUpdateRequest {
         ReserveUpdateRequest {
             client: self.client.clone(),
@@ -1365,6 +1424,7 @@ impl ReserveResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve/get_active_meeting)
+    #[inline]
     pub fn get_active_meeting(
         &self,
         reserve_id: impl Into<String>,
@@ -1403,6 +1463,7 @@ impl ReserveConfigAdminResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-admin/get)
+    #[inline]
     pub fn get(
         &self,
         reserve_config_id: String,
@@ -1438,6 +1499,7 @@ impl ReserveConfigAdminResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-admin/patch)
+    #[inline]
     pub fn patch(
         &self,
         reserve_config_id: String,
@@ -1475,6 +1537,7 @@ impl ReserveConfigDisableInformResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-disable_inform/get)
+    #[inline]
     pub fn get(
         &self,
         reserve_config_id: String,
@@ -1509,6 +1572,7 @@ impl ReserveConfigDisableInformResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-disable_inform/patch)
+    #[inline]
     pub fn patch(
         &self,
         reserve_config_id: String,
@@ -1547,6 +1611,7 @@ impl ReserveConfigFormResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-form/get)
+    #[inline]
     pub fn get(
         &self,
         reserve_config_id: String,
@@ -1582,6 +1647,7 @@ impl ReserveConfigFormResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config-form/patch)
+    #[inline]
     pub fn patch(
         &self,
         reserve_config_id: String,
@@ -1623,6 +1689,7 @@ impl ReserveConfigResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config/patch)
+    #[inline]
     pub fn patch(
         &self,
         reserve_config_id: String,
@@ -1654,6 +1721,7 @@ impl ReserveConfigResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/reserve_config/reserve_scope)
+    #[inline]
     pub fn reserve_scope(
         &self,
         scope_id: String,
@@ -1692,6 +1760,7 @@ impl ResourceReservationListResource {
     ///   - `121005` (MeetingNotExist, HTTP 400): meeting not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/resource_reservation_list/get)
+    #[inline]
     pub fn get(
         &self,
         room_level_id: String,
@@ -1739,6 +1808,7 @@ impl RoomResource {
     ///   - `125001` (CannotCreateUpdateRoomAtThis, HTTP 404): cannot create/update room at this level. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/create)
+    #[inline]
     pub fn create(&self, body: RoomCreateBody) -> RoomCreateRequest {
         RoomCreateRequest {
             client: self.client.clone(),
@@ -1765,6 +1835,7 @@ impl RoomResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/list)
+    #[inline]
     pub fn list(&self) -> RoomListRequest {
         RoomListRequest {
             client: self.client.clone(),
@@ -1792,6 +1863,7 @@ impl RoomResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/delete)
+    #[inline]
     pub fn delete(&self, room_id: impl Into<String>) -> RoomDeleteRequest {
         RoomDeleteRequest {
             client: self.client.clone(),
@@ -1817,6 +1889,7 @@ impl RoomResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/get)
+    #[inline]
     pub fn get(&self, room_id: impl Into<String>) -> RoomGetRequest {
         RoomGetRequest {
             client: self.client.clone(),
@@ -1844,6 +1917,7 @@ impl RoomResource {
     ///   - `125001` (CannotCreateUpdateRoomAtThis, HTTP 404): cannot create/update room at this level. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/patch)
+    #[inline]
     pub fn patch(&self, room_id: impl Into<String>) -> RoomPatchRequest {
         RoomPatchRequest {
             client: self.client.clone(),
@@ -1871,6 +1945,7 @@ impl RoomResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/mget)
+    #[inline]
     pub fn mget(&self, body: RoomMgetBody) -> RoomMgetRequest {
         RoomMgetRequest {
             client: self.client.clone(),
@@ -1897,6 +1972,7 @@ impl RoomResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room/search)
+    #[inline]
     pub fn search(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -1931,6 +2007,7 @@ impl RoomConfigResource {
     ///   - `121004` (DataNotExist, HTTP 404): data not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_config/query)
+    #[inline]
     pub fn query(&self, scope: impl Into<Scope>) -> RoomConfigQueryRequest {
         RoomConfigQueryRequest {
             client: self.client.clone(),
@@ -1960,6 +2037,7 @@ impl RoomConfigResource {
     ///   - `121004` (DataNotExist, HTTP 404): data not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_config/set)
+    #[inline]
     pub fn set(&self, body: RoomConfigSetBody) -> RoomConfigSetRequest {
         RoomConfigSetRequest {
             client: self.client.clone(),
@@ -1983,6 +2061,7 @@ impl RoomConfigResource {
     ///   - `121004` (DataNotExist, HTTP 404): data not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_config/set_checkboard_access_code)
+    #[inline]
     pub fn set_checkboard_access_code(
         &self,
         body: RoomConfigSetCheckboardAccessCodeBody,
@@ -2008,6 +2087,7 @@ impl RoomConfigResource {
     ///   - `121004` (DataNotExist, HTTP 404): data not exist. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_config/set_room_access_code)
+    #[inline]
     pub fn set_room_access_code(
         &self,
         body: RoomConfigSetCheckboardAccessCodeBody,
@@ -2044,6 +2124,7 @@ impl RoomLevelResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/create)
+    #[inline]
     pub fn create(&self, body: RoomLevelCreateBody) -> RoomLevelCreateRequest {
         RoomLevelCreateRequest {
             client: self.client.clone(),
@@ -2068,6 +2149,7 @@ impl RoomLevelResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/list)
+    #[inline]
     pub fn list(&self) -> RoomLevelListRequest {
         RoomLevelListRequest {
             client: self.client.clone(),
@@ -2095,6 +2177,7 @@ impl RoomLevelResource {
     ///   - `125001` (CannotCreateUpdateRoomAtThis, HTTP 404): cannot create/update room at this level. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/del)
+    #[inline]
     pub fn del(&self, body: RoomLevelDelBody) -> RoomLevelDelRequest {
         RoomLevelDelRequest {
             client: self.client.clone(),
@@ -2119,6 +2202,7 @@ impl RoomLevelResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/get)
+    #[inline]
     pub fn get(&self, room_level_id: impl Into<String>) -> RoomLevelGetRequest {
         RoomLevelGetRequest {
             client: self.client.clone(),
@@ -2143,6 +2227,7 @@ impl RoomLevelResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/patch)
+    #[inline]
     pub fn patch(
         &self,
         room_level_id: String,
@@ -2172,6 +2257,7 @@ impl RoomLevelResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/mget)
+    #[inline]
     pub fn mget(&self, body: RoomLevelMgetBody) -> RoomLevelMgetRequest {
         RoomLevelMgetRequest {
             client: self.client.clone(),
@@ -2196,6 +2282,7 @@ impl RoomLevelResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/room_level/search)
+    #[inline]
     pub fn search(&self, custom_level_ids: impl Into<String>) -> RoomLevelSearchRequest {
         RoomLevelSearchRequest {
             client: self.client.clone(),
@@ -2228,6 +2315,7 @@ impl ScopeConfigResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/scope_config/create)
+    #[inline]
     pub fn create(&self, body: ScopeConfigCreateBody) -> ScopeConfigCreateRequest {
         ScopeConfigCreateRequest {
             client: self.client.clone(),
@@ -2254,6 +2342,7 @@ impl ScopeConfigResource {
     ///   - `121006` (ParticipantCountReachLimit, HTTP 400): participant count reach limit. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/vc-v1/scope_config/get)
+    #[inline]
     pub fn get(&self, scope_type: Action, scope_id: String) -> ScopeConfigGetRequest {
         ScopeConfigGetRequest {
             client: self.client.clone(),
@@ -2279,6 +2368,7 @@ impl AlertListRequest {
     /// 查询对象类型
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn query_type(mut self, query_type: impl Into<QueryType>) -> Self {
         self.query_type = Some(Into::into(query_type));
         self
@@ -2286,6 +2376,7 @@ impl AlertListRequest {
     /// 查询对象ID
     ///
     /// Constraints: example `6911188411932033028`.
+    #[inline]
     pub fn query_value(mut self, query_value: impl Into<String>) -> Self {
         self.query_value = Some(Into::into(query_value));
         self
@@ -2293,6 +2384,7 @@ impl AlertListRequest {
     /// 请求期望返回的告警记录数量，不足则返回全部，该值默认为 100，最大为 1000
     ///
     /// Constraints: example `500`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -2300,6 +2392,7 @@ impl AlertListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2350,6 +2443,7 @@ pub struct BotEventsRequest {
 }
 impl BotEventsRequest {
     /// 分页标记，用于获取下一页数据。首次查询无需传入，后续查询需传入上一页返回的 'page_token' 值。
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -2357,6 +2451,7 @@ impl BotEventsRequest {
     /// 待查询历史信息的起始时间
     ///
     /// Constraints: example `1609296809`.
+    #[inline]
     pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
         self.start_time = Some(Into::into(start_time));
         self
@@ -2364,6 +2459,7 @@ impl BotEventsRequest {
     /// 待查询历史信息的结束时间
     ///
     /// Constraints: example `160929690`.
+    #[inline]
     pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
         self.end_time = Some(Into::into(end_time));
         self
@@ -2371,16 +2467,19 @@ impl BotEventsRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2427,6 +2526,7 @@ pub struct BotJoinRequest {
 }
 impl BotJoinRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2457,6 +2557,7 @@ pub struct BotLeaveRequest {
 }
 impl BotLeaveRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2487,6 +2588,7 @@ pub struct BotMessageRequest {
 }
 impl BotMessageRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2520,16 +2622,19 @@ impl BotUserActiveMeetingRequest {
     /// `user_id`.
     ///
     /// Constraints: example `usr_8a2e7d6f-3b4c-5d6e-7f8a-9b0c1d2e3f4a`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(Into::into(user_id));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2562,6 +2667,7 @@ pub struct ExportDownloadRequest {
 }
 impl ExportDownloadRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2591,6 +2697,7 @@ pub struct ExportGetRequest {
 }
 impl ExportGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2621,11 +2728,13 @@ pub struct ExportMeetingListRequest {
 }
 impl ExportMeetingListRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2658,11 +2767,13 @@ pub struct ExportParticipantListRequest {
 }
 impl ExportParticipantListRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2695,11 +2806,13 @@ pub struct ExportParticipantQualityListRequest {
 }
 impl ExportParticipantQualityListRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2733,6 +2846,7 @@ pub struct ExportResourceReservationListRequest {
 }
 impl ExportResourceReservationListRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2765,6 +2879,7 @@ pub struct MeetingRecordingGetRequest {
 }
 impl MeetingRecordingGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2796,6 +2911,7 @@ pub struct MeetingRecordingSetPermissionRequest {
 }
 impl MeetingRecordingSetPermissionRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -2829,6 +2945,7 @@ pub struct MeetingRecordingStartRequest {
 }
 impl MeetingRecordingStartRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MeetingRecordingStartBody) -> Self {
         self.body = Some(body);
         self
@@ -2914,6 +3031,7 @@ impl MeetingGetRequest {
     /// 是否需要参会人列表
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn with_participants(mut self, with_participants: bool) -> Self {
         self.with_participants = Some(with_participants);
         self
@@ -2921,21 +3039,25 @@ impl MeetingGetRequest {
     /// 是否需要会中使用能力统计（仅限tenant_access_token）
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn with_meeting_ability(mut self, with_meeting_ability: bool) -> Self {
         self.with_meeting_ability = Some(with_meeting_ability);
         self
     }
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// 此次查询的查询模式，不传，或传0，只查询会议信息；传1，只查询会议产物
+    #[inline]
     pub fn query_mode(mut self, query_mode: impl Into<NotifyMethod>) -> Self {
         self.query_mode = Some(Into::into(query_mode));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -2971,6 +3093,7 @@ pub struct MeetingInviteRequest {
 }
 impl MeetingInviteRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3004,6 +3127,7 @@ pub struct MeetingKickoutRequest {
 }
 impl MeetingKickoutRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3039,6 +3163,7 @@ pub struct MeetingListByNoRequest {
 }
 impl MeetingListByNoRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3046,11 +3171,13 @@ impl MeetingListByNoRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3100,6 +3227,7 @@ pub struct MeetingSearchRequest {
 }
 impl MeetingSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3107,16 +3235,19 @@ impl MeetingSearchRequest {
     /// 分页大小，\*\*默认15\*\*，最大单页\*\*不超过30\*\*
     ///
     /// \*\*注意：\*\* 总计最多返回\*\*150条\*\* 记录
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MeetingSearchBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3165,11 +3296,13 @@ pub struct MeetingSetHostRequest {
 }
 impl MeetingSetHostRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3202,6 +3335,7 @@ pub struct MeetingSubscriptionRequest {
 }
 impl MeetingSubscriptionRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MeetingSubscriptionBody) -> Self {
         self.body = Some(body);
         self
@@ -3232,6 +3366,7 @@ pub struct MeetingUnsubscriptionRequest {
 }
 impl MeetingUnsubscriptionRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MeetingSubscriptionBody) -> Self {
         self.body = Some(body);
         self
@@ -3275,6 +3410,7 @@ impl MeetingListGetRequest {
     /// 会议状态
     ///
     /// Constraints: example `2`.
+    #[inline]
     pub fn meeting_status(mut self, meeting_status: impl Into<QueryType>) -> Self {
         self.meeting_status = Some(Into::into(meeting_status));
         self
@@ -3282,6 +3418,7 @@ impl MeetingListGetRequest {
     /// 按9位会议号筛选（最多一个筛选条件）
     ///
     /// Constraints: example `123456789`.
+    #[inline]
     pub fn meeting_no(mut self, meeting_no: impl Into<String>) -> Self {
         self.meeting_no = Some(Into::into(meeting_no));
         self
@@ -3289,6 +3426,7 @@ impl MeetingListGetRequest {
     /// 按参会Lark用户筛选（最多一个筛选条件）
     ///
     /// Constraints: example `ou_3ec3f6a28a0d08c45d895276e8e5e19b`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(Into::into(user_id));
         self
@@ -3296,6 +3434,7 @@ impl MeetingListGetRequest {
     /// 按参会Rooms筛选（最多一个筛选条件）
     ///
     /// Constraints: example `omm_eada1d61a550955240c28757e7dec3af`.
+    #[inline]
     pub fn room_id(mut self, room_id: impl Into<String>) -> Self {
         self.room_id = Some(Into::into(room_id));
         self
@@ -3303,6 +3442,7 @@ impl MeetingListGetRequest {
     /// 按会议类型筛选（最多一个筛选条件）
     ///
     /// Constraints: example `2`.
+    #[inline]
     pub fn meeting_type(mut self, meeting_type: impl Into<QueryType>) -> Self {
         self.meeting_type = Some(Into::into(meeting_type));
         self
@@ -3310,11 +3450,13 @@ impl MeetingListGetRequest {
     /// 分页尺寸大小
     ///
     /// Constraints: server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记,第一次请求不填,表示从头开始遍历.下次遍历可采用该 page_token获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3322,6 +3464,7 @@ impl MeetingListGetRequest {
     /// 是否查询外部会议（不传默认为不查询）
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn include_external_meetings(mut self, include_external_meetings: bool) -> Self {
         self.include_external_meetings = Some(include_external_meetings);
         self
@@ -3329,16 +3472,19 @@ impl MeetingListGetRequest {
     /// 是否查询网络研讨会（不传默认为不查询）
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn include_webinar(mut self, include_webinar: bool) -> Self {
         self.include_webinar = Some(include_webinar);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3397,11 +3543,13 @@ pub struct NoteGetRequest {
 }
 impl NoteGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3432,6 +3580,7 @@ pub struct NoteSubscriptionRequest {
 }
 impl NoteSubscriptionRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MeetingSubscriptionBody) -> Self {
         self.body = Some(body);
         self
@@ -3462,6 +3611,7 @@ pub struct NoteUnsubscriptionRequest {
 }
 impl NoteUnsubscriptionRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: MeetingSubscriptionBody) -> Self {
         self.body = Some(body);
         self
@@ -3503,6 +3653,7 @@ impl ParticipantListGetRequest {
     /// 会议状态（不传默认为已结束会议）
     ///
     /// Constraints: example `2`.
+    #[inline]
     pub fn meeting_status(mut self, meeting_status: impl Into<QueryType>) -> Self {
         self.meeting_status = Some(Into::into(meeting_status));
         self
@@ -3510,6 +3661,7 @@ impl ParticipantListGetRequest {
     /// 按参会Lark用户筛选（最多一个筛选条件）
     ///
     /// Constraints: example `ou_3ec3f6a28a0d08c45d895276e8e5e19b`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(Into::into(user_id));
         self
@@ -3517,6 +3669,7 @@ impl ParticipantListGetRequest {
     /// 按参会Rooms筛选（最多一个筛选条件）
     ///
     /// Constraints: example `omm_eada1d61a550955240c28757e7dec3af`.
+    #[inline]
     pub fn room_id(mut self, room_id: impl Into<String>) -> Self {
         self.room_id = Some(Into::into(room_id));
         self
@@ -3524,11 +3677,13 @@ impl ParticipantListGetRequest {
     /// 分页尺寸大小
     ///
     /// Constraints: server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记,第一次请求不填,表示从头开始遍历.下次遍历可采用该 page_token获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -3536,16 +3691,19 @@ impl ParticipantListGetRequest {
     /// 查询网络研讨会时的观众类型,"0"为嘉宾，"3"为观众
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn webinar_user_role(mut self, webinar_user_role: impl Into<String>) -> Self {
         self.webinar_user_role = Some(Into::into(webinar_user_role));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3610,6 +3768,7 @@ impl ParticipantQualityListGetRequest {
     /// 参会人为Lark用户时填入
     ///
     /// Constraints: example `ou_3ec3f6a28a0d08c45d895276e8e5e19b`.
+    #[inline]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(Into::into(user_id));
         self
@@ -3617,6 +3776,7 @@ impl ParticipantQualityListGetRequest {
     /// 参会人为Rooms时填入
     ///
     /// Constraints: example `omm_eada1d61a550955240c28757e7dec3af`.
+    #[inline]
     pub fn room_id(mut self, room_id: impl Into<String>) -> Self {
         self.room_id = Some(Into::into(room_id));
         self
@@ -3624,21 +3784,25 @@ impl ParticipantQualityListGetRequest {
     /// 分页尺寸大小
     ///
     /// Constraints: server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记,第一次请求不填,表示从头开始遍历.下次遍历可采用该 page_token获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3697,6 +3861,7 @@ impl ReportGetDailyRequest {
     /// 数据驻留地
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn unit(mut self, unit: impl Into<Unit>) -> Self {
         self.unit = Some(Into::into(unit));
         self
@@ -3733,11 +3898,13 @@ impl ReportGetTopUserRequest {
     /// 数据驻留地
     ///
     /// Constraints: example `0`.
+    #[inline]
     pub fn unit(mut self, unit: impl Into<Unit>) -> Self {
         self.unit = Some(Into::into(unit));
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3772,11 +3939,13 @@ pub struct ReserveApplyRequest {
 }
 impl ReserveApplyRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3808,6 +3977,7 @@ pub struct ReserveDeleteRequest {
 }
 impl ReserveDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3838,11 +4008,13 @@ pub struct ReserveGetRequest {
 }
 impl ReserveGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3875,16 +4047,19 @@ pub struct ReserveUpdateRequest {
 }
 impl ReserveUpdateRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: ReserveUpdateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3921,16 +4096,19 @@ impl ReserveGetActiveMeetingRequest {
     /// 是否需要参会人列表，默认为false
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn with_participants(mut self, with_participants: bool) -> Self {
         self.with_participants = Some(with_participants);
         self
     }
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -3965,6 +4143,7 @@ pub struct ReserveConfigAdminGetRequest {
 }
 impl ReserveConfigAdminGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -3998,6 +4177,7 @@ pub struct ReserveConfigAdminPatchRequest {
 }
 impl ReserveConfigAdminPatchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4030,6 +4210,7 @@ pub struct ReserveConfigDisableInformGetRequest {
 }
 impl ReserveConfigDisableInformGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4066,6 +4247,7 @@ pub struct ReserveConfigDisableInformPatchRequest {
 }
 impl ReserveConfigDisableInformPatchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4098,6 +4280,7 @@ pub struct ReserveConfigFormGetRequest {
 }
 impl ReserveConfigFormGetRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4131,6 +4314,7 @@ pub struct ReserveConfigFormPatchRequest {
 }
 impl ReserveConfigFormPatchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4163,6 +4347,7 @@ pub struct ReserveConfigPatchRequest {
 }
 impl ReserveConfigPatchRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4195,6 +4380,7 @@ pub struct ReserveConfigReserveScopeRequest {
 }
 impl ReserveConfigReserveScopeRequest {
     /// 此次调用中使用的用户ID的类型
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4236,6 +4422,7 @@ impl ResourceReservationListGetRequest {
     /// 是否展示会议主题
     ///
     /// Constraints: example `true`.
+    #[inline]
     pub fn need_topic(mut self, need_topic: bool) -> Self {
         self.need_topic = Some(need_topic);
         self
@@ -4243,6 +4430,7 @@ impl ResourceReservationListGetRequest {
     /// 若为true表示导出room_ids范围外的会议室，默认为false
     ///
     /// Constraints: example `false`.
+    #[inline]
     pub fn is_exclude(mut self, is_exclude: bool) -> Self {
         self.is_exclude = Some(is_exclude);
         self
@@ -4250,16 +4438,19 @@ impl ResourceReservationListGetRequest {
     /// 分页尺寸大小
     ///
     /// Constraints: server default `20`; example `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记,第一次请求不填,表示从头开始遍历.下次遍历可采用该 page_token获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -4316,6 +4507,7 @@ impl RoomCreateRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4348,11 +4540,13 @@ pub struct RoomListRequest {
 }
 impl RoomListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4360,11 +4554,13 @@ impl RoomListRequest {
     /// 层级ID，不传则返回该租户下的所有会议室
     ///
     /// Constraints: example `omb_8d020b12fe49e82847c2af3c193d5754`.
+    #[inline]
     pub fn room_level_id(mut self, room_level_id: impl Into<String>) -> Self {
         self.room_level_id = Some(Into::into(room_level_id));
         self
     }
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4430,6 +4626,7 @@ pub struct RoomGetRequest {
 }
 impl RoomGetRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4462,11 +4659,13 @@ impl RoomPatchRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: RoomCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -4498,6 +4697,7 @@ pub struct RoomMgetRequest {
 }
 impl RoomMgetRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4529,11 +4729,13 @@ pub struct RoomSearchRequest {
 }
 impl RoomSearchRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
     }
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: RoomSearchBody) -> Self {
         self.body = Some(body);
         self
@@ -4572,6 +4774,7 @@ impl RoomConfigQueryRequest {
     /// 国家/地区ID scope为2，3时需要此参数
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn country_id(mut self, country_id: impl Into<String>) -> Self {
         self.country_id = Some(Into::into(country_id));
         self
@@ -4579,6 +4782,7 @@ impl RoomConfigQueryRequest {
     /// 城市ID scope为3时需要此参数
     ///
     /// Constraints: example `2`.
+    #[inline]
     pub fn district_id(mut self, district_id: impl Into<String>) -> Self {
         self.district_id = Some(Into::into(district_id));
         self
@@ -4586,6 +4790,7 @@ impl RoomConfigQueryRequest {
     /// 建筑ID scope为4，5时需要此参数
     ///
     /// Constraints: example `3`.
+    #[inline]
     pub fn building_id(mut self, building_id: impl Into<String>) -> Self {
         self.building_id = Some(Into::into(building_id));
         self
@@ -4593,6 +4798,7 @@ impl RoomConfigQueryRequest {
     /// 楼层 scope为5时需要此参数
     ///
     /// Constraints: example `4`.
+    #[inline]
     pub fn floor_name(mut self, floor_name: impl Into<String>) -> Self {
         self.floor_name = Some(Into::into(floor_name));
         self
@@ -4600,11 +4806,13 @@ impl RoomConfigQueryRequest {
     /// 会议室ID scope为6时需要此参数
     ///
     /// Constraints: example `6383786266263`.
+    #[inline]
     pub fn room_id(mut self, room_id: impl Into<String>) -> Self {
         self.room_id = Some(Into::into(room_id));
         self
     }
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4639,6 +4847,7 @@ pub struct RoomConfigSetRequest {
 }
 impl RoomConfigSetRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4751,6 +4960,7 @@ impl RoomLevelListRequest {
     /// 层级ID，不传则返回该租户下第一层级列表
     ///
     /// Constraints: example `omb_8d020b12fe49e82847c2af3c193d5754`.
+    #[inline]
     pub fn room_level_id(mut self, room_level_id: impl Into<String>) -> Self {
         self.room_level_id = Some(Into::into(room_level_id));
         self
@@ -4758,6 +4968,7 @@ impl RoomLevelListRequest {
     /// 分页尺寸大小
     ///
     /// Constraints: example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -4765,6 +4976,7 @@ impl RoomLevelListRequest {
     /// 分页标记,第一次请求不填,表示从头开始遍历.下次遍历可采用该 page_token获取查询结果
     ///
     /// Constraints: example `  `.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -4926,6 +5138,7 @@ impl ScopeConfigCreateRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
     ///
     /// Constraints: example `open_id`.
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4957,6 +5170,7 @@ pub struct ScopeConfigGetRequest {
 }
 impl ScopeConfigGetRequest {
     /// 此次调用中使用的用户ID的类型，默认使用open_id可不填
+    #[inline]
     pub fn user_id_type(mut self, user_id_type: impl Into<UserIdType>) -> Self {
         self.user_id_type = Some(Into::into(user_id_type));
         self
@@ -4994,6 +5208,7 @@ pub enum AlertListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for AlertListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5006,6 +5221,7 @@ impl From<rt::Error> for AlertListError {
 }
 impl ::std::ops::Deref for AlertListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5017,11 +5233,13 @@ impl ::std::ops::Deref for AlertListError {
     }
 }
 impl ::std::fmt::Display for AlertListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for AlertListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5046,6 +5264,7 @@ pub enum BotEventsError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BotEventsError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 120001 => Self::ParamIsInvalid(api),
@@ -5060,6 +5279,7 @@ impl From<rt::Error> for BotEventsError {
 }
 impl ::std::ops::Deref for BotEventsError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5071,11 +5291,13 @@ impl ::std::ops::Deref for BotEventsError {
     }
 }
 impl ::std::fmt::Display for BotEventsError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BotEventsError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5128,6 +5350,7 @@ pub enum BotJoinError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BotJoinError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5164,6 +5387,7 @@ impl From<rt::Error> for BotJoinError {
 }
 impl ::std::ops::Deref for BotJoinError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5189,11 +5413,13 @@ impl ::std::ops::Deref for BotJoinError {
     }
 }
 impl ::std::fmt::Display for BotJoinError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BotJoinError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5230,6 +5456,7 @@ pub enum BotLeaveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BotLeaveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121101 => Self::InternalServiceError(api),
@@ -5258,6 +5485,7 @@ impl From<rt::Error> for BotLeaveError {
 }
 impl ::std::ops::Deref for BotLeaveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalServiceError(api) => &**api,
@@ -5275,11 +5503,13 @@ impl ::std::ops::Deref for BotLeaveError {
     }
 }
 impl ::std::fmt::Display for BotLeaveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BotLeaveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5298,6 +5528,7 @@ pub enum BotMessageError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BotMessageError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 120001 => Self::ParamIsInvalid(api),
@@ -5307,6 +5538,7 @@ impl From<rt::Error> for BotMessageError {
 }
 impl ::std::ops::Deref for BotMessageError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::ParamIsInvalid(api) => &**api,
@@ -5315,11 +5547,13 @@ impl ::std::ops::Deref for BotMessageError {
     }
 }
 impl ::std::fmt::Display for BotMessageError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BotMessageError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5352,6 +5586,7 @@ pub enum BotUserActiveMeetingError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for BotUserActiveMeetingError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5370,6 +5605,7 @@ impl From<rt::Error> for BotUserActiveMeetingError {
 }
 impl ::std::ops::Deref for BotUserActiveMeetingError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5385,11 +5621,13 @@ impl ::std::ops::Deref for BotUserActiveMeetingError {
     }
 }
 impl ::std::fmt::Display for BotUserActiveMeetingError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for BotUserActiveMeetingError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5416,6 +5654,7 @@ pub enum ExportDownloadError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExportDownloadError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5429,6 +5668,7 @@ impl From<rt::Error> for ExportDownloadError {
 }
 impl ::std::ops::Deref for ExportDownloadError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5441,11 +5681,13 @@ impl ::std::ops::Deref for ExportDownloadError {
     }
 }
 impl ::std::fmt::Display for ExportDownloadError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExportDownloadError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5472,6 +5714,7 @@ pub enum ExportGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExportGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5485,6 +5728,7 @@ impl From<rt::Error> for ExportGetError {
 }
 impl ::std::ops::Deref for ExportGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5497,11 +5741,13 @@ impl ::std::ops::Deref for ExportGetError {
     }
 }
 impl ::std::fmt::Display for ExportGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExportGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5528,6 +5774,7 @@ pub enum ExportMeetingListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExportMeetingListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5541,6 +5788,7 @@ impl From<rt::Error> for ExportMeetingListError {
 }
 impl ::std::ops::Deref for ExportMeetingListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5553,11 +5801,13 @@ impl ::std::ops::Deref for ExportMeetingListError {
     }
 }
 impl ::std::fmt::Display for ExportMeetingListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExportMeetingListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5584,6 +5834,7 @@ pub enum ExportParticipantListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExportParticipantListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5597,6 +5848,7 @@ impl From<rt::Error> for ExportParticipantListError {
 }
 impl ::std::ops::Deref for ExportParticipantListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5609,11 +5861,13 @@ impl ::std::ops::Deref for ExportParticipantListError {
     }
 }
 impl ::std::fmt::Display for ExportParticipantListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExportParticipantListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5640,6 +5894,7 @@ pub enum ExportParticipantQualityListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExportParticipantQualityListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5653,6 +5908,7 @@ impl From<rt::Error> for ExportParticipantQualityListError {
 }
 impl ::std::ops::Deref for ExportParticipantQualityListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5665,11 +5921,13 @@ impl ::std::ops::Deref for ExportParticipantQualityListError {
     }
 }
 impl ::std::fmt::Display for ExportParticipantQualityListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExportParticipantQualityListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5696,6 +5954,7 @@ pub enum ExportResourceReservationListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ExportResourceReservationListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5709,6 +5968,7 @@ impl From<rt::Error> for ExportResourceReservationListError {
 }
 impl ::std::ops::Deref for ExportResourceReservationListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5721,11 +5981,13 @@ impl ::std::ops::Deref for ExportResourceReservationListError {
     }
 }
 impl ::std::fmt::Display for ExportResourceReservationListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ExportResourceReservationListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5758,6 +6020,7 @@ pub enum MeetingRecordingGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingRecordingGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5776,6 +6039,7 @@ impl From<rt::Error> for MeetingRecordingGetError {
 }
 impl ::std::ops::Deref for MeetingRecordingGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5791,11 +6055,13 @@ impl ::std::ops::Deref for MeetingRecordingGetError {
     }
 }
 impl ::std::fmt::Display for MeetingRecordingGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingRecordingGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5824,6 +6090,7 @@ pub enum MeetingRecordingSetPermissionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingRecordingSetPermissionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5838,6 +6105,7 @@ impl From<rt::Error> for MeetingRecordingSetPermissionError {
 }
 impl ::std::ops::Deref for MeetingRecordingSetPermissionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5851,11 +6119,13 @@ impl ::std::ops::Deref for MeetingRecordingSetPermissionError {
     }
 }
 impl ::std::fmt::Display for MeetingRecordingSetPermissionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingRecordingSetPermissionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5886,6 +6156,7 @@ pub enum MeetingRecordingStartError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingRecordingStartError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5905,6 +6176,7 @@ impl From<rt::Error> for MeetingRecordingStartError {
 }
 impl ::std::ops::Deref for MeetingRecordingStartError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5919,11 +6191,13 @@ impl ::std::ops::Deref for MeetingRecordingStartError {
     }
 }
 impl ::std::fmt::Display for MeetingRecordingStartError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingRecordingStartError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -5954,6 +6228,7 @@ pub enum MeetingRecordingStopError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingRecordingStopError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -5973,6 +6248,7 @@ impl From<rt::Error> for MeetingRecordingStopError {
 }
 impl ::std::ops::Deref for MeetingRecordingStopError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -5987,11 +6263,13 @@ impl ::std::ops::Deref for MeetingRecordingStopError {
     }
 }
 impl ::std::fmt::Display for MeetingRecordingStopError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingRecordingStopError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6022,6 +6300,7 @@ pub enum MeetingEndError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingEndError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6041,6 +6320,7 @@ impl From<rt::Error> for MeetingEndError {
 }
 impl ::std::ops::Deref for MeetingEndError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6055,11 +6335,13 @@ impl ::std::ops::Deref for MeetingEndError {
     }
 }
 impl ::std::fmt::Display for MeetingEndError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingEndError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6086,6 +6368,7 @@ pub enum MeetingGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6099,6 +6382,7 @@ impl From<rt::Error> for MeetingGetError {
 }
 impl ::std::ops::Deref for MeetingGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6111,11 +6395,13 @@ impl ::std::ops::Deref for MeetingGetError {
     }
 }
 impl ::std::fmt::Display for MeetingGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6154,6 +6440,7 @@ pub enum MeetingInviteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingInviteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6179,6 +6466,7 @@ impl From<rt::Error> for MeetingInviteError {
 }
 impl ::std::ops::Deref for MeetingInviteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6197,11 +6485,13 @@ impl ::std::ops::Deref for MeetingInviteError {
     }
 }
 impl ::std::fmt::Display for MeetingInviteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingInviteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6234,6 +6524,7 @@ pub enum MeetingKickoutError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingKickoutError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6254,6 +6545,7 @@ impl From<rt::Error> for MeetingKickoutError {
 }
 impl ::std::ops::Deref for MeetingKickoutError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6269,11 +6561,13 @@ impl ::std::ops::Deref for MeetingKickoutError {
     }
 }
 impl ::std::fmt::Display for MeetingKickoutError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingKickoutError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6294,6 +6588,7 @@ pub enum MeetingListByNoError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingListByNoError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6304,6 +6599,7 @@ impl From<rt::Error> for MeetingListByNoError {
 }
 impl ::std::ops::Deref for MeetingListByNoError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6313,11 +6609,13 @@ impl ::std::ops::Deref for MeetingListByNoError {
     }
 }
 impl ::std::fmt::Display for MeetingListByNoError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingListByNoError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6364,6 +6662,7 @@ pub enum MeetingSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6407,6 +6706,7 @@ impl From<rt::Error> for MeetingSearchError {
 }
 impl ::std::ops::Deref for MeetingSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6429,11 +6729,13 @@ impl ::std::ops::Deref for MeetingSearchError {
     }
 }
 impl ::std::fmt::Display for MeetingSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6472,6 +6774,7 @@ pub enum MeetingSetHostError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingSetHostError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6501,6 +6804,7 @@ impl From<rt::Error> for MeetingSetHostError {
 }
 impl ::std::ops::Deref for MeetingSetHostError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6519,11 +6823,13 @@ impl ::std::ops::Deref for MeetingSetHostError {
     }
 }
 impl ::std::fmt::Display for MeetingSetHostError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingSetHostError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6550,6 +6856,7 @@ pub enum MeetingSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6563,6 +6870,7 @@ impl From<rt::Error> for MeetingSubscriptionError {
 }
 impl ::std::ops::Deref for MeetingSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6575,11 +6883,13 @@ impl ::std::ops::Deref for MeetingSubscriptionError {
     }
 }
 impl ::std::fmt::Display for MeetingSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6606,6 +6916,7 @@ pub enum MeetingUnsubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingUnsubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6619,6 +6930,7 @@ impl From<rt::Error> for MeetingUnsubscriptionError {
 }
 impl ::std::ops::Deref for MeetingUnsubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6631,11 +6943,13 @@ impl ::std::ops::Deref for MeetingUnsubscriptionError {
     }
 }
 impl ::std::fmt::Display for MeetingUnsubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingUnsubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6676,6 +6990,7 @@ pub enum MeetingListGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for MeetingListGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6708,6 +7023,7 @@ impl From<rt::Error> for MeetingListGetError {
 }
 impl ::std::ops::Deref for MeetingListGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6727,11 +7043,13 @@ impl ::std::ops::Deref for MeetingListGetError {
     }
 }
 impl ::std::fmt::Display for MeetingListGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for MeetingListGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6758,6 +7076,7 @@ pub enum NoteGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NoteGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6771,6 +7090,7 @@ impl From<rt::Error> for NoteGetError {
 }
 impl ::std::ops::Deref for NoteGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6783,11 +7103,13 @@ impl ::std::ops::Deref for NoteGetError {
     }
 }
 impl ::std::fmt::Display for NoteGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NoteGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6814,6 +7136,7 @@ pub enum NoteSubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NoteSubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6827,6 +7150,7 @@ impl From<rt::Error> for NoteSubscriptionError {
 }
 impl ::std::ops::Deref for NoteSubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6839,11 +7163,13 @@ impl ::std::ops::Deref for NoteSubscriptionError {
     }
 }
 impl ::std::fmt::Display for NoteSubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NoteSubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6870,6 +7196,7 @@ pub enum NoteUnsubscriptionError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NoteUnsubscriptionError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6883,6 +7210,7 @@ impl From<rt::Error> for NoteUnsubscriptionError {
 }
 impl ::std::ops::Deref for NoteUnsubscriptionError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6895,11 +7223,13 @@ impl ::std::ops::Deref for NoteUnsubscriptionError {
     }
 }
 impl ::std::fmt::Display for NoteUnsubscriptionError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NoteUnsubscriptionError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -6940,6 +7270,7 @@ pub enum ParticipantListGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ParticipantListGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -6972,6 +7303,7 @@ impl From<rt::Error> for ParticipantListGetError {
 }
 impl ::std::ops::Deref for ParticipantListGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -6991,11 +7323,13 @@ impl ::std::ops::Deref for ParticipantListGetError {
     }
 }
 impl ::std::fmt::Display for ParticipantListGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ParticipantListGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7036,6 +7370,7 @@ pub enum ParticipantQualityListGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ParticipantQualityListGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7070,6 +7405,7 @@ impl From<rt::Error> for ParticipantQualityListGetError {
 }
 impl ::std::ops::Deref for ParticipantQualityListGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7089,11 +7425,13 @@ impl ::std::ops::Deref for ParticipantQualityListGetError {
     }
 }
 impl ::std::fmt::Display for ParticipantQualityListGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ParticipantQualityListGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7116,6 +7454,7 @@ pub enum ReportGetDailyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReportGetDailyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7127,6 +7466,7 @@ impl From<rt::Error> for ReportGetDailyError {
 }
 impl ::std::ops::Deref for ReportGetDailyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7137,11 +7477,13 @@ impl ::std::ops::Deref for ReportGetDailyError {
     }
 }
 impl ::std::fmt::Display for ReportGetDailyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReportGetDailyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7166,6 +7508,7 @@ pub enum ReportGetTopUserError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReportGetTopUserError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7180,6 +7523,7 @@ impl From<rt::Error> for ReportGetTopUserError {
 }
 impl ::std::ops::Deref for ReportGetTopUserError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7191,11 +7535,13 @@ impl ::std::ops::Deref for ReportGetTopUserError {
     }
 }
 impl ::std::fmt::Display for ReportGetTopUserError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReportGetTopUserError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7226,6 +7572,7 @@ pub enum ReserveApplyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveApplyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7243,6 +7590,7 @@ impl From<rt::Error> for ReserveApplyError {
 }
 impl ::std::ops::Deref for ReserveApplyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7257,11 +7605,13 @@ impl ::std::ops::Deref for ReserveApplyError {
     }
 }
 impl ::std::fmt::Display for ReserveApplyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveApplyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7288,6 +7638,7 @@ pub enum ReserveDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7301,6 +7652,7 @@ impl From<rt::Error> for ReserveDeleteError {
 }
 impl ::std::ops::Deref for ReserveDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7313,11 +7665,13 @@ impl ::std::ops::Deref for ReserveDeleteError {
     }
 }
 impl ::std::fmt::Display for ReserveDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7344,6 +7698,7 @@ pub enum ReserveGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7357,6 +7712,7 @@ impl From<rt::Error> for ReserveGetError {
 }
 impl ::std::ops::Deref for ReserveGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7369,11 +7725,13 @@ impl ::std::ops::Deref for ReserveGetError {
     }
 }
 impl ::std::fmt::Display for ReserveGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7408,6 +7766,7 @@ pub enum ReserveUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7427,6 +7786,7 @@ impl From<rt::Error> for ReserveUpdateError {
 }
 impl ::std::ops::Deref for ReserveUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7443,11 +7803,13 @@ impl ::std::ops::Deref for ReserveUpdateError {
     }
 }
 impl ::std::fmt::Display for ReserveUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7474,6 +7836,7 @@ pub enum ReserveGetActiveMeetingError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveGetActiveMeetingError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7487,6 +7850,7 @@ impl From<rt::Error> for ReserveGetActiveMeetingError {
 }
 impl ::std::ops::Deref for ReserveGetActiveMeetingError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7499,11 +7863,13 @@ impl ::std::ops::Deref for ReserveGetActiveMeetingError {
     }
 }
 impl ::std::fmt::Display for ReserveGetActiveMeetingError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveGetActiveMeetingError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7532,6 +7898,7 @@ pub enum ReserveConfigAdminGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveConfigAdminGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7550,6 +7917,7 @@ impl From<rt::Error> for ReserveConfigAdminGetError {
 }
 impl ::std::ops::Deref for ReserveConfigAdminGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7563,11 +7931,13 @@ impl ::std::ops::Deref for ReserveConfigAdminGetError {
     }
 }
 impl ::std::fmt::Display for ReserveConfigAdminGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveConfigAdminGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7604,6 +7974,7 @@ pub enum ReserveConfigAdminPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveConfigAdminPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7632,6 +8003,7 @@ impl From<rt::Error> for ReserveConfigAdminPatchError {
 }
 impl ::std::ops::Deref for ReserveConfigAdminPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7649,11 +8021,13 @@ impl ::std::ops::Deref for ReserveConfigAdminPatchError {
     }
 }
 impl ::std::fmt::Display for ReserveConfigAdminPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveConfigAdminPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7680,6 +8054,7 @@ pub enum ReserveConfigDisableInformGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveConfigDisableInformGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7695,6 +8070,7 @@ impl From<rt::Error> for ReserveConfigDisableInformGetError {
 }
 impl ::std::ops::Deref for ReserveConfigDisableInformGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7707,11 +8083,13 @@ impl ::std::ops::Deref for ReserveConfigDisableInformGetError {
     }
 }
 impl ::std::fmt::Display for ReserveConfigDisableInformGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveConfigDisableInformGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7746,6 +8124,7 @@ pub enum ReserveConfigDisableInformPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveConfigDisableInformPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7771,6 +8150,7 @@ impl From<rt::Error> for ReserveConfigDisableInformPatchError {
 }
 impl ::std::ops::Deref for ReserveConfigDisableInformPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7787,11 +8167,13 @@ impl ::std::ops::Deref for ReserveConfigDisableInformPatchError {
     }
 }
 impl ::std::fmt::Display for ReserveConfigDisableInformPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveConfigDisableInformPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7820,6 +8202,7 @@ pub enum ReserveConfigFormGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveConfigFormGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7838,6 +8221,7 @@ impl From<rt::Error> for ReserveConfigFormGetError {
 }
 impl ::std::ops::Deref for ReserveConfigFormGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7851,11 +8235,13 @@ impl ::std::ops::Deref for ReserveConfigFormGetError {
     }
 }
 impl ::std::fmt::Display for ReserveConfigFormGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveConfigFormGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7892,6 +8278,7 @@ pub enum ReserveConfigFormPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveConfigFormPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -7920,6 +8307,7 @@ impl From<rt::Error> for ReserveConfigFormPatchError {
 }
 impl ::std::ops::Deref for ReserveConfigFormPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -7937,11 +8325,13 @@ impl ::std::ops::Deref for ReserveConfigFormPatchError {
     }
 }
 impl ::std::fmt::Display for ReserveConfigFormPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveConfigFormPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -7976,6 +8366,7 @@ pub enum ReserveConfigPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveConfigPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8001,6 +8392,7 @@ impl From<rt::Error> for ReserveConfigPatchError {
 }
 impl ::std::ops::Deref for ReserveConfigPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8017,11 +8409,13 @@ impl ::std::ops::Deref for ReserveConfigPatchError {
     }
 }
 impl ::std::fmt::Display for ReserveConfigPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveConfigPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8050,6 +8444,7 @@ pub enum ReserveConfigReserveScopeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ReserveConfigReserveScopeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8066,6 +8461,7 @@ impl From<rt::Error> for ReserveConfigReserveScopeError {
 }
 impl ::std::ops::Deref for ReserveConfigReserveScopeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8079,11 +8475,13 @@ impl ::std::ops::Deref for ReserveConfigReserveScopeError {
     }
 }
 impl ::std::fmt::Display for ReserveConfigReserveScopeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ReserveConfigReserveScopeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8114,6 +8512,7 @@ pub enum ResourceReservationListGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ResourceReservationListGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8133,6 +8532,7 @@ impl From<rt::Error> for ResourceReservationListGetError {
 }
 impl ::std::ops::Deref for ResourceReservationListGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8147,11 +8547,13 @@ impl ::std::ops::Deref for ResourceReservationListGetError {
     }
 }
 impl ::std::fmt::Display for ResourceReservationListGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ResourceReservationListGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8182,6 +8584,7 @@ pub enum RoomCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8201,6 +8604,7 @@ impl From<rt::Error> for RoomCreateError {
 }
 impl ::std::ops::Deref for RoomCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8215,11 +8619,13 @@ impl ::std::ops::Deref for RoomCreateError {
     }
 }
 impl ::std::fmt::Display for RoomCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8248,6 +8654,7 @@ pub enum RoomListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8264,6 +8671,7 @@ impl From<rt::Error> for RoomListError {
 }
 impl ::std::ops::Deref for RoomListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8277,11 +8685,13 @@ impl ::std::ops::Deref for RoomListError {
     }
 }
 impl ::std::fmt::Display for RoomListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8310,6 +8720,7 @@ pub enum RoomDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8326,6 +8737,7 @@ impl From<rt::Error> for RoomDeleteError {
 }
 impl ::std::ops::Deref for RoomDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8339,11 +8751,13 @@ impl ::std::ops::Deref for RoomDeleteError {
     }
 }
 impl ::std::fmt::Display for RoomDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8372,6 +8786,7 @@ pub enum RoomGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8388,6 +8803,7 @@ impl From<rt::Error> for RoomGetError {
 }
 impl ::std::ops::Deref for RoomGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8401,11 +8817,13 @@ impl ::std::ops::Deref for RoomGetError {
     }
 }
 impl ::std::fmt::Display for RoomGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8436,6 +8854,7 @@ pub enum RoomPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8455,6 +8874,7 @@ impl From<rt::Error> for RoomPatchError {
 }
 impl ::std::ops::Deref for RoomPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8469,11 +8889,13 @@ impl ::std::ops::Deref for RoomPatchError {
     }
 }
 impl ::std::fmt::Display for RoomPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8502,6 +8924,7 @@ pub enum RoomMgetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomMgetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8518,6 +8941,7 @@ impl From<rt::Error> for RoomMgetError {
 }
 impl ::std::ops::Deref for RoomMgetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8531,11 +8955,13 @@ impl ::std::ops::Deref for RoomMgetError {
     }
 }
 impl ::std::fmt::Display for RoomMgetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomMgetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8564,6 +8990,7 @@ pub enum RoomSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8580,6 +9007,7 @@ impl From<rt::Error> for RoomSearchError {
 }
 impl ::std::ops::Deref for RoomSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8593,11 +9021,13 @@ impl ::std::ops::Deref for RoomSearchError {
     }
 }
 impl ::std::fmt::Display for RoomSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8622,6 +9052,7 @@ pub enum RoomConfigQueryError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomConfigQueryError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8634,6 +9065,7 @@ impl From<rt::Error> for RoomConfigQueryError {
 }
 impl ::std::ops::Deref for RoomConfigQueryError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8645,11 +9077,13 @@ impl ::std::ops::Deref for RoomConfigQueryError {
     }
 }
 impl ::std::fmt::Display for RoomConfigQueryError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomConfigQueryError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8674,6 +9108,7 @@ pub enum RoomConfigSetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomConfigSetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8686,6 +9121,7 @@ impl From<rt::Error> for RoomConfigSetError {
 }
 impl ::std::ops::Deref for RoomConfigSetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8697,11 +9133,13 @@ impl ::std::ops::Deref for RoomConfigSetError {
     }
 }
 impl ::std::fmt::Display for RoomConfigSetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomConfigSetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8726,6 +9164,7 @@ pub enum RoomConfigSetCheckboardAccessCodeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomConfigSetCheckboardAccessCodeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8738,6 +9177,7 @@ impl From<rt::Error> for RoomConfigSetCheckboardAccessCodeError {
 }
 impl ::std::ops::Deref for RoomConfigSetCheckboardAccessCodeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8749,11 +9189,13 @@ impl ::std::ops::Deref for RoomConfigSetCheckboardAccessCodeError {
     }
 }
 impl ::std::fmt::Display for RoomConfigSetCheckboardAccessCodeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomConfigSetCheckboardAccessCodeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8778,6 +9220,7 @@ pub enum RoomConfigSetRoomAccessCodeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomConfigSetRoomAccessCodeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8790,6 +9233,7 @@ impl From<rt::Error> for RoomConfigSetRoomAccessCodeError {
 }
 impl ::std::ops::Deref for RoomConfigSetRoomAccessCodeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8801,11 +9245,13 @@ impl ::std::ops::Deref for RoomConfigSetRoomAccessCodeError {
     }
 }
 impl ::std::fmt::Display for RoomConfigSetRoomAccessCodeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomConfigSetRoomAccessCodeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8834,6 +9280,7 @@ pub enum RoomLevelCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomLevelCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8850,6 +9297,7 @@ impl From<rt::Error> for RoomLevelCreateError {
 }
 impl ::std::ops::Deref for RoomLevelCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8863,11 +9311,13 @@ impl ::std::ops::Deref for RoomLevelCreateError {
     }
 }
 impl ::std::fmt::Display for RoomLevelCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomLevelCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8896,6 +9346,7 @@ pub enum RoomLevelListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomLevelListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8912,6 +9363,7 @@ impl From<rt::Error> for RoomLevelListError {
 }
 impl ::std::ops::Deref for RoomLevelListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8925,11 +9377,13 @@ impl ::std::ops::Deref for RoomLevelListError {
     }
 }
 impl ::std::fmt::Display for RoomLevelListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomLevelListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -8960,6 +9414,7 @@ pub enum RoomLevelDelError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomLevelDelError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -8979,6 +9434,7 @@ impl From<rt::Error> for RoomLevelDelError {
 }
 impl ::std::ops::Deref for RoomLevelDelError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -8993,11 +9449,13 @@ impl ::std::ops::Deref for RoomLevelDelError {
     }
 }
 impl ::std::fmt::Display for RoomLevelDelError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomLevelDelError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9026,6 +9484,7 @@ pub enum RoomLevelGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomLevelGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -9042,6 +9501,7 @@ impl From<rt::Error> for RoomLevelGetError {
 }
 impl ::std::ops::Deref for RoomLevelGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9055,11 +9515,13 @@ impl ::std::ops::Deref for RoomLevelGetError {
     }
 }
 impl ::std::fmt::Display for RoomLevelGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomLevelGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9088,6 +9550,7 @@ pub enum RoomLevelPatchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomLevelPatchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -9104,6 +9567,7 @@ impl From<rt::Error> for RoomLevelPatchError {
 }
 impl ::std::ops::Deref for RoomLevelPatchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9117,11 +9581,13 @@ impl ::std::ops::Deref for RoomLevelPatchError {
     }
 }
 impl ::std::fmt::Display for RoomLevelPatchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomLevelPatchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9150,6 +9616,7 @@ pub enum RoomLevelMgetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomLevelMgetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -9166,6 +9633,7 @@ impl From<rt::Error> for RoomLevelMgetError {
 }
 impl ::std::ops::Deref for RoomLevelMgetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9179,11 +9647,13 @@ impl ::std::ops::Deref for RoomLevelMgetError {
     }
 }
 impl ::std::fmt::Display for RoomLevelMgetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomLevelMgetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9212,6 +9682,7 @@ pub enum RoomLevelSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for RoomLevelSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -9228,6 +9699,7 @@ impl From<rt::Error> for RoomLevelSearchError {
 }
 impl ::std::ops::Deref for RoomLevelSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9241,11 +9713,13 @@ impl ::std::ops::Deref for RoomLevelSearchError {
     }
 }
 impl ::std::fmt::Display for RoomLevelSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for RoomLevelSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9274,6 +9748,7 @@ pub enum ScopeConfigCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ScopeConfigCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -9290,6 +9765,7 @@ impl From<rt::Error> for ScopeConfigCreateError {
 }
 impl ::std::ops::Deref for ScopeConfigCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9303,11 +9779,13 @@ impl ::std::ops::Deref for ScopeConfigCreateError {
     }
 }
 impl ::std::fmt::Display for ScopeConfigCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ScopeConfigCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9336,6 +9814,7 @@ pub enum ScopeConfigGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for ScopeConfigGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 121001 => Self::InternalError(api),
@@ -9352,6 +9831,7 @@ impl From<rt::Error> for ScopeConfigGetError {
 }
 impl ::std::ops::Deref for ScopeConfigGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InternalError(api) => &**api,
@@ -9365,11 +9845,13 @@ impl ::std::ops::Deref for ScopeConfigGetError {
     }
 }
 impl ::std::fmt::Display for ScopeConfigGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for ScopeConfigGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -9392,6 +9874,7 @@ pub enum QueryType {
 }
 impl QueryType {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -9402,6 +9885,7 @@ impl QueryType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -9412,6 +9896,7 @@ impl QueryType {
     }
 }
 impl ::std::fmt::Display for QueryType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -9459,6 +9944,7 @@ pub enum MonitorTarget {
 }
 impl MonitorTarget {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -9473,6 +9959,7 @@ impl MonitorTarget {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -9487,6 +9974,7 @@ impl MonitorTarget {
     }
 }
 impl ::std::fmt::Display for MonitorTarget {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -9526,6 +10014,7 @@ pub enum AlertLevel {
 }
 impl AlertLevel {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -9536,6 +10025,7 @@ impl AlertLevel {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -9546,6 +10036,7 @@ impl AlertLevel {
     }
 }
 impl ::std::fmt::Display for AlertLevel {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -9596,6 +10087,7 @@ pub enum NotifyMethod {
 }
 impl NotifyMethod {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -9605,6 +10097,7 @@ impl NotifyMethod {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -9614,6 +10107,7 @@ impl NotifyMethod {
     }
 }
 impl ::std::fmt::Display for NotifyMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -9657,6 +10151,7 @@ pub enum ProcessStatus {
 }
 impl ProcessStatus {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -9669,6 +10164,7 @@ impl ProcessStatus {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -9681,6 +10177,7 @@ impl ProcessStatus {
     }
 }
 impl ::std::fmt::Display for ProcessStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -9821,6 +10318,7 @@ pub enum UserIdType {
 }
 impl UserIdType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UserId => "user_id",
@@ -9831,6 +10329,7 @@ impl UserIdType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user_id" => Self::UserId,
@@ -9841,6 +10340,7 @@ impl UserIdType {
     }
 }
 impl ::std::fmt::Display for UserIdType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -9866,6 +10366,7 @@ impl rt::FromJson for UserIdType {
 }
 impl rt::Validate for UserIdType {}
 impl AsRef<str> for UserIdType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -10314,6 +10815,7 @@ pub enum Action {
 }
 impl Action {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -10323,6 +10825,7 @@ impl Action {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -10332,6 +10835,7 @@ impl Action {
     }
 }
 impl ::std::fmt::Display for Action {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -10543,6 +11047,7 @@ rt::json_object!(
 );
 impl ExportGetData {
     /// An `ExportGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(status: impl Into<QueryType>) -> Self {
         Self {
             status: Into::into(status),
@@ -10766,6 +11271,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -10777,6 +11283,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -10788,6 +11295,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -10823,6 +11331,7 @@ pub enum Permission {
 }
 impl Permission {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -10831,6 +11340,7 @@ impl Permission {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -10839,6 +11349,7 @@ impl Permission {
     }
 }
 impl ::std::fmt::Display for Permission {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -10885,6 +11396,7 @@ rt::json_object!(
 );
 impl PermissionObject {
     /// A `PermissionObject` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(r#type: Type, permission: Permission) -> Self {
         Self {
             id: None,
@@ -11376,6 +11888,7 @@ rt::json_object!(
 );
 impl MeetingSearchData {
     /// A `MeetingSearchData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(has_more: bool) -> Self {
         Self {
             total: None,
@@ -11465,6 +11978,7 @@ pub enum MeetingSubtype {
 }
 impl MeetingSubtype {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -11483,6 +11997,7 @@ impl MeetingSubtype {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -11501,6 +12016,7 @@ impl MeetingSubtype {
     }
 }
 impl ::std::fmt::Display for MeetingSubtype {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -11689,6 +12205,7 @@ rt::json_object!(
 );
 impl Artifact {
     /// An `Artifact` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(artifact_type: AlertLevel, create_time: i64, doc_token: String) -> Self {
         Self {
             artifact_type,
@@ -11714,6 +12231,7 @@ rt::json_object!(
 );
 impl Reference {
     /// A `Reference` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(reference_type: NotifyMethod, doc_token: String) -> Self {
         Self { reference_type, doc_token }
     }
@@ -11768,6 +12286,7 @@ rt::json_object!(
 );
 impl Note {
     /// A `Note` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         creator_id: i64,
         create_time: i64,
@@ -12180,6 +12699,7 @@ pub enum Unit {
 }
 impl Unit {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value0 => 0,
@@ -12191,6 +12711,7 @@ impl Unit {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             0 => Self::Value0,
@@ -12202,6 +12723,7 @@ impl Unit {
     }
 }
 impl ::std::fmt::Display for Unit {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -12361,6 +12883,7 @@ rt::json_object!(
 );
 impl PermissionChecker {
     /// A `PermissionChecker` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         check_field: QueryType,
         check_mode: Action,
@@ -12390,6 +12913,7 @@ rt::json_object!(
 );
 impl ActionPermission {
     /// An `ActionPermission` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         permission: QueryType,
         permission_checkers: Vec<PermissionChecker>,
@@ -12419,6 +12943,7 @@ rt::json_object!(
 );
 impl PstnSipInfo {
     /// A `PstnSipInfo` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(main_address: impl Into<String>) -> Self {
         Self {
             nickname: None,
@@ -12447,6 +12972,7 @@ rt::json_object!(
 );
 impl Callee {
     /// A `Callee` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_type: impl Into<MonitorTarget>) -> Self {
         Self {
             id: None,
@@ -12465,6 +12991,7 @@ pub struct CallSetting {
 rt::json_object!(CallSetting { callee = "callee" required, });
 impl CallSetting {
     /// A `CallSetting` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(callee: impl Into<Callee>) -> Self {
         Self { callee: Into::into(callee) }
     }
@@ -12799,6 +13326,7 @@ pub struct Dept {
 rt::json_object!(Dept { department_id = "department_id" required as_string, });
 impl Dept {
     /// A `Dept` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(department_id: i64) -> Self {
         Self { department_id }
     }
@@ -12815,6 +13343,7 @@ pub struct User {
 rt::json_object!(User { user_id = "user_id" required as_string, });
 impl User {
     /// An `User` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(user_id: i64) -> Self {
         Self { user_id }
     }
@@ -12843,6 +13372,7 @@ rt::json_object!(
 );
 impl ReserveConfigAdminGetData {
     /// A `ReserveConfigAdminGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(reserve_admin_config: impl Into<ReserveAdminConfig>) -> Self {
         Self {
             reserve_admin_config: Into::into(reserve_admin_config),
@@ -12888,6 +13418,7 @@ rt::json_object!(
 );
 impl DisableInform {
     /// A `DisableInform` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(if_inform: bool) -> Self {
         Self {
             if_cover_child_scope: None,
@@ -12952,6 +13483,7 @@ rt::json_object!(
 );
 impl ReserveFormConfig {
     /// A `ReserveFormConfig` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(reserve_form: bool) -> Self {
         Self {
             if_cover_child_scope: None,
@@ -12974,6 +13506,7 @@ rt::json_object!(
 );
 impl ReserveConfigFormGetData {
     /// A `ReserveConfigFormGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(reserve_form_config: impl Into<ReserveFormConfig>) -> Self {
         Self {
             reserve_form_config: Into::into(reserve_form_config),
@@ -13064,6 +13597,7 @@ rt::json_object!(
 );
 impl TimeConfig {
     /// A `TimeConfig` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(time_switch: i64) -> Self {
         Self {
             if_cover_child_scope: None,
@@ -13293,6 +13827,7 @@ rt::json_object!(
 );
 impl RoomStatus {
     /// A `RoomStatus` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(status: bool) -> Self {
         Self {
             status,
@@ -13318,6 +13853,7 @@ pub struct DeviceItem {
 rt::json_object!(DeviceItem { name = "name" required, });
 impl DeviceItem {
     /// A `DeviceItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: Into::into(name) }
     }
@@ -13499,6 +14035,7 @@ pub enum Scope {
 }
 impl Scope {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -13512,6 +14049,7 @@ impl Scope {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -13525,6 +14063,7 @@ impl Scope {
     }
 }
 impl ::std::fmt::Display for Scope {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -13696,6 +14235,7 @@ rt::json_object!(
 );
 impl RoomConfigRoomStatus {
     /// A `RoomConfigRoomStatus` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(status: bool) -> Self {
         Self {
             status,
@@ -13786,6 +14326,7 @@ pub enum ValidDay {
 }
 impl ValidDay {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Value1 => 1,
@@ -13796,6 +14337,7 @@ impl ValidDay {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: i64) -> Self {
         match value {
             1 => Self::Value1,
@@ -13806,6 +14348,7 @@ impl ValidDay {
     }
 }
 impl ::std::fmt::Display for ValidDay {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
@@ -14029,6 +14572,7 @@ rt::json_object!(
 );
 impl CurrentConfig {
     /// A `CurrentConfig` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(scope_type: Action, scope_id: String) -> Self {
         Self {
             scope_type,
@@ -14053,6 +14597,7 @@ rt::json_object!(
 impl rt::Validate for ScopeConfigGetData {}
 impl rt::paging::Page for AlertListData {
     type Item = Alert;
+    #[inline]
     fn into_parts(self) -> (Vec<Alert>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -14060,6 +14605,7 @@ impl rt::paging::Page for AlertListData {
 }
 impl rt::paging::Page for BotEventsData {
     type Item = Event;
+    #[inline]
     fn into_parts(self) -> (Vec<Event>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.events.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -14067,6 +14613,7 @@ impl rt::paging::Page for BotEventsData {
 }
 impl rt::paging::Page for MeetingListByNoData {
     type Item = MeetingBrief;
+    #[inline]
     fn into_parts(self) -> (Vec<MeetingBrief>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.meeting_briefs.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -14074,6 +14621,7 @@ impl rt::paging::Page for MeetingListByNoData {
 }
 impl rt::paging::Page for MeetingSearchData {
     type Item = MeetingSearchDataMeeting;
+    #[inline]
     fn into_parts(self) -> (Vec<MeetingSearchDataMeeting>, Option<String>) {
         let more = self.has_more;
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -14081,6 +14629,7 @@ impl rt::paging::Page for MeetingSearchData {
 }
 impl rt::paging::Page for MeetingListGetData {
     type Item = MeetingListItem;
+    #[inline]
     fn into_parts(self) -> (Vec<MeetingListItem>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.meeting_list.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -14088,6 +14637,7 @@ impl rt::paging::Page for MeetingListGetData {
 }
 impl rt::paging::Page for ParticipantListGetData {
     type Item = ParticipantListGetDataParticipant;
+    #[inline]
     fn into_parts(self) -> (Vec<ParticipantListGetDataParticipant>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.participants.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -14095,6 +14645,7 @@ impl rt::paging::Page for ParticipantListGetData {
 }
 impl rt::paging::Page for ParticipantQualityListGetData {
     type Item = ParticipantQualityListItem;
+    #[inline]
     fn into_parts(self) -> (Vec<ParticipantQualityListItem>, Option<String>) {
         let more = self.has_more != Some(false);
         (
@@ -14105,6 +14656,7 @@ impl rt::paging::Page for ParticipantQualityListGetData {
 }
 impl rt::paging::Page for ResourceReservationListGetData {
     type Item = RoomReservationListItem;
+    #[inline]
     fn into_parts(self) -> (Vec<RoomReservationListItem>, Option<String>) {
         let more = self.has_more != Some(false);
         (
@@ -14115,6 +14667,7 @@ impl rt::paging::Page for ResourceReservationListGetData {
 }
 impl rt::paging::Page for RoomListData {
     type Item = Room;
+    #[inline]
     fn into_parts(self) -> (Vec<Room>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.rooms.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -14122,6 +14675,7 @@ impl rt::paging::Page for RoomListData {
 }
 impl rt::paging::Page for RoomLevelListData {
     type Item = RoomLevel;
+    #[inline]
     fn into_parts(self) -> (Vec<RoomLevel>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

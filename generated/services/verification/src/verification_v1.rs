@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `verification` resource.
+    #[inline]
     pub fn verification(&self) -> VerificationResource {
         VerificationResource {
             client: self.client.clone(),
@@ -50,6 +53,7 @@ impl VerificationResource {
     ///   - `2010002` (NoPermission, HTTP 403): no permission. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/verification-v1/verification/get)
+    #[inline]
     pub fn get(&self) -> VerificationGetRequest {
         VerificationGetRequest {
             client: self.client.clone(),
@@ -88,6 +92,7 @@ pub enum VerificationGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for VerificationGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 2010001 => Self::TenantNotFound(api),
@@ -98,6 +103,7 @@ impl From<rt::Error> for VerificationGetError {
 }
 impl ::std::ops::Deref for VerificationGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::TenantNotFound(api) => &**api,
@@ -107,11 +113,13 @@ impl ::std::ops::Deref for VerificationGetError {
     }
 }
 impl ::std::fmt::Display for VerificationGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for VerificationGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -135,6 +143,7 @@ rt::json_object!(
 );
 impl Verification {
     /// A `Verification` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(name: String, has_verification: bool) -> Self {
         Self { name, has_verification }
     }

@@ -15,14 +15,17 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `node` resource.
+    #[inline]
     pub fn node(&self) -> NodeResource {
         NodeResource {
             client: self.client.clone(),
@@ -46,6 +49,7 @@ impl NodeResource {
     /// - **Errors:** none declared
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uEzN0YjLxcDN24SM3QjN/search_wiki)
+    #[inline]
     pub fn search(
         &self,
         body: NodeSearchBody,
@@ -72,6 +76,7 @@ pub struct NodeSearchRequest {
 }
 impl NodeSearchRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -79,6 +84,7 @@ impl NodeSearchRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -122,12 +128,14 @@ pub enum NodeSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for NodeSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         Self::Unhandled(error)
     }
 }
 impl ::std::ops::Deref for NodeSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Unhandled(other) => other,
@@ -135,11 +143,13 @@ impl ::std::ops::Deref for NodeSearchError {
     }
 }
 impl ::std::fmt::Display for NodeSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for NodeSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -204,6 +214,7 @@ rt::json_object!(
 );
 impl Node {
     /// A `Node` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(
         node_id: String,
         space_id: String,
@@ -246,6 +257,7 @@ rt::json_object!(
 );
 impl NodeSearchData {
     /// A `NodeSearchData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(items: Vec<Node>, has_more: bool) -> Self {
         Self {
             items,
@@ -257,6 +269,7 @@ impl NodeSearchData {
 impl rt::Validate for NodeSearchData {}
 impl rt::paging::Page for NodeSearchData {
     type Item = Node;
+    #[inline]
     fn into_parts(self) -> (Vec<Node>, Option<String>) {
         let more = self.has_more;
         (self.items, self.page_token.filter(|_| more))

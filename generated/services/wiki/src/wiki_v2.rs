@@ -15,38 +15,45 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `space_member` resource.
+    #[inline]
     pub fn space_member(&self) -> SpaceMemberResource {
         SpaceMemberResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `space_node` resource.
+    #[inline]
     pub fn space_node(&self) -> SpaceNodeResource {
         SpaceNodeResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `space_setting` resource.
+    #[inline]
     pub fn space_setting(&self) -> SpaceSettingResource {
         SpaceSettingResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `space` resource.
+    #[inline]
     pub fn space(&self) -> SpaceResource {
         SpaceResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `task` resource.
+    #[inline]
     pub fn task(&self) -> TaskResource {
         TaskResource {
             client: self.client.clone(),
@@ -80,6 +87,7 @@ impl SpaceMemberResource {
     ///   - `131101` (Code131101, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-member/create)
+    #[inline]
     pub fn create(
         &self,
         space_id: String,
@@ -112,6 +120,7 @@ impl SpaceMemberResource {
     ///   - `131101` (Code131101, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-member/list)
+    #[inline]
     pub fn list(&self, space_id: impl Into<String>) -> SpaceMemberListRequest {
         SpaceMemberListRequest {
             client: self.client.clone(),
@@ -140,6 +149,7 @@ impl SpaceMemberResource {
     ///   - `131101` (Code131101, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-member/delete)
+    #[inline]
     pub fn delete(
         &self,
         space_id: String,
@@ -181,6 +191,7 @@ impl SpaceNodeResource {
     ///   - `131009` (LockContentionPleaseRetryLater, HTTP 400): lock contention, please retry later. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/copy)
+    #[inline]
     pub fn copy(&self, space_id: String, node_token: String) -> SpaceNodeCopyRequest {
         SpaceNodeCopyRequest {
             client: self.client.clone(),
@@ -211,6 +222,7 @@ impl SpaceNodeResource {
     ///   - `131010` (DocTypeIsDeprecaedPleaseUse, HTTP 400): doc type is deprecaed, please use docx. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/create)
+    #[inline]
     pub fn create(
         &self,
         space_id: String,
@@ -240,6 +252,7 @@ impl SpaceNodeResource {
     ///   - `131007` (InternalServerError, HTTP 400): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/list)
+    #[inline]
     pub fn list(&self, space_id: impl Into<String>) -> SpaceNodeListRequest {
         SpaceNodeListRequest {
             client: self.client.clone(),
@@ -269,6 +282,7 @@ impl SpaceNodeResource {
     ///   - `131007` (InternalServerError, HTTP 400): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/move)
+    #[inline]
     pub fn r#move(&self, space_id: String, node_token: String) -> SpaceNodeMoveRequest {
         SpaceNodeMoveRequest {
             client: self.client.clone(),
@@ -297,6 +311,7 @@ impl SpaceNodeResource {
     ///   - `131007` (InternalServerError, HTTP 400): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/move_docs_to_wiki)
+    #[inline]
     pub fn move_docs_to_wiki(
         &self,
         space_id: String,
@@ -327,6 +342,7 @@ impl SpaceNodeResource {
     ///   - `131007` (InternalServerError, HTTP 400): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-node/update_title)
+    #[inline]
     pub fn update_title(
         &self,
         space_id: String,
@@ -367,6 +383,7 @@ impl SpaceSettingResource {
     ///   - `131101` (Code131101, HTTP 400): (no message in the metadata). See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space-setting/update)
+    #[inline]
     pub fn update(&self, space_id: impl Into<String>) -> SpaceSettingUpdateRequest {
         SpaceSettingUpdateRequest {
             client: self.client.clone(),
@@ -400,6 +417,7 @@ impl SpaceResource {
     ///   - `131007` (InternalServerError, HTTP 400): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space/create)
+    #[inline]
     pub fn create(
         &self,
         user_access_token: impl Into<rt::UserAccessToken>,
@@ -426,6 +444,7 @@ impl SpaceResource {
     ///   - `131007` (InternalServerError, HTTP 400): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space/list)
+    #[inline]
     pub fn list(&self) -> SpaceListRequest {
         SpaceListRequest {
             client: self.client.clone(),
@@ -453,6 +472,7 @@ impl SpaceResource {
     ///   - `131007` (InternalServerError, HTTP 400): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space/get)
+    #[inline]
     pub fn get(&self, space_id: impl Into<String>) -> SpaceGetRequest {
         SpaceGetRequest {
             client: self.client.clone(),
@@ -478,6 +498,7 @@ impl SpaceResource {
     ///   - `131007` (InternalServerError, HTTP 400): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/space/get_node)
+    #[inline]
     pub fn get_node(&self, token: impl Into<String>) -> SpaceGetNodeRequest {
         SpaceGetNodeRequest {
             client: self.client.clone(),
@@ -511,6 +532,7 @@ impl TaskResource {
     ///   - `131007` (InternalServerError, HTTP 400): internal server error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/wiki-v2/task/get)
+    #[inline]
     pub fn get(&self, task_id: String, task_type: TaskType) -> TaskGetRequest {
         TaskGetRequest {
             client: self.client.clone(),
@@ -532,11 +554,13 @@ pub struct SpaceMemberCreateRequest {
 }
 impl SpaceMemberCreateRequest {
     /// 添加权限后是否通知对方
+    #[inline]
     pub fn need_notification(mut self, need_notification: bool) -> Self {
         self.need_notification = Some(need_notification);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -573,6 +597,7 @@ impl SpaceMemberListRequest {
     /// 分页大小
     ///
     /// Constraints: example `1`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -580,11 +605,13 @@ impl SpaceMemberListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `ou_12345`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -618,6 +645,7 @@ pub struct SpaceMemberDeleteRequest {
 }
 impl SpaceMemberDeleteRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -652,11 +680,13 @@ pub struct SpaceNodeCopyRequest {
 }
 impl SpaceNodeCopyRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpaceNodeCopyBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -690,6 +720,7 @@ pub struct SpaceNodeCreateRequest {
 }
 impl SpaceNodeCreateRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -724,11 +755,13 @@ pub struct SpaceNodeListRequest {
 }
 impl SpaceNodeListRequest {
     /// 分页大小
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -736,11 +769,13 @@ impl SpaceNodeListRequest {
     /// 父节点token
     ///
     /// Constraints: example `wikcnKQ1k3p******8Vabce`.
+    #[inline]
     pub fn parent_node_token(mut self, parent_node_token: impl Into<String>) -> Self {
         self.parent_node_token = Some(Into::into(parent_node_token));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -787,11 +822,13 @@ pub struct SpaceNodeMoveRequest {
 }
 impl SpaceNodeMoveRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpaceNodeMoveBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -825,6 +862,7 @@ pub struct SpaceNodeMoveDocsToWikiRequest {
 }
 impl SpaceNodeMoveDocsToWikiRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -860,6 +898,7 @@ pub struct SpaceNodeUpdateTitleRequest {
 }
 impl SpaceNodeUpdateTitleRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -893,11 +932,13 @@ pub struct SpaceSettingUpdateRequest {
 }
 impl SpaceSettingUpdateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpaceSettingUpdateBody) -> Self {
         self.body = Some(body);
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -929,6 +970,7 @@ pub struct SpaceCreateRequest {
 }
 impl SpaceCreateRequest {
     /// The request body (optional; an empty JSON object is sent when unset).
+    #[inline]
     pub fn body(mut self, body: SpaceCreateBody) -> Self {
         self.body = Some(body);
         self
@@ -963,6 +1005,7 @@ impl SpaceListRequest {
     /// 分页大小
     ///
     /// Constraints: server default `20`; example `10`.
+    #[inline]
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
         self
@@ -970,6 +1013,7 @@ impl SpaceListRequest {
     /// 分页标记，第一次请求不填，表示从头开始遍历；分页查询结果还有更多项时会同时返回新的 page_token，下次遍历可采用该 page_token 获取查询结果
     ///
     /// Constraints: example `1697621551||0`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -977,11 +1021,13 @@ impl SpaceListRequest {
     /// 空间类型，不填时默认返回团队空间和个人空间列表；传入 my_library_resigned 返回离职文档库列表
     ///
     /// Constraints: example `my_library_resigned`.
+    #[inline]
     pub fn space_type(mut self, space_type: impl Into<String>) -> Self {
         self.space_type = Some(Into::into(space_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1028,11 +1074,13 @@ impl SpaceGetRequest {
     /// 当查询个人文档库时，指定返回的文档库名称展示语言。可选值有：zh, id, de, en, es, fr, it, pt, vi, ru, hi, th, ko, ja, zh-HK, zh-TW。
     ///
     /// Constraints: server default `en`; example `zh`.
+    #[inline]
     pub fn lang(mut self, lang: impl Into<Lang>) -> Self {
         self.lang = Some(Into::into(lang));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1066,11 +1114,13 @@ impl SpaceGetNodeRequest {
     /// 文档类型
     ///
     /// Constraints: server default `wiki`; example `docx`.
+    #[inline]
     pub fn obj_type(mut self, obj_type: impl Into<SpaceGetNodeObjType>) -> Self {
         self.obj_type = Some(Into::into(obj_type));
         self
     }
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1102,6 +1152,7 @@ pub struct TaskGetRequest {
 }
 impl TaskGetRequest {
     /// Sends the request as a user, with this user access token, instead of as the app.
+    #[inline]
     pub fn user_access_token(mut self, token: impl Into<rt::UserAccessToken>) -> Self {
         self.user_token = Some(Into::into(token));
         self
@@ -1149,6 +1200,7 @@ pub enum SpaceMemberCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceMemberCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1166,6 +1218,7 @@ impl From<rt::Error> for SpaceMemberCreateError {
 }
 impl ::std::ops::Deref for SpaceMemberCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1182,11 +1235,13 @@ impl ::std::ops::Deref for SpaceMemberCreateError {
     }
 }
 impl ::std::fmt::Display for SpaceMemberCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceMemberCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1217,6 +1272,7 @@ pub enum SpaceMemberListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceMemberListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1232,6 +1288,7 @@ impl From<rt::Error> for SpaceMemberListError {
 }
 impl ::std::ops::Deref for SpaceMemberListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1246,11 +1303,13 @@ impl ::std::ops::Deref for SpaceMemberListError {
     }
 }
 impl ::std::fmt::Display for SpaceMemberListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceMemberListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1281,6 +1340,7 @@ pub enum SpaceMemberDeleteError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceMemberDeleteError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1296,6 +1356,7 @@ impl From<rt::Error> for SpaceMemberDeleteError {
 }
 impl ::std::ops::Deref for SpaceMemberDeleteError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1310,11 +1371,13 @@ impl ::std::ops::Deref for SpaceMemberDeleteError {
     }
 }
 impl ::std::fmt::Display for SpaceMemberDeleteError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceMemberDeleteError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1347,6 +1410,7 @@ pub enum SpaceNodeCopyError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceNodeCopyError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1365,6 +1429,7 @@ impl From<rt::Error> for SpaceNodeCopyError {
 }
 impl ::std::ops::Deref for SpaceNodeCopyError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1380,11 +1445,13 @@ impl ::std::ops::Deref for SpaceNodeCopyError {
     }
 }
 impl ::std::fmt::Display for SpaceNodeCopyError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceNodeCopyError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1419,6 +1486,7 @@ pub enum SpaceNodeCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceNodeCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1440,6 +1508,7 @@ impl From<rt::Error> for SpaceNodeCreateError {
 }
 impl ::std::ops::Deref for SpaceNodeCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1456,11 +1525,13 @@ impl ::std::ops::Deref for SpaceNodeCreateError {
     }
 }
 impl ::std::fmt::Display for SpaceNodeCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceNodeCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1489,6 +1560,7 @@ pub enum SpaceNodeListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceNodeListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1503,6 +1575,7 @@ impl From<rt::Error> for SpaceNodeListError {
 }
 impl ::std::ops::Deref for SpaceNodeListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1516,11 +1589,13 @@ impl ::std::ops::Deref for SpaceNodeListError {
     }
 }
 impl ::std::fmt::Display for SpaceNodeListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceNodeListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1551,6 +1626,7 @@ pub enum SpaceNodeMoveError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceNodeMoveError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1566,6 +1642,7 @@ impl From<rt::Error> for SpaceNodeMoveError {
 }
 impl ::std::ops::Deref for SpaceNodeMoveError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1580,11 +1657,13 @@ impl ::std::ops::Deref for SpaceNodeMoveError {
     }
 }
 impl ::std::fmt::Display for SpaceNodeMoveError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceNodeMoveError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1615,6 +1694,7 @@ pub enum SpaceNodeMoveDocsToWikiError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceNodeMoveDocsToWikiError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1630,6 +1710,7 @@ impl From<rt::Error> for SpaceNodeMoveDocsToWikiError {
 }
 impl ::std::ops::Deref for SpaceNodeMoveDocsToWikiError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1644,11 +1725,13 @@ impl ::std::ops::Deref for SpaceNodeMoveDocsToWikiError {
     }
 }
 impl ::std::fmt::Display for SpaceNodeMoveDocsToWikiError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceNodeMoveDocsToWikiError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1677,6 +1760,7 @@ pub enum SpaceNodeUpdateTitleError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceNodeUpdateTitleError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1691,6 +1775,7 @@ impl From<rt::Error> for SpaceNodeUpdateTitleError {
 }
 impl ::std::ops::Deref for SpaceNodeUpdateTitleError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1704,11 +1789,13 @@ impl ::std::ops::Deref for SpaceNodeUpdateTitleError {
     }
 }
 impl ::std::fmt::Display for SpaceNodeUpdateTitleError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceNodeUpdateTitleError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1739,6 +1826,7 @@ pub enum SpaceSettingUpdateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceSettingUpdateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1754,6 +1842,7 @@ impl From<rt::Error> for SpaceSettingUpdateError {
 }
 impl ::std::ops::Deref for SpaceSettingUpdateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1768,11 +1857,13 @@ impl ::std::ops::Deref for SpaceSettingUpdateError {
     }
 }
 impl ::std::fmt::Display for SpaceSettingUpdateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceSettingUpdateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1803,6 +1894,7 @@ pub enum SpaceCreateError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceCreateError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1818,6 +1910,7 @@ impl From<rt::Error> for SpaceCreateError {
 }
 impl ::std::ops::Deref for SpaceCreateError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1832,11 +1925,13 @@ impl ::std::ops::Deref for SpaceCreateError {
     }
 }
 impl ::std::fmt::Display for SpaceCreateError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceCreateError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1861,6 +1956,7 @@ pub enum SpaceListError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceListError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1873,6 +1969,7 @@ impl From<rt::Error> for SpaceListError {
 }
 impl ::std::ops::Deref for SpaceListError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1884,11 +1981,13 @@ impl ::std::ops::Deref for SpaceListError {
     }
 }
 impl ::std::fmt::Display for SpaceListError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceListError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1917,6 +2016,7 @@ pub enum SpaceGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1931,6 +2031,7 @@ impl From<rt::Error> for SpaceGetError {
 }
 impl ::std::ops::Deref for SpaceGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -1944,11 +2045,13 @@ impl ::std::ops::Deref for SpaceGetError {
     }
 }
 impl ::std::fmt::Display for SpaceGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -1977,6 +2080,7 @@ pub enum SpaceGetNodeError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for SpaceGetNodeError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -1991,6 +2095,7 @@ impl From<rt::Error> for SpaceGetNodeError {
 }
 impl ::std::ops::Deref for SpaceGetNodeError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -2004,11 +2109,13 @@ impl ::std::ops::Deref for SpaceGetNodeError {
     }
 }
 impl ::std::fmt::Display for SpaceGetNodeError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for SpaceGetNodeError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2037,6 +2144,7 @@ pub enum TaskGetError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for TaskGetError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 131001 => Self::Code131001(api),
@@ -2051,6 +2159,7 @@ impl From<rt::Error> for TaskGetError {
 }
 impl ::std::ops::Deref for TaskGetError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::Code131001(api) => &**api,
@@ -2064,11 +2173,13 @@ impl ::std::ops::Deref for TaskGetError {
     }
 }
 impl ::std::fmt::Display for TaskGetError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for TaskGetError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -2117,6 +2228,7 @@ pub enum Type {
 }
 impl Type {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -2127,6 +2239,7 @@ impl Type {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -2137,6 +2250,7 @@ impl Type {
     }
 }
 impl ::std::fmt::Display for Type {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2162,6 +2276,7 @@ impl rt::FromJson for Type {
 }
 impl rt::Validate for Type {}
 impl AsRef<str> for Type {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2197,6 +2312,7 @@ rt::json_object!(
 );
 impl Member {
     /// A `Member` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(member_type: String, member_id: String, member_role: String) -> Self {
         Self {
             member_type,
@@ -2270,6 +2386,7 @@ pub struct SpaceMemberDeleteData {
 rt::json_object!(SpaceMemberDeleteData { member = "member" required, });
 impl SpaceMemberDeleteData {
     /// A `SpaceMemberDeleteData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(member: impl Into<Member>) -> Self {
         Self { member: Into::into(member) }
     }
@@ -2319,6 +2436,7 @@ pub enum ObjType {
 }
 impl ObjType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -2333,6 +2451,7 @@ impl ObjType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -2347,6 +2466,7 @@ impl ObjType {
     }
 }
 impl ::std::fmt::Display for ObjType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2372,6 +2492,7 @@ impl rt::FromJson for ObjType {
 }
 impl rt::Validate for ObjType {}
 impl AsRef<str> for ObjType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2389,6 +2510,7 @@ pub enum NodeType {
 }
 impl NodeType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Origin => "origin",
@@ -2398,6 +2520,7 @@ impl NodeType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "origin" => Self::Origin,
@@ -2407,6 +2530,7 @@ impl NodeType {
     }
 }
 impl ::std::fmt::Display for NodeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2432,6 +2556,7 @@ impl rt::FromJson for NodeType {
 }
 impl rt::Validate for NodeType {}
 impl AsRef<str> for NodeType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2531,6 +2656,7 @@ rt::json_object!(
 );
 impl Node {
     /// A `Node` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(obj_type: ObjType, node_type: NodeType) -> Self {
         Self {
             space_id: None,
@@ -2563,6 +2689,7 @@ pub struct SpaceNodeCopyData {
 rt::json_object!(SpaceNodeCopyData { node = "node" required, });
 impl SpaceNodeCopyData {
     /// A `SpaceNodeCopyData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(node: impl Into<Node>) -> Self {
         Self { node: Into::into(node) }
     }
@@ -2661,6 +2788,7 @@ pub enum SpaceNodeMoveDocsToWikiBodyObjType {
 }
 impl SpaceNodeMoveDocsToWikiBodyObjType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -2675,6 +2803,7 @@ impl SpaceNodeMoveDocsToWikiBodyObjType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -2689,6 +2818,7 @@ impl SpaceNodeMoveDocsToWikiBodyObjType {
     }
 }
 impl ::std::fmt::Display for SpaceNodeMoveDocsToWikiBodyObjType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2714,6 +2844,7 @@ impl rt::FromJson for SpaceNodeMoveDocsToWikiBodyObjType {
 }
 impl rt::Validate for SpaceNodeMoveDocsToWikiBodyObjType {}
 impl AsRef<str> for SpaceNodeMoveDocsToWikiBodyObjType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2817,6 +2948,7 @@ pub enum OpenSharing {
 }
 impl OpenSharing {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Open => "open",
@@ -2826,6 +2958,7 @@ impl OpenSharing {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "open" => Self::Open,
@@ -2835,6 +2968,7 @@ impl OpenSharing {
     }
 }
 impl ::std::fmt::Display for OpenSharing {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2860,6 +2994,7 @@ impl rt::FromJson for OpenSharing {
 }
 impl rt::Validate for OpenSharing {}
 impl AsRef<str> for OpenSharing {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2902,6 +3037,7 @@ pub enum SpaceType {
 }
 impl SpaceType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Team => "team",
@@ -2913,6 +3049,7 @@ impl SpaceType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "team" => Self::Team,
@@ -2924,6 +3061,7 @@ impl SpaceType {
     }
 }
 impl ::std::fmt::Display for SpaceType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -2949,6 +3087,7 @@ impl rt::FromJson for SpaceType {
 }
 impl rt::Validate for SpaceType {}
 impl AsRef<str> for SpaceType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2966,6 +3105,7 @@ pub enum Visibility {
 }
 impl Visibility {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Public => "public",
@@ -2975,6 +3115,7 @@ impl Visibility {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "public" => Self::Public,
@@ -2984,6 +3125,7 @@ impl Visibility {
     }
 }
 impl ::std::fmt::Display for Visibility {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3009,6 +3151,7 @@ impl rt::FromJson for Visibility {
 }
 impl rt::Validate for Visibility {}
 impl AsRef<str> for Visibility {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3115,6 +3258,7 @@ pub enum Lang {
 }
 impl Lang {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Zh => "zh",
@@ -3138,6 +3282,7 @@ impl Lang {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "zh" => Self::Zh,
@@ -3161,6 +3306,7 @@ impl Lang {
     }
 }
 impl ::std::fmt::Display for Lang {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3186,6 +3332,7 @@ impl rt::FromJson for Lang {
 }
 impl rt::Validate for Lang {}
 impl AsRef<str> for Lang {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3215,6 +3362,7 @@ pub enum SpaceGetNodeObjType {
 }
 impl SpaceGetNodeObjType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Doc => "doc",
@@ -3230,6 +3378,7 @@ impl SpaceGetNodeObjType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "doc" => Self::Doc,
@@ -3245,6 +3394,7 @@ impl SpaceGetNodeObjType {
     }
 }
 impl ::std::fmt::Display for SpaceGetNodeObjType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3270,6 +3420,7 @@ impl rt::FromJson for SpaceGetNodeObjType {
 }
 impl rt::Validate for SpaceGetNodeObjType {}
 impl AsRef<str> for SpaceGetNodeObjType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3291,6 +3442,7 @@ pub enum TaskType {
 }
 impl TaskType {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Move => "move",
@@ -3302,6 +3454,7 @@ impl TaskType {
     }
     /// The variant of a wire value (unknown values become `Unknown`). Deliberately not
     /// `From`: a bare value must not pass where the enum is expected.
+    #[inline]
     pub fn from_wire(value: &str) -> Self {
         match value {
             "move" => Self::Move,
@@ -3313,6 +3466,7 @@ impl TaskType {
     }
 }
 impl ::std::fmt::Display for TaskType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.as_str(), f)
     }
@@ -3338,6 +3492,7 @@ impl rt::FromJson for TaskType {
 }
 impl rt::Validate for TaskType {}
 impl AsRef<str> for TaskType {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3360,6 +3515,7 @@ rt::json_object!(
 );
 impl MoveResultItem {
     /// A `MoveResultItem` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(node: Node, status: i64, status_msg: String) -> Self {
         Self { node, status, status_msg }
     }
@@ -3427,6 +3583,7 @@ rt::json_object!(
 );
 impl Task {
     /// A `Task` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(task_id: impl Into<String>) -> Self {
         Self {
             task_id: Into::into(task_id),
@@ -3447,6 +3604,7 @@ pub struct TaskGetData {
 rt::json_object!(TaskGetData { task = "task" required, });
 impl TaskGetData {
     /// A `TaskGetData` with its required fields; the optional ones start unset.
+    #[inline]
     pub fn new(task: impl Into<Task>) -> Self {
         Self { task: Into::into(task) }
     }
@@ -3454,6 +3612,7 @@ impl TaskGetData {
 impl rt::Validate for TaskGetData {}
 impl rt::paging::Page for SpaceNodeListData {
     type Item = Node;
+    #[inline]
     fn into_parts(self) -> (Vec<Node>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))
@@ -3461,6 +3620,7 @@ impl rt::paging::Page for SpaceNodeListData {
 }
 impl rt::paging::Page for SpaceListData {
     type Item = Space;
+    #[inline]
     fn into_parts(self) -> (Vec<Space>, Option<String>) {
         let more = self.has_more != Some(false);
         (self.items.unwrap_or_default(), self.page_token.filter(|_| more))

@@ -15,26 +15,31 @@ pub struct Client {
 }
 impl Client {
     /// Wraps a runtime client (see the crate's `builder()`).
+    #[inline]
     pub fn new(client: rt::Client) -> Self {
         Self { client }
     }
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &rt::Client {
         &self.client
     }
     /// Endpoints of the `custom_workplace_access_data` resource.
+    #[inline]
     pub fn custom_workplace_access_data(&self) -> CustomWorkplaceAccessDataResource {
         CustomWorkplaceAccessDataResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `workplace_access_data` resource.
+    #[inline]
     pub fn workplace_access_data(&self) -> WorkplaceAccessDataResource {
         WorkplaceAccessDataResource {
             client: self.client.clone(),
         }
     }
     /// Endpoints of the `workplace_block_access_data` resource.
+    #[inline]
     pub fn workplace_block_access_data(&self) -> WorkplaceBlockAccessDataResource {
         WorkplaceBlockAccessDataResource {
             client: self.client.clone(),
@@ -62,6 +67,7 @@ impl CustomWorkplaceAccessDataResource {
     ///   - `1621004` (InvalidPageToken, HTTP 400): invalid page_token. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/workplace-v1/custom_workplace_access_data/search)
+    #[inline]
     pub fn search(
         &self,
         from_date: String,
@@ -99,6 +105,7 @@ impl WorkplaceAccessDataResource {
     ///   - `1628004` (InvalidPageToken1628004, HTTP 400): invalid page_token. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/workplace-v1/workplace_access_data/search)
+    #[inline]
     pub fn search(
         &self,
         from_date: String,
@@ -136,6 +143,7 @@ impl WorkplaceBlockAccessDataResource {
     ///   - `1629004` (InternalServiceError1629004, HTTP 400): internal service error. See the error codes on the endpoint's official documentation page.
     ///
     /// [Official documentation](https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/workplace-v1/workplace_block_access_data/search)
+    #[inline]
     pub fn search(
         &self,
         from_date: String,
@@ -167,6 +175,7 @@ impl CustomWorkplaceAccessDataSearchRequest {
     /// 用于标记当前请求的分页标记，将返回以当前分页标记开始，往后 page_size 个元素。第一次访问接口的时候不需要传。
     ///
     /// Constraints: example `ddowkdkl9w2d`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -174,6 +183,7 @@ impl CustomWorkplaceAccessDataSearchRequest {
     /// 定制化工作台id.非必填,不填的时候,返回所有定制化工作台数据。
     ///
     /// Constraints: example `tpl_647184b585400013254c4ea6`.
+    #[inline]
     pub fn custom_workplace_id(
         mut self,
         custom_workplace_id: impl Into<String>,
@@ -218,6 +228,7 @@ impl WorkplaceAccessDataSearchRequest {
     /// 用于标记当前请求的分页标记，将返回以当前分页标记开始，往后 page_size 个元素。第一次访问接口的时候不需要传。
     ///
     /// Constraints: example `ddowkdkl9w2d`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -256,6 +267,7 @@ impl WorkplaceBlockAccessDataSearchRequest {
     /// 用于标记当前请求的分页标记，将返回以当前分页标记开始，往后 page_size 个元素。第一次访问接口的时候不需要传。
     ///
     /// Constraints: example `ddowkdkl9w2d`.
+    #[inline]
     pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
         self.page_token = Some(Into::into(page_token));
         self
@@ -263,6 +275,7 @@ impl WorkplaceBlockAccessDataSearchRequest {
     /// 小组件id
     ///
     /// Constraints: example `283438293839422334`.
+    #[inline]
     pub fn block_id(mut self, block_id: impl Into<String>) -> Self {
         self.block_id = Some(Into::into(block_id));
         self
@@ -307,6 +320,7 @@ pub enum CustomWorkplaceAccessDataSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for CustomWorkplaceAccessDataSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1621001 => Self::InvalidTimeFormat(api),
@@ -321,6 +335,7 @@ impl From<rt::Error> for CustomWorkplaceAccessDataSearchError {
 }
 impl ::std::ops::Deref for CustomWorkplaceAccessDataSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidTimeFormat(api) => &**api,
@@ -332,11 +347,13 @@ impl ::std::ops::Deref for CustomWorkplaceAccessDataSearchError {
     }
 }
 impl ::std::fmt::Display for CustomWorkplaceAccessDataSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for CustomWorkplaceAccessDataSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -361,6 +378,7 @@ pub enum WorkplaceAccessDataSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkplaceAccessDataSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1628001 => {
@@ -381,6 +399,7 @@ impl From<rt::Error> for WorkplaceAccessDataSearchError {
 }
 impl ::std::ops::Deref for WorkplaceAccessDataSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidTimeFormat1628001(api) => &**api,
@@ -392,11 +411,13 @@ impl ::std::ops::Deref for WorkplaceAccessDataSearchError {
     }
 }
 impl ::std::fmt::Display for WorkplaceAccessDataSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkplaceAccessDataSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
@@ -423,6 +444,7 @@ pub enum WorkplaceBlockAccessDataSearchError {
     Unhandled(rt::Error),
 }
 impl From<rt::Error> for WorkplaceBlockAccessDataSearchError {
+    #[inline]
     fn from(error: rt::Error) -> Self {
         match error {
             rt::Error::Api(api) if api.code == 1629001 => {
@@ -444,6 +466,7 @@ impl From<rt::Error> for WorkplaceBlockAccessDataSearchError {
 }
 impl ::std::ops::Deref for WorkplaceBlockAccessDataSearchError {
     type Target = dyn rt::ErrorMeta;
+    #[inline]
     fn deref(&self) -> &Self::Target {
         match self {
             Self::InvalidTimeFormat1629001(api) => &**api,
@@ -456,11 +479,13 @@ impl ::std::ops::Deref for WorkplaceBlockAccessDataSearchError {
     }
 }
 impl ::std::fmt::Display for WorkplaceBlockAccessDataSearchError {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&**self, f)
     }
 }
 impl ::std::error::Error for WorkplaceBlockAccessDataSearchError {
+    #[inline]
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(other) => ::std::error::Error::source(other),
