@@ -44,7 +44,6 @@ def machine():
     return {"nproc": os.cpu_count(), "cpu": cpu, "rustc": rustc, "loadavg_at_end": load, "commit": commit()}
 
 
-
 def table():
     headers = ("What", "larkgen", "comparison", "ratio", "target", "")
     lines = []

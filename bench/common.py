@@ -161,7 +161,6 @@ def gen_dirs(label, n):
     return os.path.join(OUT, "gen/larkgen-%s" % key), os.path.join(OUT, "gen/progenitor-%s" % key), key
 
 
-
 def loadavg():
     try:
         return " ".join(open("/proc/loadavg").read().split()[:3])
@@ -183,6 +182,8 @@ def commit():
 
 
 def write(path, text):
+    """Writes `text` to `path` (making its folder) unless the file already holds it, so cargo
+    sees no change."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
         with open(path, "w", encoding="utf-8") as f:
@@ -190,6 +191,7 @@ def write(path, text):
 
 
 def count_lines(path):
+    """Lines of a file, or of the `.rs` files directly in a folder."""
     if os.path.isdir(path):
         return sum(count_lines(os.path.join(path, f)) for f in os.listdir(path) if f.endswith(".rs"))
     with open(path, encoding="utf-8") as f:

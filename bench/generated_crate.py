@@ -38,8 +38,6 @@ futures = "0.3"
 """
 
 
-
-
 def crate(name, deps, files, features=""):
     d = os.path.join(COMPILE_WS, name)
     if os.path.isdir(os.path.join(d, "src")):
