@@ -80,7 +80,8 @@ def floor_out_of_step():
 
     def line(dep):
         dep = {"version": dep} if isinstance(dep, str) else dep
-        return (dep.get("version"), sorted(dep.get("features", [])), dep.get("default-features", True))
+        return (dep.get("package"), dep.get("version"), sorted(dep.get("features", [])),
+                dep.get("default-features", True))
     return missing + [name for name, dep in floor.items()
                       if name not in workspace or line(dep) != line(workspace[name])]
 

@@ -65,7 +65,9 @@ pub use validate::{Validate, Violations};
 
 /// The serde the generated types implement `Serialize` and `Deserialize` of (written out, or
 /// through [`json_object!`]: no serde_derive), so a generated crate needs no serde dependency
-/// of its own.
+/// of its own. It is `serde_core` (the runtime's dependency is renamed `serde`): serde's traits
+/// without the derive, the same traits the `serde` crate re-exports, so types an app derives
+/// with `serde` work with the generated ones, and no build of the runtime waits for `serde`.
 pub use serde;
 
 /// Any JSON value: the Rust type of `json` fields, re-exported so a generated crate's users
