@@ -185,8 +185,9 @@ def bench_openlark(mode, reps):
         load = loadavg()
         log("openlark: cold `cargo %s` (%s), %s, %d pair(s), load average %s" % (sub, profile, what, pairs, load))
         try:
-            # One release pair: it is the costliest step (≈ 2× debug) and the least asked for.
-            r = res[key] = cold_pairs(sub, what, profile, 1 if profile == "release" else pairs)
+            # Release too gets two pairs in `full` mode, though it is the costliest step (≈ 2×
+            # debug): one pair was seen to land 0.10× off when the VM slowed down for one build.
+            r = res[key] = cold_pairs(sub, what, profile, pairs)
         except Exception as e:  # one failed step must not hide the others
             log("openlark %s failed: %s" % (key, e))
             row(sec, "FAILED: cargo %s %s %s: %s" % (sub, what, profile, str(e)[:80]), "", "", "", "", None)

@@ -4,8 +4,8 @@
 #   bench/run.sh quick   Baike v1 + 100 synthetic endpoints, 256 MiB download (a few minutes
 #                        once the bench tools are built; the first run builds them)
 #   bench/run.sh full    adds 1,000 synthetic endpoints, 1 GiB download, longer runs,
-#                        and section `openlark` (2 pairs of cold debug builds and checks, 1 release
-#                        pair: ≈ 30 min on 2 busy cores; `quick --only openlark`: 1 debug pair each)
+#                        and section `openlark` (2 pairs of each cold build, debug, release and
+#                        the check: ≈ 15 min on 2 idle cores; `quick --only openlark`: 1 debug pair each)
 #
 # Extra arguments go to bench/bench.py: `--only gen,json` runs some sections,
 # `--reps N` changes the number of repetitions (default 5; medians are reported),
