@@ -16,6 +16,11 @@ TARGET = os.environ.get("BENCH_TARGET", os.path.join(HERE, "target"))
 REL = os.path.join(TARGET, "release")
 GNU_TIME = shutil.which("time", path="/usr/bin:/bin") or "/usr/bin/time"
 MIB = 1 << 20
+# The environment of every timed cargo build. Cargo compiles the crates of the build's
+# workspace and its path dependencies incrementally in debug, never crates from a registry or
+# git; the bench builds larkgen's crates by path, which no published dependency would be, and
+# the incremental state it would write is not what is measured.
+NOT_INCREMENTAL = {"CARGO_INCREMENTAL": "0"}
 
 RESULTS = {}
 ROWS = []  # (section, what, larkgen, other, ratio, target, verdict)

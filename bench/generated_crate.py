@@ -6,7 +6,7 @@ import shutil
 import time
 
 from common import (
-    OUT, RESULTS, ROOT, TARGET, cases, count_lines, fmt_s, gen_dirs, log, median, prun, row, run,
+    NOT_INCREMENTAL, OUT, RESULTS, ROOT, TARGET, cases, count_lines, fmt_s, gen_dirs, log, median, prun, row, run,
     write,
 )
 
@@ -100,7 +100,7 @@ def cargo_time(sub, pkg, env):
 
 def bench_compile(mode, reps, extra_env=None, tag="", pkgs=None):
     members = setup_compile(mode)
-    env = {"CARGO_TARGET_DIR": COMPILE_TARGET + tag, "CARGO_INCREMENTAL": "0"}
+    env = {"CARGO_TARGET_DIR": COMPILE_TARGET + tag, **NOT_INCREMENTAL}
     env.update(extra_env or {})
     log("compile: building dependencies of %s" % ", ".join(pkgs or members))
     # Package by package: a dependency's features (hence its artifact) depend on which

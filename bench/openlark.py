@@ -7,7 +7,9 @@ import shutil
 import subprocess
 import time
 
-from common import HERE, RESULTS, ROOT, TARGET, fmt_mib, fmt_s, loadavg, log, median, row, run
+from common import (
+    HERE, NOT_INCREMENTAL, RESULTS, ROOT, TARGET, fmt_mib, fmt_s, loadavg, log, median, row, run,
+)
 
 
 # ------------------------------------------------------------------- openlark (crates.io)
@@ -18,15 +20,12 @@ APPS = os.path.join(HERE, "apps")
 APP_TARGET = os.path.join(TARGET, "apps")
 OPENLARK_ALL = "full"  # openlark's everything feature (not all 33: no pay, bot, docs-full, websocket)
 
-# Every build here runs with CARGO_INCREMENTAL=0, on all three sides. Cargo compiles the
-# crates of the app's own workspace and its path dependencies incrementally in debug, but not
-# crates from a registry or git. bench/apps/larkgen-im reaches lark-client, its service crates
-# and the runtime by path (they are not published from here), openlark-im reaches openlark
-# from crates.io: left to the default, only larkgen's side would pay for writing incremental
-# state (the `cargo check` of everything took ≈ 15% more CPU so), which an app depending on published
-# crates never does. Off for all, each SDK is compiled as a dependency from crates.io is; the
-# apps' own main.rs, the one local crate both sides share, is a few lines.
-BUILD_ENV = {"CARGO_INCREMENTAL": "0"}
+# Every build here runs with NOT_INCREMENTAL, on all three sides: bench/apps/larkgen-im reaches
+# lark-client, its service crates and the runtime by path, openlark-im reaches openlark from
+# crates.io. Left to the default, only larkgen's side would write incremental state, which an
+# app taking its SDK from a registry or git never does (BENCHMARKS.md, "Against openlark", has
+# both figures). Off for all, each SDK is compiled as such a dependency is; the apps' own
+# main.rs, the one local crate both sides have, is a few lines.
 
 
 def crate_features(manifest):
@@ -111,7 +110,7 @@ def cargo_cold(side, sub, what, profile):
         + app_cargo_args(side, what)
     e = dict(os.environ)
     e["CARGO_TARGET_DIR"] = target
-    e.update(BUILD_ENV)
+    e.update(NOT_INCREMENTAL)
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=app, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = p.stderr.read().decode(errors="replace")
@@ -129,7 +128,7 @@ def cargo_cold(side, sub, what, profile):
     log("  %s %s %s (%s): %.1f s wall, %.1f s CPU, %d crates, %s" % (
         side, sub, what, profile, wall, usage.ru_utime + usage.ru_stime, crates, fmt_mib(size)))
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "crates": crates, "target_kib": size,
-            "cmd": " ".join(["%s=%s" % kv for kv in BUILD_ENV.items()] + cmd), "compiled": names, "slowest_units": units}
+            "cmd": " ".join(["%s=%s" % kv for kv in NOT_INCREMENTAL.items()] + cmd), "compiled": names, "slowest_units": units}
 
 
 def slowest_units(report, n=5):
